@@ -1,0 +1,69 @@
+#include "cli/app.hpp"
+
+#include "cli/commands.hpp"
+#include "headroom/version.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <exception>
+#include <ostream>
+#include <sstream>
+#include <vector>
+
+namespace headroom::cli {
+
+namespace {
+
+// CLI11 messages can span lines; the contract is one line on stderr.
+std::string one_line(std::string s) {
+    std::replace(s.begin(), s.end(), '\n', ' ');
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s;
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    CLI::App app{"headroom: can this amplifier drive these headphones, how loud, with how much headroom, and what "
+                 "limits it?",
+                 "headroom"};
+    app.set_version_flag("--version", "headroom " HEADROOM_VERSION_STRING);
+    app.require_subcommand(1);
+    app.fallthrough(false);
+
+    const std::vector<subcommand> commands{add_pair(app)};
+
+    try {
+        std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp&) {
+        const CLI::App* target = &app;
+        for (const auto& c : commands)
+            if (c.app->parsed()) target = c.app;
+        out << target->help();
+        return exit_ok;
+    } catch (const CLI::CallForVersion&) {
+        out << "headroom " HEADROOM_VERSION_STRING "\n";
+        return exit_ok;
+    } catch (const CLI::ParseError& e) {
+        err << "headroom: " << one_line(e.what()) << " (see headroom --help)\n";
+        return exit_usage;
+    }
+
+    for (const auto& c : commands) {
+        if (!c.app->parsed()) continue;
+        std::ostringstream buffer;
+        try {
+            c.run(buffer);
+        } catch (const std::exception& e) {
+            err << "headroom " << c.app->get_name() << ": " << one_line(e.what()) << '\n';
+            return exit_usage;
+        }
+        out << buffer.str();
+        return exit_ok;
+    }
+    return exit_usage;  // unreachable: require_subcommand(1)
+}
+
+}  // namespace headroom::cli

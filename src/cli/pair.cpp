@@ -1,0 +1,222 @@
+// headroom pair: one output stage driving one headphone, as a report for people or JSON for programs.
+
+#include "cli/commands.hpp"
+#include "headroom/analysis.hpp"
+#include "headroom/parse.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace headroom::cli {
+
+namespace {
+
+struct pair_flags {
+    std::string impedance, sensitivity, rated_power;
+    std::string vmax, imax, pmax, zout = "0", source, gain, noise;
+    bool bridge = false, balanced = false;
+    std::string target, crest;
+    bool json = false;
+};
+
+template <class Q, class Unit>
+Q positive(std::string_view flag, const std::string& text, Q (*parse)(std::string_view), Unit unit) {
+    const Q q = flag_value(flag, text, parse);
+    if (!(value_in(q, unit) > 0.0)) throw usage_error{std::string{flag} + ": '" + text + "' must be positive"};
+    return q;
+}
+
+template <class Q, class Unit>
+std::optional<Q> optional_positive(std::string_view flag, const std::string& text, Q (*parse)(std::string_view),
+                                   Unit unit) {
+    if (text.empty()) return std::nullopt;
+    return positive(flag, text, parse, unit);
+}
+
+headphone make_headphone(const pair_flags& f) {
+    const auto z = positive("--impedance", f.impedance, parse_impedance, ohm);
+    const auto s = flag_value("--sensitivity", f.sensitivity, parse_sensitivity);
+    const auto rated = optional_positive("--rated-power", f.rated_power, parse_power, watt);
+    return headphone{"headphone", z, s, rated};
+}
+
+output_stage make_output(const pair_flags& f) {
+    output_spec spec;
+    spec.open_circuit_voltage = optional_positive("--vmax", f.vmax, parse_voltage, volt);
+    spec.current_limit = optional_positive("--imax", f.imax, parse_current, ampere);
+    spec.power_limit = optional_positive("--pmax", f.pmax, parse_power, watt);
+    spec.output_impedance = flag_value("--zout", f.zout, parse_impedance);
+    if (value_in(spec.output_impedance, ohm) < 0.0) throw usage_error{"--zout: '" + f.zout + "' must not be negative"};
+    if (!f.source.empty())
+        spec.source = source_gain{positive("--source", f.source, parse_voltage, volt), flag_value("--gain", f.gain, parse_gain)};
+    spec.noise = optional_positive("--noise", f.noise, parse_voltage, volt);
+    if (!spec.open_circuit_voltage && !spec.current_limit && !spec.power_limit && !spec.source)
+        throw usage_error{"state at least one amplifier limit: --vmax, --imax, --pmax, or --source with --gain"};
+    spec.kind = f.balanced ? topology::balanced : topology::single_ended;
+    output_stage out{"amplifier output", spec};
+    return f.bridge ? bridge(out) : out;
+}
+
+std::optional<programme> make_programme(const pair_flags& f) {
+    if (f.target.empty()) return std::nullopt;
+    programme p{flag_value("--target", f.target, parse_spl)};
+    if (!f.crest.empty()) {
+        p.crest_factor = flag_value("--crest", f.crest, parse_gain);
+        if (p.crest_factor.db() < 0.0) throw usage_error{"--crest: '" + f.crest + "' must not be negative (peak >= RMS)"};
+    }
+    return p;
+}
+
+// Why the binding limit matters, in the words a headphone owner uses.
+std::string_view why(limit l, topology kind) {
+    switch (l) {
+        case limit::voltage:
+            return kind == topology::single_ended
+                       ? "the output runs out of voltage swing first; a bridged (balanced) output would give up to 4x the power"
+                       : "the output runs out of voltage swing first; a higher-voltage amplifier is the remedy";
+        case limit::current:
+            return "the output runs out of current first (a low-impedance load); bridging would not help, more current would";
+        case limit::power:
+            return "the output's continuous (thermal) power rating caps it; short peaks may go higher";
+        case limit::gain:
+            return "the source at full scale times the gain tops out before the amplifier does; more gain would go louder";
+    }
+    return {};
+}
+
+std::string describe(const output_stage& out) {
+    const auto opt = [](auto q, auto unit, double scale, const char* suffix) {
+        return q ? fmt::format("{:.4g} {}", value_in(*q, unit) * scale, suffix) : std::string{"-"};
+    };
+    std::string s = fmt::format("{}: V_oc {}, I_max {}, P_max {}, Z_out {:.4g} ohm",
+                                out.kind() == topology::balanced ? "balanced" : "single-ended",
+                                opt(out.open_circuit_voltage(), volt, 1.0, "V"), opt(out.current_limit(), ampere, 1e3, "mA"),
+                                opt(out.power_limit(), watt, 1e3, "mW"), value_in(out.output_impedance(), ohm));
+    if (const auto src = out.source())
+        s += fmt::format(", source {:.4g} V + {:.2f} dB", value_in(src->full_scale, volt), src->amplifier_gain.db());
+    return s;
+}
+
+std::string human_minutes(double minutes) {
+    if (minutes >= 60.0 * 24.0) return "more than 24 h";
+    if (minutes >= 60.0) return fmt::format("{} h {:02} min", static_cast<int>(minutes / 60.0), static_cast<int>(std::fmod(minutes, 60.0)));
+    if (minutes >= 1.0) return fmt::format("{:.0f} min", minutes);
+    return fmt::format("{:.0f} s", minutes * 60.0);
+}
+
+void print_report(std::ostream& os, const headphone& hp, const output_stage& out, const pair_flags& f,
+                  const std::optional<programme>& p, const pair_analysis& a) {
+    const double r = value_in(hp.nominal_impedance(), ohm);
+    os << fmt::format("{:<16}{:.4g} ohm, {:.2f} dB SPL/V ({:.2f} dB SPL/mW)\n", "Headphone", r,
+                      hp.sensitivity_per_volt().db(), hp.stated_sensitivity().per_milliwatt(hp.nominal_impedance()).db());
+    os << fmt::format("{:<16}{}{}\n", "Output", describe(out), f.bridge ? " (bridged from the stated single-ended leg)" : "");
+    os << "\nMaximum continuous sine\n";
+    os << fmt::format("  {:<16}{:.2f} dB SPL\n", "level", a.max.max_level.db());
+    os << fmt::format("  {:<16}{:.4g} Vrms, {:.4g} mArms, {:.4g} mW\n", "at the load", value_in(a.max.load_voltage, volt),
+                      value_in(a.max.load_current, ampere) * 1e3, value_in(a.max.load_power, watt) * 1e3);
+    os << fmt::format("  {:<16}{}: {}\n", "limited by", to_string(a.max.binding), why(a.max.binding, out.kind()));
+    if (a.exceeds_rated_power && *a.exceeds_rated_power)
+        os << fmt::format("  {:<16}the maximum exceeds the headphone's rated {:.4g} mW\n", "caution",
+                          value_in(*hp.rated_power(), watt) * 1e3);
+    os << fmt::format("  {:<16}{}  (1/8 rule {})\n", "damping factor",
+                      a.damping_factor ? fmt::format("{:.1f}", *a.damping_factor) : std::string{"unbounded (0 ohm source)"},
+                      a.meets_one_eighth_rule ? "met" : "NOT met: the response will follow the impedance curve");
+    os << fmt::format("  {:<16}{:.2f} dB\n", "Z_out loss", a.output_impedance_loss.db());
+    if (a.noise_level)
+        os << fmt::format("  {:<16}{:.1f} dB SPL, dynamic range {:.1f} dB{}\n", "noise", a.noise_level->db(), a.dynamic_range->db(),
+                          a.noise_level->db() > 0.0 ? " (audible hiss in a quiet room)" : "");
+    if (!p) return;
+    os << fmt::format("\nProgramme at {:.1f} dB SPL average, crest factor {:.1f} dB\n", p->average_level.db(), p->crest_factor.db());
+    const auto& n = *a.need;
+    os << fmt::format("  {:<16}{:.4g} Vrms, {:.4g} mArms, {:.4g} mW average\n", "needs", value_in(n.load_voltage, volt),
+                      value_in(n.load_current, ampere) * 1e3, value_in(n.load_power, watt) * 1e3);
+    os << fmt::format("  {:<16}{:.4g} V, {:.4g} mA (an unloaded swing of {:.4g} Vrms sine)\n", "peaks",
+                      value_in(n.peak_voltage, volt), value_in(n.peak_current, ampere) * 1e3, value_in(n.open_circuit_voltage, volt));
+    const auto& h = *a.headroom;
+    os << fmt::format("  {:<16}{:+.2f} dB, limited by {}: {}\n", "headroom", h.margin.db(), to_string(h.binding),
+                      h.margin.db() >= 0.0 ? "plays cleanly" : "the programme's peaks clip or the output overheats");
+    os << fmt::format("  {:<16}{} a day at this level (NIOSH, 85 dB for 8 h, 3 dB exchange)\n", "exposure",
+                      human_minutes(value_in(*a.exposure_limit, second) / 60.0));
+}
+
+nlohmann::ordered_json to_json(const output_stage& out, const headphone& hp, const std::optional<programme>& p,
+                       const pair_analysis& a) {
+    nlohmann::ordered_json j;
+    j["topology"] = out.kind() == topology::balanced ? "balanced" : "single_ended";
+    j["sensitivity_db_per_v"] = hp.sensitivity_per_volt().db();
+    j["max_spl_db"] = a.max.max_level.db();
+    j["limit"] = to_string(a.max.binding);
+    j["load_voltage_vrms"] = value_in(a.max.load_voltage, volt);
+    j["load_current_arms"] = value_in(a.max.load_current, ampere);
+    j["load_power_w"] = value_in(a.max.load_power, watt);
+    j["damping_factor"] = a.damping_factor ? nlohmann::ordered_json(*a.damping_factor) : nlohmann::ordered_json(nullptr);
+    j["zout_loss_db"] = a.output_impedance_loss.db();
+    j["meets_one_eighth_rule"] = a.meets_one_eighth_rule;
+    if (a.exceeds_rated_power) j["exceeds_rated_power"] = *a.exceeds_rated_power;
+    if (p) {
+        j["target_spl_db"] = p->average_level.db();
+        j["crest_factor_db"] = p->crest_factor.db();
+        j["required_voltage_vrms"] = value_in(a.need->load_voltage, volt);
+        j["required_current_arms"] = value_in(a.need->load_current, ampere);
+        j["required_power_w"] = value_in(a.need->load_power, watt);
+        j["required_peak_voltage_v"] = value_in(a.need->peak_voltage, volt);
+        j["required_peak_current_a"] = value_in(a.need->peak_current, ampere);
+        j["required_open_circuit_voltage_vrms"] = value_in(a.need->open_circuit_voltage, volt);
+        j["headroom_db"] = a.headroom->margin.db();
+        j["headroom_limit"] = to_string(a.headroom->binding);
+        j["exposure_minutes"] = value_in(*a.exposure_limit, second) / 60.0;
+    }
+    if (a.noise_level) {
+        j["noise_spl_db"] = a.noise_level->db();
+        j["dynamic_range_db"] = a.dynamic_range->db();
+    }
+    return j;
+}
+
+}  // namespace
+
+subcommand add_pair(CLI::App& parent) {
+    auto f = std::make_shared<pair_flags>();
+    CLI::App* app = parent.add_subcommand("pair", "Analyse one amplifier output driving one headphone");
+    app->footer(
+        "Values take optional units (a bare number is in V, A, ohm, W or dB); the sensitivity needs one.\n"
+        "Voltages and currents are RMS sine ratings; 6.5Vpp and 4.6Vpk are converted.\n"
+        "Example: headroom pair --impedance 300 --sensitivity 97dB/mW --vmax 7.5 --imax 250mA --zout 0.5 --target 85 --crest 18");
+    app->add_option("--impedance", f->impedance, "Headphone impedance at 1 kHz (300, 300ohm)")->required();
+    app->add_option("--sensitivity", f->sensitivity, "97dB/mW | 102.2dB/V | 94.6dB@5mA | 327mV@94dB")->required();
+    app->add_option("--rated-power", f->rated_power, "Headphone rated input power (200mW)");
+    app->add_option("--vmax", f->vmax, "Open-circuit RMS voltage before clipping (7.5, 7500mV, 7.5V, 21Vpp)");
+    app->add_option("--imax", f->imax, "RMS current limit (0.25, 250mA)");
+    app->add_option("--pmax", f->pmax, "Continuous (thermal) power limit (1W, 1000mW)");
+    app->add_option("--zout", f->zout, "Output impedance (0.5, 0.5ohm); default 0");
+    auto* source = app->add_option("--source", f->source, "Source full-scale RMS level (2V); needs --gain");
+    auto* gain_opt = app->add_option("--gain", f->gain, "Amplifier voltage gain in dB (6, 6dB); needs --source");
+    source->needs(gain_opt);
+    gain_opt->needs(source);
+    app->add_option("--noise", f->noise, "Output noise RMS (3uV)");
+    auto* bridge_flag = app->add_flag("--bridge", f->bridge, "The figures describe one SE leg: analyse the bridged output");
+    auto* balanced_flag = app->add_flag("--balanced", f->balanced, "The figures already describe a balanced output");
+    bridge_flag->excludes(balanced_flag);
+    auto* target = app->add_option("--target", f->target, "Programme average level in dB SPL (85)");
+    app->add_option("--crest", f->crest, "Programme crest factor in dB (default: a sine, 3.0103)")->needs(target);
+    app->add_flag("--json", f->json, "Print JSON (SI base units) instead of the report");
+
+    return {app, [f](std::ostream& os) {
+                const headphone hp = make_headphone(*f);
+                const output_stage out = make_output(*f);
+                const auto p = make_programme(*f);
+                const pair_analysis a = analyse(out, hp, p);
+                if (f->json)
+                    os << to_json(out, hp, p, a).dump(2) << '\n';
+                else
+                    print_report(os, hp, out, *f, p, a);
+            }};
+}
+
+}  // namespace headroom::cli
