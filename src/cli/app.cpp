@@ -41,7 +41,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         const CLI::App* target = &app;
         for (const auto& c : commands)
             if (c.app->parsed()) target = c.app;
-        out << target->help();
+        std::string help = target->help();
+        if (!help.empty() && help.back() != '\n') help += '\n';
+        out << help;
         return exit_ok;
     } catch (const CLI::CallForVersion&) {
         out << "headroom " HEADROOM_VERSION_STRING "\n";

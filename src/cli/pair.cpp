@@ -1,6 +1,7 @@
 // headroom pair: one output stage driving one headphone, as a report for people or JSON for programs.
 
 #include "cli/commands.hpp"
+#include "cli/gear_flags.hpp"
 #include "headroom/analysis.hpp"
 #include "headroom/parse.hpp"
 
@@ -18,60 +19,9 @@ namespace headroom::cli {
 namespace {
 
 struct pair_flags {
-    std::string impedance, sensitivity, rated_power;
-    std::string vmax, imax, pmax, zout = "0", source, gain, noise;
-    bool bridge = false, balanced = false;
-    std::string target, crest;
+    gear_flags gear;
     bool json = false;
 };
-
-template <class Q, class Unit>
-Q positive(std::string_view flag, const std::string& text, Q (*parse)(std::string_view), Unit unit) {
-    const Q q = flag_value(flag, text, parse);
-    if (!(value_in(q, unit) > 0.0)) throw usage_error{std::string{flag} + ": '" + text + "' must be positive"};
-    return q;
-}
-
-template <class Q, class Unit>
-std::optional<Q> optional_positive(std::string_view flag, const std::string& text, Q (*parse)(std::string_view),
-                                   Unit unit) {
-    if (text.empty()) return std::nullopt;
-    return positive(flag, text, parse, unit);
-}
-
-headphone make_headphone(const pair_flags& f) {
-    const auto z = positive("--impedance", f.impedance, parse_impedance, ohm);
-    const auto s = flag_value("--sensitivity", f.sensitivity, parse_sensitivity);
-    const auto rated = optional_positive("--rated-power", f.rated_power, parse_power, watt);
-    return headphone{"headphone", z, s, rated};
-}
-
-output_stage make_output(const pair_flags& f) {
-    output_spec spec;
-    spec.open_circuit_voltage = optional_positive("--vmax", f.vmax, parse_voltage, volt);
-    spec.current_limit = optional_positive("--imax", f.imax, parse_current, ampere);
-    spec.power_limit = optional_positive("--pmax", f.pmax, parse_power, watt);
-    spec.output_impedance = flag_value("--zout", f.zout, parse_impedance);
-    if (value_in(spec.output_impedance, ohm) < 0.0) throw usage_error{"--zout: '" + f.zout + "' must not be negative"};
-    if (!f.source.empty())
-        spec.source = source_gain{positive("--source", f.source, parse_voltage, volt), flag_value("--gain", f.gain, parse_gain)};
-    spec.noise = optional_positive("--noise", f.noise, parse_voltage, volt);
-    if (!spec.open_circuit_voltage && !spec.current_limit && !spec.power_limit && !spec.source)
-        throw usage_error{"state at least one amplifier limit: --vmax, --imax, --pmax, or --source with --gain"};
-    spec.kind = f.balanced ? topology::balanced : topology::single_ended;
-    output_stage out{"amplifier output", spec};
-    return f.bridge ? bridge(out) : out;
-}
-
-std::optional<programme> make_programme(const pair_flags& f) {
-    if (f.target.empty()) return std::nullopt;
-    programme p{flag_value("--target", f.target, parse_spl)};
-    if (!f.crest.empty()) {
-        p.crest_factor = flag_value("--crest", f.crest, parse_gain);
-        if (p.crest_factor.db() < 0.0) throw usage_error{"--crest: '" + f.crest + "' must not be negative (peak >= RMS)"};
-    }
-    return p;
-}
 
 // Why the binding limit matters, in the words a headphone owner uses.
 std::string_view why(limit l, topology kind) {
@@ -110,7 +60,7 @@ std::string human_minutes(double minutes) {
     return fmt::format("{:.0f} s", minutes * 60.0);
 }
 
-void print_report(std::ostream& os, const headphone& hp, const output_stage& out, const pair_flags& f,
+void print_report(std::ostream& os, const headphone& hp, const output_stage& out, const gear_flags& f,
                   const std::optional<programme>& p, const pair_analysis& a) {
     const double r = value_in(hp.nominal_impedance(), ohm);
     os << fmt::format("{:<16}{:.4g} ohm, {:.2f} dB SPL/V ({:.2f} dB SPL/mW)\n", "Headphone", r,
@@ -188,34 +138,18 @@ subcommand add_pair(CLI::App& parent) {
         "Values take optional units (a bare number is in V, A, ohm, W or dB); the sensitivity needs one.\n"
         "Voltages and currents are RMS sine ratings; 6.5Vpp and 4.6Vpk are converted.\n"
         "Example: headroom pair --impedance 300 --sensitivity 97dB/mW --vmax 7.5 --imax 250mA --zout 0.5 --target 85 --crest 18");
-    app->add_option("--impedance", f->impedance, "Headphone impedance at 1 kHz (300, 300ohm)")->required();
-    app->add_option("--sensitivity", f->sensitivity, "97dB/mW | 102.2dB/V | 94.6dB@5mA | 327mV@94dB")->required();
-    app->add_option("--rated-power", f->rated_power, "Headphone rated input power (200mW)");
-    app->add_option("--vmax", f->vmax, "Open-circuit RMS voltage before clipping (7.5, 7500mV, 7.5V, 21Vpp)");
-    app->add_option("--imax", f->imax, "RMS current limit (0.25, 250mA)");
-    app->add_option("--pmax", f->pmax, "Continuous (thermal) power limit (1W, 1000mW)");
-    app->add_option("--zout", f->zout, "Output impedance (0.5, 0.5ohm); default 0");
-    auto* source = app->add_option("--source", f->source, "Source full-scale RMS level (2V); needs --gain");
-    auto* gain_opt = app->add_option("--gain", f->gain, "Amplifier voltage gain in dB (6, 6dB); needs --source");
-    source->needs(gain_opt);
-    gain_opt->needs(source);
-    app->add_option("--noise", f->noise, "Output noise RMS (3uV)");
-    auto* bridge_flag = app->add_flag("--bridge", f->bridge, "The figures describe one SE leg: analyse the bridged output");
-    auto* balanced_flag = app->add_flag("--balanced", f->balanced, "The figures already describe a balanced output");
-    bridge_flag->excludes(balanced_flag);
-    auto* target = app->add_option("--target", f->target, "Programme average level in dB SPL (85)");
-    app->add_option("--crest", f->crest, "Programme crest factor in dB (default: a sine, 3.0103)")->needs(target);
+    add_gear_flags(*app, f->gear);
     app->add_flag("--json", f->json, "Print JSON (SI base units) instead of the report");
 
     return {app, [f](std::ostream& os) {
-                const headphone hp = make_headphone(*f);
-                const output_stage out = make_output(*f);
-                const auto p = make_programme(*f);
+                const headphone hp = make_headphone(f->gear);
+                const output_stage out = make_output(f->gear);
+                const auto p = make_programme(f->gear);
                 const pair_analysis a = analyse(out, hp, p);
                 if (f->json)
                     os << to_json(out, hp, p, a).dump(2) << '\n';
                 else
-                    print_report(os, hp, out, *f, p, a);
+                    print_report(os, hp, out, f->gear, p, a);
             }};
 }
 

@@ -1,0 +1,84 @@
+#include "cli/gear_flags.hpp"
+
+#include "cli/commands.hpp"
+#include "headroom/parse.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace headroom::cli {
+
+namespace {
+
+template <class Q, class Unit>
+Q positive(std::string_view flag, const std::string& text, Q (*parse)(std::string_view), Unit unit) {
+    const Q q = flag_value(flag, text, parse);
+    if (!(value_in(q, unit) > 0.0)) throw usage_error{std::string{flag} + ": '" + text + "' must be positive"};
+    return q;
+}
+
+template <class Q, class Unit>
+std::optional<Q> optional_positive(std::string_view flag, const std::string& text, Q (*parse)(std::string_view),
+                                   Unit unit) {
+    if (text.empty()) return std::nullopt;
+    return positive(flag, text, parse, unit);
+}
+
+}  // namespace
+
+headphone make_headphone(const gear_flags& f) {
+    const auto z = positive("--impedance", f.impedance, parse_impedance, ohm);
+    const auto s = flag_value("--sensitivity", f.sensitivity, parse_sensitivity);
+    const auto rated = optional_positive("--rated-power", f.rated_power, parse_power, watt);
+    return headphone{"headphone", z, s, rated};
+}
+
+output_stage make_output(const gear_flags& f) {
+    output_spec spec;
+    spec.open_circuit_voltage = optional_positive("--vmax", f.vmax, parse_voltage, volt);
+    spec.current_limit = optional_positive("--imax", f.imax, parse_current, ampere);
+    spec.power_limit = optional_positive("--pmax", f.pmax, parse_power, watt);
+    spec.output_impedance = flag_value("--zout", f.zout, parse_impedance);
+    if (value_in(spec.output_impedance, ohm) < 0.0) throw usage_error{"--zout: '" + f.zout + "' must not be negative"};
+    if (!f.source.empty())
+        spec.source = source_gain{positive("--source", f.source, parse_voltage, volt), flag_value("--gain", f.gain, parse_gain)};
+    spec.noise = optional_positive("--noise", f.noise, parse_voltage, volt);
+    if (!spec.open_circuit_voltage && !spec.current_limit && !spec.power_limit && !spec.source)
+        throw usage_error{"state at least one amplifier limit: --vmax, --imax, --pmax, or --source with --gain"};
+    spec.kind = f.balanced ? topology::balanced : topology::single_ended;
+    output_stage out{"amplifier output", spec};
+    return f.bridge ? bridge(out) : out;
+}
+
+std::optional<programme> make_programme(const gear_flags& f) {
+    if (f.target.empty()) return std::nullopt;
+    programme p{flag_value("--target", f.target, parse_spl)};
+    if (!f.crest.empty()) {
+        p.crest_factor = flag_value("--crest", f.crest, parse_gain);
+        if (p.crest_factor.db() < 0.0) throw usage_error{"--crest: '" + f.crest + "' must not be negative (peak >= RMS)"};
+    }
+    return p;
+}
+
+
+void add_gear_flags(CLI::App& app, gear_flags& f) {
+    app.add_option("--impedance", f.impedance, "Headphone impedance at 1 kHz (300, 300ohm)")->required();
+    app.add_option("--sensitivity", f.sensitivity, "97dB/mW | 102.2dB/V | 94.6dB@5mA | 327mV@94dB")->required();
+    app.add_option("--rated-power", f.rated_power, "Headphone rated input power (200mW)");
+    app.add_option("--vmax", f.vmax, "Open-circuit RMS voltage before clipping (7.5, 7500mV, 7.5V, 21Vpp)");
+    app.add_option("--imax", f.imax, "RMS current limit (0.25, 250mA)");
+    app.add_option("--pmax", f.pmax, "Continuous (thermal) power limit (1W, 1000mW)");
+    app.add_option("--zout", f.zout, "Output impedance (0.5, 0.5ohm); default 0");
+    auto* source = app.add_option("--source", f.source, "Source full-scale RMS level (2V); needs --gain");
+    auto* gain_opt = app.add_option("--gain", f.gain, "Amplifier voltage gain in dB (6, 6dB); needs --source");
+    source->needs(gain_opt);
+    gain_opt->needs(source);
+    app.add_option("--noise", f.noise, "Output noise RMS (3uV)");
+    auto* bridge_flag = app.add_flag("--bridge", f.bridge, "The figures describe one SE leg: analyse the bridged output");
+    auto* balanced_flag = app.add_flag("--balanced", f.balanced, "The figures already describe a balanced output");
+    bridge_flag->excludes(balanced_flag);
+    auto* target = app.add_option("--target", f.target, "Programme average level in dB SPL (85)");
+    app.add_option("--crest", f.crest, "Programme crest factor in dB (default: a sine, 3.0103)")->needs(target);
+}
+
+}  // namespace headroom::cli

@@ -1,0 +1,33 @@
+#pragma once
+
+// The flags that describe a headphone, an amplifier output and a programme, shared by every subcommand that
+// analyses one pair (pair, plot). Each flag's text is kept as given and parsed on use, so that every error names
+// the flag it came from.
+
+#include "headroom/analysis.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+namespace headroom::cli {
+
+struct gear_flags {
+    // headphone
+    std::string impedance, sensitivity, rated_power;
+    // amplifier output
+    std::string vmax, imax, pmax, zout = "0", source, gain, noise;
+    bool bridge = false, balanced = false;
+    // programme
+    std::string target, crest;
+};
+
+// Registers the flags on `app`, storing into `f` (which must outlive parsing).
+void add_gear_flags(CLI::App& app, gear_flags& f);
+
+headphone make_headphone(const gear_flags& f);
+output_stage make_output(const gear_flags& f);  // already bridged when --bridge
+std::optional<programme> make_programme(const gear_flags& f);
+
+}  // namespace headroom::cli
