@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <string_view>
+#include <type_traits>
 
 namespace headroom::detail {
 
@@ -45,31 +46,16 @@ struct number_formatter {
 };
 
 template <class Unit>
-struct unit_symbol;
-template <>
-struct unit_symbol<boost::units::si::electric_potential> {
-    static constexpr std::string_view symbol = "V";
-};
-template <>
-struct unit_symbol<boost::units::si::current> {
-    static constexpr std::string_view symbol = "A";
-};
-template <>
-struct unit_symbol<boost::units::si::resistance> {
-    static constexpr std::string_view symbol = "ohm";
-};
-template <>
-struct unit_symbol<boost::units::si::power> {
-    static constexpr std::string_view symbol = "W";
-};
-template <>
-struct unit_symbol<boost::units::si::frequency> {
-    static constexpr std::string_view symbol = "Hz";
-};
-template <>
-struct unit_symbol<boost::units::si::time> {
-    static constexpr std::string_view symbol = "s";
-};
+[[nodiscard]] constexpr std::string_view unit_symbol() noexcept {
+    namespace si = boost::units::si;
+    if constexpr (std::is_same_v<Unit, si::electric_potential>) return "V";
+    else if constexpr (std::is_same_v<Unit, si::current>) return "A";
+    else if constexpr (std::is_same_v<Unit, si::resistance>) return "ohm";
+    else if constexpr (std::is_same_v<Unit, si::power>) return "W";
+    else if constexpr (std::is_same_v<Unit, si::frequency>) return "Hz";
+    else if constexpr (std::is_same_v<Unit, si::time>) return "s";
+    else static_assert(sizeof(Unit) == 0, "no symbol for this unit");
+}
 
 }  // namespace headroom::detail
 
@@ -78,7 +64,7 @@ struct fmt::formatter<boost::units::quantity<Unit>> : headroom::detail::number_f
     template <class Context>
     auto format(boost::units::quantity<Unit> q, Context& ctx) const {
         const auto p = headroom::detail::with_prefix(q.value());
-        const std::string suffix = fmt::format(" {}{}", p.prefix, headroom::detail::unit_symbol<Unit>::symbol);
+        const std::string suffix = fmt::format(" {}{}", p.prefix, headroom::detail::unit_symbol<Unit>());
         return this->write(p.value, suffix, ctx);
     }
 };
