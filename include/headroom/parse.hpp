@@ -6,6 +6,7 @@
 // always needs its unit, because "97 dB" alone could be dB/mW or dB/V, a 5-15 dB difference.
 
 #include "headroom/decibel.hpp"
+#include "headroom/power_point.hpp"
 #include "headroom/sensitivity.hpp"
 #include "headroom/units.hpp"
 
@@ -163,6 +164,14 @@ inline constexpr double rms_per_peak_to_peak = 0.5 / std::numbers::sqrt2;
     if (per == "mW") return sensitivity::per_milliwatt(spl::of_db(number_only(level)));
     if (per == "V" || per == "Vrms") return sensitivity::per_volt(spl::of_db(number_only(level)));
     throw fail();
+}
+
+// A spec sheet's power into a load: "1.2W@32ohm", "300mW @ 300" (a bare load is in ohm, a bare power in W).
+[[nodiscard]] inline power_point parse_power_point(std::string_view text) {
+    const auto at = text.find('@');
+    if (at == std::string_view::npos)
+        throw parse_error{"'" + std::string{text} + "' is not a power into a load (e.g. 1.2W@32ohm)"};
+    return {parse_power(text.substr(0, at)), parse_impedance(text.substr(at + 1))};
 }
 
 }  // namespace headroom

@@ -1,0 +1,182 @@
+#include "headroom/fit.hpp"
+#include "headroom/parse.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+using namespace headroom;
+
+namespace {
+
+std::vector<power_point> points(std::initializer_list<const char*> texts) {
+    std::vector<power_point> v;
+    for (const char* t : texts) v.push_back(parse_power_point(t));
+    return v;
+}
+
+// Power the scalar model gives into a load, in watts (the same two calls max_output makes).
+double watts_into(const output_stage& out, double load_ohm) {
+    const double v = detail::binding_of(detail::load_voltage_limits(out, in_si(load_ohm, ohm))).first;
+    return v * v / load_ohm;
+}
+
+double db_between(double model_w, double stated_w) { return 10.0 * std::log10(model_w / stated_w); }
+
+}  // namespace
+
+TEST_CASE("stated voltages in any convention convert to RMS") {
+    // A sine's peak is sqrt 2 times its RMS and its peak-to-peak twice that (PHYSICS.md section 1).
+    CHECK(value_in(parse_voltage("6.5Vpp"), volt) == doctest::Approx(2.298097).epsilon(1e-6));  // 6.5 / (2 sqrt 2)
+    CHECK(value_in(parse_voltage("4.6Vpk"), volt) == doctest::Approx(3.252691).epsilon(1e-6));  // 4.6 / sqrt 2
+    CHECK(value_in(parse_voltage("1.25Vrms"), volt) == doctest::Approx(1.25));
+    CHECK(value_in(parse_voltage("9000mVpp"), volt) == doctest::Approx(3.181981).epsilon(1e-6));
+    CHECK(value_in(parse_current("100mApk"), ampere) == doctest::Approx(0.0707107).epsilon(1e-6));
+}
+
+TEST_CASE("parse_power_point reads a power into a load") {
+    const auto p = parse_power_point("1.2W@32ohm");
+    CHECK(value_in(p.output, watt) == doctest::Approx(1.2));
+    CHECK(value_in(p.load, ohm) == doctest::Approx(32.0));
+    const auto q = parse_power_point("300mW @ 300");  // a bare load is in ohm
+    CHECK(value_in(q.output, watt) == doctest::Approx(0.3));
+    CHECK(value_in(q.load, ohm) == doctest::Approx(300.0));
+    CHECK_THROWS_AS((void)parse_power_point("1.2W"), parse_error);
+    CHECK_THROWS_AS((void)parse_power_point("1.2W@32V"), parse_error);
+    CHECK_THROWS_AS((void)parse_power_point("lots@32"), parse_error);
+}
+
+TEST_CASE("voltage-limited points give V_oc alone") {
+    // 5 V into 32 ohm is 25/32 = 0.78125 W; into 300 ohm 25/300 = 83.33 mW.
+    const auto f = fit_output_stage(points({"0.78125W@32", "83.333333mW@300"}));
+    CHECK(f.model == fit_model::voltage);
+    REQUIRE(f.stage.open_circuit_voltage());
+    CHECK(value_in(*f.stage.open_circuit_voltage(), volt) == doctest::Approx(5.0).epsilon(1e-6));
+    CHECK_FALSE(f.stage.current_limit());
+    CHECK_FALSE(f.stage.power_limit());
+    CHECK(f.max_error.db() < 1e-6);
+    CHECK_FALSE(f.voltage_is_lower_bound);
+}
+
+TEST_CASE("a known output impedance enters the voltage divider") {
+    // 5 V behind 10 ohm: into 32 ohm (5 * 32/42)^2 / 32 = 453.51 mW, into 300 ohm (5 * 300/310)^2 / 300 = 78.04 mW.
+    fit_options o;
+    o.output_impedance = in_si(10.0, ohm);
+    const auto f = fit_output_stage(points({"453.5147mW@32", "78.0437mW@300"}), o);
+    CHECK(f.model == fit_model::voltage);
+    CHECK(value_in(*f.stage.open_circuit_voltage(), volt) == doctest::Approx(5.0).epsilon(1e-5));
+    CHECK(value_in(f.stage.output_impedance(), ohm) == doctest::Approx(10.0));
+}
+
+TEST_CASE("one limited point is read as a current limit") {
+    // 300 mW into 300 ohm is sqrt(0.3 * 300) = 9.487 V; 9.487 V into 32 ohm would be 2.81 W, the sheet says 1.2 W,
+    // so something else binds at 32 ohm. I_max = sqrt(1.2 / 32) = 193.6 mA explains it as well as P_max = 1.2 W
+    // would; the current limit is preferred for a solid-state output.
+    const auto f = fit_output_stage(points({"1.2W@32", "300mW@300"}));
+    CHECK(f.model == fit_model::voltage_current);
+    CHECK(value_in(*f.stage.open_circuit_voltage(), volt) == doctest::Approx(9.486833).epsilon(1e-6));
+    CHECK(value_in(*f.stage.current_limit(), ampere) == doctest::Approx(0.1936492).epsilon(1e-6));
+    CHECK_FALSE(f.stage.power_limit());
+    REQUIRE(f.points.size() == 2);
+    CHECK(f.points[0].binding == limit::current);  // sorted by load: 32 ohm first
+    CHECK(f.points[1].binding == limit::voltage);
+    CHECK(f.max_error.db() < 1e-6);
+}
+
+TEST_CASE("flat power as the load falls shows a power limit") {
+    // V_oc 10 V, P_max 1 W: 1 W into 16 and 32 ohm (10 V would give 6.25 W and 3.125 W), 100/300 = 333.3 mW into
+    // 300 ohm. A current limit cannot give the same power at 16 and 32 ohm (I^2 R doubles), so P_max is chosen.
+    const auto f = fit_output_stage(points({"1W@16", "1W@32", "333.3333mW@300"}));
+    CHECK(f.model == fit_model::voltage_power);
+    CHECK(value_in(*f.stage.open_circuit_voltage(), volt) == doctest::Approx(10.0).epsilon(1e-6));
+    CHECK(value_in(*f.stage.power_limit(), watt) == doctest::Approx(1.0).epsilon(1e-6));
+    CHECK_FALSE(f.stage.current_limit());
+    CHECK(f.max_error.db() < 1e-6);
+}
+
+TEST_CASE("current-limited points leave V_oc as a lower bound") {
+    // 0.5 W into 8 ohm and 1 W into 16 ohm are both I^2 R with I = 250 mA; no point shows the rails. The least V_oc
+    // that reproduces both is 0.25 A * 16 ohm = 4 V.
+    const auto f = fit_output_stage(points({"0.5W@8", "1W@16"}));
+    CHECK(value_in(*f.stage.current_limit(), ampere) == doctest::Approx(0.25).epsilon(1e-6));
+    CHECK(value_in(*f.stage.open_circuit_voltage(), volt) == doctest::Approx(4.0).epsilon(1e-6));
+    CHECK(f.voltage_is_lower_bound);
+    CHECK(f.max_error.db() < 1e-6);
+}
+
+TEST_CASE("fixed limits are kept and the rest fitted") {
+    fit_options o;
+    o.current_limit = in_si(0.25, ampere);
+    // V_oc 7.5 V, I_max 250 mA: 1 W into 16 ohm (current), 7.5^2/300 = 187.5 mW into 300 ohm (voltage).
+    const auto f = fit_output_stage(points({"1W@16", "187.5mW@300"}), o);
+    CHECK(value_in(*f.stage.current_limit(), ampere) == doctest::Approx(0.25));
+    CHECK(value_in(*f.stage.open_circuit_voltage(), volt) == doctest::Approx(7.5).epsilon(1e-6));
+    CHECK(f.max_error.db() < 1e-6);
+}
+
+TEST_CASE("a measured table with a flat-power region fits within 0.6 dB at every point") {
+    // Sjostrom QRV08, measured by Neurochrome: 140 / 200 / 225 mW into 20 / 32 / 300 ohm at THD+N < 0.005%
+    // (https://neurochrome.com/pages/sjostrom-qrv08-headphone-amp). Power barely changes from 300 to 32 ohm and
+    // then falls into 20 ohm: no single limit explains it; the fit is least squares in dB.
+    const auto f = fit_output_stage(points({"140mW@20", "200mW@32", "225mW@300"}));
+    REQUIRE(f.points.size() == 3);
+    for (const auto& p : f.points) {
+        CAPTURE(value_in(p.stated.load, ohm));
+        CHECK(std::abs(p.error.db()) <= 0.6);
+        // The reported error is the model's own power against the stated one.
+        CHECK(p.error.db() == doctest::Approx(db_between(value_in(p.model_power, watt), value_in(p.stated.output, watt))));
+        CHECK(value_in(p.model_power, watt) == doctest::Approx(watts_into(f.stage, value_in(p.stated.load, ohm))));
+    }
+    // The 300 ohm point is voltage-limited: V_oc = sqrt(0.225 * 300) = 8.216 V reproduces it exactly.
+    CHECK(value_in(*f.stage.open_circuit_voltage(), volt) == doctest::Approx(8.215838).epsilon(1e-5));
+    CHECK(f.max_error.db() == doctest::Approx(0.2461).epsilon(1e-3));
+}
+
+TEST_CASE("bridging a fitted single-ended leg predicts the maker's balanced figure") {
+    // FiiO K11 R2R, maker's figures at high gain, THD+N < 1% (https://www.fiio.com/newsinfo/1015217.html):
+    // single-ended 460 mW @ 32 ohm and 50 mW @ 300 ohm; balanced 1300 mW @ 32 ohm and 220 mW @ 300 ohm.
+    // The single-ended points are both voltage-limited (3.84 V and 3.87 V at the load), so V_oc is about 3.85 V.
+    const auto f = fit_output_stage(points({"460mW@32", "50mW@300"}));
+    CHECK(f.model == fit_model::voltage);
+    CHECK(f.max_error.db() < 0.1);
+    const output_stage balanced = bridge(f.stage);
+    // At 300 ohm the bridged output is voltage-limited, where the model applies: 2 V_oc = 7.71 V gives 198 mW.
+    CHECK(std::abs(db_between(watts_into(balanced, 300.0), 0.220)) <= 0.5);
+    // At 32 ohm the balanced output stops at 1.3 W, below the 1.86 W twice the voltage would give: its own current
+    // limit binds there, which no single-ended voltage-limited point can reveal. The prediction is an upper bound.
+    CHECK(db_between(watts_into(balanced, 32.0), 1.300) > 0.5);
+}
+
+TEST_CASE("a power sheet no model reproduces reports its errors") {
+    // Schiit Magni 2 as quoted on head-fi.org (1.8 W / 1.2 W / 1.0 W / 260 mW / 130 mW at 16 / 32 / 50 / 300 /
+    // 600 ohm): the voltage at the load rises from 5.4 V to 8.8 V with the load, a sagging supply the model does
+    // not have. The fit still returns its best stage and says how far off it is.
+    const auto f = fit_output_stage(points({"1.8W@16", "1.2W@32", "1.0W@50", "260mW@300", "130mW@600"}));
+    double worst = 0.0;
+    for (const auto& p : f.points) worst = std::max(worst, std::abs(p.error.db()));
+    CHECK(f.max_error.db() == doctest::Approx(worst));
+    CHECK(f.max_error.db() > 0.5);
+}
+
+TEST_CASE("bad points are spec errors naming the point and field") {
+    CHECK_THROWS_AS((void)fit_output_stage(std::vector<power_point>{}), spec_error);
+    try {
+        (void)fit_output_stage(points({"1W@32", "-2W@300"}), {}, "Foo");
+        FAIL("expected a spec_error");
+    } catch (const spec_error& e) {
+        CHECK(e.entity() == "output stage 'Foo' power point 2");
+        CHECK(e.field() == "power");
+    }
+    fit_options o;
+    o.output_impedance = in_si(-1.0, ohm);
+    CHECK_THROWS_AS((void)fit_output_stage(points({"1W@32"}), o), spec_error);
+}
+
+TEST_CASE("the fit is deterministic") {
+    const auto a = fit_output_stage(points({"140mW@20", "200mW@32", "225mW@300"}));
+    const auto b = fit_output_stage(points({"225mW@300", "140mW@20", "200mW@32"}));
+    CHECK(value_in(*a.stage.open_circuit_voltage(), volt) == value_in(*b.stage.open_circuit_voltage(), volt));
+    CHECK(a.max_error.db() == b.max_error.db());
+}
