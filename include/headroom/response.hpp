@@ -1,0 +1,158 @@
+#pragma once
+
+// What an output stage does into an impedance that changes with frequency (PHYSICS.md sections 3, 5 and 7).
+// Two effects: the divider formed by Z_out and Z(f) tilts the response (H(f) = Z / (Z + Z_out), a complex
+// ratio), and each limit allows a different load voltage at each frequency: the current limit bites hardest at
+// the impedance minimum, the voltage divider where |Z| is low, and the power limit counts only the real power
+// |V|^2 cos(phi) / |Z|. The scalar model (analysis.hpp) is this at one frequency into a resistance; the limits
+// keep its order, its tie rule and its peak-type / average-type split, and the tests hold the two together.
+//
+// Only the electrical part is modelled: S_V is the sensitivity at 1 kHz, and the level at f is
+// L(f) = S_V + 20 lg|V_L(f)|, the level the same voltage across the driver makes at 1 kHz. The headphone's own
+// acoustic response is the maker's business (and an EQ's, see eq.hpp).
+
+#include "headroom/analysis.hpp"
+#include "headroom/impedance_curve.hpp"
+
+#include <Eigen/Core>
+
+#include <array>
+#include <cmath>
+#include <complex>
+#include <cstdint>
+#include <vector>
+
+namespace headroom {
+
+// The source's effect on the frequency response, and the impedance minimum that drives the current demand.
+struct response_deviation {
+    frequency_grid grid;
+    Eigen::ArrayXd deviation_db;  // 20 lg|H(f)| - 20 lg|H(1 kHz)| on the grid
+    gain spread;                  // max - min of the deviation over the grid (20 Hz-20 kHz)
+    impedance min_impedance;      // the smallest |Z| on the grid
+    frequency min_impedance_at;
+};
+
+[[nodiscard]] inline response_deviation analyse_response(const impedance_curve& z, impedance output_impedance,
+                                                         const frequency_grid& g = audio_band_grid()) {
+    const Eigen::ArrayXcd zf = z.ohms_on(g);
+    const double z_out = value_in(output_impedance, ohm);
+    // 20 lg|Z / (Z + Z_out)| as (20 / ln 10)(ln|Z| - ln|Z + Z_out|): see decibel.hpp for why ln, not log10.
+    const Eigen::ArrayXd mag = zf.abs();
+    const Eigen::ArrayXd h_db = detail::db20_per_neper * (mag.log() - (zf + z_out).abs().log());
+    response_deviation r;
+    r.grid = g;
+    r.deviation_db = h_db - h_db[g.reference_index];
+    r.spread = gain::of_db(r.deviation_db.maxCoeff() - r.deviation_db.minCoeff());
+    Eigen::Index at = 0;
+    r.min_impedance = in_si(mag.minCoeff(&at), ohm);
+    r.min_impedance_at = g.at(at);
+    return r;
+}
+
+namespace detail {
+
+// The RMS voltage across a complex load Z that each limit allows, in volts, indexed by `limit` like
+// load_voltage_limits (analysis.hpp), which it equals for a real Z. The power limit caps the real power
+// |V|^2 cos(phi) / |Z|, so a reactive load may take more voltage before it dissipates P_max.
+[[nodiscard]] inline std::array<double, limit_count> load_voltage_limits(const output_stage& out,
+                                                                         std::complex<double> z_ohm) noexcept {
+    const double mag = std::abs(z_ohm);
+    const double divider = mag / std::abs(z_ohm + value_in(out.output_impedance(), ohm));
+    const double cos_phi = z_ohm.real() / mag;
+    const auto v_oc = out.open_circuit_voltage();
+    const auto i_max = out.current_limit();
+    const auto p_max = out.power_limit();
+    const auto v_gain = out.gain_limited_voltage();
+    return {
+        v_oc ? value_in(*v_oc, volt) * divider : unbounded,
+        i_max ? value_in(*i_max, ampere) * mag : unbounded,
+        p_max && cos_phi > 0.0 ? std::sqrt(value_in(*p_max, watt) * mag / cos_phi) : unbounded,
+        v_gain ? value_in(*v_gain, volt) * divider : unbounded,
+    };
+}
+
+}  // namespace detail
+
+// The maximum continuous sine at each frequency of the grid, and the frequency where it is lowest.
+struct frequency_operating_points {
+    frequency_grid grid;
+    Eigen::ArrayXd load_voltage_v;  // RMS across the driver
+    Eigen::ArrayXd load_current_a;  // RMS
+    Eigen::ArrayXd load_power_w;    // real (average) power, |V|^2 cos(phi) / |Z|
+    Eigen::ArrayXd max_level_db;    // dB SPL, S_V + 20 lg V
+    std::vector<limit> binding;
+    spl lowest_max_level;
+    frequency lowest_max_level_at;
+    limit lowest_binding;
+};
+
+[[nodiscard]] inline frequency_operating_points max_output_across(const output_stage& out, const headphone& hp,
+                                                                  const impedance_curve& z,
+                                                                  const frequency_grid& g = audio_band_grid()) {
+    const Eigen::ArrayXcd zf = z.ohms_on(g);
+    const Eigen::Index n = g.size();
+    frequency_operating_points r{g, Eigen::ArrayXd(n), Eigen::ArrayXd(n), Eigen::ArrayXd(n), Eigen::ArrayXd(n),
+                                 std::vector<limit>(static_cast<std::size_t>(n)), spl{}, frequency{}, limit::voltage};
+    Eigen::Index worst = 0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const auto [v, which] = detail::binding_of(detail::load_voltage_limits(out, zf[i]));
+        const double mag = std::abs(zf[i]);
+        r.load_voltage_v[i] = v;
+        r.load_current_a[i] = v / mag;
+        r.load_power_w[i] = v * v * (zf[i].real() / mag) / mag;
+        r.max_level_db[i] = hp.level_at(in_si(v, volt)).db();
+        r.binding[static_cast<std::size_t>(i)] = which;
+        if (r.max_level_db[i] < r.max_level_db[worst]) worst = i;
+    }
+    r.lowest_max_level = spl::of_db(r.max_level_db[worst]);
+    r.lowest_max_level_at = g.at(worst);
+    r.lowest_binding = r.binding[static_cast<std::size_t>(worst)];
+    return r;
+}
+
+// Headroom for a programme at every frequency, and the worst of it.
+struct frequency_headroom {
+    frequency_grid grid;
+    Eigen::ArrayXd margin_db;        // max average level at f minus the level wanted at f
+    Eigen::ArrayXd max_average_db;   // dB SPL
+    std::vector<limit> binding;
+    gain worst;                      // the smallest margin over the grid
+    frequency worst_at;
+    limit worst_binding;
+};
+
+// The programme's target average level is wanted at every frequency, raised by `boost_db` (dB on the grid, e.g.
+// an EQ's gain; empty for none). Peak-type limits pass CF - 3.01 dB less average level, P_max caps the average
+// power, exactly as headroom_for does at one frequency.
+[[nodiscard]] inline frequency_headroom headroom_across(const output_stage& out, const headphone& hp,
+                                                        const impedance_curve& z, const programme& p,
+                                                        const frequency_grid& g = audio_band_grid(),
+                                                        const Eigen::ArrayXd& boost_db = {}) {
+    if (boost_db.size() != 0 && boost_db.size() != g.size())
+        throw spec_error{"headroom across frequency", "boost", "must have one value per grid frequency"};
+    const Eigen::ArrayXcd zf = z.ohms_on(g);
+    const Eigen::Index n = g.size();
+    const double peak_scale = (sine_crest_factor - p.crest_factor).voltage_ratio();
+    frequency_headroom r{g, Eigen::ArrayXd(n), Eigen::ArrayXd(n), std::vector<limit>(static_cast<std::size_t>(n)),
+                         gain{}, frequency{}, limit::voltage};
+    Eigen::Index worst = 0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        auto v = detail::load_voltage_limits(out, zf[i]);
+        for (std::size_t k = 0; k < limit_count; ++k)
+            if (is_peak_type(static_cast<limit>(k))) v[k] *= peak_scale;
+        const auto [v_avg, which] = detail::binding_of(v);
+        const spl max_avg = hp.level_at(in_si(v_avg, volt));
+        const spl wanted = p.average_level + gain::of_db(boost_db.size() != 0 ? boost_db[i] : 0.0);
+        r.max_average_db[i] = max_avg.db();
+        r.margin_db[i] = (max_avg - wanted).db();
+        r.binding[static_cast<std::size_t>(i)] = which;
+        if (r.margin_db[i] < r.margin_db[worst]) worst = i;
+    }
+    r.worst = gain::of_db(r.margin_db[worst]);
+    r.worst_at = g.at(worst);
+    r.worst_binding = r.binding[static_cast<std::size_t>(worst)];
+    return r;
+}
+
+}  // namespace headroom
