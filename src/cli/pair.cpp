@@ -1,6 +1,7 @@
 // headroom pair: one output stage driving one headphone, as a report for people or JSON for programs.
 
 #include "cli/commands.hpp"
+#include "cli/curve_flags.hpp"
 #include "cli/gear_flags.hpp"
 #include "headroom/analysis.hpp"
 #include "headroom/parse.hpp"
@@ -20,6 +21,7 @@ namespace {
 
 struct pair_flags {
     gear_flags gear;
+    curve_flags curves;
     bool json = false;
 };
 
@@ -139,6 +141,7 @@ subcommand add_pair(CLI::App& parent) {
         "Voltages and currents are RMS sine ratings; 6.5Vpp and 4.6Vpk are converted.\n"
         "Example: headroom pair --impedance 300 --sensitivity 97dB/mW --vmax 7.5 --imax 250mA --zout 0.5 --target 85 --crest 18");
     add_gear_flags(*app, f->gear);
+    add_curve_flags(*app, f->curves);
     app->add_flag("--json", f->json, "Print JSON (SI base units) instead of the report");
 
     return {app, [f](std::ostream& os) {
@@ -146,10 +149,15 @@ subcommand add_pair(CLI::App& parent) {
                 const output_stage out = make_output(f->gear);
                 const auto p = make_programme(f->gear);
                 const pair_analysis a = analyse(out, hp, p);
-                if (f->json)
-                    os << to_json(out, hp, p, a).dump(2) << '\n';
-                else
+                const auto across = analyse_frequency(f->curves, out, hp, p);
+                if (f->json) {
+                    auto j = to_json(out, hp, p, a);
+                    if (across) add_frequency_json(j, *across);
+                    os << j.dump(2) << '\n';
+                } else {
                     print_report(os, hp, out, f->gear, p, a);
+                    if (across) print_frequency_report(os, *across);
+                }
             }};
 }
 

@@ -1,0 +1,103 @@
+#include "cli/curve_flags.hpp"
+
+#include "cli/commands.hpp"
+
+#include <fmt/format.h>
+
+#include <string>
+
+namespace headroom::cli {
+
+void add_curve_flags(CLI::App& app, curve_flags& f) {
+    auto* curve = app.add_option("--impedance-curve", f.impedance_curve,
+                                 "CSV of frequency_hz,magnitude_ohm[,phase_deg]: analyse across 20 Hz-20 kHz");
+    auto* driver = app.add_option("--driver", f.driver,
+                                  "Driver model instead of a curve: \"Re=32,Le=0.05mH,fs=100Hz,Qms=2,Qes=0.5\"");
+    curve->excludes(driver);
+    app.add_option("--eq", f.eq, "AutoEq ParametricEQ.txt: its boost is wanted on top of --target (preamp excluded)");
+}
+
+std::optional<impedance_curve> make_curve(const curve_flags& f) {
+    if (!f.impedance_curve.empty())
+        return flag_value("--impedance-curve", f.impedance_curve, [](const std::string& path) { return load_impedance_curve(path); });
+    if (!f.driver.empty())
+        return flag_value("--driver", f.driver, [](const std::string& text) {
+            return impedance_curve::driver(parse_driver_model(text), text);
+        });
+    return std::nullopt;
+}
+
+std::optional<parametric_eq> make_eq(const curve_flags& f) {
+    if (f.eq.empty()) return std::nullopt;
+    return flag_value("--eq", f.eq, [](const std::string& path) { return load_parametric_eq(path); });
+}
+
+std::optional<frequency_analysis> analyse_frequency(const curve_flags& f, const output_stage& out, const headphone& hp,
+                                                    const std::optional<programme>& p) {
+    const auto curve = make_curve(f);
+    const auto eq = make_eq(f);
+    if (!curve && !eq) return std::nullopt;
+    const impedance_curve z = curve ? *curve : impedance_curve::resistive(hp.nominal_impedance());
+    const frequency_grid g = audio_band_grid();
+    frequency_analysis a{
+        .curve_source = curve ? curve->name() : fmt::format("{:.4g} ohm (resistive)", value_in(hp.nominal_impedance(), ohm)),
+        .has_curve = curve.has_value(),
+        .at_1khz = z.magnitude_at(in_si(1000.0, hertz)),
+        .response = analyse_response(z, out.output_impedance(), g),
+        .max = max_output_across(out, hp, z, g),
+        .eq = std::nullopt,
+        .eq_preamp = std::nullopt,
+        .headroom = std::nullopt,
+    };
+    if (eq) {
+        a.eq = eq_response_on(*eq, g);
+        a.eq_preamp = eq->preamp;
+    }
+    if (p) a.headroom = headroom_across(out, hp, z, *p, g, a.eq ? a.eq->gain_db : Eigen::ArrayXd{});
+    return a;
+}
+
+void print_frequency_report(std::ostream& os, const frequency_analysis& a) {
+    const auto hz = [](frequency f) {
+        const double v = value_in(f, hertz);
+        return v >= 1000.0 ? fmt::format("{:.3g} kHz", v / 1000.0) : fmt::format("{:.0f} Hz", v);
+    };
+    os << fmt::format("\nAcross 20 Hz-20 kHz (impedance: {})\n", a.curve_source);
+    if (a.has_curve) {
+        os << fmt::format("  {:<16}min {:.4g} ohm at {}; {:.4g} ohm at 1 kHz\n", "impedance",
+                          value_in(a.response.min_impedance, ohm), hz(a.response.min_impedance_at), value_in(a.at_1khz, ohm));
+        os << fmt::format("  {:<16}{:.2f} dB spread from the output impedance ({:+.2f} to {:+.2f} dB from 1 kHz)\n",
+                          "response", a.response.spread.db(), a.response.deviation_db.minCoeff(), a.response.deviation_db.maxCoeff());
+        os << fmt::format("  {:<16}lowest {:.2f} dB SPL at {}, limited by {}\n", "max sine", a.max.lowest_max_level.db(),
+                          hz(a.max.lowest_max_level_at), to_string(a.max.lowest_binding));
+    }
+    if (a.eq)
+        os << fmt::format("  {:<16}{:+.2f} dB at {} (the preamp, {:.1f} dB, is not counted: it is digital attenuation)\n",
+                          "EQ max boost", a.eq->max_boost.db(), hz(a.eq->max_boost_at), a.eq_preamp->db());
+    if (a.headroom)
+        os << fmt::format("  {:<16}{:+.2f} dB at {}{}, limited by {}\n", "worst headroom", a.headroom->worst.db(),
+                          hz(a.headroom->worst_at), a.eq ? " with the EQ's boost" : "", to_string(a.headroom->worst_binding));
+}
+
+void add_frequency_json(nlohmann::ordered_json& j, const frequency_analysis& a) {
+    if (a.has_curve) {
+        j["fr_deviation_db"] = a.response.spread.db();
+        j["min_impedance_ohm"] = value_in(a.response.min_impedance, ohm);
+        j["min_impedance_hz"] = value_in(a.response.min_impedance_at, hertz);
+        j["worst_max_spl_db"] = a.max.lowest_max_level.db();
+        j["worst_max_spl_hz"] = value_in(a.max.lowest_max_level_at, hertz);
+        j["worst_max_spl_limit"] = to_string(a.max.lowest_binding);
+    }
+    if (a.headroom) {
+        j["worst_headroom_db"] = a.headroom->worst.db();
+        j["worst_headroom_hz"] = value_in(a.headroom->worst_at, hertz);
+        j["worst_headroom_limit"] = to_string(a.headroom->worst_binding);
+    }
+    if (a.eq) {
+        j["eq_max_boost_db"] = a.eq->max_boost.db();
+        j["eq_max_boost_hz"] = value_in(a.eq->max_boost_at, hertz);
+        j["eq_preamp_db"] = a.eq_preamp->db();
+    }
+}
+
+}  // namespace headroom::cli

@@ -1,0 +1,49 @@
+#pragma once
+
+// The flags that take the analysis across frequency: an impedance curve (measured CSV or driver model) and a
+// parametric EQ. Shared by pair (figures and report lines) and plot (the response graph).
+
+#include "headroom/analysis.hpp"
+#include "headroom/eq.hpp"
+#include "headroom/impedance_curve.hpp"
+#include "headroom/response.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace headroom::cli {
+
+struct curve_flags {
+    std::string impedance_curve, driver, eq;
+};
+
+// Registers --impedance-curve, --driver (one or the other) and --eq on `app`.
+void add_curve_flags(CLI::App& app, curve_flags& f);
+
+std::optional<impedance_curve> make_curve(const curve_flags& f);
+std::optional<parametric_eq> make_eq(const curve_flags& f);
+
+// Everything pair reports across 20 Hz-20 kHz; each part is present when its inputs are.
+struct frequency_analysis {
+    std::string curve_source;  // the file, the driver parameters, or the nominal impedance
+    bool has_curve = false;    // false: only an EQ, on a resistive load of the nominal impedance
+    impedance at_1khz;
+    response_deviation response;
+    frequency_operating_points max;
+    std::optional<eq_response> eq;
+    std::optional<gain> eq_preamp;
+    std::optional<frequency_headroom> headroom;  // with a programme; includes the EQ's boost when there is one
+};
+
+// None when neither a curve nor an EQ is given.
+std::optional<frequency_analysis> analyse_frequency(const curve_flags& f, const output_stage& out, const headphone& hp,
+                                                    const std::optional<programme>& p);
+
+void print_frequency_report(std::ostream& os, const frequency_analysis& a);
+void add_frequency_json(nlohmann::ordered_json& j, const frequency_analysis& a);
+
+}  // namespace headroom::cli
