@@ -38,5 +38,6 @@ auto flag_value(std::string_view flag, const std::string& text, Parse parse) {
 }
 
 subcommand add_pair(CLI::App& parent);
+subcommand add_plot(CLI::App& parent);
 
 }  // namespace headroom::cli
