@@ -79,6 +79,15 @@ void add_gear_flags(CLI::App& app, gear_flags& f) {
     bridge_flag->excludes(balanced_flag);
     auto* target = app.add_option("--target", f.target, "Programme average level in dB SPL (85)");
     app.add_option("--crest", f.crest, "Programme crest factor in dB (default: a sine, 3.0103)")->needs(target);
+
+    // The fields are parsed on use and an empty one means "not given", so `--pmax ""` would silently drop a limit
+    // (and `--source ""` the gain with it): reject an empty value where the flag is given.
+    const CLI::Validator given{
+        [](std::string& s) { return s.empty() ? std::string{"needs a value, not an empty string"} : std::string{}; }, "",
+        "non-empty"};
+    for (const char* name : {"--impedance", "--sensitivity", "--rated-power", "--vmax", "--imax", "--pmax", "--zout",
+                             "--source", "--gain", "--noise", "--target", "--crest"})
+        app.get_option(name)->check(given);
 }
 
 }  // namespace headroom::cli
