@@ -1,0 +1,120 @@
+#pragma once
+
+// Catalogs of real gear: headphones and amplifier outputs with the figures their makers or measurers publish,
+// each entry with its source. The format is documented in docs/catalog-format.md; the bundled catalogs live in
+// data/. Loading validates every field once, at this boundary: an error names the file, the entry and the field
+// ("data/amplifiers.json: amplifier 'Foo' output 'balanced': vmax: '-3V' must be positive"), and bad JSON gives
+// file:line:column. Outputs stated as power-vs-load points are fitted (fit.hpp) into an output stage; an output
+// with gain settings becomes one output stage per setting.
+//
+// The parsing is compiled (src/catalog.cpp, target headroom::catalog) so that only it depends on a JSON library.
+
+#include "headroom/fit.hpp"
+#include "headroom/headphone.hpp"
+#include "headroom/output_stage.hpp"
+#include "headroom/units.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace headroom {
+
+// A catalog that does not follow the format. what() is one line: "file[:line:column]: entry: field: problem".
+class catalog_error : public std::runtime_error {
+public:
+    catalog_error(std::string file, std::string entry, std::string field, const std::string& problem);
+
+    [[nodiscard]] const std::string& file() const noexcept { return file_; }
+    [[nodiscard]] const std::string& entry() const noexcept { return entry_; }  // empty for file-level problems
+    [[nodiscard]] const std::string& field() const noexcept { return field_; }  // empty when no field applies
+
+private:
+    std::string file_, entry_, field_;
+};
+
+// Where a figure comes from: the maker's spec sheet or an independent measurement. Where they disagree a
+// catalog keeps both, as two entries.
+enum class figure_basis : std::uint8_t { spec, measured };
+
+enum class headphone_type : std::uint8_t { over_ear_dynamic, over_ear_planar, on_ear, iem, earbud };
+enum class amplifier_kind : std::uint8_t { desktop, portable, dongle, dap };
+
+[[nodiscard]] std::string_view to_string(figure_basis b) noexcept;
+[[nodiscard]] std::string_view to_string(headphone_type t) noexcept;
+[[nodiscard]] std::string_view to_string(amplifier_kind k) noexcept;
+
+struct headphone_entry {
+    headphone model;                                 // named after the entry
+    headphone_type type;
+    std::optional<frequency> sensitivity_frequency;  // when the maker states one (some use 500 Hz)
+    std::optional<std::filesystem::path> impedance_curve;  // resolved against the catalog file's folder
+    figure_basis basis;
+    std::string source;
+    std::string note;
+
+    [[nodiscard]] const std::string& name() const noexcept { return model.name(); }
+};
+
+// How an output stage was obtained from power points, kept so that a report can show the fit's quality.
+struct fit_summary {
+    fit_model model;
+    gain max_error;
+    bool voltage_is_lower_bound;
+    std::vector<fitted_point> points;
+};
+
+// One gain setting of one output: the stage the analysis uses. An output without gain settings has one, with
+// an empty gain_name.
+struct output_setting {
+    std::string gain_name;
+    std::optional<gain> stated_gain;  // the setting's voltage gain, when stated
+    output_stage stage;
+    std::optional<fit_summary> fit;   // present when the limits came from power points
+};
+
+struct amplifier_output {
+    std::string name;
+    topology kind;
+    std::string connector;
+    std::vector<output_setting> settings;  // never empty
+
+    // The setting named `gain_name` (case-insensitive); throws std::invalid_argument listing the settings.
+    [[nodiscard]] const output_setting& setting(std::string_view gain_name) const;
+};
+
+struct amplifier_entry {
+    std::string name;
+    amplifier_kind kind;
+    figure_basis basis;
+    std::string source;
+    std::string note;
+    std::vector<amplifier_output> outputs;  // never empty
+
+    // The output named `output_name` (case-insensitive); throws std::invalid_argument listing the outputs.
+    [[nodiscard]] const amplifier_output& output(std::string_view output_name) const;
+};
+
+// From text: `file` names the source in messages; relative impedance-curve paths resolve against `base_dir`.
+[[nodiscard]] std::vector<headphone_entry> parse_headphone_catalog(std::string_view json, const std::string& file,
+                                                                   const std::filesystem::path& base_dir = {});
+[[nodiscard]] std::vector<amplifier_entry> parse_amplifier_catalog(std::string_view json, const std::string& file);
+
+// From files: the messages name the path as given.
+[[nodiscard]] std::vector<headphone_entry> load_headphone_catalog(const std::filesystem::path& file);
+[[nodiscard]] std::vector<amplifier_entry> load_amplifier_catalog(const std::filesystem::path& file);
+
+// Case-insensitive exact lookup. On a miss, throws std::invalid_argument whose message lists the nearest names
+// (by substring and edit distance), e.g. "no headphone 'HD 600'; did you mean 'Sennheiser HD600'?".
+[[nodiscard]] const headphone_entry& find_headphone(const std::vector<headphone_entry>& catalog, std::string_view name);
+[[nodiscard]] const amplifier_entry& find_amplifier(const std::vector<amplifier_entry>& catalog, std::string_view name);
+
+// Names from `names` close to `query`, best first, at most `limit` of them.
+[[nodiscard]] std::vector<std::string> near_names(const std::vector<std::string>& names, std::string_view query,
+                                                  std::size_t limit = 5);
+
+}  // namespace headroom

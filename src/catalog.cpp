@@ -1,0 +1,590 @@
+// Reading catalogs (docs/catalog-format.md). Everything a file can get wrong is caught here, with the file, the
+// entry and the field in the message, so that the model's own constructors never see an invalid value.
+
+#include "headroom/catalog.hpp"
+
+#include "headroom/parse.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <fstream>
+#include <initializer_list>
+#include <iterator>
+#include <set>
+#include <sstream>
+#include <utility>
+
+namespace headroom {
+
+namespace {
+
+std::string compose(const std::string& file, const std::string& entry, const std::string& field, const std::string& problem) {
+    std::string s = file;
+    if (!entry.empty()) s += ": " + entry;
+    if (!field.empty()) s += ": " + field;
+    return s + ": " + problem;
+}
+
+}  // namespace
+
+catalog_error::catalog_error(std::string file, std::string entry, std::string field, const std::string& problem)
+    : std::runtime_error{compose(file, entry, field, problem)},
+      file_{std::move(file)},
+      entry_{std::move(entry)},
+      field_{std::move(field)} {}
+
+std::string_view to_string(figure_basis b) noexcept { return b == figure_basis::spec ? "spec" : "measured"; }
+
+namespace {
+
+constexpr std::array<std::string_view, 5> headphone_type_names{"over-ear dynamic", "over-ear planar", "on-ear", "iem",
+                                                               "earbud"};
+constexpr std::array<std::string_view, 4> amplifier_kind_names{"desktop", "portable", "dongle", "dap"};
+constexpr std::string_view format_tag = "headroom-catalog-1";
+
+}  // namespace
+
+std::string_view to_string(headphone_type t) noexcept { return headphone_type_names[static_cast<std::size_t>(t)]; }
+std::string_view to_string(amplifier_kind k) noexcept { return amplifier_kind_names[static_cast<std::size_t>(k)]; }
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string lower(std::string_view s) {
+    std::string out{s};
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::string quoted_list(const std::vector<std::string>& names) {
+    std::string s;
+    for (const auto& n : names) s += (s.empty() ? "'" : ", '") + n + "'";
+    return s;
+}
+
+template <std::size_t N>
+std::string quoted_list(const std::array<std::string_view, N>& names) {
+    return quoted_list(std::vector<std::string>(names.begin(), names.end()));
+}
+
+// The place in a file an error is about.
+struct where {
+    const std::string& file;
+    std::string entry;
+
+    [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
+        throw catalog_error{file, entry, field, problem};
+    }
+};
+
+// Parses JSON, rejecting a key given twice in one object (the JSON library would keep the last silently), and
+// turning a syntax error into file:line:column.
+json parse_json(std::string_view text, const std::string& file) {
+    std::vector<std::set<std::string>> open_objects;
+    std::string duplicate;
+    const json::parser_callback_t track_keys = [&](int /*depth*/, json::parse_event_t event, json& parsed) {
+        switch (event) {
+            case json::parse_event_t::object_start:
+                open_objects.emplace_back();
+                break;
+            case json::parse_event_t::key:
+                if (!open_objects.empty() && !open_objects.back().insert(parsed.get<std::string>()).second &&
+                    duplicate.empty())
+                    duplicate = parsed.get<std::string>();
+                break;
+            case json::parse_event_t::object_end:
+                if (!open_objects.empty()) open_objects.pop_back();
+                break;
+            default:
+                break;
+        }
+        return true;
+    };
+    json j;
+    try {
+        j = json::parse(text.begin(), text.end(), track_keys);
+    } catch (const json::parse_error& e) {
+        // e.byte counts from 1 and points at the last character read.
+        const std::size_t at = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+        const std::string_view before = text.substr(0, at);
+        const std::size_t line = 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+        const std::size_t line_start = before.rfind('\n');
+        const std::size_t column = line_start == std::string_view::npos ? at + 1 : at - line_start;
+        std::string why = e.what();
+        if (const auto p = why.find("column "); p != std::string::npos) {
+            if (const auto colon = why.find(": ", p); colon != std::string::npos) why = why.substr(colon + 2);
+        }
+        throw catalog_error{file + ":" + std::to_string(line) + ":" + std::to_string(column), "", "",
+                            "invalid JSON: " + why};
+    }
+    if (!duplicate.empty()) throw catalog_error{file, "", duplicate, "is given twice in one object"};
+    return j;
+}
+
+void check_fields(const json& obj, std::initializer_list<std::string_view> allowed, const where& w, std::string_view what) {
+    for (const auto& [key, value] : obj.items()) {
+        if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+        std::string list;
+        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string{a};
+        w.fail(key, "is not a field of " + std::string{what} + " (fields: " + list + ")");
+    }
+}
+
+const json* find_field(const json& obj, const char* key) {
+    const auto it = obj.find(key);
+    return it == obj.end() ? nullptr : &*it;
+}
+
+std::string type_name(const json& v) { return v.type_name(); }
+
+// A string field; `required` ones must be present and non-blank.
+std::optional<std::string> string_field(const json& obj, const char* key, const where& w, bool required) {
+    const json* v = find_field(obj, key);
+    if (!v) {
+        if (required) w.fail(key, "is missing");
+        return std::nullopt;
+    }
+    if (!v->is_string()) w.fail(key, "must be a string, not " + type_name(*v));
+    std::string s = v->get<std::string>();
+    if (required && detail::trim(s).empty()) w.fail(key, "must not be empty");
+    return s;
+}
+
+template <std::size_t N>
+std::size_t enum_field(const json& obj, const char* key, const std::array<std::string_view, N>& names, const where& w) {
+    const std::string s = *string_field(obj, key, w, true);
+    for (std::size_t k = 0; k < N; ++k)
+        if (names[k] == s) return k;
+    w.fail(key, "'" + s + "' is not one of " + quoted_list(names));
+}
+
+figure_basis basis_field(const json& obj, const where& w) {
+    constexpr std::array<std::string_view, 2> names{"spec", "measured"};
+    return static_cast<figure_basis>(enum_field(obj, "basis", names, w));
+}
+
+enum class sign { any, positive, non_negative };
+
+// A catalog value always spells its unit, even where the command line would take a bare number: "7.5" could be
+// volts or a misplaced Vpp figure, and a reference file should not make anyone guess.
+void require_unit(std::string_view text, const char* key, std::string_view example, const where& w) {
+    std::string_view unit;
+    try {
+        unit = detail::split_number(text, "a number").second;
+    } catch (const parse_error& e) {
+        w.fail(key, e.what());
+    }
+    if (unit.empty()) w.fail(key, "'" + std::string{text} + "' needs a unit (e.g. " + std::string{example} + ")");
+}
+
+template <class Q, class Unit>
+void check_sign(Q q, Unit unit, sign s, const std::string& text, const char* key, const where& w) {
+    const double v = value_in(q, unit);
+    if (s == sign::positive && !(v > 0.0)) w.fail(key, "'" + text + "' must be positive");
+    if (s == sign::non_negative && v < 0.0) w.fail(key, "'" + text + "' must not be negative");
+}
+
+// A quantity field: a string with a unit, parsed by parse.hpp.
+template <class Q, class Unit>
+std::optional<Q> quantity_field(const json& obj, const char* key, Q (*parse)(std::string_view), Unit unit, sign s,
+                                std::string_view example, const where& w) {
+    const auto text = string_field(obj, key, w, false);
+    if (!text) return std::nullopt;
+    require_unit(*text, key, example, w);
+    Q q;
+    try {
+        q = parse(*text);
+    } catch (const parse_error& e) {
+        w.fail(key, e.what());
+    }
+    check_sign(q, unit, s, *text, key, w);
+    return q;
+}
+
+std::optional<gain> gain_field(const json& obj, const char* key, const where& w) {
+    const auto text = string_field(obj, key, w, false);
+    if (!text) return std::nullopt;
+    require_unit(*text, key, "6dB", w);
+    try {
+        return parse_gain(*text);
+    } catch (const parse_error& e) {
+        w.fail(key, e.what());
+    }
+}
+
+std::optional<std::vector<power_point>> power_points_field(const json& obj, const where& w) {
+    const json* v = find_field(obj, "power");
+    if (!v) return std::nullopt;
+    if (!v->is_array()) w.fail("power", "must be an array of strings like \"1.2W@32ohm\", not " + type_name(*v));
+    if (v->empty()) w.fail("power", "must list at least one point");
+    std::vector<power_point> points;
+    for (const auto& item : *v) {
+        if (!item.is_string()) w.fail("power", "each point must be a string like \"1.2W@32ohm\", not " + type_name(item));
+        const std::string text = item.get<std::string>();
+        const auto at = text.find('@');
+        if (at == std::string::npos) w.fail("power", "'" + text + "' is not a power into a load (e.g. 1.2W@32ohm)");
+        require_unit(std::string_view{text}.substr(0, at), "power", "1.2W@32ohm", w);
+        require_unit(std::string_view{text}.substr(at + 1), "power", "1.2W@32ohm", w);
+        power_point p;
+        try {
+            p = parse_power_point(text);
+        } catch (const parse_error& e) {
+            w.fail("power", e.what());
+        }
+        check_sign(p.output, watt, sign::positive, text, "power", w);
+        check_sign(p.load, ohm, sign::positive, text, "power", w);
+        points.push_back(p);
+    }
+    return points;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Headphones
+
+headphone_entry read_headphone(const json& e, std::size_t index, const std::string& file,
+                               const std::filesystem::path& base_dir) {
+    where w{file, "headphone #" + std::to_string(index + 1)};
+    if (!e.is_object()) w.fail("", "must be an object, not " + type_name(e));
+    const std::string name = *string_field(e, "name", w, true);
+    w.entry = "headphone '" + name + "'";
+    check_fields(e,
+                 {"name", "type", "impedance", "sensitivity", "sensitivity_frequency", "rated_power", "impedance_curve",
+                  "basis", "source", "note"},
+                 w, "a headphone");
+    const auto type = static_cast<headphone_type>(enum_field(e, "type", headphone_type_names, w));
+    if (!find_field(e, "impedance")) w.fail("impedance", "is missing");
+    const impedance z = *quantity_field(e, "impedance", parse_impedance, ohm, sign::positive, "300ohm", w);
+    const std::string s_text = *string_field(e, "sensitivity", w, true);
+    std::optional<sensitivity> s;
+    try {
+        s = parse_sensitivity(s_text);
+    } catch (const std::invalid_argument& ex) {  // parse_error, or spec_error for a non-positive reference
+        w.fail("sensitivity", ex.what());
+    }
+    const auto f = quantity_field(e, "sensitivity_frequency", parse_frequency, hertz, sign::positive, "1kHz", w);
+    const auto rated = quantity_field(e, "rated_power", parse_power, watt, sign::positive, "200mW", w);
+    std::optional<std::filesystem::path> curve;
+    if (const auto c = string_field(e, "impedance_curve", w, false)) {
+        if (detail::trim(*c).empty()) w.fail("impedance_curve", "must not be empty");
+        curve = base_dir / std::filesystem::path{*c};
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(*curve, ec))
+            w.fail("impedance_curve", "'" + *c + "' is not a file (looked for " + curve->string() + ")");
+    }
+    const figure_basis b = basis_field(e, w);
+    const std::string source = *string_field(e, "source", w, true);
+    const std::string note = string_field(e, "note", w, false).value_or("");
+    try {
+        return {headphone{name, z, *s, rated}, type, f, curve, b, source, note};
+    } catch (const spec_error& ex) {  // e.g. a sensitivity whose S_V is not finite
+        w.fail(ex.field(), ex.what());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Amplifiers
+
+// The electrical figures of an output or of one gain setting, before they become an output stage.
+struct electrical {
+    std::optional<voltage> vmax, noise, source_level;
+    std::optional<current> imax;
+    std::optional<power> pmax;
+    std::optional<impedance> zout;
+    std::optional<gain> amplifier_gain;
+    std::optional<std::vector<power_point>> points;  // "power": power-vs-load
+
+    [[nodiscard]] bool states_limits() const noexcept { return vmax || imax || pmax || points; }
+};
+
+electrical read_electrical(const json& o, const where& w) {
+    electrical e;
+    e.vmax = quantity_field(o, "vmax", parse_voltage, volt, sign::positive, "7.5V", w);
+    e.imax = quantity_field(o, "imax", parse_current, ampere, sign::positive, "250mA", w);
+    e.pmax = quantity_field(o, "pmax", parse_power, watt, sign::positive, "1W", w);
+    e.zout = quantity_field(o, "zout", parse_impedance, ohm, sign::non_negative, "0.5ohm", w);
+    e.noise = quantity_field(o, "noise", parse_voltage, volt, sign::positive, "3uV", w);
+    e.source_level = quantity_field(o, "source_level", parse_voltage, volt, sign::positive, "2V", w);
+    e.amplifier_gain = gain_field(o, "gain", w);
+    e.points = power_points_field(o, w);
+    return e;
+}
+
+// A gain setting's figures over its output's: stating any limit (vmax, imax, pmax or power) replaces the
+// output's limits as a set, because a gain switch changes which limit binds; the other fields override singly.
+electrical overlay(const electrical& base, const electrical& over) {
+    electrical e = base;
+    if (over.states_limits()) {
+        e.vmax = over.vmax;
+        e.imax = over.imax;
+        e.pmax = over.pmax;
+        e.points = over.points;
+    }
+    if (over.zout) e.zout = over.zout;
+    if (over.noise) e.noise = over.noise;
+    if (over.source_level) e.source_level = over.source_level;
+    if (over.amplifier_gain) e.amplifier_gain = over.amplifier_gain;
+    return e;
+}
+
+output_setting make_setting(const electrical& e, topology kind, std::string gain_name, std::string stage_name,
+                            const where& w) {
+    if (!e.states_limits() && !e.source_level)
+        w.fail("vmax", "no limit is stated: give at least one of vmax, imax, pmax, power or source_level");
+    output_spec spec;
+    std::optional<fit_summary> summary;
+    if (e.points) {
+        fit_options o;
+        o.output_impedance = e.zout.value_or(in_si(0.0, ohm));
+        o.open_circuit_voltage = e.vmax;
+        o.current_limit = e.imax;
+        o.power_limit = e.pmax;
+        try {
+            stage_fit f = fit_output_stage(*e.points, o, stage_name, kind);
+            spec = f.stage.spec();
+            summary = fit_summary{f.model, f.max_error, f.voltage_is_lower_bound, std::move(f.points)};
+        } catch (const spec_error& ex) {
+            w.fail("power", ex.what());
+        }
+    } else {
+        spec.open_circuit_voltage = e.vmax;
+        spec.current_limit = e.imax;
+        spec.power_limit = e.pmax;
+        spec.output_impedance = e.zout.value_or(in_si(0.0, ohm));
+    }
+    spec.kind = kind;
+    spec.noise = e.noise;
+    // A source level alone means unity gain after it (a dongle's DAC driving the jack directly).
+    if (e.source_level) spec.source = source_gain{*e.source_level, e.amplifier_gain.value_or(gain::of_db(0.0))};
+    try {
+        return {std::move(gain_name), e.amplifier_gain, output_stage{std::move(stage_name), spec}, std::move(summary)};
+    } catch (const spec_error& ex) {
+        w.fail(ex.field(), ex.what());
+    }
+}
+
+template <class Entry, class NameOf>
+void reject_duplicate_names(const std::vector<Entry>& entries, NameOf name_of, const where& w, const std::string& what) {
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (lower(name_of(entries[i])) == lower(name_of(entries[j])))
+                throw catalog_error{w.file, (w.entry.empty() ? "" : w.entry + " ") + what + " '" + name_of(entries[i]) + "'",
+                                    "name", "duplicates '" + name_of(entries[j]) + "' (names are unique, ignoring case)"};
+}
+
+amplifier_output read_output(const json& o, std::size_t index, const std::string& amp_name, const where& amp_where) {
+    where w{amp_where.file, amp_where.entry + " output #" + std::to_string(index + 1)};
+    if (!o.is_object()) w.fail("", "must be an object, not " + type_name(o));
+    const std::string name = *string_field(o, "name", w, true);
+    w.entry = amp_where.entry + " output '" + name + "'";
+    check_fields(o,
+                 {"name", "topology", "connector", "vmax", "imax", "pmax", "zout", "noise", "source_level", "gain", "power",
+                  "gains"},
+                 w, "an output");
+    constexpr std::array<std::string_view, 2> topologies{"single_ended", "balanced"};
+    const auto kind = static_cast<topology>(enum_field(o, "topology", topologies, w));
+    const std::string connector = string_field(o, "connector", w, false).value_or("");
+    const electrical base = read_electrical(o, w);
+    amplifier_output out{name, kind, connector, {}};
+    const std::string stage_name = amp_name + " / " + name;
+    const json* gains = find_field(o, "gains");
+    if (!gains) {
+        out.settings.push_back(make_setting(base, kind, "", stage_name, w));
+        return out;
+    }
+    if (!gains->is_array()) w.fail("gains", "must be an array of gain settings, not " + type_name(*gains));
+    if (gains->empty()) w.fail("gains", "must list at least one gain setting (or be left out)");
+    for (std::size_t k = 0; k < gains->size(); ++k) {
+        const json& g = (*gains)[k];
+        where gw{w.file, w.entry + " gain #" + std::to_string(k + 1)};
+        if (!g.is_object()) gw.fail("", "must be an object, not " + type_name(g));
+        const std::string gain_name = *string_field(g, "name", gw, true);
+        gw.entry = w.entry + " gain '" + gain_name + "'";
+        check_fields(g, {"name", "vmax", "imax", "pmax", "zout", "noise", "source_level", "gain", "power"}, gw,
+                     "a gain setting");
+        out.settings.push_back(
+            make_setting(overlay(base, read_electrical(g, gw)), kind, gain_name, stage_name + " / " + gain_name, gw));
+    }
+    reject_duplicate_names(out.settings, [](const output_setting& s) { return s.gain_name; }, w, "gain");
+    return out;
+}
+
+amplifier_entry read_amplifier(const json& e, std::size_t index, const std::string& file) {
+    where w{file, "amplifier #" + std::to_string(index + 1)};
+    if (!e.is_object()) w.fail("", "must be an object, not " + type_name(e));
+    const std::string name = *string_field(e, "name", w, true);
+    w.entry = "amplifier '" + name + "'";
+    check_fields(e, {"name", "kind", "basis", "source", "note", "outputs"}, w, "an amplifier");
+    const auto kind = static_cast<amplifier_kind>(enum_field(e, "kind", amplifier_kind_names, w));
+    const figure_basis b = basis_field(e, w);
+    const std::string source = *string_field(e, "source", w, true);
+    const std::string note = string_field(e, "note", w, false).value_or("");
+    const json* outputs = find_field(e, "outputs");
+    if (!outputs) w.fail("outputs", "is missing");
+    if (!outputs->is_array()) w.fail("outputs", "must be an array, not " + type_name(*outputs));
+    if (outputs->empty()) w.fail("outputs", "must list at least one output");
+    amplifier_entry a{name, kind, b, source, note, {}};
+    for (std::size_t k = 0; k < outputs->size(); ++k) a.outputs.push_back(read_output((*outputs)[k], k, name, w));
+    reject_duplicate_names(a.outputs, [](const amplifier_output& o) { return o.name; }, w, "output");
+    return a;
+}
+
+// The top level: {"format": "headroom-catalog-1", "<list>": [...]}.
+const json& entry_list(const json& root, const char* list, const std::string& file) {
+    const where w{file, ""};
+    if (!root.is_object()) w.fail("", "the top level must be an object with \"format\" and \"" + std::string{list} + "\"");
+    for (const auto& [key, value] : root.items())
+        if (key != "format" && key != list)
+            w.fail(key, "is not a top-level field (fields: format, " + std::string{list} + ")");
+    const auto format = string_field(root, "format", w, true);
+    if (*format != format_tag) w.fail("format", "'" + *format + "' is not '" + std::string{format_tag} + "'");
+    const json* entries = find_field(root, list);
+    if (!entries) w.fail(list, "is missing");
+    if (!entries->is_array()) w.fail(list, "must be an array, not " + type_name(*entries));
+    return *entries;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in{path, std::ios::binary};
+    if (!in) throw catalog_error{path.string(), "", "", "cannot open the catalog"};
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+}  // namespace
+
+std::vector<headphone_entry> parse_headphone_catalog(std::string_view text, const std::string& file,
+                                                     const std::filesystem::path& base_dir) {
+    const json root = parse_json(text, file);
+    const json& list = entry_list(root, "headphones", file);
+    std::vector<headphone_entry> out;
+    out.reserve(list.size());
+    for (std::size_t k = 0; k < list.size(); ++k) out.push_back(read_headphone(list[k], k, file, base_dir));
+    reject_duplicate_names(out, [](const headphone_entry& h) { return h.name(); }, where{file, ""}, "headphone");
+    return out;
+}
+
+std::vector<amplifier_entry> parse_amplifier_catalog(std::string_view text, const std::string& file) {
+    const json root = parse_json(text, file);
+    const json& list = entry_list(root, "amplifiers", file);
+    std::vector<amplifier_entry> out;
+    out.reserve(list.size());
+    for (std::size_t k = 0; k < list.size(); ++k) out.push_back(read_amplifier(list[k], k, file));
+    reject_duplicate_names(out, [](const amplifier_entry& a) { return a.name; }, where{file, ""}, "amplifier");
+    return out;
+}
+
+std::vector<headphone_entry> load_headphone_catalog(const std::filesystem::path& file) {
+    return parse_headphone_catalog(read_file(file), file.string(), file.parent_path());
+}
+
+std::vector<amplifier_entry> load_amplifier_catalog(const std::filesystem::path& file) {
+    return parse_amplifier_catalog(read_file(file), file.string());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lookup
+
+namespace {
+
+// Lower-case letters and digits only, so that "HD 600", "hd-600" and "HD600" compare equal.
+std::string folded(std::string_view s) {
+    std::string out;
+    for (unsigned char c : s)
+        if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
+    return out;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+template <class Item, class NameOf>
+const Item& find_named(const std::vector<Item>& items, std::string_view query, NameOf name_of, const std::string& what) {
+    const std::string q = lower(query);
+    for (const auto& item : items)
+        if (lower(name_of(item)) == q) return item;
+    std::vector<std::string> names;
+    names.reserve(items.size());
+    for (const auto& item : items) names.push_back(name_of(item));
+    const auto near = near_names(names, query);
+    std::string message = "no " + what + " '" + std::string{query} + "'";
+    if (!near.empty())
+        message += "; did you mean " + quoted_list(near) + "?";
+    else if (names.size() <= 8)
+        message += " (choices: " + quoted_list(names) + ")";
+    throw std::invalid_argument{message};
+}
+
+}  // namespace
+
+std::vector<std::string> near_names(const std::vector<std::string>& names, std::string_view query, std::size_t limit) {
+    const std::string q = folded(query);
+    struct scored {
+        bool contains;
+        std::size_t distance;
+        const std::string* name;
+    };
+    std::vector<scored> found;
+    for (const auto& n : names) {
+        const std::string f = folded(n);
+        const bool contains = !q.empty() && (f.find(q) != std::string::npos || (!f.empty() && q.find(f) != std::string::npos));
+        const std::size_t d = edit_distance(q, f);
+        // A few edits per word of the query: typos and a missing maker's name still match.
+        if (contains || d <= std::max<std::size_t>(2, q.size() / 3)) found.push_back({contains, d, &n});
+    }
+    std::stable_sort(found.begin(), found.end(), [](const scored& a, const scored& b) {
+        if (a.contains != b.contains) return a.contains;
+        return a.distance < b.distance;
+    });
+    std::vector<std::string> out;
+    for (std::size_t k = 0; k < found.size() && k < limit; ++k) out.push_back(*found[k].name);
+    return out;
+}
+
+const headphone_entry& find_headphone(const std::vector<headphone_entry>& catalog, std::string_view name) {
+    return find_named(catalog, name, [](const headphone_entry& h) -> const std::string& { return h.name(); }, "headphone");
+}
+
+const amplifier_entry& find_amplifier(const std::vector<amplifier_entry>& catalog, std::string_view name) {
+    return find_named(catalog, name, [](const amplifier_entry& a) -> const std::string& { return a.name; }, "amplifier");
+}
+
+const amplifier_output& amplifier_entry::output(std::string_view output_name) const {
+    if (output_name.empty()) {
+        if (outputs.size() == 1) return outputs.front();
+        std::vector<std::string> names;
+        for (const auto& o : outputs) names.push_back(o.name);
+        throw std::invalid_argument{"amplifier '" + name + "' has several outputs: choose one of " + quoted_list(names)};
+    }
+    return find_named(outputs, output_name, [](const amplifier_output& o) -> const std::string& { return o.name; },
+                      "output of '" + name + "' named");
+}
+
+const output_setting& amplifier_output::setting(std::string_view gain_name) const {
+    if (gain_name.empty()) {
+        if (settings.size() == 1) return settings.front();
+        std::vector<std::string> names;
+        for (const auto& s : settings) names.push_back(s.gain_name);
+        throw std::invalid_argument{"output '" + name + "' has gain settings: choose one of " + quoted_list(names)};
+    }
+    return find_named(settings, gain_name, [](const output_setting& s) -> const std::string& { return s.gain_name; },
+                      "gain setting of output '" + name + "' named");
+}
+
+}  // namespace headroom
