@@ -187,7 +187,7 @@ TEST_CASE("parse_sensitivity accepts every documented spelling") {
 TEST_CASE("parse_sensitivity rejects text without a unit or number") {
     for (const char* t : {"97dB", "97", "97 dB SPL", "nan", "inf", "", " ", "abc", "7.5X", "nandB/mW", "infdB/V",
                           "dB/mW", "97/mW", "97dB/W", "97dB/mV", "97dB@", "@94dB", "327mV@94", "97dB/mWx", "1e999dB/V",
-                          "94.6dB@-5mA", "94.6dB@0mA", "-327mV@94dB", "0mV@94dB"}) {
+                          "94.6dB@-5mA", "94.6dB@0mA", "-327mV@94dB", "0mV@94dB", "+-97dB/mW"}) {
         CAPTURE(t);
         // parse_error, or spec_error for a well-formed text with an impossible value: both are invalid_argument.
         CHECK_THROWS_AS((void)parse_sensitivity(t), std::invalid_argument);
@@ -254,7 +254,7 @@ TEST_CASE("value parsers accept every documented unit spelling") {
 
 TEST_CASE("value parsers reject garbage, non-finite numbers and wrong units with parse_error") {
     for (const char* t : {"", " ", "abc", "nan", "NaN", "inf", "-inf", "infinity", "7.5X", "7.5 mA", "V", "1e999",
-                          "7.5VV", "--7.5", "+"}) {
+                          "7.5VV", "--7.5", "+", "+-7.5", "++7.5", "+-7.5V"}) {
         CAPTURE(t);
         CHECK_THROWS_AS((void)parse_voltage(t), parse_error);
     }
@@ -274,7 +274,7 @@ TEST_CASE("value parsers reject garbage, non-finite numbers and wrong units with
         CAPTURE(t);
         CHECK_THROWS_AS((void)parse_frequency(t), parse_error);
     }
-    for (const char* t : {"", "nan", "6dBV", "6 db"}) {
+    for (const char* t : {"", "nan", "6dBV", "6 db", "+-6dB"}) {
         CAPTURE(t);
         CHECK_THROWS_AS((void)parse_gain(t), parse_error);
     }

@@ -45,7 +45,8 @@ struct unit_spelling {
     const std::string_view s = trim(text);
     double value = 0.0;
     const char* first = s.data();
-    if (!s.empty() && s.front() == '+') ++first;  // from_chars does not take a leading '+'
+    // from_chars does not take a leading '+'; skip one, but not in "+-5", which would then read as -5.
+    if (s.size() > 1 && s.front() == '+' && s[1] != '-') ++first;
     const auto [end, ec] = std::from_chars(first, s.data() + s.size(), value, std::chars_format::general);
     if (ec != std::errc{} || s.empty())
         throw parse_error{"'" + std::string{text} + "' is not " + std::string{what}};
