@@ -60,6 +60,9 @@ TEST_CASE("pair --impedance-curve --json: the response spread, the impedance min
     CHECK(j["worst_headroom_db"].get<double>() == doctest::Approx(3.7 + 20.0 * std::log10(5.0 * 300.0 / 330.0)));
     CHECK(j["worst_headroom_hz"].get<double>() == 20.0);
     CHECK_FALSE(j.contains("eq_max_boost_db"));
+    const auto report = run(with(hd600_on_30_ohm, {"--impedance-curve", csv}));
+    CHECK(report.out.find("response        0.40 dB spread from the output impedance") != std::string::npos);
+    CHECK(report.out.find("caution") == std::string::npos);  // 300 ohm at 1 kHz, as stated
 }
 
 TEST_CASE("pair --eq: the boost without the preamp, and headroom that pays for it") {
@@ -84,6 +87,9 @@ TEST_CASE("pair --driver: the report names the impedance minimum and the current
     CHECK(r.out.find("max sine        lowest") != std::string::npos);
     CHECK(r.out.find("limited by current") != std::string::npos);
     CHECK(r.out.find("impedance       min 28") != std::string::npos);
+    // |Z(1 kHz)| = 28.2 ohm is more than 10 % from --impedance 32, which the dB/mW conversion used.
+    CHECK(r.out.find("caution         the curve's 28.") != std::string::npos);
+    CHECK(r.out.find("differs from --impedance 32 ohm") != std::string::npos);
 }
 
 TEST_CASE("pair across frequency: bad files and values are one line on stderr, exit 2, nothing on stdout") {
@@ -107,6 +113,14 @@ TEST_CASE("pair across frequency: bad files and values are one line on stderr, e
     CHECK(r.code == 2);
     CHECK(r.out.empty());
     CHECK(r.err.find("excludes") != std::string::npos);
+
+    for (const char* flag : {"--eq", "--impedance-curve", "--driver"}) {
+        r = run(with(hd600_on_30_ohm, {flag, ""}));
+        CHECK(r.code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.find(flag) != std::string::npos);
+        CHECK(r.err.find("empty") != std::string::npos);
+    }
 
     r = run(with(hd600_on_30_ohm, {"--eq", "/nonexistent/eq.txt"}));
     CHECK(r.err == "headroom pair: --eq: /nonexistent/eq.txt: cannot open the EQ file\n");

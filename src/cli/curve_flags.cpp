@@ -14,7 +14,12 @@ void add_curve_flags(CLI::App& app, curve_flags& f) {
     auto* driver = app.add_option("--driver", f.driver,
                                   "Driver model instead of a curve: \"Re=32,Le=0.05mH,fs=100Hz,Qms=2,Qes=0.5\"");
     curve->excludes(driver);
-    app.add_option("--eq", f.eq, "AutoEq ParametricEQ.txt: its boost is wanted on top of --target (preamp excluded)");
+    auto* eq = app.add_option("--eq", f.eq, "AutoEq ParametricEQ.txt: its boost is wanted on top of --target (preamp excluded)");
+    // An empty value means "not given" once parsed, so --eq "" would silently drop the EQ: refuse it where given.
+    const CLI::Validator given{
+        [](std::string& s) { return s.empty() ? std::string{"needs a value, not an empty string"} : std::string{}; }, "",
+        "non-empty"};
+    for (auto* o : {curve, driver, eq}) o->check(given);
 }
 
 std::optional<impedance_curve> make_curve(const curve_flags& f) {
@@ -43,6 +48,7 @@ std::optional<frequency_analysis> analyse_frequency(const curve_flags& f, const 
         .curve_source = curve ? curve->name() : fmt::format("{:.4g} ohm (resistive)", value_in(hp.nominal_impedance(), ohm)),
         .has_curve = curve.has_value(),
         .at_1khz = z.magnitude_at(in_si(1000.0, hertz)),
+        .nominal = hp.nominal_impedance(),
         .response = analyse_response(z, out.output_impedance(), g),
         .max = max_output_across(out, hp, z, g),
         .eq = std::nullopt,
@@ -66,6 +72,12 @@ void print_frequency_report(std::ostream& os, const frequency_analysis& a) {
     if (a.has_curve) {
         os << fmt::format("  {:<16}min {:.4g} ohm at {}; {:.4g} ohm at 1 kHz\n", "impedance",
                           value_in(a.response.min_impedance, ohm), hz(a.response.min_impedance_at), value_in(a.at_1khz, ohm));
+        // S_V came from the stated sensitivity at --impedance; a curve that disagrees at 1 kHz deserves a look.
+        const double ratio = value_in(a.at_1khz, ohm) / value_in(a.nominal, ohm);
+        if (ratio > 1.1 || ratio < 1.0 / 1.1)
+            os << fmt::format("  {:<16}the curve's {:.4g} ohm at 1 kHz differs from --impedance {:.4g} ohm; the sensitivity "
+                              "was converted at --impedance\n",
+                              "caution", value_in(a.at_1khz, ohm), value_in(a.nominal, ohm));
         os << fmt::format("  {:<16}{:.2f} dB spread from the output impedance ({:+.2f} to {:+.2f} dB from 1 kHz)\n",
                           "response", a.response.spread.db(), a.response.deviation_db.minCoeff(), a.response.deviation_db.maxCoeff());
         os << fmt::format("  {:<16}lowest {:.2f} dB SPL at {}, limited by {}\n", "max sine", a.max.lowest_max_level.db(),

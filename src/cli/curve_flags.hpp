@@ -32,6 +32,7 @@ struct frequency_analysis {
     std::string curve_source;  // the file, the driver parameters, or the nominal impedance
     bool has_curve = false;    // false: only an EQ, on a resistive load of the nominal impedance
     impedance at_1khz;
+    impedance nominal;  // --impedance, which the sensitivity conversions use
     response_deviation response;
     frequency_operating_points max;
     std::optional<eq_response> eq;
