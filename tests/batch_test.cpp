@@ -77,6 +77,16 @@ bool near_tie(const output_stage& o, const headphone& h, gain crest) {
     return std::any_of(v.begin(), v.end(), [&](double x) { return x > smallest && x <= smallest * (1.0 + 1e-5); });
 }
 
+// Whether the two smallest limits are equal or within 1e-5 of each other.
+bool within_rounding(const output_stage& o, const headphone& h, gain crest) {
+    auto v = detail::load_voltage_limits(o, h.nominal_impedance());
+    const double scale = (sine_crest_factor - crest).voltage_ratio();
+    for (std::size_t k = 0; k < limit_count; ++k)
+        if (is_peak_type(static_cast<limit>(k))) v[k] *= scale;
+    std::sort(v.begin(), v.end());
+    return v[1] <= v[0] * (1.0 + 1e-5);
+}
+
 struct catalog {
     std::vector<output_stage> outputs;
     std::vector<headphone> headphones;
@@ -242,8 +252,14 @@ void check_tally_against_grid(const catalog& c, const programme& p, gain thresho
         CHECK(std::abs(s.min_headroom_db - static_cast<double>(row.minCoeff())) < tolerance_db);
         CHECK(std::abs(s.mean_headroom_db - row.template cast<double>().mean()) < tolerance_db);
         CHECK(t.above[i] == (row.template cast<double>() >= threshold.db()).count());
+        // The float tally hoists factors out of the limits, so where two limits tie (or nearly) it may name the
+        // other one; everywhere else it must agree with the grid.
+        std::int64_t ties = 0;
+        if constexpr (std::is_same_v<T, float>)
+            for (const output_stage& o : c.outputs) ties += within_rounding(o, c.headphones[static_cast<std::size_t>(i)], p.crest_factor);
         for (std::uint8_t code = 0; code < hb::limit_code::count; ++code)
-            CHECK(t.by_limit(i, code) == (g.headroom_binding.row(i) == code).count());
+            CHECK(std::abs(t.by_limit(i, code) - (g.headroom_binding.row(i) == code).count()) <= ties);
+        CHECK(t.by_limit.row(i).sum() == m);
         std::vector<hb::index> order(static_cast<std::size_t>(m));
         std::iota(order.begin(), order.end(), hb::index{0});
         std::stable_sort(order.begin(), order.end(), [&](hb::index a, hb::index b) { return row(a) > row(b); });
@@ -262,6 +278,7 @@ TEST_CASE("sweep: the streamed tally equals reductions of the full grid") {
     check_tally_against_grid<double>(c, programme{spl::of_db(100.0)}, gain::of_db(10.0), 3, 1, 1e-9);
     check_tally_against_grid<double>(c, programme{spl::of_db(100.0), gain::of_db(15.0)}, gain::of_db(0.0), 5, 2, 1e-9);
     check_tally_against_grid<float>(c, programme{spl::of_db(90.0)}, gain::of_db(6.0), 1, 2, 1e-3);
+    check_tally_against_grid<float>(c, programme{spl::of_db(95.0), gain::of_db(12.0)}, gain::of_db(3.0), 4, 1, 1e-3);
 }
 
 TEST_CASE("sweep: more outputs than k, fewer outputs than k, no top list") {

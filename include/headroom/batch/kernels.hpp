@@ -6,7 +6,7 @@
 //
 // Each column (one output stage) is done in chunks of headphones that stay in L1, in three passes:
 //   1. sqrt(P_max R) with Eigen, which vectorises sqrt (GCC and Clang do not vectorise std::sqrt while it may
-//      set errno), through double for float (see power_limit_voltage);
+//      set errno); float uses the SSE instruction directly (see power_limit_voltage);
 //   2. the limits and the first-smallest choice in a plain loop: Eigen 3.4 does not vectorise comparisons or
 //      select(), while the compilers vectorise this loop into min/compare/blend instructions;
 //   3. the level with Eigen, writing 20 lg x as (20 / ln 10) ln x because Eigen vectorises log() and not log10().
@@ -17,8 +17,13 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <cstdint>
 #include <type_traits>
+
+#if defined(__SSE__) || defined(_M_X64)
+#include <xmmintrin.h>
+#endif
 
 #if defined(__GNUC__) || defined(__clang__)
 #define HEADROOM_RESTRICT __restrict
@@ -47,17 +52,22 @@ template <class T>
     return {a.v_oc[j], a.i_max[j], a.p_max[j], a.z_out[j], a.v_gain[j]};
 }
 
-// sqrt(P_max r[i]) into w[i]. Eigen's float sqrt under EIGEN_FAST_MATH (its default) is an rsqrt estimate: not
-// correctly rounded, and NaN for +inf (an absent P_max). Its double sqrt is the exact instruction, and a double
-// square root rounded to float is the correctly rounded float square root, so float goes through double.
+// sqrt(P_max r[i]) into w[i], correctly rounded. Eigen's float sqrt under EIGEN_FAST_MATH (its default) is an
+// rsqrt estimate: not correctly rounded (so exact ties would break) and NaN for +inf (an absent P_max). Its
+// double sqrt is the exact instruction, but Eigen 3.4 does not vectorise the float <-> double casts around it.
+// So float uses the SSE square-root instruction (baseline on x86-64) directly, and double uses Eigen.
 template <class T>
 inline void power_limit_voltage(const T* r, T p_max, T* w, index n) noexcept {
-    const Eigen::Map<const column<T>> rr(r, n);
-    Eigen::Map<column<T>> out(w, n);
-    if constexpr (std::is_same_v<T, float>)
-        out = (rr * p_max).template cast<double>().sqrt().template cast<float>();
-    else
-        out = (rr * p_max).sqrt();
+    if constexpr (std::is_same_v<T, float>) {
+        index i = 0;
+#if defined(__SSE__) || defined(_M_X64)
+        const __m128 p = _mm_set1_ps(p_max);
+        for (; i + 4 <= n; i += 4) _mm_storeu_ps(w + i, _mm_sqrt_ps(_mm_mul_ps(_mm_loadu_ps(r + i), p)));
+#endif
+        for (; i < n; ++i) w[i] = std::sqrt(r[i] * p_max);
+    } else {
+        Eigen::Map<column<T>>(w, n) = (Eigen::Map<const column<T>>(r, n) * p_max).sqrt();
+    }
 }
 
 // The programme's peak-type scale, computed exactly as headroom_for does: 1 for a sine.

@@ -22,6 +22,20 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <type_traits>
+
+#ifndef HEADROOM_X86_DISPATCH
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__)) && !defined(__AVX2__)
+#define HEADROOM_X86_DISPATCH 1
+#else
+#define HEADROOM_X86_DISPATCH 0
+#endif
+#endif
+#if defined(__GNUC__) || defined(__clang__)
+#define HEADROOM_ALWAYS_INLINE [[gnu::always_inline]]
+#else
+#define HEADROOM_ALWAYS_INLINE
+#endif
 
 namespace headroom::batch {
 
@@ -31,12 +45,14 @@ template <class T>
 struct tally_plan {
     T peak_scale = T(1);         // 10^((3.0103 - CF) / 20), exactly 1 for a sine
     column<T> v_threshold;       // V: the limiting load voltage at which headroom reaches the threshold
+    column<T> sqrt_r;            // sqrt(ohm): hoisted out of sqrt(P_max R) by the float path
     double target_db = 0.0;      // dB SPL
     double min_headroom_db = 0;  // the threshold, dB
 
     tally_plan(const headphone_view<T>& hps, spl target, gain crest, gain min_headroom)
         : peak_scale{static_cast<T>(detail::peak_scale(crest))},
           v_threshold(hps.size()),
+          sqrt_r(hps.r.template cast<double>().sqrt().template cast<T>()),
           target_db{target.db()},
           min_headroom_db{min_headroom.db()} {
         // (S_V + 20 lg v) - T >= H  <=>  v >= e^((H + T - S_V) / (20 / ln 10))
@@ -114,11 +130,13 @@ template <>
 struct log_batching<float> {
     static constexpr index outputs = 4;
     static constexpr int lg_range = 30;
+    static constexpr int max_bits = 120;  // float path: product within 2^+-120, normal in float
 };
 template <>
 struct log_batching<double> {
     static constexpr index outputs = 16;
     static constexpr int lg_range = 60;
+    static constexpr int max_bits = 1000;
 };
 
 // The per-pair part of a tally for one output against a chunk of headphones, in one loop the compilers
@@ -132,18 +150,127 @@ template <class T>
                                      std::uint8_t* HEADROOM_RESTRICT hit, T lo, T hi, index n) noexcept {
     std::int32_t out_of_range = 0;
     for (index i = 0; i < n; ++i) {
+        // Written without branches or short-circuits, so that the loop vectorises.
         const T vi = v[i];
+        const std::int32_t ki = k[i];
         min_v[i] = vi < min_v[i] ? vi : min_v[i];
         max_v[i] = vi > max_v[i] ? vi : max_v[i];
-        n_above[i] += vi >= thr[i] ? 1 : 0;
-        n_current[i] += k[i] == limit_code::current ? 1 : 0;
-        n_power[i] += k[i] == limit_code::power ? 1 : 0;
-        n_gain[i] += k[i] == limit_code::gain ? 1 : 0;
-        hit[i] = vi >= kth[i] ? 1 : 0;
-        out_of_range |= (vi < lo || vi > hi) ? 1 : 0;
+        n_above[i] += static_cast<std::int32_t>(vi >= thr[i]);
+        n_current[i] += static_cast<std::int32_t>(ki == limit_code::current);
+        n_power[i] += static_cast<std::int32_t>(ki == limit_code::power);
+        n_gain[i] += static_cast<std::int32_t>(ki == limit_code::gain);
+        hit[i] = static_cast<std::uint8_t>(vi >= kth[i]);
+        out_of_range |= static_cast<std::int32_t>(vi < lo) | static_cast<std::int32_t>(vi > hi);
     }
     return out_of_range == 0;
 }
+
+// Float: the same limits with the per-output and per-headphone factors hoisted, which is what makes a float sweep
+// several times faster than the exact path: sqrt(P_max R) is sqrt(P_max) sqrt(R) (no square root per pair), and
+// V_oc and the gain-limited voltage, which share the divider R / (R + Z_out), are folded into the smaller of the
+// two (`a`) before the loop. Results differ from the exact expressions by a few float roundings (about 1e-6 dB),
+// so a binding limit may differ from the model's only where two limits are within that of each other.
+//
+// Amps output stages are done per pass, so the per-headphone accumulators are loaded and stored once per Amps
+// pairs. VoltageFirst: `a` is V_oc (ties: voltage, current, power); otherwise the gain limit (current, power, gain).
+// The smallest value is taken with min() and the binding limit from two comparisons, with no blends.
+#ifndef HEADROOM_AMPS_PER_PASS
+#define HEADROOM_AMPS_PER_PASS 4
+#endif
+inline constexpr int amps_per_pass = HEADROOM_AMPS_PER_PASS;
+
+template <class T>
+struct fast_output {
+    T a, i_max, sqrt_p, z_out;
+};
+
+template <class T, bool VoltageFirst, int Amps, bool TopK>
+HEADROOM_ALWAYS_INLINE inline void fast_tally_body(const fast_output<T>* HEADROOM_RESTRICT outs, const T* HEADROOM_RESTRICT r,
+                            const T* HEADROOM_RESTRICT sqrt_r, const T* HEADROOM_RESTRICT thr,
+                            const T* HEADROOM_RESTRICT kth, T* HEADROOM_RESTRICT min_v, T* HEADROOM_RESTRICT max_v,
+                            T* HEADROOM_RESTRICT prod, T* HEADROOM_RESTRICT v, std::int32_t* HEADROOM_RESTRICT n_above,
+                            std::int32_t* HEADROOM_RESTRICT n_current, std::int32_t* HEADROOM_RESTRICT n_power,
+                            std::int32_t* HEADROOM_RESTRICT n_gain, std::uint8_t* HEADROOM_RESTRICT hit, index stride,
+                            index n) noexcept {
+    for (index i = 0; i < n; ++i) {
+        const T rr = r[i];
+        const T sr = sqrt_r[i];
+        const T t = thr[i];
+        T lo = min_v[i], hi = max_v[i], p = prod[i];
+        std::int32_t above = 0, current = 0, power = 0, gain = 0;
+        for (int q = 0; q < Amps; ++q) {
+            const fast_output<T>& o = outs[q];
+            const T va = o.a * (rr / (rr + o.z_out));
+            const T vc = o.i_max * rr;
+            const T vp = o.sqrt_p * sr;
+            if constexpr (VoltageFirst) {
+                const T m = vc < va ? vc : va;
+                const std::int32_t is_power = static_cast<std::int32_t>(vp < m);
+                current += static_cast<std::int32_t>(vc < va) & (1 - is_power);
+                power += is_power;
+            } else {
+                const std::int32_t is_gain = static_cast<std::int32_t>(va < (vp < vc ? vp : vc));
+                const std::int32_t p_before_c = static_cast<std::int32_t>(vp < vc);
+                power += p_before_c & (1 - is_gain);
+                current += (1 - p_before_c) & (1 - is_gain);
+                gain += is_gain;
+            }
+            const T m2 = vc < va ? vc : va;
+            const T best = vp < m2 ? vp : m2;
+            lo = best < lo ? best : lo;
+            hi = best > hi ? best : hi;
+            above += static_cast<std::int32_t>(best >= t);
+            p *= best;
+            if constexpr (TopK) {
+                v[q * stride + i] = best;
+                hit[q * stride + i] = static_cast<std::uint8_t>(best >= kth[i]);
+            }
+        }
+        min_v[i] = lo;
+        max_v[i] = hi;
+        prod[i] = p;
+        n_above[i] += above;
+        n_current[i] += current;
+        n_power[i] += power;
+        if constexpr (!VoltageFirst) n_gain[i] += gain;
+    }
+}
+
+#define HEADROOM_FAST_TALLY_PARAMS                                                                                   \
+    const fast_output<T>*outs, const T *r, const T *sqrt_r, const T *thr, const T *kth, T *min_v, T *max_v, T *prod,   \
+        T *v, std::int32_t *n_above, std::int32_t *n_current, std::int32_t *n_power, std::int32_t *n_gain,            \
+        std::uint8_t *hit, index stride, index n
+#define HEADROOM_FAST_TALLY_ARGS \
+    outs, r, sqrt_r, thr, kth, min_v, max_v, prod, v, n_above, n_current, n_power, n_gain, hit, stride, n
+
+template <class T, bool VoltageFirst, int Amps, bool TopK>
+inline void fast_tally_step(HEADROOM_FAST_TALLY_PARAMS) noexcept {
+    fast_tally_body<T, VoltageFirst, Amps, TopK>(HEADROOM_FAST_TALLY_ARGS);
+}
+
+#if HEADROOM_X86_DISPATCH
+// The same loop compiled for AVX2 (eight floats per instruction), chosen at run time when the processor has it:
+// the library itself is built for the baseline instruction set and runs anywhere. No FMA, so that roundings are
+// the same as in the baseline version.
+template <class T, bool VoltageFirst, int Amps, bool TopK>
+__attribute__((target("avx2"))) inline void fast_tally_step_avx2(HEADROOM_FAST_TALLY_PARAMS) noexcept {
+    fast_tally_body<T, VoltageFirst, Amps, TopK>(HEADROOM_FAST_TALLY_ARGS);
+}
+[[nodiscard]] inline bool has_avx2() noexcept {
+    static const bool yes = __builtin_cpu_supports("avx2") != 0;
+    return yes;
+}
+#endif
+
+template <class T, bool VoltageFirst, int Amps, bool TopK>
+inline void fast_tally(HEADROOM_FAST_TALLY_PARAMS) noexcept {
+#if HEADROOM_X86_DISPATCH
+    if (has_avx2()) return fast_tally_step_avx2<T, VoltageFirst, Amps, TopK>(HEADROOM_FAST_TALLY_ARGS);
+#endif
+    fast_tally_step<T, VoltageFirst, Amps, TopK>(HEADROOM_FAST_TALLY_ARGS);
+}
+#undef HEADROOM_FAST_TALLY_PARAMS
+#undef HEADROOM_FAST_TALLY_ARGS
 
 }  // namespace detail
 
@@ -161,8 +288,11 @@ void tally_outputs(const output_view<T>& amps, index first_output, const headpho
 
     Eigen::Array<T, c, 1> w;        // limiting voltages of one output
     Eigen::Array<T, c, 1> product;  // running products of v awaiting one logarithm
+    Eigen::Array<T, c, 1> logs;
     Eigen::Array<std::uint8_t, c, 1> code;
     Eigen::Array<std::uint8_t, c, 1> offered;
+    Eigen::Array<T, c, 4> top_v;  // float path: voltages and top-k candidates of up to four outputs
+    Eigen::Array<std::uint8_t, c, 4> top_hit;
     std::array<std::int32_t, c> n_current{}, n_power{}, n_gain{}, n_above{};
 
     for (index i0 = 0; i0 < n_hp; i0 += c) {
@@ -174,33 +304,25 @@ void tally_outputs(const output_view<T>& amps, index first_output, const headpho
         std::fill_n(n_gain.begin(), n, 0);
         std::fill_n(n_above.begin(), n, 0);
         product.head(n).setOnes();
-        index pending = 0;  // factors in `product`
+        index pending = 0;    // factors in `product` (exact path)
+        int pending_bits = 0;  // bound on |log2| of `product` (float path)
 
+        // ln of the pending products (or of this output's voltages) into the double sums. Eigen vectorises the
+        // log in T; the widening add is a plain loop because Eigen 3.4 does not vectorise float -> double casts.
+        const auto add_logs = [&](const Eigen::Array<T, c, 1>& x) {
+            logs.head(n) = x.head(n).log();
+            double* HEADROOM_RESTRICT sum = t.log_sum.data() + i0;
+            const T* HEADROOM_RESTRICT l = logs.data();
+            for (index i = 0; i < n; ++i) sum[i] += static_cast<double>(l[i]);
+        };
         const auto flush = [&] {
-            t.log_sum.segment(i0, n) += product.head(n).log().template cast<double>();
+            add_logs(product);
             product.head(n).setOnes();
             pending = 0;
+            pending_bits = 0;
         };
-
-        for (index j = 0; j < amps.size(); ++j) {
-            const detail::output_scalars<T> a = detail::output_at(amps, j);
-            detail::power_limit_voltage(r, a.p_max, w.data(), n);
-            detail::bind_chunk(a, plan.peak_scale, r, w.data(), code.data(), n);
-
-            const bool in_range = detail::tally_step(w.data(), code.data(), thr, t.kth.data() + i0, t.min_v.data() + i0,
-                                                     t.max_v.data() + i0, n_above.data(), n_current.data(), n_power.data(),
-                                                     n_gain.data(), offered.data(), lo, hi, n);
-            const std::uint8_t* hit = offered.data();
-            const T* v = w.data();
-            if (in_range) {
-                product.head(n) *= w.head(n);
-                if (++pending == batching::outputs) flush();
-            } else {
-                flush();
-                t.log_sum.segment(i0, n) += w.head(n).log().template cast<double>();
-            }
-
-            // Candidates for the top k are rare once k outputs have been seen: skip eight lanes at a time.
+        // Candidates for the top k are rare once k outputs have been seen: skip eight lanes at a time.
+        const auto offer_hits = [&](const std::uint8_t* hit, const T* v, index j) {
             const auto output = static_cast<std::int64_t>(first_output + j);
             for (index i = 0; i < n; i += 8) {
                 std::uint64_t lanes = 0;
@@ -209,8 +331,83 @@ void tally_outputs(const output_view<T>& amps, index first_output, const headpho
                 for (index q = i; q < std::min(i + 8, n); ++q)
                     if (hit[q] && v[q] >= t.kth[i0 + q]) t.offer(i0 + q, v[q], output);
             }
+        };
+
+        const T r_min = hps.r.segment(i0, n).minCoeff();
+        const T r_max = hps.r.segment(i0, n).maxCoeff();
+        for (index j = 0; j < amps.size(); ++j) {
+            const detail::output_scalars<T> a = detail::output_at(amps, j);
+            if constexpr (std::is_same_v<T, float>) {
+                // Up to four output stages per pass: as many following ones as share the ordering and keep the
+                // pending product within range.
+                const auto prepare = [&](index jj, detail::fast_output<T>& f, int& bits) {
+                    const detail::output_scalars<T> b = detail::output_at(amps, jj);
+                    const bool vf = !(b.v_gain < b.v_oc);
+                    f = {(vf ? b.v_oc : b.v_gain) * plan.peak_scale, b.i_max * plan.peak_scale, std::sqrt(b.p_max), b.z_out};
+                    // Every limit grows with R, so the chunk's extreme impedances bound this output's voltages.
+                    const auto v_at = [&](T rr) {
+                        return std::min({f.a * (rr / (rr + f.z_out)), f.i_max * rr, f.sqrt_p * std::sqrt(rr)});
+                    };
+                    const T v_lo = v_at(r_min), v_hi = v_at(r_max);
+                    bits = (v_lo > T(0) && v_hi < std::numeric_limits<T>::infinity())
+                               ? 1 + std::max(std::abs(std::ilogb(v_lo)), std::abs(std::ilogb(v_hi)))
+                               : batching::max_bits + 1;
+                    return vf;
+                };
+                std::array<detail::fast_output<T>, 4> f{};
+                std::array<int, 4> bits{};
+                const bool vf = prepare(j, f[0], bits[0]);
+                index count = 1;
+                int budget = bits[0];
+                while (count < detail::amps_per_pass && j + count < amps.size()) {
+                    const bool vf_next = prepare(j + count, f[static_cast<std::size_t>(count)], bits[static_cast<std::size_t>(count)]);
+                    if (vf_next != vf || budget + bits[static_cast<std::size_t>(count)] > batching::max_bits) break;
+                    budget += bits[static_cast<std::size_t>(count)];
+                    ++count;
+                }
+                if (pending_bits + budget > batching::max_bits) flush();
+                const auto step = [&]<bool VoltageFirst, int Amps>() {
+                    if (t.top_k > 0)
+                        detail::fast_tally<T, VoltageFirst, Amps, true>(
+                            f.data(), r, plan.sqrt_r.data() + i0, thr, t.kth.data() + i0, t.min_v.data() + i0,
+                            t.max_v.data() + i0, product.data(), top_v.data(), n_above.data(), n_current.data(),
+                            n_power.data(), n_gain.data(), top_hit.data(), c, n);
+                    else
+                        detail::fast_tally<T, VoltageFirst, Amps, false>(
+                            f.data(), r, plan.sqrt_r.data() + i0, thr, t.kth.data() + i0, t.min_v.data() + i0,
+                            t.max_v.data() + i0, product.data(), top_v.data(), n_above.data(), n_current.data(),
+                            n_power.data(), n_gain.data(), top_hit.data(), c, n);
+                };
+                if (count == detail::amps_per_pass) {
+                    if (vf) step.template operator()<true, detail::amps_per_pass>(); else step.template operator()<false, detail::amps_per_pass>();
+                } else {
+                    count = 1;
+                    budget = bits[0];
+                    if (vf) step.template operator()<true, 1>(); else step.template operator()<false, 1>();
+                }
+                pending_bits += budget;
+                if (budget > batching::max_bits) flush();  // a voltage outside the range took its own logarithm
+                if (t.top_k > 0)
+                    for (index q = 0; q < count; ++q) offer_hits(top_hit.data() + q * c, top_v.data() + q * c, j + q);
+                j += count - 1;
+                continue;
+            } else {
+                detail::power_limit_voltage(r, a.p_max, w.data(), n);
+                detail::bind_chunk(a, plan.peak_scale, r, w.data(), code.data(), n);
+                const bool in_range = detail::tally_step(w.data(), code.data(), thr, t.kth.data() + i0, t.min_v.data() + i0,
+                                                         t.max_v.data() + i0, n_above.data(), n_current.data(),
+                                                         n_power.data(), n_gain.data(), offered.data(), lo, hi, n);
+                if (in_range) {
+                    product.head(n) *= w.head(n);
+                    if (++pending == batching::outputs) flush();
+                } else {
+                    flush();
+                    add_logs(w);
+                }
+            }
+            if (t.top_k > 0) offer_hits(offered.data(), w.data(), j);
         }
-        if (pending > 0) flush();
+        if (pending > 0 || pending_bits > 0) flush();
         for (index i = 0; i < n; ++i) {
             const auto s = static_cast<std::size_t>(i);
             const std::int64_t others = n_current[s] + n_power[s] + n_gain[s];
