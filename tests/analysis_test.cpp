@@ -232,7 +232,7 @@ TEST_CASE("limit names and kinds") {
 // ---------------------------------------------------------------------------------------------------------------
 // Bridging (PHYSICS.md section 4).
 
-TEST_CASE("bridge() doubles V_oc, gain-limited voltage, Z_out and P_max; keeps I_max; noise x sqrt 2") {
+TEST_CASE("bridge() doubles V_oc, gain-limited voltage, Z_out and P_max, keeps I_max, and noise grows x sqrt 2") {
     output_spec s;
     s.open_circuit_voltage = 3_V;
     s.current_limit = 100_mA;
@@ -347,7 +347,7 @@ TEST_CASE("headroom: a programme past the limit has negative headroom") {
 // ---------------------------------------------------------------------------------------------------------------
 // Damping, Z_out loss, noise, exposure, analyse().
 
-TEST_CASE("damping factor is R / Z_out and absent for a 0 ohm source; the 1/8 rule") {
+TEST_CASE("damping factor is R / Z_out and absent for a 0 ohm source, and the 1/8 rule") {
     output_spec s;
     s.open_circuit_voltage = 1_V;
     const headphone hp{"hp", 32_ohm, sensitivity::per_volt(spl::of_db(110))};
@@ -363,7 +363,7 @@ TEST_CASE("damping factor is R / Z_out and absent for a 0 ohm source; the 1/8 ru
     CHECK_FALSE(meets_one_eighth_rule(stage(s), hp));
 }
 
-TEST_CASE("noise SPL includes the Z_out divider; dynamic range is L_max - L_noise") {
+TEST_CASE("noise SPL includes the Z_out divider and dynamic range is L_max - L_noise") {
     output_spec s;
     s.open_circuit_voltage = 2_V;
     s.output_impedance = 10_ohm;
@@ -553,7 +553,7 @@ TEST_CASE("property: requirement_for at max SPL reproduces the operating point")
     }
 }
 
-TEST_CASE("property: headroom falls dB for dB with the target; a sine gives L_max - T; more crest, less headroom") {
+TEST_CASE("property: headroom falls dB for dB with the target, a sine gives L_max - T, more crest gives less headroom") {
     random_gear g{4};
     std::uniform_real_distribution<double> target{40.0, 130.0};
     std::uniform_real_distribution<double> crest{3.0103, 25.0};
