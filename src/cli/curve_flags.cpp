@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <string>
 
 namespace headroom::cli {
@@ -63,6 +64,11 @@ std::optional<frequency_analysis> analyse_frequency(const curve_flags& f, const 
     return a;
 }
 
+// Rounded to 0.01 with the sign of zero dropped, so that a deviation of -0.001 dB reads +0.00, not -0.00.
+namespace {
+double hundredths(double db) { return std::round(db * 100.0) / 100.0 + 0.0; }
+}  // namespace
+
 void print_frequency_report(std::ostream& os, const frequency_analysis& a) {
     const auto hz = [](frequency f) {
         const double v = value_in(f, hertz);
@@ -79,7 +85,8 @@ void print_frequency_report(std::ostream& os, const frequency_analysis& a) {
                               "was converted at --impedance\n",
                               "caution", value_in(a.at_1khz, ohm), value_in(a.nominal, ohm));
         os << fmt::format("  {:<16}{:.2f} dB spread from the output impedance ({:+.2f} to {:+.2f} dB from 1 kHz)\n",
-                          "response", a.response.spread.db(), a.response.deviation_db.minCoeff(), a.response.deviation_db.maxCoeff());
+                          "response", a.response.spread.db(), hundredths(a.response.deviation_db.minCoeff()),
+                          hundredths(a.response.deviation_db.maxCoeff()));
         os << fmt::format("  {:<16}lowest {:.2f} dB SPL at {}, limited by {}\n", "max sine", a.max.lowest_max_level.db(),
                           hz(a.max.lowest_max_level_at), to_string(a.max.lowest_binding));
     }
