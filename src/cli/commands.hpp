@@ -39,5 +39,6 @@ auto flag_value(std::string_view flag, const std::string& text, Parse parse) {
 
 subcommand add_pair(CLI::App& parent);
 subcommand add_plot(CLI::App& parent);
+subcommand add_sweep(CLI::App& parent);
 
 }  // namespace headroom::cli

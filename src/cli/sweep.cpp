@@ -1,0 +1,292 @@
+// headroom sweep: every output stage of a catalog against every headphone, on all cores. By default it streams
+// reductions (headroom statistics, how many pairs clear a threshold, which limit binds, the best outputs per
+// headphone) in memory O(M + N); --out writes every pair to a CSV file, atomically.
+
+#include "cli/commands.hpp"
+#include "cli/synthetic.hpp"
+#include "headroom/batch/pack.hpp"
+#include "headroom/batch/sweep.hpp"
+#include "headroom/parse.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unistd.h>
+#include <vector>
+
+namespace headroom::cli {
+
+namespace {
+
+struct sweep_flags {
+    std::string synthetic;  // MxN
+    std::string seed = "1";
+    std::string threads;  // empty: all cores
+    std::string target = "85";
+    std::string crest;  // empty: sine
+    std::string min_headroom = "0";
+    std::string top = "0";
+    std::string precision = "float";
+    std::string out;
+    bool json = false;
+};
+
+// A whole non-negative number from a flag's text, or a usage_error naming the flag.
+std::uint64_t whole_number(std::string_view flag, const std::string& text, std::uint64_t min, std::uint64_t max) {
+    std::size_t used = 0;
+    unsigned long long v = 0;
+    try {
+        if (text.empty() || text.front() == '-' || text.front() == '+') throw std::invalid_argument{"sign"};
+        v = std::stoull(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != text.size())
+        throw usage_error{fmt::format("{}: '{}' is not a whole number", flag, text)};
+    if (v < min || v > max) throw usage_error{fmt::format("{}: '{}' must be between {} and {}", flag, text, min, max)};
+    return v;
+}
+
+struct catalog_size {
+    std::size_t outputs, headphones;
+};
+
+catalog_size parse_size(const std::string& text) {
+    const auto x = text.find_first_of("xX");
+    if (x == std::string::npos) throw usage_error{"--synthetic: '" + text + "' is not of the form MxN (e.g. 1000x20000)"};
+    constexpr std::uint64_t most = 100'000'000;
+    const auto m = whole_number("--synthetic", text.substr(0, x), 1, most);
+    const auto n = whole_number("--synthetic", text.substr(x + 1), 1, most);
+    return {static_cast<std::size_t>(m), static_cast<std::size_t>(n)};
+}
+
+// The sweep's inputs, whatever the catalog's source: packed columns and the programme.
+struct sweep_job {
+    spl target;
+    gain crest;
+    gain min_headroom;
+    batch::sweep_settings settings;
+    std::string out;
+    bool json;
+};
+
+// Writes `path` atomically: a temporary file in the same directory, renamed over `path` only once complete, and
+// removed on any error, so that an interrupted or failed run never leaves a truncated file behind.
+class atomic_file {
+public:
+    explicit atomic_file(const std::string& path) : path_{path} {
+        std::string pattern = path + ".tmp-XXXXXX";
+        const int fd = ::mkstemp(pattern.data());
+        if (fd < 0) throw usage_error{fmt::format("--out: cannot create a file next to '{}': {}", path, std::strerror(errno))};
+        temp_ = pattern;
+        file_ = ::fdopen(fd, "w");
+        if (file_ == nullptr) {
+            ::close(fd);
+            std::remove(temp_.c_str());
+            throw usage_error{fmt::format("--out: cannot write '{}': {}", temp_, std::strerror(errno))};
+        }
+        std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
+    }
+    atomic_file(const atomic_file&) = delete;
+    atomic_file& operator=(const atomic_file&) = delete;
+    ~atomic_file() {
+        if (file_ != nullptr) std::fclose(file_);
+        if (!committed_) std::remove(temp_.c_str());
+    }
+
+    void write(std::string_view text) {
+        if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) fail();
+    }
+    void commit() {
+        const bool flushed = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
+        const bool closed = std::fclose(file_) == 0;
+        file_ = nullptr;
+        if (!flushed || !closed) fail();
+        if (std::rename(temp_.c_str(), path_.c_str()) != 0) fail();
+        committed_ = true;
+    }
+
+private:
+    [[noreturn]] void fail() const { throw usage_error{fmt::format("--out: cannot write '{}': {}", path_, std::strerror(errno))}; }
+
+    std::string path_;
+    std::string temp_;
+    std::FILE* file_ = nullptr;
+    bool committed_ = false;
+};
+
+// Every pair as CSV, a tile of output stages at a time (memory O(tile x N)).
+template <class T>
+void write_csv(const std::string& path, const batch::output_view<T>& amps, const batch::headphone_view<T>& hps,
+               const sweep_job& job) {
+    atomic_file file{path};
+    file.write("output,headphone,max_spl_db,limit,headroom_db\n");
+    constexpr batch::index tile = 16;
+    const batch::index n = hps.size();
+    batch::grid<T> level(n, tile), margin(n, tile);
+    batch::limit_grid max_binding(n, tile), binding(n, tile);
+    constexpr std::array<std::string_view, batch::limit_code::count> names{"voltage", "current", "power", "gain"};
+    fmt::memory_buffer buf;
+    for (batch::index first = 0; first < amps.size(); first += tile) {
+        const batch::index count = std::min(tile, amps.size() - first);
+        const batch::output_view<T> part = amps.slice(first, count);
+        batch::max_spl<T>(part, hps, level.leftCols(count), max_binding.leftCols(count));
+        batch::headroom<T>(part, hps, job.target, job.crest, margin.leftCols(count), binding.leftCols(count));
+        for (batch::index j = 0; j < count; ++j) {
+            buf.clear();
+            for (batch::index i = 0; i < n; ++i)
+                fmt::format_to(std::back_inserter(buf), "{},{},{:.4f},{},{:.4f}\n", first + j, i, level(i, j), names[binding(i, j)],
+                               margin(i, j));
+            file.write({buf.data(), buf.size()});
+        }
+    }
+    file.commit();
+}
+
+template <class T>
+void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headphone>& headphones, const sweep_job& job,
+               std::ostream& os) {
+    const batch::output_columns<T> amps = batch::pack<T>(std::span<const output_stage>{outputs});
+    const batch::headphone_columns<T> hps = batch::pack<T>(std::span<const headphone>{headphones});
+    const batch::index m = amps.size();
+    const batch::index n = hps.size();
+    const unsigned threads = batch::resolve_threads(job.settings.threads);
+
+    const auto start = std::chrono::steady_clock::now();
+    const batch::tally<T> t = batch::sweep_tally<T>(amps, hps, job.target, job.crest, job.settings);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0.0;
+    std::int64_t above = t.above.sum();
+    std::array<std::int64_t, batch::limit_code::count> by_limit{};
+    for (batch::index i = 0; i < n; ++i) {
+        const batch::headphone_summary s = batch::summarise<T>(t, hps, i, job.target);
+        lo = std::min(lo, s.min_headroom_db);
+        hi = std::max(hi, s.max_headroom_db);
+        sum += s.mean_headroom_db;
+    }
+    for (std::size_t k = 0; k < by_limit.size(); ++k) by_limit[k] = t.by_limit.col(static_cast<batch::index>(k)).sum();
+    const double mean = sum / static_cast<double>(n);
+    const double pairs = static_cast<double>(m) * static_cast<double>(n);
+    constexpr std::array<const char*, batch::limit_code::count> names{"voltage", "current", "power", "gain"};
+
+    if (!job.out.empty()) write_csv<T>(job.out, amps, hps, job);
+
+    if (job.json) {
+        nlohmann::ordered_json j;
+        j["outputs"] = m;
+        j["headphones"] = n;
+        j["pairs"] = static_cast<std::int64_t>(m) * n;
+        j["seconds"] = seconds;
+        j["pairs_per_second"] = pairs / seconds;
+        j["threads"] = threads;
+        j["precision"] = sizeof(T) == sizeof(float) ? "float" : "double";
+        j["target_spl_db"] = job.target.db();
+        j["crest_factor_db"] = job.crest.db();
+        j["min_headroom_db"] = job.min_headroom.db();
+        j["headroom_db"] = {{"min", lo}, {"mean", mean}, {"max", hi}};
+        j["above_threshold"] = above;
+        j["above_threshold_fraction"] = static_cast<double>(above) / pairs;
+        nlohmann::ordered_json b;
+        for (std::size_t k = 0; k < by_limit.size(); ++k) b[names[k]] = by_limit[k];
+        j["binding"] = b;
+        if (job.settings.top_k > 0) {
+            nlohmann::ordered_json top = nlohmann::ordered_json::array();
+            for (batch::index i = 0; i < n; ++i) {
+                nlohmann::ordered_json best = nlohmann::ordered_json::array();
+                for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q)
+                    best.push_back({{"output", t.top_output(q, i)}, {"headroom_db", batch::top_headroom_db<T>(t, hps, q, i, job.target)}});
+                top.push_back({{"headphone", i}, {"best", best}});
+            }
+            j["top"] = top;
+        }
+        if (!job.out.empty()) j["out"] = job.out;
+        os << j.dump(2) << '\n';
+        return;
+    }
+    os << fmt::format("{} output stages x {} headphones = {} pairs in {:.3f} s ({:.3g} pairs/s, {} thread{}, {})\n", m, n,
+                      static_cast<std::int64_t>(m) * n, seconds, pairs / seconds, threads, threads == 1 ? "" : "s",
+                      sizeof(T) == sizeof(float) ? "float" : "double");
+    os << fmt::format("programme {:.1f} dB SPL, crest factor {:.2f} dB\n", job.target.db(), job.crest.db());
+    os << fmt::format("headroom  min {:+.2f} dB, mean {:+.2f} dB, max {:+.2f} dB\n", lo, mean, hi);
+    os << fmt::format("at least {:+.1f} dB: {} pairs ({:.1f}%)\n", job.min_headroom.db(), above, 100.0 * static_cast<double>(above) / pairs);
+    os << "limited by";
+    for (std::size_t k = 0; k < by_limit.size(); ++k)
+        os << fmt::format("  {} {:.1f}%", names[k], 100.0 * static_cast<double>(by_limit[k]) / pairs);
+    os << '\n';
+    for (batch::index i = 0; i < n && job.settings.top_k > 0; ++i) {
+        os << fmt::format("headphone {}:", i);
+        for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q)
+            os << fmt::format(" output {} ({:+.2f} dB)", t.top_output(q, i), batch::top_headroom_db<T>(t, hps, q, i, job.target));
+        os << '\n';
+    }
+    if (!job.out.empty()) os << fmt::format("every pair written to {}\n", job.out);
+}
+
+}  // namespace
+
+subcommand add_sweep(CLI::App& parent) {
+    auto f = std::make_shared<sweep_flags>();
+    CLI::App* app = parent.add_subcommand("sweep", "Analyse every amplifier output against every headphone of a catalog");
+    app->footer(
+        "Streams statistics in memory O(outputs + headphones); --out writes every pair (CSV, written atomically).\n"
+        "Example: headroom sweep --synthetic 1000x20000 --seed 7 --target 90 --crest 18 --min-headroom 3 --top 3 --json");
+    app->add_option("--synthetic", f->synthetic, "A seeded random catalog of M outputs x N headphones (1000x20000)");
+    app->add_option("--seed", f->seed, "Seed of the random catalog (default 1)");
+    app->add_option("--threads", f->threads, "Worker threads (default: all cores)");
+    app->add_option("--target", f->target, "Programme average level in dB SPL (default 85)");
+    app->add_option("--crest", f->crest, "Programme crest factor in dB (default: a sine, 3.01 dB)");
+    app->add_option("--min-headroom", f->min_headroom, "Count the pairs with at least this headroom in dB (default 0)");
+    app->add_option("--top", f->top, "Keep the K best outputs per headphone (default 0: none)");
+    app->add_option("--precision", f->precision, "float (fast, within 1e-3 dB) or double (the model's arithmetic)");
+    app->add_option("--out", f->out, "Write every pair to this CSV file");
+    app->add_flag("--json", f->json, "Print JSON instead of the report");
+
+    return {app, [f](std::ostream& os) {
+                if (f->synthetic.empty()) throw usage_error{"--synthetic: state a catalog to sweep (e.g. --synthetic 1000x20000)"};
+                const catalog_size size = parse_size(f->synthetic);
+                const std::uint64_t seed = whole_number("--seed", f->seed, 0, std::numeric_limits<std::uint64_t>::max());
+                sweep_job job{
+                    .target = flag_value("--target", f->target, parse_spl),
+                    .crest = f->crest.empty() ? sine_crest_factor : flag_value("--crest", f->crest, parse_gain),
+                    .min_headroom = flag_value("--min-headroom", f->min_headroom, parse_gain),
+                    .settings = {},
+                    .out = f->out,
+                    .json = f->json,
+                };
+                if (job.crest.db() < 0.0) throw usage_error{"--crest: '" + f->crest + "' must not be negative (peak >= RMS)"};
+                job.settings.threads =
+                    f->threads.empty() ? 0U : static_cast<unsigned>(whole_number("--threads", f->threads, 1, 1024));
+                job.settings.top_k = static_cast<batch::index>(whole_number("--top", f->top, 0, 1000));
+                job.settings.min_headroom = job.min_headroom;
+                if (f->precision != "float" && f->precision != "double")
+                    throw usage_error{"--precision: '" + f->precision + "' is neither float nor double"};
+                if (!f->out.empty() && std::filesystem::is_directory(f->out))
+                    throw usage_error{"--out: '" + f->out + "' is a directory"};
+
+                // The catalog: here a synthetic one; catalog files give the same two vectors.
+                const synthetic_catalog c = make_synthetic(size.outputs, size.headphones, seed);
+                if (f->precision == "float")
+                    run_sweep<float>(c.outputs, c.headphones, job, os);
+                else
+                    run_sweep<double>(c.outputs, c.headphones, job, os);
+            }};
+}
+
+}  // namespace headroom::cli

@@ -1,0 +1,25 @@
+#pragma once
+
+// A seeded random catalog for sweeps and benchmarks: output stages and headphones spread over the ranges real
+// gear covers (PHYSICS.md section 3), built as model objects so that they pass the model's own validation and
+// reach the batch core through pack() like a catalog read from files.
+
+#include "headroom/headphone.hpp"
+#include "headroom/output_stage.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace headroom::cli {
+
+struct synthetic_catalog {
+    std::vector<output_stage> outputs;
+    std::vector<headphone> headphones;
+};
+
+// Output stages: V_oc 0.5-20 V, I_max 0.02-1 A, Z_out 0-10 ohm, P_max 0.05-5 W (uniform). Headphones: impedance
+// log-uniform 8-600 ohm, S_V 90-125 dB/V (uniform). The same seed gives the same catalog.
+[[nodiscard]] synthetic_catalog make_synthetic(std::size_t outputs, std::size_t headphones, std::uint64_t seed);
+
+}  // namespace headroom::cli
