@@ -38,6 +38,8 @@ auto flag_value(std::string_view flag, const std::string& text, Parse parse) {
 }
 
 subcommand add_pair(CLI::App& parent);
+subcommand add_fit(CLI::App& parent);
+subcommand add_catalog(CLI::App& parent);
 subcommand add_plot(CLI::App& parent);
 subcommand add_sweep(CLI::App& parent);
 

@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace headroom::cli {
 
@@ -19,6 +20,9 @@ struct gear_flags {
     // amplifier output
     std::string vmax, imax, pmax, zout = "0", source, gain, noise;
     bool bridge = false, balanced = false;
+    // or the gear from the catalog (then --gain names a gain setting), or an output from its power table
+    std::string headphone, amp, output, catalog_dir;
+    std::vector<std::string> power;
     // programme
     std::string target, crest;
 };

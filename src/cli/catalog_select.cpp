@@ -1,0 +1,84 @@
+#include "cli/catalog_select.hpp"
+
+#include "cli/commands.hpp"
+#include "headroom/parse.hpp"
+
+#include <system_error>
+
+#ifndef HEADROOM_DATA_DIR
+#define HEADROOM_DATA_DIR ""
+#endif
+#ifndef HEADROOM_INSTALLED_DATA_DIR
+#define HEADROOM_INSTALLED_DATA_DIR ""
+#endif
+
+namespace headroom::cli {
+
+namespace {
+
+bool has_catalog(const std::filesystem::path& dir) {
+    std::error_code ec;
+    return !dir.empty() && std::filesystem::is_regular_file(dir / "amplifiers.json", ec) &&
+           std::filesystem::is_regular_file(dir / "headphones.json", ec);
+}
+
+}  // namespace
+
+std::filesystem::path catalog_dir(const std::string& flag) {
+    if (!flag.empty()) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(flag, ec)) throw usage_error{"--catalog-dir: '" + flag + "' is not a folder"};
+        return flag;
+    }
+    // The source tree first, so that a developer's edits to data/ take effect without installing.
+    for (const char* dir : {HEADROOM_DATA_DIR, HEADROOM_INSTALLED_DATA_DIR})
+        if (has_catalog(dir)) return dir;
+    throw usage_error{"the bundled catalog is not in " HEADROOM_DATA_DIR " nor " HEADROOM_INSTALLED_DATA_DIR
+                      ": point --catalog-dir at a folder with headphones.json and amplifiers.json"};
+}
+
+std::vector<headphone_entry> headphone_catalog(const std::string& dir_flag) {
+    try {
+        return load_headphone_catalog(catalog_dir(dir_flag) / "headphones.json");
+    } catch (const catalog_error& e) {
+        throw usage_error{e.what()};
+    }
+}
+
+std::vector<amplifier_entry> amplifier_catalog(const std::string& dir_flag) {
+    try {
+        return load_amplifier_catalog(catalog_dir(dir_flag) / "amplifiers.json");
+    } catch (const catalog_error& e) {
+        throw usage_error{e.what()};
+    }
+}
+
+output_setting catalog_setting(const std::string& dir_flag, const std::string& amp, const std::string& output,
+                               const std::string& gain_setting) {
+    const auto amps = amplifier_catalog(dir_flag);
+    const auto pick = [](const char* flag, auto&& get) -> decltype(auto) {
+        try {
+            return get();
+        } catch (const std::invalid_argument& e) {
+            throw usage_error{std::string{flag} + ": " + e.what()};
+        }
+    };
+    const amplifier_entry& a = pick("--amp", [&]() -> const amplifier_entry& { return find_amplifier(amps, amp); });
+    const amplifier_output& o = pick("--output", [&]() -> const amplifier_output& { return a.output(output); });
+    return pick("--gain", [&]() -> const output_setting& { return o.setting(gain_setting); });
+}
+
+stage_fit fit_power_flags(const std::vector<std::string>& power, impedance zout, topology kind) {
+    std::vector<power_point> points;
+    for (const auto& text : power) {
+        const power_point p = flag_value("--power", text, parse_power_point);
+        if (!(value_in(p.output, watt) > 0.0) || !(value_in(p.load, ohm) > 0.0))
+            throw usage_error{"--power: '" + text + "' needs a positive power and load"};
+        points.push_back(p);
+    }
+    fit_options o;
+    o.output_impedance = zout;
+    return fit_output_stage(points, o, "amplifier output", kind);
+}
+
+}  // namespace headroom::cli

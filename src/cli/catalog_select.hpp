@@ -1,0 +1,30 @@
+#pragma once
+
+// Gear from the catalog or from a spec sheet's power table, for the commands that analyse pairs. The bundled
+// catalog is found in the source tree's data/ (HEADROOM_DATA_DIR) or, once installed, in share/headroom; a
+// --catalog-dir flag overrides both.
+
+#include "headroom/catalog.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace headroom::cli {
+
+// The folder holding headphones.json and amplifiers.json: `flag` when given, else the bundled catalog.
+[[nodiscard]] std::filesystem::path catalog_dir(const std::string& flag);
+
+// The catalog files in that folder; errors become usage_error (one line, exit 2).
+[[nodiscard]] std::vector<headphone_entry> headphone_catalog(const std::string& dir_flag);
+[[nodiscard]] std::vector<amplifier_entry> amplifier_catalog(const std::string& dir_flag);
+
+// One output stage of a catalog amplifier: its output (may be empty when it has one) and gain setting (may be
+// empty when the output has one).
+[[nodiscard]] output_setting catalog_setting(const std::string& dir_flag, const std::string& amp,
+                                             const std::string& output, const std::string& gain_setting);
+
+// The stage that reproduces `--power` texts ("1.2W@32ohm"), behind `zout`.
+[[nodiscard]] stage_fit fit_power_flags(const std::vector<std::string>& power, impedance zout, topology kind);
+
+}  // namespace headroom::cli

@@ -1,0 +1,99 @@
+// headroom fit: the output stage (V_oc, I_max, P_max) that reproduces a spec sheet's power-vs-load table, with
+// how far each stated point is from it. The same fit runs behind `pair --power` and catalog power tables.
+
+#include "cli/catalog_select.hpp"
+#include "cli/commands.hpp"
+#include "headroom/fit.hpp"
+#include "headroom/parse.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace headroom::cli {
+
+namespace {
+
+struct fit_flags {
+    std::vector<std::string> power;
+    std::string zout = "0";
+    bool json = false;
+};
+
+nlohmann::ordered_json optional_json(bool present, double value) {
+    return present ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json to_json(const stage_fit& f) {
+    const output_stage& s = f.stage;
+    nlohmann::ordered_json j;
+    j["model"] = to_string(f.model);
+    j["vmax_vrms"] = optional_json(s.open_circuit_voltage().has_value(), s.open_circuit_voltage() ? value_in(*s.open_circuit_voltage(), volt) : 0.0);
+    j["vmax_is_lower_bound"] = f.voltage_is_lower_bound;
+    j["imax_arms"] = optional_json(s.current_limit().has_value(), s.current_limit() ? value_in(*s.current_limit(), ampere) : 0.0);
+    j["pmax_w"] = optional_json(s.power_limit().has_value(), s.power_limit() ? value_in(*s.power_limit(), watt) : 0.0);
+    j["zout_ohm"] = value_in(s.output_impedance(), ohm);
+    auto points = nlohmann::ordered_json::array();
+    for (const auto& p : f.points) {
+        nlohmann::ordered_json q;
+        q["load_ohm"] = value_in(p.stated.load, ohm);
+        q["power_w"] = value_in(p.stated.output, watt);
+        q["model_power_w"] = value_in(p.model_power, watt);
+        q["error_db"] = p.error.db();
+        q["limit"] = to_string(p.binding);
+        points.push_back(q);
+    }
+    j["points"] = points;
+    j["max_error_db"] = f.max_error.db();
+    return j;
+}
+
+void print_report(std::ostream& os, const stage_fit& f) {
+    const output_stage& s = f.stage;
+    os << fmt::format("Fitted output stage: {} limited, Z_out {:.4g} ohm\n", to_string(f.model), value_in(s.output_impedance(), ohm));
+    if (const auto v = s.open_circuit_voltage())
+        os << fmt::format("  {:<8}{:.4g} Vrms{}\n", "V_oc", value_in(*v, volt),
+                          f.voltage_is_lower_bound ? " (at least: no point shows the voltage limit)" : "");
+    os << fmt::format("  {:<8}{}\n", "I_max",
+                      s.current_limit() ? fmt::format("{:.4g} mArms", value_in(*s.current_limit(), ampere) * 1e3) : std::string{"unbounded"});
+    os << fmt::format("  {:<8}{}\n", "P_max",
+                      s.power_limit() ? fmt::format("{:.4g} mW", value_in(*s.power_limit(), watt) * 1e3) : std::string{"unbounded"});
+    os << fmt::format("\n  {:>10}  {:>12}  {:>12}  {:>9}  {}\n", "load", "stated", "model", "error", "limit");
+    // Print a rounding-level error as 0.00 rather than -0.00.
+    const auto shown = [](gain e) { return std::abs(e.db()) < 0.005 ? 0.0 : e.db(); };
+    for (const auto& p : f.points)
+        os << fmt::format("  {:>6.4g} ohm  {:>9.4g} mW  {:>9.4g} mW  {:>+6.2f} dB  {}\n", value_in(p.stated.load, ohm),
+                          value_in(p.stated.output, watt) * 1e3, value_in(p.model_power, watt) * 1e3, shown(p.error),
+                          to_string(p.binding));
+    os << fmt::format("\nLargest error {:.2f} dB\n", f.max_error.db());
+}
+
+}  // namespace
+
+subcommand add_fit(CLI::App& parent) {
+    auto f = std::make_shared<fit_flags>();
+    CLI::App* app = parent.add_subcommand("fit", "Fit V_oc / I_max / P_max to a spec sheet's power-vs-load figures");
+    app->footer(
+        "The simplest set of limits (V; V+I; V+P; V+I+P) that reproduces the points within 0.1 dB wins, else the\n"
+        "best in dB. One limited point is read as a current limit; flat power as the load falls shows a power limit.\n"
+        "Example: headroom fit --power 1.2W@32 --power 300mW@300 --zout 0.2");
+    app->add_option("--power", f->power, "Stated power into a load (1.2W@32ohm; a bare load is in ohm), repeatable")->required();
+    app->add_option("--zout", f->zout, "Known output impedance (0.2, 0.2ohm); default 0");
+    app->add_flag("--json", f->json, "Print JSON (SI base units) instead of the report");
+    return {app, [f](std::ostream& os) {
+                const impedance zout = flag_value("--zout", f->zout, parse_impedance);
+                if (value_in(zout, ohm) < 0.0) throw usage_error{"--zout: '" + f->zout + "' must not be negative"};
+                const stage_fit fit = fit_power_flags(f->power, zout, topology::single_ended);
+                if (f->json)
+                    os << to_json(fit).dump(2) << '\n';
+                else
+                    print_report(os, fit);
+            }};
+}
+
+}  // namespace headroom::cli
