@@ -178,11 +178,25 @@ struct load_series {
     std::vector<limit> binding;
 };
 
-load_series sweep_loads(const output_stage& out, std::string title, std::string_view colour) {
+// The loads to sweep, in ohm: 8-600 (from IEMs to 600 ohm studio headphones), widened to show the headphone.
+struct load_range {
+    double low = 8.0, high = 600.0;
+};
+
+load_range range_with(const std::optional<double>& headphone_ohm) {
+    load_range r;
+    if (headphone_ohm) {
+        r.low = std::min(r.low, *headphone_ohm / 1.25);
+        r.high = std::max(r.high, *headphone_ohm * 1.25);
+    }
+    return r;
+}
+
+load_series sweep_loads(const output_stage& out, std::string title, std::string_view colour, load_range range) {
     load_series s{std::move(title), colour, {}, {}, {}, {}};
     constexpr int steps = 240;
     for (int i = 0; i <= steps; ++i) {
-        const double r = 8.0 * std::pow(600.0 / 8.0, static_cast<double>(i) / steps);
+        const double r = range.low * std::pow(range.high / range.low, static_cast<double>(i) / steps);
         const auto [v, which] = detail::binding_of(detail::load_voltage_limits(out, in_si(r, ohm)));
         s.r.push_back(r);
         s.power_mw.push_back(v * v / r * 1e3);
@@ -219,11 +233,12 @@ std::string limit_marks(const load_series& s, bool power_panel, bool above) {
 }
 
 std::string load_plot_script(const std::vector<load_series>& series, const std::optional<double>& headphone_ohm,
-                             const std::string& subtitle) {
+                             load_range range, const std::string& subtitle) {
     std::string g;
     for (std::size_t k = 0; k < series.size(); ++k) g += datablock("s" + std::to_string(k), series[k]);
     g += "set multiplot layout 2,1 title " + gp_dquote("Maximum continuous sine output vs load\n{/*0.8 " + subtitle + "}") + "\n";
-    g += "set logscale x\nset xrange [8:600]\nset xtics (8,16,32,50,80,150,300,600)\nset mxtics 10\n";
+    g += fmt::format("set logscale x\nset xrange [{:.6g}:{:.6g}]\n", range.low, range.high);
+    g += "set xtics (1,2,4,8,16,32,50,80,150,300,600,1000,2000,5000,10000)\nset mxtics 10\n";
     g += "set grid xtics ytics mxtics mytics lc rgb '#dddddd'\nset key box opaque\nset border lw 1.2\n";
     g += "set lmargin 11\nset rmargin 4\n";
     for (const bool power_panel : {true, false}) {
@@ -236,14 +251,18 @@ std::string load_plot_script(const std::vector<load_series>& series, const std::
             for (const auto& ser : series)
                 for (double v : ser.voltage) v_top = std::max(v_top, v);
             g += fmt::format("unset logscale y\nset ylabel 'max voltage (Vrms)'\nset yrange [0:{:.6g}]\n"
-                             "set xlabel 'load impedance (ohm)'\nset key bottom right\n",
+                             "set xlabel 'load impedance (ohm)'\nunset key\n",  // one legend, above, serves both panels
                              v_top * 1.18);
         }
         for (std::size_t k = 0; k < series.size(); ++k) g += limit_marks(series[k], power_panel, k % 2 == 1);
-        if (headphone_ohm)
+        if (headphone_ohm) {
+            // The label goes on the side of the marker with more room.
+            const bool right_half = *headphone_ohm > std::sqrt(range.low * range.high);
             g += fmt::format("set arrow from {0:.6g}, graph 0 to {0:.6g}, graph 1 nohead dt 2 lw 1.5 lc rgb '#444444'\n"
-                             "set label {1} at {0:.6g}, graph 0.06 left offset 0.5,0 textcolor rgb '#444444'\n",
-                             *headphone_ohm, gp_quote(fmt::format("headphone {:.4g} ohm", *headphone_ohm)));
+                             "set label {1} at {0:.6g}, graph 0.06 {2} offset {3},0 textcolor rgb '#444444'\n",
+                             *headphone_ohm, gp_quote(fmt::format("headphone {:.4g} ohm", *headphone_ohm)),
+                             right_half ? "right" : "left", right_half ? "-0.5" : "0.5");
+        }
         g += "plot ";
         for (std::size_t k = 0; k < series.size(); ++k)
             g += fmt::format("{}$s{} using 1:{} with lines lw 3 lc rgb '{}' title {}", k ? ", " : "", k, power_panel ? 2 : 3,
@@ -265,23 +284,24 @@ std::string describe_limits(const output_stage& out) {
 
 action load_action(std::shared_ptr<plot_flags> f) {
     return [f](std::ostream& os) {
+        std::optional<double> hp;
+        if (!f->gear.impedance.empty()) hp = value_in(flag_value("--impedance", f->gear.impedance, parse_impedance), ohm);
+        const load_range range = range_with(hp);
         std::vector<load_series> series;
         std::string subtitle;
         if (f->gear.balanced) {
             const output_stage out = make_output(f->gear);
-            series.push_back(sweep_loads(out, "balanced (as stated)", balanced_colour));
+            series.push_back(sweep_loads(out, "balanced (as stated)", balanced_colour, range));
             subtitle = "balanced: " + describe_limits(out);
         } else {
             gear_flags leg = f->gear;  // with --bridge the figures describe one leg: draw the leg and the bridge
             leg.bridge = false;
             const output_stage se = make_output(leg);
-            series.push_back(sweep_loads(se, "single-ended", se_colour));
-            series.push_back(sweep_loads(bridge(se), "balanced (bridged from the SE figures)", balanced_colour));
+            series.push_back(sweep_loads(se, "single-ended", se_colour, range));
+            series.push_back(sweep_loads(bridge(se), "balanced (bridged from the SE figures)", balanced_colour, range));
             subtitle = "single-ended: " + describe_limits(se);
         }
-        std::optional<double> hp;
-        if (!f->gear.impedance.empty()) hp = value_in(flag_value("--impedance", f->gear.impedance, parse_impedance), ohm);
-        render(load_plot_script(series, hp, subtitle), f->out);
+        render(load_plot_script(series, hp, range, subtitle), f->out);
         os << fmt::format("wrote {}\n", f->out);
     };
 }
