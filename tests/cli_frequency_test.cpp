@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -29,7 +30,8 @@ result run(std::vector<std::string> args) {
 const std::filesystem::path source_dir = std::filesystem::path{__FILE__}.parent_path().parent_path();
 
 std::string temp_file(const std::string& name, const std::string& text) {
-    const auto p = std::filesystem::temp_directory_path() / ("headroom_cli_freq_" + name);
+    // The process id keeps concurrent runs of the suite (several build trees, ctest -j) apart.
+    const auto p = std::filesystem::temp_directory_path() / ("headroom_cli_freq_" + std::to_string(::getpid()) + "_" + name);
     std::ofstream{p} << text;
     return p.string();
 }
@@ -63,6 +65,7 @@ TEST_CASE("pair --impedance-curve --json: the response spread, the impedance min
     const auto report = run(with(hd600_on_30_ohm, {"--impedance-curve", csv}));
     CHECK(report.out.find("response        0.40 dB spread from the output impedance") != std::string::npos);
     CHECK(report.out.find("caution") == std::string::npos);  // 300 ohm at 1 kHz, as stated
+    std::filesystem::remove(csv);
 }
 
 TEST_CASE("pair --eq: the boost without the preamp, and headroom that pays for it") {

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -34,7 +36,9 @@ const fs::path source_dir = fs::path{__FILE__}.parent_path().parent_path();
 // A fresh directory per test, so that leftovers (temporary images) would show.
 struct scratch {
     fs::path dir;
-    explicit scratch(const std::string& name) : dir{fs::temp_directory_path() / ("headroom_plot_test_" + name)} {
+    // The process id keeps concurrent runs of the suite (several build trees, ctest -j) out of each other's way.
+    explicit scratch(const std::string& name)
+        : dir{fs::temp_directory_path() / ("headroom_plot_test_" + name + "_" + std::to_string(::getpid()))} {
         fs::remove_all(dir);
         fs::create_directories(dir);
     }
