@@ -120,6 +120,10 @@ json parse_json(std::string_view text, const std::string& file) {
         }
         throw catalog_error{file + ":" + std::to_string(line) + ":" + std::to_string(column), "", "",
                             "invalid JSON: " + why};
+    } catch (const json::exception& e) {  // e.g. a number too large for a double, which has no position
+        std::string why = e.what();
+        if (const auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);
+        throw catalog_error{file, "", "", "invalid JSON: " + why};
     }
     if (!duplicate.empty()) throw catalog_error{file, "", duplicate, "is given twice in one object"};
     return j;

@@ -176,6 +176,9 @@ TEST_CASE("bad JSON is reported at file:line:column") {
     const std::string e = headphone_error(text);
     CHECK(e.starts_with("phones.json:3:20: invalid JSON: "));
     CHECK(headphone_error("").starts_with("phones.json:1:1: invalid JSON: "));
+    // The JSON library reports an out-of-range number apart from syntax errors (found by the fuzzer).
+    CHECK(headphone_error(R"({"format": "headroom-catalog-1", "headphones": [], "x": 2.5e308})") ==
+          "phones.json: invalid JSON: number overflow parsing '2.5e308'");
     CHECK(headphone_error("[1, 2]") == "phones.json: the top level must be an object with \"format\" and \"headphones\"");
 }
 
