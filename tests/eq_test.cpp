@@ -106,6 +106,7 @@ TEST_CASE("parsing an AutoEq file: preamp, ON filters of the three kinds, OFF fi
     CHECK(eq.filters[1].type == eq_filter_type::peaking);
     CHECK(eq.filters[2].type == eq_filter_type::high_shelf);
     CHECK(parse("").filters.empty());
+    CHECK(parse("Filter: ON PK Fc 100 Hz Gain 2 dB Q 1\n").filters.size() == 1);  // Equalizer APO's unnumbered form
 }
 
 TEST_CASE("malformed EQ lines name their line number") {

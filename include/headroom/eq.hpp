@@ -160,10 +160,12 @@ struct eq_tokens {
             seen_preamp = true;
             eq.preamp = gain::of_db(tok.number("preamp gain"));
             tok.expect("dB");
-        } else if (head == "Filter") {
-            const std::string& label = tok.next("the filter number");
-            if (label.empty() || label.back() != ':')
-                throw parse_error{tok.where + ": expected 'Filter N:', found 'Filter " + label + "'"};
+        } else if (head == "Filter" || head == "Filter:") {  // Equalizer APO also writes unnumbered filters
+            if (head == "Filter") {
+                const std::string& label = tok.next("the filter number");
+                if (label.empty() || label.back() != ':')
+                    throw parse_error{tok.where + ": expected 'Filter N:', found 'Filter " + label + "'"};
+            }
             const std::string& state = tok.next("ON or OFF");
             if (state != "ON" && state != "OFF")
                 throw parse_error{tok.where + ": filter state '" + state + "' is not ON or OFF"};
