@@ -170,3 +170,30 @@ TEST_CASE("the bundled catalog is found without --catalog-dir") {
     CHECK(j.size() > 10);
     for (const auto& e : j) CHECK_FALSE(e["source"].get<std::string>().empty());
 }
+
+TEST_CASE("headroom sweep ranks catalog outputs per headphone") {
+    const test_catalog c;
+    const auto r = run({"sweep", "--amps", (c.dir / "amplifiers.json").string(), "--headphones",
+                        (c.dir / "headphones.json").string(), "--precision", "double", "--threads", "1", "--json"});
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["outputs"] == 3);  // se, bal/low, bal/high
+    CHECK(j["headphones"] == 2);
+    REQUIRE(j["top"].size() == 2);
+    const auto& hd = j["top"][0];
+    CHECK(hd["headphone_name"] == "Test HD");
+    REQUIRE(hd["best"].size() == 3);  // a catalog sweep keeps the three best by default
+    // Into 300 ohm at 102.23 dB/V, for an 85 dB sine: high 8 V * 300/301 gives 120.26 dB (+35.26 dB), the fitted
+    // single-ended 3.855 V gives 113.95 dB (+28.95 dB), low 2 V * 300/301 gives 108.22 dB (+23.22 dB).
+    CHECK(hd["best"][0]["output_name"] == "Test Amp / bal / high");
+    CHECK(hd["best"][0]["headroom_db"].get<double>() == doctest::Approx(35.2617).epsilon(1e-4));
+    CHECK(hd["best"][1]["output_name"] == "Test Amp / se");
+    CHECK(hd["best"][2]["output_name"] == "Test Amp / bal / low");
+    CHECK(hd["best"][2]["headroom_db"].get<double>() == doctest::Approx(23.2205).epsilon(1e-4));
+
+    const auto text = run({"sweep", "--amps", (c.dir / "amplifiers.json").string(), "--headphones",
+                           (c.dir / "headphones.json").string(), "--top", "1"});
+    REQUIRE(text.code == 0);
+    CHECK(text.out.find("Test HD: Test Amp / bal / high (+35.26 dB)\n") != std::string::npos);
+    check_usage_error(run({"sweep", "--amps", (c.dir / "nothing.json").string()}), "cannot open the catalog");
+}

@@ -24,6 +24,14 @@ namespace headroom::cli {
 [[nodiscard]] output_setting catalog_setting(const std::string& dir_flag, const std::string& amp,
                                              const std::string& output, const std::string& gain_setting);
 
+// Every output stage (one per output and gain setting, named "Amp / output / gain") and every headphone of two
+// catalog files, for a sweep; an empty file name means the bundled catalog's.
+struct sweep_catalog {
+    std::vector<output_stage> outputs;
+    std::vector<headphone> headphones;
+};
+[[nodiscard]] sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string& headphones_file);
+
 // The stage that reproduces `--power` texts ("1.2W@32ohm"), behind `zout`.
 [[nodiscard]] stage_fit fit_power_flags(const std::vector<std::string>& power, impedance zout, topology kind);
 

@@ -2,6 +2,7 @@
 // reductions (headroom statistics, how many pairs clear a threshold, which limit binds, the best outputs per
 // headphone) in memory O(M + N); --out writes every pair to a CSV file, atomically.
 
+#include "cli/catalog_select.hpp"
 #include "cli/commands.hpp"
 #include "cli/synthetic.hpp"
 #include "headroom/batch/pack.hpp"
@@ -36,6 +37,7 @@ namespace {
 
 struct sweep_flags {
     std::string synthetic;  // MxN
+    std::string amps, headphones;  // catalog files; the bundled ones when neither these nor --synthetic
     std::string seed = "1";
     std::string threads;  // empty: all cores
     std::string target = "85";
@@ -45,6 +47,7 @@ struct sweep_flags {
     std::string precision = "float";
     std::string out;
     bool json = false;
+    bool top_given = false;
 };
 
 // A whole non-negative number from a flag's text, or a usage_error naming the flag.
@@ -161,7 +164,14 @@ void write_csv(const std::string& path, const batch::output_view<T>& amps, const
 
 template <class T>
 void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headphone>& headphones, const sweep_job& job,
-               std::ostream& os) {
+               std::ostream& os, bool named = false) {
+    // Catalog gear is ranked by name; a synthetic catalog's entries have only their index.
+    const auto output_label = [&](batch::index k) {
+        return named ? outputs[static_cast<std::size_t>(k)].name() : fmt::format("output {}", k);
+    };
+    const auto headphone_label = [&](batch::index k) {
+        return named ? headphones[static_cast<std::size_t>(k)].name() : fmt::format("headphone {}", k);
+    };
     const batch::output_columns<T> amps = batch::pack<T>(std::span<const output_stage>{outputs});
     const batch::headphone_columns<T> hps = batch::pack<T>(std::span<const headphone>{headphones});
     const batch::index m = amps.size();
@@ -212,7 +222,11 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
                 nlohmann::ordered_json best = nlohmann::ordered_json::array();
                 for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q)
                     best.push_back({{"output", t.top_output(q, i)}, {"headroom_db", batch::top_headroom_db<T>(t, hps, q, i, job.target)}});
+                if (named)
+                    for (batch::index q = 0; q < static_cast<batch::index>(best.size()); ++q)
+                        best[static_cast<std::size_t>(q)]["output_name"] = output_label(t.top_output(q, i));
                 top.push_back({{"headphone", i}, {"best", best}});
+                if (named) top.back()["headphone_name"] = headphone_label(i);
             }
             j["top"] = top;
         }
@@ -231,9 +245,10 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
         os << fmt::format("  {} {:.1f}%", names[k], 100.0 * static_cast<double>(by_limit[k]) / pairs);
     os << '\n';
     for (batch::index i = 0; i < n && job.settings.top_k > 0; ++i) {
-        os << fmt::format("headphone {}:", i);
+        os << fmt::format("{}:", headphone_label(i));
         for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q)
-            os << fmt::format(" output {} ({:+.2f} dB)", t.top_output(q, i), batch::top_headroom_db<T>(t, hps, q, i, job.target));
+            os << fmt::format("{} {} ({:+.2f} dB)", q == 0 ? "" : ",", output_label(t.top_output(q, i)),
+                              batch::top_headroom_db<T>(t, hps, q, i, job.target));
         os << '\n';
     }
     if (!job.out.empty()) os << fmt::format("every pair written to {}\n", job.out);
@@ -248,20 +263,21 @@ subcommand add_sweep(CLI::App& parent) {
         "Streams statistics in memory O(outputs + headphones); --out writes every pair (CSV, written atomically).\n"
         "Example: headroom sweep --synthetic 1000x20000 --seed 7 --target 90 --crest 18 --min-headroom 3 --top 3 --json");
     app->add_option("--synthetic", f->synthetic, "A seeded random catalog of M outputs x N headphones (1000x20000)");
+    app->add_option("--amps", f->amps, "Amplifier catalog file (default: the bundled data/amplifiers.json)");
+    app->add_option("--headphones", f->headphones, "Headphone catalog file (default: the bundled data/headphones.json)");
+    app->get_option("--synthetic")->excludes("--amps")->excludes("--headphones");
     app->add_option("--seed", f->seed, "Seed of the random catalog (default 1)");
     app->add_option("--threads", f->threads, "Worker threads (default: all cores)");
     app->add_option("--target", f->target, "Programme average level in dB SPL (default 85)");
     app->add_option("--crest", f->crest, "Programme crest factor in dB (default: a sine, 3.01 dB)");
     app->add_option("--min-headroom", f->min_headroom, "Count the pairs with at least this headroom in dB (default 0)");
-    app->add_option("--top", f->top, "Keep the K best outputs per headphone (default 0: none)");
+    app->add_option("--top", f->top, "Keep the K best outputs per headphone (default 0: none; 3 for a catalog)")
+        ->each([f](const std::string&) { f->top_given = true; });
     app->add_option("--precision", f->precision, "float (fast, within 1e-3 dB) or double (the model's arithmetic)");
     app->add_option("--out", f->out, "Write every pair to this CSV file");
     app->add_flag("--json", f->json, "Print JSON instead of the report");
 
     return {app, [f](std::ostream& os) {
-                if (f->synthetic.empty()) throw usage_error{"--synthetic: state a catalog to sweep (e.g. --synthetic 1000x20000)"};
-                const catalog_size size = parse_size(f->synthetic);
-                const std::uint64_t seed = whole_number("--seed", f->seed, 0, std::numeric_limits<std::uint64_t>::max());
                 sweep_job job{
                     .target = flag_value("--target", f->target, parse_spl),
                     .crest = f->crest.empty() ? sine_crest_factor : flag_value("--crest", f->crest, parse_gain),
@@ -273,14 +289,26 @@ subcommand add_sweep(CLI::App& parent) {
                 if (job.crest.db() < 0.0) throw usage_error{"--crest: '" + f->crest + "' must not be negative (peak >= RMS)"};
                 job.settings.threads =
                     f->threads.empty() ? 0U : static_cast<unsigned>(whole_number("--threads", f->threads, 1, 1024));
-                job.settings.top_k = static_cast<batch::index>(whole_number("--top", f->top, 0, 1000));
+                // A catalog sweep is a ranking: the three best outputs per headphone unless --top says otherwise.
+                const bool catalog = f->synthetic.empty();
+                job.settings.top_k = static_cast<batch::index>(
+                    whole_number("--top", catalog && !f->top_given ? std::string{"3"} : f->top, 0, 1000));
                 job.settings.min_headroom = job.min_headroom;
                 if (f->precision != "float" && f->precision != "double")
                     throw usage_error{"--precision: '" + f->precision + "' is neither float nor double"};
                 if (!f->out.empty() && std::filesystem::is_directory(f->out))
                     throw usage_error{"--out: '" + f->out + "' is a directory"};
 
-                // The catalog: here a synthetic one; catalog files give the same two vectors.
+                if (catalog) {
+                    const sweep_catalog c = load_sweep_catalog(f->amps, f->headphones);
+                    if (f->precision == "float")
+                        run_sweep<float>(c.outputs, c.headphones, job, os, true);
+                    else
+                        run_sweep<double>(c.outputs, c.headphones, job, os, true);
+                    return;
+                }
+                const catalog_size size = parse_size(f->synthetic);
+                const std::uint64_t seed = whole_number("--seed", f->seed, 0, std::numeric_limits<std::uint64_t>::max());
                 const synthetic_catalog c = make_synthetic(size.outputs, size.headphones, seed);
                 if (f->precision == "float")
                     run_sweep<float>(c.outputs, c.headphones, job, os);
