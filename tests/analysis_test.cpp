@@ -119,7 +119,9 @@ TEST_CASE("section 8: ASR, Z_out 10 ohm costs 6.02 dB into 10 ohm and 2.36 dB in
     s.open_circuit_voltage = 1_V;
     output_spec ideal = s;
     s.output_impedance = 10_ohm;
-    for (const auto& [z, loss] : {std::pair{10.0, -6.02}, std::pair{32.0, -2.36}}) {
+    for (const auto& row : {std::pair{10.0, -6.02}, std::pair{32.0, -2.36}}) {
+        const double z = row.first;
+        const double loss = row.second;
         CAPTURE(z);
         const headphone hp{"hp", in_si(z, ohm), sensitivity::per_volt(spl::of_db(110))};
         CHECK(near(output_impedance_loss(stage(s), hp).db(), loss, two_decimals));
