@@ -149,6 +149,30 @@ TEST_CASE("bridging a fitted single-ended leg predicts the maker's balanced figu
     CHECK(db_between(watts_into(balanced, 32.0), 1.300) > 0.5);
 }
 
+TEST_CASE("bridging predicts balanced power where the balanced output is voltage- or current-limited") {
+    // FiiO K19, maker's per-channel figures as transcribed in the Sound-Library amplifier table
+    // (https://github.com/Sha1rholder/Sound-Library/blob/main/data/amplifier%20power.csv), Z_out 0.6 ohm:
+    // single-ended 4000 / 2300 / 270 mW and balanced 4000 / 8000 / 1100 mW into 16 / 32 / 300 ohm.
+    fit_options o;
+    o.output_impedance = in_si(0.6, ohm);
+    const auto f = fit_output_stage(points({"4000mW@16", "2300mW@32", "270mW@300"}), o);
+    CHECK(f.model == fit_model::voltage_current);
+    CHECK(value_in(*f.stage.current_limit(), ampere) == doctest::Approx(0.5).epsilon(1e-3));  // sqrt(4 W / 16 ohm)
+    const output_stage balanced = bridge(f.stage);
+    // The same 0.5 A into 16 and 32 ohm (4 W and 8 W: current is not doubled by bridging), twice the voltage
+    // into 300 ohm. Every balanced figure lands within 0.5 dB.
+    CHECK(std::abs(db_between(watts_into(balanced, 16.0), 4.0)) <= 0.5);
+    CHECK(std::abs(db_between(watts_into(balanced, 32.0), 8.0)) <= 0.5);
+    CHECK(std::abs(db_between(watts_into(balanced, 300.0), 1.1)) <= 0.5);
+
+    // FiiO KA3, maker's figures from the IEGems review's spec list
+    // (https://github.com/nguyentran0212/iegems-website/blob/main/_posts/2022-04-09-fiio-KA3.md): single-ended
+    // 130 mW @ 32 ohm and 7 mW @ 600 ohm, balanced 28 mW @ 600 ohm. Into 600 ohm both are voltage-limited:
+    // 2 x 2.05 V gives 28.3 mW.
+    const auto ka3 = fit_output_stage(points({"130mW@32", "7mW@600"}));
+    CHECK(std::abs(db_between(watts_into(bridge(ka3.stage), 600.0), 0.028)) <= 0.5);
+}
+
 TEST_CASE("a power sheet no model reproduces reports its errors") {
     // Schiit Magni 2 as quoted on head-fi.org (1.8 W / 1.2 W / 1.0 W / 260 mW / 130 mW at 16 / 32 / 50 / 300 /
     // 600 ohm): the voltage at the load rises from 5.4 V to 8.8 V with the load, a sagging supply the model does
