@@ -112,6 +112,12 @@ TEST_CASE("headroom pair takes gear from the catalog") {
     REQUIRE(se.code == 0);
     CHECK(nlohmann::json::parse(se.out)["load_power_w"].get<double>() == doctest::Approx(0.198125).epsilon(1e-4));
 
+    const auto report = run({"pair", "--catalog-dir", dir, "--headphone", "test hd", "--amp", "test amp", "--output", "bal",
+                             "--gain", "high"});
+    REQUIRE(report.code == 0);
+    CHECK(report.out.find("Test HD: 300 ohm") != std::string::npos);
+    CHECK(report.out.find("Test Amp / bal / high, balanced: V_oc 8 V") != std::string::npos);
+
     check_usage_error(run({"pair", "--catalog-dir", dir, "--headphone", "Test HX", "--amp", "Test Amp", "--output", "se"}),
                       "--headphone: no headphone 'Test HX'; did you mean 'Test HD'");
     check_usage_error(run({"pair", "--catalog-dir", dir, "--headphone", "Test HD", "--amp", "Test Amp"}),

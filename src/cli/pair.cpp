@@ -65,9 +65,12 @@ std::string human_minutes(double minutes) {
 void print_report(std::ostream& os, const headphone& hp, const output_stage& out, const gear_flags& f,
                   const std::optional<programme>& p, const pair_analysis& a) {
     const double r = value_in(hp.nominal_impedance(), ohm);
-    os << fmt::format("{:<16}{:.4g} ohm, {:.2f} dB SPL/V ({:.2f} dB SPL/mW)\n", "Headphone", r,
+    // Catalog gear goes by its name ("Sennheiser HD600", "FiiO K19 / 4.4mm balanced"), typed-in figures by none.
+    const std::string hp_name = f.headphone.empty() ? std::string{} : hp.name() + ": ";
+    const std::string out_name = f.amp.empty() ? std::string{} : out.name() + ", ";
+    os << fmt::format("{:<16}{}{:.4g} ohm, {:.2f} dB SPL/V ({:.2f} dB SPL/mW)\n", "Headphone", hp_name, r,
                       hp.sensitivity_per_volt().db(), hp.stated_sensitivity().per_milliwatt(hp.nominal_impedance()).db());
-    os << fmt::format("{:<16}{}{}\n", "Output", describe(out), f.bridge ? " (bridged from the stated single-ended leg)" : "");
+    os << fmt::format("{:<16}{}{}{}\n", "Output", out_name, describe(out), f.bridge ? " (bridged from the stated single-ended leg)" : "");
     os << "\nMaximum continuous sine\n";
     os << fmt::format("  {:<16}{:.2f} dB SPL\n", "level", a.max.max_level.db());
     os << fmt::format("  {:<16}{:.4g} Vrms, {:.4g} mArms, {:.4g} mW\n", "at the load", value_in(a.max.load_voltage, volt),
