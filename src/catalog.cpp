@@ -3,6 +3,7 @@
 
 #include "headroom/catalog.hpp"
 
+#include "headroom/impedance_curve.hpp"
 #include "headroom/parse.hpp"
 
 #include <nlohmann/json.hpp>
@@ -278,6 +279,11 @@ headphone_entry read_headphone(const json& e, std::size_t index, const std::stri
         std::error_code ec;
         if (!std::filesystem::is_regular_file(*curve, ec))
             w.fail("impedance_curve", "'" + *c + "' is not a file (looked for " + curve->string() + ")");
+        try {
+            (void)load_impedance_curve(curve->string());  // read once here so that a bad row fails the load
+        } catch (const parse_error& ex) {
+            w.fail("impedance_curve", ex.what());
+        }
     }
     const figure_basis b = basis_field(e, w);
     const std::string source = *string_field(e, "source", w, true);

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 using namespace headroom;
@@ -169,6 +170,27 @@ TEST_CASE("broken catalogs give one error naming file, entry and field") {
               .starts_with("phones.json: headphone 'Bar': impedance_curve: 'nowhere.csv' is not a file"));
     CHECK(headphone_error(headphone_with(R"("impedance": "300ohm", "sensitivity": "97dB/mW", "impedance": "32ohm")")) ==
           "phones.json: impedance: is given twice in one object");
+}
+
+TEST_CASE("an impedance curve is read relative to the catalog and checked") {
+    const auto dir = std::filesystem::temp_directory_path() / "headroom_catalog_curve_test";
+    std::filesystem::create_directories(dir / "curves");
+    std::ofstream{dir / "curves" / "good.csv"} << "frequency_hz,magnitude_ohm\n20,500\n1000,300\n";
+    std::ofstream{dir / "curves" / "bad.csv"} << "20,500\n1000,-300\n";
+    const auto with_curve = [](const char* path) {
+        return headphone_with(std::string{R"("impedance": "300ohm", "sensitivity": "97dB/mW", "impedance_curve": ")"} + path + "\"");
+    };
+    const auto c = parse_headphone_catalog(with_curve("curves/good.csv"), "phones.json", dir);
+    CHECK(*c.at(0).impedance_curve == dir / "curves" / "good.csv");
+    try {
+        (void)parse_headphone_catalog(with_curve("curves/bad.csv"), "phones.json", dir);
+        FAIL("expected a catalog_error");
+    } catch (const catalog_error& e) {
+        CHECK(e.entry() == "headphone 'Bar'");
+        CHECK(e.field() == "impedance_curve");
+        CHECK(std::string{e.what()}.find("bad.csv:2: magnitude_ohm '-300' must be positive") != std::string::npos);
+    }
+    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("bad JSON is reported at file:line:column") {
