@@ -22,7 +22,7 @@ namespace headroom::batch {
 
 struct sweep_settings {
     unsigned threads = 0;  // 0: all hardware threads
-    index tile = 32;       // output stages per unit of work
+    index tile = 128;      // output stages per unit of work: enough to amortise the per-chunk work of a tally
     index top_k = 0;       // best outputs to keep per headphone
     gain min_headroom = gain::of_db(0.0);
 };

@@ -46,6 +46,7 @@ struct tally_plan {
     T peak_scale = T(1);         // 10^((3.0103 - CF) / 20), exactly 1 for a sine
     column<T> v_threshold;       // V: the limiting load voltage at which headroom reaches the threshold
     column<T> sqrt_r;            // sqrt(ohm): hoisted out of sqrt(P_max R) by the float path
+    T r_min = T(0), r_max = T(0);  // ohm: the extreme impedances, which bound every limit voltage
     double target_db = 0.0;      // dB SPL
     double min_headroom_db = 0;  // the threshold, dB
 
@@ -55,6 +56,10 @@ struct tally_plan {
           sqrt_r(hps.r.template cast<double>().sqrt().template cast<T>()),
           target_db{target.db()},
           min_headroom_db{min_headroom.db()} {
+        if (hps.size() > 0) {
+            r_min = hps.r.minCoeff();
+            r_max = hps.r.maxCoeff();
+        }
         // (S_V + 20 lg v) - T >= H  <=>  v >= e^((H + T - S_V) / (20 / ln 10))
         for (index i = 0; i < hps.size(); ++i)
             v_threshold[i] = static_cast<T>(
@@ -174,10 +179,7 @@ template <class T>
 // Amps output stages are done per pass, so the per-headphone accumulators are loaded and stored once per Amps
 // pairs. VoltageFirst: `a` is V_oc (ties: voltage, current, power); otherwise the gain limit (current, power, gain).
 // The smallest value is taken with min() and the binding limit from two comparisons, with no blends.
-#ifndef HEADROOM_AMPS_PER_PASS
-#define HEADROOM_AMPS_PER_PASS 4
-#endif
-inline constexpr int amps_per_pass = HEADROOM_AMPS_PER_PASS;
+inline constexpr index amps_per_pass = 4;
 
 template <class T>
 struct fast_output {
@@ -274,11 +276,68 @@ inline void fast_tally(HEADROOM_FAST_TALLY_PARAMS) noexcept {
 
 }  // namespace detail
 
+namespace detail {
+
+// The float path's per-output figures for a block of output stages, computed once per block rather than once
+// per chunk of headphones.
+template <class T>
+struct prepared_block {
+    static constexpr index size = 64;
+    std::array<fast_output<T>, size> f;
+    std::array<int, size> bits;            // bound on |log2 v| + 1 for every headphone
+    std::array<bool, size> voltage_first;  // V_oc binds before the gain limit
+
+    prepared_block(const output_view<T>& amps, const tally_plan<T>& plan) noexcept {
+        using batching = log_batching<T>;
+        for (index j = 0; j < amps.size(); ++j) {
+            const output_scalars<T> b = output_at(amps, j);
+            const auto k = static_cast<std::size_t>(j);
+            const bool vf = !(b.v_gain < b.v_oc);
+            voltage_first[k] = vf;
+            const fast_output<T> o{(vf ? b.v_oc : b.v_gain) * plan.peak_scale, b.i_max * plan.peak_scale, std::sqrt(b.p_max), b.z_out};
+            f[k] = o;
+            // Every limit grows with R, so the extreme impedances bound this output's voltages.
+            const auto v_at = [&](T rr) { return std::min({o.a * (rr / (rr + o.z_out)), o.i_max * rr, o.sqrt_p * std::sqrt(rr)}); };
+            const T v_lo = v_at(plan.r_min), v_hi = v_at(plan.r_max);
+            bits[k] = (v_lo > T(0) && v_hi < std::numeric_limits<T>::infinity())
+                          ? 1 + std::max(std::abs(std::ilogb(v_lo)), std::abs(std::ilogb(v_hi)))
+                          : batching::max_bits + 1;
+        }
+    }
+};
+
+template <class T>
+struct no_preparation {
+    no_preparation(const output_view<T>&, const tally_plan<T>&) noexcept {}
+};
+
+template <class T>
+using preparation = std::conditional_t<std::is_same_v<T, float>, prepared_block<T>, no_preparation<T>>;
+
+template <class T>
+void tally_block(const output_view<T>& amps, index first_output, const headphone_view<T>& hps,
+                 const tally_plan<T>& plan, tally<T>& t, [[maybe_unused]] const preparation<T>& prep) noexcept;
+
+}  // namespace detail
+
 // Folds the output stages of `amps` (whose first has catalog index `first_output`) into `t`. noexcept and
 // allocation-free: scratch lives on the stack, state in the tally.
 template <class T>
 void tally_outputs(const output_view<T>& amps, index first_output, const headphone_view<T>& hps,
                    const tally_plan<T>& plan, tally<T>& t) noexcept {
+    constexpr index block = detail::prepared_block<float>::size;
+    for (index jb = 0; jb < amps.size(); jb += block) {
+        const output_view<T> part = amps.slice(jb, std::min(block, amps.size() - jb));
+        const detail::preparation<T> prep{part, plan};
+        detail::tally_block<T>(part, first_output + jb, hps, plan, t, prep);
+    }
+}
+
+namespace detail {
+
+template <class T>
+void tally_block(const output_view<T>& amps, index first_output, const headphone_view<T>& hps,
+                 const tally_plan<T>& plan, tally<T>& t, [[maybe_unused]] const preparation<T>& prep) noexcept {
     assert(t.headphones() == hps.size() && plan.v_threshold.size() == hps.size());
     using batching = detail::log_batching<T>;
     constexpr index c = detail::chunk;
@@ -333,56 +392,39 @@ void tally_outputs(const output_view<T>& amps, index first_output, const headpho
             }
         };
 
-        const T r_min = hps.r.segment(i0, n).minCoeff();
-        const T r_max = hps.r.segment(i0, n).maxCoeff();
         for (index j = 0; j < amps.size(); ++j) {
-            const detail::output_scalars<T> a = detail::output_at(amps, j);
             if constexpr (std::is_same_v<T, float>) {
                 // Up to four output stages per pass: as many following ones as share the ordering and keep the
                 // pending product within range.
-                const auto prepare = [&](index jj, detail::fast_output<T>& f, int& bits) {
-                    const detail::output_scalars<T> b = detail::output_at(amps, jj);
-                    const bool vf = !(b.v_gain < b.v_oc);
-                    f = {(vf ? b.v_oc : b.v_gain) * plan.peak_scale, b.i_max * plan.peak_scale, std::sqrt(b.p_max), b.z_out};
-                    // Every limit grows with R, so the chunk's extreme impedances bound this output's voltages.
-                    const auto v_at = [&](T rr) {
-                        return std::min({f.a * (rr / (rr + f.z_out)), f.i_max * rr, f.sqrt_p * std::sqrt(rr)});
-                    };
-                    const T v_lo = v_at(r_min), v_hi = v_at(r_max);
-                    bits = (v_lo > T(0) && v_hi < std::numeric_limits<T>::infinity())
-                               ? 1 + std::max(std::abs(std::ilogb(v_lo)), std::abs(std::ilogb(v_hi)))
-                               : batching::max_bits + 1;
-                    return vf;
-                };
-                std::array<detail::fast_output<T>, 4> f{};
-                std::array<int, 4> bits{};
-                const bool vf = prepare(j, f[0], bits[0]);
+                const auto k = static_cast<std::size_t>(j);
+                const bool vf = prep.voltage_first[k];
                 index count = 1;
-                int budget = bits[0];
-                while (count < detail::amps_per_pass && j + count < amps.size()) {
-                    const bool vf_next = prepare(j + count, f[static_cast<std::size_t>(count)], bits[static_cast<std::size_t>(count)]);
-                    if (vf_next != vf || budget + bits[static_cast<std::size_t>(count)] > batching::max_bits) break;
-                    budget += bits[static_cast<std::size_t>(count)];
+                int budget = prep.bits[k];
+                while (count < amps_per_pass && j + count < amps.size()) {
+                    const auto next = k + static_cast<std::size_t>(count);
+                    if (prep.voltage_first[next] != vf || budget + prep.bits[next] > batching::max_bits) break;
+                    budget += prep.bits[next];
                     ++count;
                 }
+                const fast_output<T>* f = prep.f.data() + k;
                 if (pending_bits + budget > batching::max_bits) flush();
                 const auto step = [&]<bool VoltageFirst, int Amps>() {
                     if (t.top_k > 0)
                         detail::fast_tally<T, VoltageFirst, Amps, true>(
-                            f.data(), r, plan.sqrt_r.data() + i0, thr, t.kth.data() + i0, t.min_v.data() + i0,
+                            f, r, plan.sqrt_r.data() + i0, thr, t.kth.data() + i0, t.min_v.data() + i0,
                             t.max_v.data() + i0, product.data(), top_v.data(), n_above.data(), n_current.data(),
                             n_power.data(), n_gain.data(), top_hit.data(), c, n);
                     else
                         detail::fast_tally<T, VoltageFirst, Amps, false>(
-                            f.data(), r, plan.sqrt_r.data() + i0, thr, t.kth.data() + i0, t.min_v.data() + i0,
+                            f, r, plan.sqrt_r.data() + i0, thr, t.kth.data() + i0, t.min_v.data() + i0,
                             t.max_v.data() + i0, product.data(), top_v.data(), n_above.data(), n_current.data(),
                             n_power.data(), n_gain.data(), top_hit.data(), c, n);
                 };
-                if (count == detail::amps_per_pass) {
-                    if (vf) step.template operator()<true, detail::amps_per_pass>(); else step.template operator()<false, detail::amps_per_pass>();
+                if (count == amps_per_pass) {
+                    if (vf) step.template operator()<true, amps_per_pass>(); else step.template operator()<false, amps_per_pass>();
                 } else {
                     count = 1;
-                    budget = bits[0];
+                    budget = prep.bits[k];
                     if (vf) step.template operator()<true, 1>(); else step.template operator()<false, 1>();
                 }
                 pending_bits += budget;
@@ -392,6 +434,7 @@ void tally_outputs(const output_view<T>& amps, index first_output, const headpho
                 j += count - 1;
                 continue;
             } else {
+                const output_scalars<T> a = output_at(amps, j);
                 detail::power_limit_voltage(r, a.p_max, w.data(), n);
                 detail::bind_chunk(a, plan.peak_scale, r, w.data(), code.data(), n);
                 const bool in_range = detail::tally_step(w.data(), code.data(), thr, t.kth.data() + i0, t.min_v.data() + i0,
@@ -408,17 +451,19 @@ void tally_outputs(const output_view<T>& amps, index first_output, const headpho
             if (t.top_k > 0) offer_hits(offered.data(), w.data(), j);
         }
         if (pending > 0 || pending_bits > 0) flush();
-        for (index i = 0; i < n; ++i) {
-            const auto s = static_cast<std::size_t>(i);
-            const std::int64_t others = n_current[s] + n_power[s] + n_gain[s];
-            t.by_limit(i0 + i, limit_code::voltage) += amps.size() - others;
-            t.by_limit(i0 + i, limit_code::current) += n_current[s];
-            t.by_limit(i0 + i, limit_code::power) += n_power[s];
-            t.by_limit(i0 + i, limit_code::gain) += n_gain[s];
-            t.above[i0 + i] += n_above[s];
-        }
+        // Into the tally, a column at a time so that each loop vectorises.
+        const auto add = [&](std::int64_t* HEADROOM_RESTRICT to, const std::int32_t* HEADROOM_RESTRICT from) {
+            for (index i = 0; i < n; ++i) to[i] += from[i];
+        };
+        add(t.by_limit.col(limit_code::current).data() + i0, n_current.data());
+        add(t.by_limit.col(limit_code::power).data() + i0, n_power.data());
+        add(t.by_limit.col(limit_code::gain).data() + i0, n_gain.data());
+        add(t.above.data() + i0, n_above.data());
+        std::int64_t* HEADROOM_RESTRICT by_voltage = t.by_limit.col(limit_code::voltage).data() + i0;
+        for (index i = 0; i < n; ++i) by_voltage[i] += amps.size() - (n_current[static_cast<std::size_t>(i)] + n_power[static_cast<std::size_t>(i)] + n_gain[static_cast<std::size_t>(i)]);
     }
     t.outputs += amps.size();
 }
 
+}  // namespace detail
 }  // namespace headroom::batch
