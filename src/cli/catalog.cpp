@@ -35,6 +35,8 @@ ojson headphone_json(const headphone_entry& h) {
     j["sensitivity_db_per_v"] = h.model.sensitivity_per_volt().db();
     j["sensitivity_db_per_mw"] = h.model.stated_sensitivity().per_milliwatt(h.model.nominal_impedance()).db();
     j["rated_power_w"] = optional_value(h.model.rated_power(), watt);
+    j["sensitivity_frequency_hz"] = optional_value(h.sensitivity_frequency, hertz);
+    j["impedance_curve"] = h.impedance_curve ? ojson(h.impedance_curve->string()) : ojson(nullptr);
     j["basis"] = to_string(h.basis);
     j["source"] = h.source;
     j["note"] = h.note;
