@@ -554,9 +554,16 @@ std::vector<std::string> near_names(const std::vector<std::string>& names, std::
     for (const auto& n : names) {
         const std::string f = folded(n);
         const bool contains = !q.empty() && (f.find(q) != std::string::npos || (!f.empty() && q.find(f) != std::string::npos));
-        const std::size_t d = edit_distance(q, f);
-        // A few edits per word of the query: typos and a missing maker's name still match.
-        if (contains || d <= std::max<std::size_t>(2, q.size() / 3)) found.push_back({contains, d, &n});
+        // A part of the name ("HD600" for "Sennheiser HD600") matches as a substring; typos in the whole name
+        // ("Sennhiser HD600") by edit distance, and typos in a part ("Sundra" for "HIFIMAN Sundara") by the
+        // closest stretch of the name about as long as the query.
+        const std::size_t whole = edit_distance(q, f);
+        std::size_t part = whole;
+        if (q.size() >= 4)
+            for (std::size_t len = q.size() - 1; len <= q.size() + 1; ++len)
+                for (std::size_t at = 0; at + len <= f.size(); ++at) part = std::min(part, edit_distance(q, f.substr(at, len)));
+        const bool typo = whole <= std::max<std::size_t>(2, q.size() / 3) || part <= std::max<std::size_t>(1, q.size() / 5);
+        if (contains || typo) found.push_back({contains, std::min(whole, part), &n});
     }
     std::stable_sort(found.begin(), found.end(), [](const scored& a, const scored& b) {
         if (a.contains != b.contains) return a.contains;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 using namespace headroom;
 
@@ -212,9 +213,12 @@ TEST_CASE("lookups ignore case and suggest near names") {
                                            "phones.json");
     CHECK(find_headphone(c, "sennheiser hd600").name() == "Sennheiser HD600");
     CHECK_THROWS_WITH_AS((void)find_headphone(c, "HD 600"),
-                         "no headphone 'HD 600'; did you mean 'Sennheiser HD600'?", std::invalid_argument);
+                         "no headphone 'HD 600'; did you mean 'Sennheiser HD600', 'Sennheiser HD650'?", std::invalid_argument);
     CHECK_THROWS_WITH_AS((void)find_headphone(c, "Koss Porta Pr0"), "no headphone 'Koss Porta Pr0'; did you mean 'Koss Porta Pro'?",
                          std::invalid_argument);
+    CHECK(near_names({"HIFIMAN Sundara", "HIFIMAN Arya", "Sennheiser HD600"}, "Sundra") == std::vector<std::string>{"HIFIMAN Sundara"});
+    CHECK(near_names({"HIFIMAN Sundara", "Sennheiser HD600"}, "Sennhiser HD600") == std::vector<std::string>{"Sennheiser HD600"});
+    CHECK(near_names({"HIFIMAN Sundara", "Sennheiser HD600"}, "Beyerdynamic DT 770").empty());
     const auto near = near_names({"Topping A50s", "Topping A90", "Schiit Magni 2"}, "topping a50");
     REQUIRE(near.size() == 2);
     CHECK(near[0] == "Topping A50s");
