@@ -66,18 +66,20 @@ import json, pathlib, statistics, sys
 out = pathlib.Path(sys.argv[1])
 sizes = sys.argv[2:]
 
-def rates(path):
-    return [json.loads(line)["pairs_per_second"] for line in path.read_text().splitlines() if line.strip()]
+def rates(path, key="pairs_per_second"):
+    return [json.loads(line)[key] for line in path.read_text().splitlines() if line.strip()]
 
-print("\n`headroom sweep --json` against NumPy, same session (best / median of rounds, pairs per second)")
-print(f"{'size':>12} {'numpy':>12} {'1 thread':>12} {'2 threads':>12} {'1t/numpy':>9} {'2t/1t':>6}")
+print("\n`headroom sweep --json` against NumPy, same session: pairs per second, best and median of the rounds;")
+print("wall time, and CPU time (which other load on a shared machine disturbs less; not for 2 threads)")
+print(f"{'size':>12} {'':>7} {'numpy':>10} {'1 thread':>10} {'2 threads':>10} {'1t/numpy':>9} {'2t/1t':>6} "
+      f"{'numpy cpu':>10} {'1t cpu':>10} {'cpu ratio':>9}")
 for size in sizes:
-    n = rates(out / f"numpy-{size}.jsonl")
-    c1 = rates(out / f"cli-{size}-1.jsonl")
-    c2 = rates(out / f"cli-{size}-2.jsonl")
-    print(f"{size:>12} {max(n):12.4g} {max(c1):12.4g} {max(c2):12.4g} {max(c1) / max(n):9.1f} {max(c2) / max(c1):6.2f}   best")
-    print(f"{'':>12} {statistics.median(n):12.4g} {statistics.median(c1):12.4g} {statistics.median(c2):12.4g} "
-          f"{statistics.median(c1) / statistics.median(n):9.1f} {statistics.median(c2) / statistics.median(c1):6.2f}   median")
+    n, c1, c2 = (rates(out / f) for f in (f"numpy-{size}.jsonl", f"cli-{size}-1.jsonl", f"cli-{size}-2.jsonl"))
+    nc, c1c = (rates(out / f, "pairs_per_cpu_second") for f in (f"numpy-{size}.jsonl", f"cli-{size}-1.jsonl"))
+    for label, pick in (("best", max), ("median", statistics.median)):
+        print(f"{size if label == 'best' else '':>12} {label:>7} {pick(n):10.4g} {pick(c1):10.4g} {pick(c2):10.4g} "
+              f"{pick(c1) / pick(n):9.1f} {pick(c2) / pick(c1):6.2f} {pick(nc):10.4g} {pick(c1c):10.4g} "
+              f"{pick(c1c) / pick(nc):9.1f}")
 
 bench = json.loads((out / "bench.json").read_text())
 ctx = bench["context"]

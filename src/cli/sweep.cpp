@@ -15,6 +15,7 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <ctime>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -178,9 +179,13 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
     const batch::index n = hps.size();
     const unsigned threads = batch::resolve_threads(job.settings.threads);
 
+    // Wall time, and the CPU time of the whole process (all threads): on a shared machine the second says what
+    // the sweep costs whatever else is running.
+    const std::clock_t cpu_start = std::clock();
     const auto start = std::chrono::steady_clock::now();
     const batch::tally<T> t = batch::sweep_tally<T>(amps, hps, job.target, job.crest, job.settings);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
 
     double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0.0;
     std::int64_t above = t.above.sum();
@@ -205,6 +210,8 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
         j["pairs"] = static_cast<std::int64_t>(m) * n;
         j["seconds"] = seconds;
         j["pairs_per_second"] = pairs / seconds;
+        j["cpu_seconds"] = cpu_seconds;
+        j["pairs_per_cpu_second"] = pairs / cpu_seconds;
         j["threads"] = threads;
         j["precision"] = sizeof(T) == sizeof(float) ? "float" : "double";
         j["target_spl_db"] = job.target.db();

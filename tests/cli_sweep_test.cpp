@@ -1,0 +1,162 @@
+// headroom sweep, run in-process: its statistics against the scalar model pair by pair, its CSV file, and its
+// refusals (exit 2, one line naming the flag, nothing on stdout).
+
+#include "cli/app.hpp"
+#include "cli/synthetic.hpp"
+#include "headroom/analysis.hpp"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct result {
+    int code;
+    std::string out, err;
+};
+
+result run(std::vector<std::string> args) {
+    args.insert(args.begin(), "sweep");
+    std::ostringstream out, err;
+    const int code = headroom::cli::run(args, out, err);
+    return {code, out.str(), err.str()};
+}
+
+// The statistics by brute force with the scalar model.
+struct expected {
+    double min = std::numeric_limits<double>::infinity(), max = -std::numeric_limits<double>::infinity(), sum = 0.0;
+    std::int64_t above = 0;
+    std::array<std::int64_t, headroom::limit_count> by_limit{};
+    std::vector<std::vector<std::pair<double, std::size_t>>> per_headphone;  // (headroom, output)
+};
+
+expected brute_force(std::size_t m, std::size_t n, std::uint64_t seed, const headroom::programme& p, double threshold) {
+    const auto c = headroom::cli::make_synthetic(m, n, seed);
+    expected e;
+    e.per_headphone.resize(n);
+    for (std::size_t j = 0; j < m; ++j)
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto r = headroom::headroom_for(c.outputs[j], c.headphones[i], p);
+            const double h = r.margin.db();
+            e.min = std::min(e.min, h);
+            e.max = std::max(e.max, h);
+            e.sum += h;
+            e.above += h >= threshold ? 1 : 0;
+            ++e.by_limit[static_cast<std::size_t>(r.binding)];
+            e.per_headphone[i].emplace_back(h, j);
+        }
+    for (auto& v : e.per_headphone)
+        std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    return e;
+}
+
+void check_against(const nlohmann::json& j, const expected& e, std::size_t pairs, double tolerance) {
+    CHECK(j["pairs"] == pairs);
+    CHECK(std::abs(j["headroom_db"]["min"].get<double>() - e.min) < tolerance);
+    CHECK(std::abs(j["headroom_db"]["max"].get<double>() - e.max) < tolerance);
+    CHECK(std::abs(j["headroom_db"]["mean"].get<double>() - e.sum / static_cast<double>(pairs)) < tolerance);
+    CHECK(j["above_threshold"] == e.above);
+    CHECK(j["binding"]["voltage"] == e.by_limit[0]);
+    CHECK(j["binding"]["current"] == e.by_limit[1]);
+    CHECK(j["binding"]["power"] == e.by_limit[2]);
+    CHECK(j["binding"]["gain"] == e.by_limit[3]);
+    CHECK(j["seconds"].get<double>() > 0.0);
+    CHECK(j["pairs_per_second"].get<double>() > 0.0);
+}
+
+}  // namespace
+
+TEST_CASE("sweep --json: statistics equal the scalar model pair by pair") {
+    const headroom::programme p{headroom::spl::of_db(100.0), headroom::gain::of_db(15.0)};
+    const expected e = brute_force(23, 41, 9, p, 3.0);
+    for (const char* precision : {"double", "float"}) {
+        CAPTURE(precision);
+        const result r = run({"--synthetic", "23x41", "--seed", "9", "--target", "100", "--crest", "15", "--min-headroom",
+                              "3", "--top", "2", "--threads", "2", "--precision", precision, "--json"});
+        REQUIRE(r.code == 0);
+        CHECK(r.err.empty());
+        const auto j = nlohmann::json::parse(r.out);
+        check_against(j, e, 23 * 41, std::string{precision} == "double" ? 1e-9 : 1e-3);
+        CHECK(j["threads"] == 2);
+        REQUIRE(j["top"].size() == 41);
+        for (std::size_t i = 0; i < 41; ++i)
+            for (std::size_t q = 0; q < 2; ++q) {
+                CHECK(j["top"][i]["best"][q]["output"] == e.per_headphone[i][q].second);
+                CHECK(std::abs(j["top"][i]["best"][q]["headroom_db"].get<double>() - e.per_headphone[i][q].first) < 1e-3);
+            }
+    }
+}
+
+TEST_CASE("sweep: the same seed gives the same catalog, another seed another") {
+    const auto a = run({"--synthetic", "5x7", "--seed", "4", "--json"});
+    const auto b = run({"--synthetic", "5x7", "--seed", "4", "--json"});
+    const auto c = run({"--synthetic", "5x7", "--seed", "5", "--json"});
+    REQUIRE(a.code == 0);
+    const auto ja = nlohmann::json::parse(a.out), jb = nlohmann::json::parse(b.out), jc = nlohmann::json::parse(c.out);
+    CHECK(ja["headroom_db"] == jb["headroom_db"]);
+    CHECK(ja["headroom_db"] != jc["headroom_db"]);
+}
+
+TEST_CASE("sweep --out: every pair as CSV, written whole or not at all") {
+    const auto dir = std::filesystem::temp_directory_path() / "headroom_sweep_test";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "pairs.csv";
+    const result r = run({"--synthetic", "3x4", "--seed", "2", "--target", "90", "--precision", "double", "--out", file.string()});
+    REQUIRE(r.code == 0);
+    std::ifstream in{file};
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    REQUIRE(lines.size() == 1 + 3 * 4);
+    CHECK(lines[0] == "output,headphone,max_spl_db,limit,headroom_db");
+    // The row of output 2 and headphone 1, against the scalar model.
+    const auto c = headroom::cli::make_synthetic(3, 4, 2);
+    const auto op = headroom::max_output(c.outputs[2], c.headphones[1]);
+    const auto h = headroom::headroom_for(c.outputs[2], c.headphones[1], headroom::programme{headroom::spl::of_db(90.0)});
+    CHECK(lines[1 + 2 * 4 + 1] == fmt::format("2,1,{:.4f},{},{:.4f}", op.max_level.db(), to_string(h.binding), h.margin.db()));
+    // Only the file itself is left in the directory: the temporary was renamed.
+    CHECK(std::distance(std::filesystem::directory_iterator{dir}, std::filesystem::directory_iterator{}) == 1);
+
+    // A file that cannot be written: exit 2, nothing on stdout, no file and no temporary left behind.
+    const auto missing = dir / "no such directory" / "pairs.csv";
+    const result bad = run({"--synthetic", "3x4", "--out", missing.string()});
+    CHECK(bad.code == 2);
+    CHECK(bad.out.empty());
+    CHECK(bad.err.find("--out") != std::string::npos);
+    CHECK(std::distance(std::filesystem::directory_iterator{dir}, std::filesystem::directory_iterator{}) == 1);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("sweep: bad input is refused with the flag's name") {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+        {{"--synthetic", "0x5"}, "--synthetic"},      {{"--synthetic", "5"}, "--synthetic"},
+        {{"--synthetic", "5x"}, "--synthetic"},       {{"--synthetic", "axb"}, "--synthetic"},
+        {{"--synthetic", "3x-2"}, "--synthetic"},
+        {{"--synthetic", "2x2", "--threads", "0"}, "--threads"},
+        {{"--synthetic", "2x2", "--threads", "two"}, "--threads"},
+        {{"--synthetic", "2x2", "--top", "-1"}, "--top"},
+        {{"--synthetic", "2x2", "--seed", "1.5"}, "--seed"},
+        {{"--synthetic", "2x2", "--target", "loud"}, "--target"},
+        {{"--synthetic", "2x2", "--crest", "-3"}, "--crest"},
+        {{"--synthetic", "2x2", "--precision", "half"}, "--precision"},
+    };
+    for (const auto& [args, flag] : cases) {
+        CAPTURE(flag);
+        const result r = run(args);
+        CHECK(r.code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.find(flag) != std::string::npos);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    }
+}
