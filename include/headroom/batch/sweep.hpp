@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -22,7 +23,7 @@ namespace headroom::batch {
 
 struct sweep_settings {
     unsigned threads = 0;  // 0: all hardware threads
-    index tile = 128;      // output stages per unit of work: enough to amortise the per-chunk work of a tally
+    index tile = 0;        // output stages per unit of work; 0: about 16 tiles per thread, 16 to 128 outputs each
     index top_k = 0;       // best outputs to keep per headphone
     gain min_headroom = gain::of_db(0.0);
 };
@@ -30,6 +31,13 @@ struct sweep_settings {
 [[nodiscard]] inline unsigned resolve_threads(unsigned requested) noexcept {
     if (requested > 0) return requested;
     return std::max(1U, std::thread::hardware_concurrency());
+}
+
+// Tiles of 16 to 128 output stages: large enough to amortise a tally's per-chunk work, small enough (about 16 per
+// thread) that a thread slowed by other load leaves little for the others to wait for at the end.
+[[nodiscard]] inline index tile_size(const sweep_settings& s, index m, unsigned threads) noexcept {
+    if (s.tile > 0) return s.tile;
+    return std::clamp<index>(m / (static_cast<index>(threads) * 16), 16, 128);
 }
 
 namespace detail {
@@ -56,12 +64,16 @@ template <class T>
                                    const sweep_settings& s) {
     const unsigned threads = resolve_threads(s.threads);
     const tally_plan<T> plan{hps, target, crest, s.min_headroom};
-    std::vector<tally<T>> parts(threads, tally<T>{hps.size(), s.top_k});
-    detail::for_each_tile(amps.size(), std::max<index>(1, s.tile), threads, [&](index first, index count, unsigned w) {
-        tally_outputs(amps.slice(first, count), first, hps, plan, parts[w]);
+    // Each worker builds its own tally when it takes its first tile: in parallel, and in memory near its core.
+    std::vector<std::optional<tally<T>>> parts(threads);
+    detail::for_each_tile(amps.size(), tile_size(s, amps.size(), threads), threads, [&](index first, index count, unsigned w) {
+        if (!parts[w]) parts[w].emplace(hps.size(), s.top_k);
+        tally_outputs(amps.slice(first, count), first, hps, plan, *parts[w]);
     });
-    for (unsigned w = 1; w < threads; ++w) parts[0].merge(parts[w]);
-    return std::move(parts[0]);
+    if (!parts[0]) parts[0].emplace(hps.size(), s.top_k);
+    for (unsigned w = 1; w < threads; ++w)
+        if (parts[w]) parts[0]->merge(*parts[w]);
+    return std::move(*parts[0]);
 }
 
 // Full grids (rows: headphones, columns: output stages), for callers that want every pair.
@@ -79,7 +91,8 @@ template <class T>
     const index n = hps.size();
     const index m = amps.size();
     sweep_grids<T> g{grid<T>(n, m), limit_grid(n, m), grid<T>(n, m), limit_grid(n, m)};
-    detail::for_each_tile(m, std::max<index>(1, s.tile), resolve_threads(s.threads), [&](index first, index count, unsigned) {
+    const unsigned threads = resolve_threads(s.threads);
+    detail::for_each_tile(m, tile_size(s, m, threads), threads, [&](index first, index count, unsigned) {
         const output_view<T> tile = amps.slice(first, count);
         max_spl<T>(tile, hps, g.max_spl_db.middleCols(first, count), g.max_binding.middleCols(first, count));
         headroom<T>(tile, hps, target, crest, g.headroom_db.middleCols(first, count),

@@ -64,9 +64,8 @@ struct tally_plan {
             r_max = hps.r.maxCoeff();
         }
         // (S_V + 20 lg v) - T >= H  <=>  v >= e^((H + T - S_V) / (20 / ln 10))
-        for (index i = 0; i < hps.size(); ++i)
-            v_threshold[i] = static_cast<T>(
-                std::exp((min_headroom_db + target_db - static_cast<double>(hps.s_v[i])) / headroom::detail::db20_per_neper));
+        const Eigen::ArrayXd s_v = hps.s_v.template cast<double>();
+        v_threshold = ((min_headroom_db + target_db - s_v) / headroom::detail::db20_per_neper).exp().template cast<T>();
     }
 };
 
