@@ -23,7 +23,7 @@ namespace headroom::batch {
 
 struct sweep_settings {
     unsigned threads = 0;  // 0: all hardware threads
-    index tile = 0;        // output stages per unit of work; 0: about 16 tiles per thread, 16 to 128 outputs each
+    index tile = 0;        // output stages per unit of work; 0: about 4 tiles per thread, 64 to 1024 outputs each
     index top_k = 0;       // best outputs to keep per headphone
     gain min_headroom = gain::of_db(0.0);
 };
@@ -33,11 +33,13 @@ struct sweep_settings {
     return std::max(1U, std::thread::hardware_concurrency());
 }
 
-// Tiles of 16 to 128 output stages: large enough to amortise a tally's per-chunk work, small enough (about 16 per
-// thread) that a thread slowed by other load leaves little for the others to wait for at the end.
+// Tiles of 64 to 1024 output stages: a tally pays about 0.1 ms per tile (per chunk of headphones: one logarithm,
+// the counters' epilogue), so tiles must be large; about four per thread still lets a thread slowed by other load
+// leave little for the others to wait for at the end. One thread takes everything as one tile.
 [[nodiscard]] inline index tile_size(const sweep_settings& s, index m, unsigned threads) noexcept {
     if (s.tile > 0) return s.tile;
-    return std::clamp<index>(m / (static_cast<index>(threads) * 16), 16, 128);
+    if (threads == 1) return std::max<index>(m, 1);
+    return std::clamp<index>(m / (static_cast<index>(threads) * 4), 64, 1024);
 }
 
 namespace detail {

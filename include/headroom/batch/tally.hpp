@@ -17,11 +17,13 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <numbers>
 #include <type_traits>
 
 #ifndef HEADROOM_X86_DISPATCH
@@ -346,7 +348,7 @@ namespace detail {
 // per chunk of headphones.
 template <class T>
 struct prepared_block {
-    static constexpr index size = 64;
+    static constexpr index size = 256;
     std::array<fast_output<T>, size> f;
     std::array<int, size> bits;            // bound on |log2 v| + 1 for every headphone
     std::array<bool, size> voltage_first;  // V_oc binds before the gain limit
@@ -411,6 +413,7 @@ void tally_block(const output_view<T>& amps, index first_output, const headphone
 
     Eigen::Array<T, c, 1> w;        // limiting voltages of one output
     Eigen::Array<T, c, 1> product;  // running products of v awaiting one logarithm
+    Eigen::Array<std::int32_t, c, 1> exponents;  // float path: binary exponents taken out of `product`
     Eigen::Array<T, c, 1> logs;
     Eigen::Array<std::uint8_t, c, 1> code;
     Eigen::Array<std::uint8_t, c, 1> offered;
@@ -427,6 +430,7 @@ void tally_block(const output_view<T>& amps, index first_output, const headphone
         std::fill_n(n_gain.begin(), n, 0);
         std::fill_n(n_above.begin(), n, 0);
         product.head(n).setOnes();
+        exponents.head(n).setZero();
         index pending = 0;    // factors in `product` (exact path)
         int pending_bits = 0;  // bound on |log2| of `product` (float path)
 
@@ -441,8 +445,29 @@ void tally_block(const output_view<T>& amps, index first_output, const headphone
         const auto flush = [&] {
             add_logs(product);
             product.head(n).setOnes();
+            if constexpr (std::is_same_v<T, float>) {
+                double* HEADROOM_RESTRICT sum = t.log_sum.data() + i0;
+                const std::int32_t* HEADROOM_RESTRICT e = exponents.data();
+                for (index i = 0; i < n; ++i) sum[i] += static_cast<double>(e[i]) * std::numbers::ln2;
+                exponents.head(n).setZero();
+            }
             pending = 0;
             pending_bits = 0;
+        };
+        // Float path: moves the binary exponents of the pending products into `exponents`, leaving mantissas in
+        // [1, 2), so that many more outputs share one logarithm (ln p = ln m + e ln 2). Bit operations the compilers
+        // vectorise; the products are normal numbers here by the bits budget.
+        const auto renormalise = [&] {
+            if constexpr (std::is_same_v<T, float>) {
+                float* HEADROOM_RESTRICT p = product.data();
+                std::int32_t* HEADROOM_RESTRICT e = exponents.data();
+                for (index i = 0; i < n; ++i) {
+                    const auto bits = std::bit_cast<std::uint32_t>(p[i]);
+                    e[i] += static_cast<std::int32_t>(bits >> 23) - 127;
+                    p[i] = std::bit_cast<float>((bits & 0x007fffffU) | 0x3f800000U);
+                }
+            }
+            pending_bits = 1;
         };
         // Candidates for the top k are rare once k outputs have been seen: skip eight lanes at a time.
         const auto offer_hits = [&](const std::uint8_t* hit, const T* v, index j) {
@@ -471,7 +496,10 @@ void tally_block(const output_view<T>& amps, index first_output, const headphone
                     ++count;
                 }
                 const fast_output<T>* f = prep.f.data() + k;
-                if (pending_bits + budget > batching::max_bits) flush();
+                if (budget > batching::max_bits)
+                    flush();  // a voltage outside the range: it takes its own logarithm
+                else if (pending_bits + budget > batching::max_bits)
+                    renormalise();
                 const auto step = [&]<bool VoltageFirst, int Amps>() {
                     if (t.top_k > 0)
                         detail::fast_tally<T, VoltageFirst, Amps, true>(
