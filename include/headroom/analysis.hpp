@@ -74,21 +74,43 @@ namespace detail {
 
 inline constexpr double unbounded = std::numeric_limits<double>::infinity();
 
-// The RMS sine voltage across R that each limit allows, in volts (infinite when the limit is absent), indexed
-// by `limit`. The batch core evaluates the same expressions in the same order.
-[[nodiscard]] inline std::array<double, limit_count> load_voltage_limits(const output_stage& out, impedance load) noexcept {
-    const double r = value_in(load, ohm);
-    const double divider = r / (r + value_in(out.output_impedance(), ohm));
+// The RMS sine voltage across a load that each limit allows, in volts (infinite when the limit is absent),
+// indexed by `limit`. The load is |Z|, the divider |Z| / |Z + Z_out| and the power factor cos(phi): P_max caps
+// the real power |V|^2 cos(phi) / |Z|. The batch core evaluates the same expressions in the same order.
+[[nodiscard]] inline std::array<double, limit_count> load_voltage_limits(const output_stage& out, double z_ohm,
+                                                                         double divider, double cos_phi) noexcept {
     const auto v_oc = out.open_circuit_voltage();
     const auto i_max = out.current_limit();
     const auto p_max = out.power_limit();
     const auto v_gain = out.gain_limited_voltage();
     return {
         v_oc ? value_in(*v_oc, volt) * divider : unbounded,
-        i_max ? value_in(*i_max, ampere) * r : unbounded,
-        p_max ? std::sqrt(value_in(*p_max, watt) * r) : unbounded,
+        i_max ? value_in(*i_max, ampere) * z_ohm : unbounded,
+        p_max && cos_phi > 0.0 ? std::sqrt(value_in(*p_max, watt) * z_ohm / cos_phi) : unbounded,
         v_gain ? value_in(*v_gain, volt) * divider : unbounded,
     };
+}
+
+// The same for a resistive load R: divider R / (R + Z_out), cos(phi) = 1.
+[[nodiscard]] inline std::array<double, limit_count> load_voltage_limits(const output_stage& out, impedance load) noexcept {
+    const double r = value_in(load, ohm);
+    return load_voltage_limits(out, r, r / (r + value_in(out.output_impedance(), ohm)), 1.0);
+}
+
+// 10^((3.0103 dB - CF) / 20): the RMS voltage a peak-type limit allows a programme, per volt of sine rating.
+// Exactly 1 for a sine.
+[[nodiscard]] inline double peak_scale(gain crest_factor) noexcept {
+    return (sine_crest_factor - crest_factor).voltage_ratio();
+}
+
+// The limits restated as the largest RMS voltage of the programme: peak-type limits cap its peaks, so they allow
+// CF - 3.01 dB less than a sine; P_max caps its average power, as it does a sine's (PHYSICS.md section 5).
+[[nodiscard]] inline std::array<double, limit_count> programme_limits(std::array<double, limit_count> v,
+                                                                      const programme& p) noexcept {
+    const double scale = peak_scale(p.crest_factor);
+    for (std::size_t k = 0; k < limit_count; ++k)
+        if (is_peak_type(static_cast<limit>(k))) v[k] *= scale;
+    return v;
 }
 
 // The smallest entry and its index; ties keep the first.
@@ -128,12 +150,8 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
 // Headroom for a programme (PHYSICS.md section 5). Peak-type limits cap the peaks, so they allow an average
 // level CF - 3.01 dB below the sine maximum; P_max caps the average power. For a sine both reduce to L_max - T.
 [[nodiscard]] inline headroom_result headroom_for(const output_stage& out, const headphone& hp, const programme& p) noexcept {
-    auto v = detail::load_voltage_limits(out, hp.nominal_impedance());
-    // Scale the peak-type limits to the RMS voltage whose peaks they allow; a sine's scale is exactly 1.
-    const double peak_scale = (sine_crest_factor - p.crest_factor).voltage_ratio();
-    for (std::size_t k = 0; k < limit_count; ++k)
-        if (is_peak_type(static_cast<limit>(k))) v[k] *= peak_scale;
-    const auto [v_avg, which] = detail::binding_of(v);
+    const auto [v_avg, which] =
+        detail::binding_of(detail::programme_limits(detail::load_voltage_limits(out, hp.nominal_impedance()), p));
     const spl max_avg = hp.level_at(in_si(v_avg, volt));
     return {max_avg - p.average_level, which, max_avg};
 }

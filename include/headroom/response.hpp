@@ -52,24 +52,13 @@ struct response_deviation {
 
 namespace detail {
 
-// The RMS voltage across a complex load Z that each limit allows, in volts, indexed by `limit` like
-// load_voltage_limits (analysis.hpp), which it equals for a real Z. The power limit caps the real power
-// |V|^2 cos(phi) / |Z|, so a reactive load may take more voltage before it dissipates P_max.
+// The RMS voltage across a complex load Z that each limit allows (load_voltage_limits of analysis.hpp with
+// |Z|, the complex divider and the power factor). A reactive load may take more voltage before it dissipates P_max.
 [[nodiscard]] inline std::array<double, limit_count> load_voltage_limits(const output_stage& out,
                                                                          std::complex<double> z_ohm) noexcept {
     const double mag = std::abs(z_ohm);
-    const double divider = mag / std::abs(z_ohm + value_in(out.output_impedance(), ohm));
-    const double cos_phi = z_ohm.real() / mag;
-    const auto v_oc = out.open_circuit_voltage();
-    const auto i_max = out.current_limit();
-    const auto p_max = out.power_limit();
-    const auto v_gain = out.gain_limited_voltage();
-    return {
-        v_oc ? value_in(*v_oc, volt) * divider : unbounded,
-        i_max ? value_in(*i_max, ampere) * mag : unbounded,
-        p_max && cos_phi > 0.0 ? std::sqrt(value_in(*p_max, watt) * mag / cos_phi) : unbounded,
-        v_gain ? value_in(*v_gain, volt) * divider : unbounded,
-    };
+    return load_voltage_limits(out, mag, mag / std::abs(z_ohm + value_in(out.output_impedance(), ohm)),
+                               z_ohm.real() / mag);
 }
 
 }  // namespace detail
@@ -133,15 +122,11 @@ struct frequency_headroom {
         throw spec_error{"headroom across frequency", "boost", "must have one value per grid frequency"};
     const Eigen::ArrayXcd zf = z.ohms_on(g);
     const Eigen::Index n = g.size();
-    const double peak_scale = (sine_crest_factor - p.crest_factor).voltage_ratio();
     frequency_headroom r{g, Eigen::ArrayXd(n), Eigen::ArrayXd(n), std::vector<limit>(static_cast<std::size_t>(n)),
                          gain{}, frequency{}, limit::voltage};
     Eigen::Index worst = 0;
     for (Eigen::Index i = 0; i < n; ++i) {
-        auto v = detail::load_voltage_limits(out, zf[i]);
-        for (std::size_t k = 0; k < limit_count; ++k)
-            if (is_peak_type(static_cast<limit>(k))) v[k] *= peak_scale;
-        const auto [v_avg, which] = detail::binding_of(v);
+        const auto [v_avg, which] = detail::binding_of(detail::programme_limits(detail::load_voltage_limits(out, zf[i]), p));
         const spl max_avg = hp.level_at(in_si(v_avg, volt));
         const spl wanted = p.average_level + gain::of_db(boost_db.size() != 0 ? boost_db[i] : 0.0);
         r.max_average_db[i] = max_avg.db();
