@@ -1,7 +1,7 @@
 // headroom fit, headroom catalog and headroom pair with catalog gear or a power table, run in-process against a
 // small catalog written by the test (so that the expected numbers do not move when the bundled data grows).
 
-#include "cli/app.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -17,16 +17,8 @@
 
 namespace {
 
-struct result {
-    int code;
-    std::string out, err;
-};
-
-result run(const std::vector<std::string>& args) {
-    std::ostringstream out, err;
-    const int code = headroom::cli::run(args, out, err);
-    return {code, out.str(), err.str()};
-}
+using headroom::test::result;
+using headroom::test::run;
 
 // A folder holding a two-entry catalog; removed with the fixture.
 struct test_catalog {

@@ -1,6 +1,6 @@
 // headroom pair across frequency: --impedance-curve, --driver and --eq, in the report and in JSON.
 
-#include "cli/app.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -16,18 +16,10 @@
 
 namespace {
 
-struct result {
-    int code;
-    std::string out, err;
-};
+using headroom::test::result;
+using headroom::test::run;
 
-result run(std::vector<std::string> args) {
-    std::ostringstream out, err;
-    const int code = headroom::cli::run(args, out, err);
-    return {code, out.str(), err.str()};
-}
-
-const std::filesystem::path source_dir = std::filesystem::path{__FILE__}.parent_path().parent_path();
+using headroom::test::source_dir;
 
 std::string temp_file(const std::string& name, const std::string& text) {
     // The process id keeps concurrent runs of the suite (several build trees, ctest -j) apart.

@@ -2,7 +2,7 @@
 // the report, --help/--version, and bad input on every flag (exit 2, nothing on stdout, one line on stderr
 // naming the flag).
 
-#include "cli/app.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -20,16 +20,8 @@
 
 namespace {
 
-struct result {
-    int code;
-    std::string out, err;
-};
-
-result run(std::vector<std::string> args) {
-    std::ostringstream out, err;
-    const int code = headroom::cli::run(args, out, err);
-    return {code, out.str(), err.str()};
-}
+using headroom::test::result;
+using headroom::test::run;
 
 // The acceptance case: 300 ohm, 97 dB/mW, 10 V, a 110 dB sine target.
 const std::vector<std::string> acceptance{"pair",  "--impedance", "300", "--sensitivity", "97dB/mW",

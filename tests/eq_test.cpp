@@ -1,6 +1,8 @@
 #include "headroom/eq.hpp"
 #include "headroom/response.hpp"
 
+#include "support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -21,12 +23,7 @@ parametric_eq parse(const std::string& text) {
 }
 
 std::string parse_error_of(const std::string& text) {
-    try {
-        (void)parse(text);
-    } catch (const parse_error& e) {
-        return e.what();
-    }
-    return "no error";
+    return test::error_of<parse_error>([&] { (void)parse(text); });
 }
 
 frequency hz(double v) { return in_si(v, hertz); }

@@ -1,5 +1,7 @@
 #include "headroom/impedance_curve.hpp"
 
+#include "support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -17,12 +19,7 @@ impedance_curve parse(const std::string& text) {
 }
 
 std::string parse_error_of(const std::string& text) {
-    try {
-        (void)parse(text);
-    } catch (const parse_error& e) {
-        return e.what();
-    }
-    return "no error";
+    return test::error_of<parse_error>([&] { (void)parse(text); });
 }
 
 double ohms(double v) { return v; }

@@ -1,6 +1,6 @@
 // headroom plot load | response: images through gnuplot, written atomically; clear errors without gnuplot.
 
-#include "cli/app.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -18,20 +18,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct result {
-    int code;
-    std::string out, err;
-};
-
-result run(const std::vector<std::string>& args) {
-    std::ostringstream out, err;
-    const int code = headroom::cli::run(args, out, err);
-    return {code, out.str(), err.str()};
-}
+using headroom::test::result;
+using headroom::test::run;
 
 bool have_gnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
 
-const fs::path source_dir = fs::path{__FILE__}.parent_path().parent_path();
+using headroom::test::source_dir;
 
 // A fresh directory per test, so that leftovers (temporary images) would show.
 struct scratch {

@@ -1,0 +1,42 @@
+#pragma once
+
+// Helpers shared by the test files: running the headroom command in-process, the source tree, and the message
+// of an expected exception.
+
+#include "cli/app.hpp"
+
+#include <exception>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace headroom::test {
+
+struct result {
+    int code;
+    std::string out, err;
+};
+
+// Runs `headroom <args>` in-process, capturing stdout and stderr.
+inline result run(const std::vector<std::string>& args) {
+    std::ostringstream out, err;
+    const int code = headroom::cli::run(args, out, err);
+    return {code, out.str(), err.str()};
+}
+
+// The project's source tree (this file is in tests/).
+inline const std::filesystem::path source_dir = std::filesystem::path{__FILE__}.parent_path().parent_path();
+
+// The message of the Error that `f` throws, or "no error".
+template <class Error, class F>
+std::string error_of(F&& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+}  // namespace headroom::test
