@@ -274,6 +274,7 @@ __attribute__((target("avx2"))) inline void fast_tally_step_avx2(HEADROOM_FAST_T
         __m256 hi = _mm256_loadu_ps(max_v + i);
         __m256 p = _mm256_loadu_ps(prod + i);
         __m256i above = _mm256_setzero_si256(), current = above, power = above, gain = above;
+        [[maybe_unused]] const __m256 bar = TopK ? _mm256_loadu_ps(kth + i) : _mm256_setzero_ps();  // top-k entry
         for (int q = 0; q < Amps; ++q) {
             const fast_output<T>& o = outs[q];
             const __m256 den = _mm256_add_ps(rr, _mm256_set1_ps(o.z_out));
@@ -305,8 +306,12 @@ __attribute__((target("avx2"))) inline void fast_tally_step_avx2(HEADROOM_FAST_T
             p = _mm256_mul_ps(p, best);
             if constexpr (TopK) {
                 _mm256_storeu_ps(v + q * stride + i, best);
-                const int bits = _mm256_movemask_ps(_mm256_cmp_ps(best, _mm256_loadu_ps(kth + i), _CMP_GE_OQ));
-                for (int b = 0; b < 8; ++b) hit[q * stride + i + b] = static_cast<std::uint8_t>((bits >> b) & 1);
+                // One byte per lane, written as one 64-bit store: candidates are rare after the first outputs.
+                const int bits = _mm256_movemask_ps(_mm256_cmp_ps(best, bar, _CMP_GE_OQ));
+                std::uint64_t lanes = 0;
+                if (bits != 0)
+                    for (int b = 0; b < 8; ++b) lanes |= static_cast<std::uint64_t>((bits >> b) & 1) << (8 * b);
+                std::memcpy(hit + q * stride + i, &lanes, sizeof lanes);
             }
         }
         _mm256_storeu_ps(min_v + i, lo);
