@@ -329,6 +329,81 @@ __attribute__((target("avx2"))) inline void fast_tally_step_avx2(HEADROOM_FAST_T
                                                      prod + i, v + i, n_above + i, n_current + i, n_power + i,
                                                      n_gain + i, hit + i, stride, n - i);
 }
+// The same step for AVX-512 (sixteen floats; reciprocal estimate to 2^-14 before the Newton step), chosen at
+// run time before AVX2; the last lanes of a chunk go through the AVX2 step.
+template <class T, bool VoltageFirst, int Amps, bool TopK>
+__attribute__((target("avx512f"))) inline void fast_tally_step_avx512(HEADROOM_FAST_TALLY_PARAMS) noexcept {
+    static_assert(std::is_same_v<T, float>);
+    const __m512 two = _mm512_set1_ps(2.0F);
+    const __m512i one = _mm512_set1_epi32(1);
+    // Masked forms with every lane set: GCC 12's unmasked ones pass an undefined vector through, which
+    // -Wmaybe-uninitialized reports.
+    constexpr __mmask16 all = 0xFFFF;
+    index i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m512 rr = _mm512_loadu_ps(r + i);
+        const __m512 sr = _mm512_loadu_ps(sqrt_r + i);
+        const __m512 t = _mm512_loadu_ps(thr + i);
+        __m512 lo = _mm512_loadu_ps(min_v + i);
+        __m512 hi = _mm512_loadu_ps(max_v + i);
+        __m512 p = _mm512_loadu_ps(prod + i);
+        __m512i above = _mm512_setzero_si512(), current = above, power = above, gain = above;
+        [[maybe_unused]] const __m512 bar = TopK ? _mm512_loadu_ps(kth + i) : _mm512_setzero_ps();
+        for (int q = 0; q < Amps; ++q) {
+            const fast_output<T>& o = outs[q];
+            const __m512 den = _mm512_add_ps(rr, _mm512_set1_ps(o.z_out));
+            __m512 inv = _mm512_maskz_rcp14_ps(all, den);
+            inv = _mm512_mul_ps(inv, _mm512_sub_ps(two, _mm512_mul_ps(den, inv)));
+            const __m512 va = _mm512_mul_ps(_mm512_set1_ps(o.a), _mm512_mul_ps(rr, inv));
+            const __m512 vc = _mm512_mul_ps(_mm512_set1_ps(o.i_max), rr);
+            const __m512 vp = _mm512_mul_ps(_mm512_set1_ps(o.sqrt_p), sr);
+            __m512 best;
+            if constexpr (VoltageFirst) {
+                const __mmask16 c = _mm512_cmp_ps_mask(vc, va, _CMP_LT_OQ);
+                const __m512 m = _mm512_mask_min_ps(vc, all, vc, va);
+                const __mmask16 pw = _mm512_cmp_ps_mask(vp, m, _CMP_LT_OQ);
+                best = _mm512_mask_min_ps(vp, all, vp, m);
+                power = _mm512_mask_add_epi32(power, pw, power, one);
+                current = _mm512_mask_add_epi32(current, static_cast<__mmask16>(c & ~pw), current, one);
+            } else {
+                const __mmask16 pw = _mm512_cmp_ps_mask(vp, vc, _CMP_LT_OQ);
+                const __m512 m = _mm512_mask_min_ps(vp, all, vp, vc);
+                const __mmask16 g = _mm512_cmp_ps_mask(va, m, _CMP_LT_OQ);
+                best = _mm512_mask_min_ps(va, all, va, m);
+                gain = _mm512_mask_add_epi32(gain, g, gain, one);
+                power = _mm512_mask_add_epi32(power, static_cast<__mmask16>(pw & ~g), power, one);
+                current = _mm512_mask_add_epi32(current, static_cast<__mmask16>(~(pw | g)), current, one);
+            }
+            lo = _mm512_mask_min_ps(best, all, best, lo);
+            hi = _mm512_mask_max_ps(best, all, best, hi);
+            above = _mm512_mask_add_epi32(above, _mm512_cmp_ps_mask(best, t, _CMP_GE_OQ), above, one);
+            p = _mm512_mul_ps(p, best);
+            if constexpr (TopK) {
+                _mm512_storeu_ps(v + q * stride + i, best);
+                const unsigned bits = _mm512_cmp_ps_mask(best, bar, _CMP_GE_OQ);
+                std::uint64_t lanes[2] = {0, 0};  // NOLINT: two 64-bit stores of one byte per lane
+                if (bits != 0)
+                    for (unsigned b = 0; b < 16; ++b) lanes[b / 8] |= static_cast<std::uint64_t>((bits >> b) & 1U) << (8 * (b % 8));
+                std::memcpy(hit + q * stride + i, lanes, sizeof lanes);
+            }
+        }
+        _mm512_storeu_ps(min_v + i, lo);
+        _mm512_storeu_ps(max_v + i, hi);
+        _mm512_storeu_ps(prod + i, p);
+        std::int32_t* const to[4] = {n_above + i, n_current + i, n_power + i, n_gain + i};  // NOLINT: intrinsic types
+        const __m512i add[4] = {above, current, power, gain};                                // NOLINT
+        for (int k = 0; k < (VoltageFirst ? 3 : 4); ++k)
+            _mm512_storeu_si512(to[k], _mm512_add_epi32(_mm512_loadu_si512(to[k]), add[k]));
+    }
+    if (i < n)
+        fast_tally_step_avx2<T, VoltageFirst, Amps, TopK>(outs, r + i, sqrt_r + i, thr + i, kth + i, min_v + i,
+                                                          max_v + i, prod + i, v + i, n_above + i, n_current + i,
+                                                          n_power + i, n_gain + i, hit + i, stride, n - i);
+}
+[[nodiscard]] inline bool has_avx512() noexcept {
+    static const bool yes = __builtin_cpu_supports("avx512f") != 0;
+    return yes;
+}
 [[nodiscard]] inline bool has_avx2() noexcept {
     static const bool yes = __builtin_cpu_supports("avx2") != 0;
     return yes;
@@ -338,6 +413,7 @@ __attribute__((target("avx2"))) inline void fast_tally_step_avx2(HEADROOM_FAST_T
 template <class T, bool VoltageFirst, int Amps, bool TopK>
 inline void fast_tally(HEADROOM_FAST_TALLY_PARAMS) noexcept {
 #if HEADROOM_X86_DISPATCH
+    if (has_avx512()) return fast_tally_step_avx512<T, VoltageFirst, Amps, TopK>(HEADROOM_FAST_TALLY_ARGS);
     if (has_avx2()) return fast_tally_step_avx2<T, VoltageFirst, Amps, TopK>(HEADROOM_FAST_TALLY_ARGS);
 #endif
     fast_tally_step<T, VoltageFirst, Amps, TopK>(HEADROOM_FAST_TALLY_ARGS);
