@@ -7,8 +7,8 @@
 //   sweep         the threaded driver (sweep_tally) with 1 and 2 threads;
 //   naive_scalar  the scalar model per pair: max_output + headroom_for on the typed objects, reduced the same way.
 // The context names the instruction set the executable was built for (-march=native with HEADROOM_NATIVE=ON,
-// otherwise the compiler's baseline, SSE2 on x86-64); the float tally also picks an AVX2 loop at run time when
-// the processor has one.
+// otherwise the compiler's baseline, SSE2 on x86-64); the float tally also picks an AVX-512 or AVX2 loop at run
+// time when the processor has one.
 
 #include "cli/synthetic.hpp"
 #include "headroom/analysis.hpp"
@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
 #ifdef HEADROOM_BENCHMARK_NATIVE
     benchmark::AddCustomContext("headroom_isa", "-march=native (benchmarks only)");
 #else
-    benchmark::AddCustomContext("headroom_isa", "compiler baseline (SSE2 on x86-64); float tally: AVX2 chosen at run time");
+    benchmark::AddCustomContext("headroom_isa", "compiler baseline (SSE2 on x86-64); float tally: AVX-512 or AVX2 chosen at run time");
 #endif
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
