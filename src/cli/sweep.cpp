@@ -7,6 +7,7 @@
 #include "cli/synthetic.hpp"
 #include "headroom/batch/pack.hpp"
 #include "headroom/batch/sweep.hpp"
+#include "headroom/format.hpp"
 #include "headroom/parse.hpp"
 
 #include <fmt/format.h>
@@ -241,8 +242,8 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
         os << j.dump(2) << '\n';
         return;
     }
-    os << fmt::format("{} output stages x {} headphones = {} pairs in {:.3f} s ({:.3g} pairs/s, {} thread{}, {})\n", m, n,
-                      static_cast<std::int64_t>(m) * n, seconds, pairs / seconds, threads, threads == 1 ? "" : "s",
+    os << fmt::format("{} output stages x {} headphones = {} pairs in {} ({:.3g} pairs/s, {} thread{}, {})\n", m, n,
+                      static_cast<std::int64_t>(m) * n, fmt::format("{}", in_si(seconds, second)), pairs / seconds, threads, threads == 1 ? "" : "s",
                       sizeof(T) == sizeof(float) ? "float" : "double");
     os << fmt::format("programme {:.1f} dB SPL, crest factor {:.2f} dB\n", job.target.db(), job.crest.db());
     os << fmt::format("headroom  min {:+.2f} dB, mean {:+.2f} dB, max {:+.2f} dB\n", lo, mean, hi);
