@@ -12,6 +12,8 @@ TEST_CASE("quantities format with a readable SI prefix") {
     CHECK(fmt::format("{}", 3_uV) == "3 uV");
     CHECK(fmt::format("{}", 1.2_kHz) == "1.2 kHz");
     CHECK(fmt::format("{}", 300_ohm) == "300 ohm");
+    CHECK(fmt::format("{}", 0.5_ohm) == "0.5 ohm");  // not "500 mohm"
+    CHECK(fmt::format("{}", in_si(1200.0, ohm)) == "1.2 kohm");
     CHECK(fmt::format("{:.2f}", 19.95_mW) == "19.95 mW");
     CHECK(fmt::format("{}", 0_W) == "0 W");
 }

@@ -15,14 +15,15 @@
 
 namespace headroom::detail {
 
-// Picks the SI prefix that puts |v| in [1, 1000), within milli..kilo and micro for small signals.
+// Picks the SI prefix that puts |v| in [1, 1000): micro, milli, none or kilo.
 struct prefixed {
     double value;
     std::string_view prefix;
 };
-[[nodiscard]] inline prefixed with_prefix(double v) noexcept {
+// Impedances go down to fractions of an ohm without a prefix (nobody writes 500 mohm): small_prefixes = false.
+[[nodiscard]] inline prefixed with_prefix(double v, bool small_prefixes = true) noexcept {
     const double a = std::abs(v);
-    if (a == 0.0 || !std::isfinite(a) || (a >= 1.0 && a < 1e3)) return {v, ""};
+    if (a == 0.0 || !std::isfinite(a) || (a >= 1.0 && a < 1e3) || (a < 1.0 && !small_prefixes)) return {v, ""};
     if (a >= 1e3) return {v * 1e-3, "k"};
     if (a >= 1e-3) return {v * 1e3, "m"};
     return {v * 1e6, "u"};
@@ -63,7 +64,7 @@ template <class Unit>
 struct fmt::formatter<boost::units::quantity<Unit>> : headroom::detail::number_formatter<Unit> {
     template <class Context>
     auto format(boost::units::quantity<Unit> q, Context& ctx) const {
-        const auto p = headroom::detail::with_prefix(q.value());
+        const auto p = headroom::detail::with_prefix(q.value(), !std::is_same_v<Unit, boost::units::si::resistance>);
         const std::string suffix = fmt::format(" {}{}", p.prefix, headroom::detail::unit_symbol<Unit>());
         return this->write(p.value, suffix, ctx);
     }

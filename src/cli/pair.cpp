@@ -4,6 +4,7 @@
 #include "cli/curve_flags.hpp"
 #include "cli/gear_flags.hpp"
 #include "headroom/analysis.hpp"
+#include "headroom/format.hpp"
 #include "headroom/parse.hpp"
 
 #include <fmt/format.h>
@@ -43,15 +44,11 @@ std::string_view why(limit l, topology kind) {
 }
 
 std::string describe(const output_stage& out) {
-    const auto opt = [](auto q, auto unit, double scale, const char* suffix) {
-        return q ? fmt::format("{:.4g} {}", value_in(*q, unit) * scale, suffix) : std::string{"-"};
-    };
-    std::string s = fmt::format("{}: V_oc {}, I_max {}, P_max {}, Z_out {:.4g} ohm",
-                                out.kind() == topology::balanced ? "balanced" : "single-ended",
-                                opt(out.open_circuit_voltage(), volt, 1.0, "V"), opt(out.current_limit(), ampere, 1e3, "mA"),
-                                opt(out.power_limit(), watt, 1e3, "mW"), value_in(out.output_impedance(), ohm));
-    if (const auto src = out.source())
-        s += fmt::format(", source {:.4g} V + {:.2f} dB", value_in(src->full_scale, volt), src->amplifier_gain.db());
+    const auto opt = [](const auto& q) { return q ? fmt::format("{}", *q) : std::string{"-"}; };
+    std::string s = fmt::format("{}: V_oc {}, I_max {}, P_max {}, Z_out {}",
+                                out.kind() == topology::balanced ? "balanced" : "single-ended", opt(out.open_circuit_voltage()),
+                                opt(out.current_limit()), opt(out.power_limit()), out.output_impedance());
+    if (const auto src = out.source()) s += fmt::format(", source {} {}", src->full_scale, src->amplifier_gain);
     return s;
 }
 
@@ -73,12 +70,10 @@ void print_report(std::ostream& os, const headphone& hp, const output_stage& out
     os << fmt::format("{:<16}{}{}{}\n", "Output", out_name, describe(out), f.bridge ? " (bridged from the stated single-ended leg)" : "");
     os << "\nMaximum continuous sine\n";
     os << fmt::format("  {:<16}{:.2f} dB SPL\n", "level", a.max.max_level.db());
-    os << fmt::format("  {:<16}{:.4g} Vrms, {:.4g} mArms, {:.4g} mW\n", "at the load", value_in(a.max.load_voltage, volt),
-                      value_in(a.max.load_current, ampere) * 1e3, value_in(a.max.load_power, watt) * 1e3);
+    os << fmt::format("  {:<16}{}, {}, {} (RMS)\n", "at the load", a.max.load_voltage, a.max.load_current, a.max.load_power);
     os << fmt::format("  {:<16}{}: {}\n", "limited by", to_string(a.max.binding), why(a.max.binding, out.kind()));
     if (a.exceeds_rated_power && *a.exceeds_rated_power)
-        os << fmt::format("  {:<16}the maximum exceeds the headphone's rated {:.4g} mW\n", "caution",
-                          value_in(*hp.rated_power(), watt) * 1e3);
+        os << fmt::format("  {:<16}the maximum exceeds the headphone's rated {}\n", "caution", *hp.rated_power());
     os << fmt::format("  {:<16}{}  (1/8 rule {})\n", "damping factor",
                       a.damping_factor ? fmt::format("{:.1f}", *a.damping_factor) : std::string{"unbounded (0 ohm source)"},
                       a.meets_one_eighth_rule ? "met" : "NOT met: the response will follow the impedance curve");
@@ -89,10 +84,9 @@ void print_report(std::ostream& os, const headphone& hp, const output_stage& out
     if (!p) return;
     os << fmt::format("\nProgramme at {:.1f} dB SPL average, crest factor {:.1f} dB\n", p->average_level.db(), p->crest_factor.db());
     const auto& n = *a.need;
-    os << fmt::format("  {:<16}{:.4g} Vrms, {:.4g} mArms, {:.4g} mW average\n", "needs", value_in(n.load_voltage, volt),
-                      value_in(n.load_current, ampere) * 1e3, value_in(n.load_power, watt) * 1e3);
-    os << fmt::format("  {:<16}{:.4g} V, {:.4g} mA (an unloaded swing of {:.4g} Vrms sine)\n", "peaks",
-                      value_in(n.peak_voltage, volt), value_in(n.peak_current, ampere) * 1e3, value_in(n.open_circuit_voltage, volt));
+    os << fmt::format("  {:<16}{}, {}, {} average (RMS)\n", "needs", n.load_voltage, n.load_current, n.load_power);
+    os << fmt::format("  {:<16}{}, {} (an unloaded swing of {} RMS sine)\n", "peaks", n.peak_voltage, n.peak_current,
+                      n.open_circuit_voltage);
     const auto& h = *a.headroom;
     os << fmt::format("  {:<16}{:+.2f} dB, limited by {}: {}\n", "headroom", h.margin.db(), to_string(h.binding),
                       h.margin.db() >= 0.0 ? "plays cleanly" : "the programme's peaks clip or the output overheats");
