@@ -65,13 +65,15 @@ std::vector<headphone> random_headphones(std::mt19937_64& rng, std::size_t n) {
     return hp;
 }
 
+// The scalar model's limit voltages for a programme of this crest factor (the level does not matter here).
+std::array<double, limit_count> programme_limits_of(const output_stage& o, const headphone& h, gain crest) {
+    return detail::programme_limits(detail::load_voltage_limits(o, h.nominal_impedance()), programme{spl::of_db(0.0), crest});
+}
+
 // Whether the two smallest limits differ by less than float rounding can resolve: there a float kernel may pick
 // the other one. The scalar model's own limit voltages decide.
 bool near_tie(const output_stage& o, const headphone& h, gain crest) {
-    auto v = detail::load_voltage_limits(o, h.nominal_impedance());
-    const double scale = (sine_crest_factor - crest).voltage_ratio();
-    for (std::size_t k = 0; k < limit_count; ++k)
-        if (is_peak_type(static_cast<limit>(k))) v[k] *= scale;
+    auto v = programme_limits_of(o, h, crest);
     // Exact ties stay exact in float (the kernels round the same expressions), so those are still checked.
     const double smallest = *std::min_element(v.begin(), v.end());
     return std::any_of(v.begin(), v.end(), [&](double x) { return x > smallest && x <= smallest * (1.0 + 1e-5); });
@@ -79,10 +81,7 @@ bool near_tie(const output_stage& o, const headphone& h, gain crest) {
 
 // Whether the two smallest limits are equal or within 1e-5 of each other.
 bool within_rounding(const output_stage& o, const headphone& h, gain crest) {
-    auto v = detail::load_voltage_limits(o, h.nominal_impedance());
-    const double scale = (sine_crest_factor - crest).voltage_ratio();
-    for (std::size_t k = 0; k < limit_count; ++k)
-        if (is_peak_type(static_cast<limit>(k))) v[k] *= scale;
+    auto v = programme_limits_of(o, h, crest);
     std::sort(v.begin(), v.end());
     return v[1] <= v[0] * (1.0 + 1e-5);
 }

@@ -97,12 +97,6 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
     return load_voltage_limits(out, r, r / (r + value_in(out.output_impedance(), ohm)), 1.0);
 }
 
-// 10^((3.0103 dB - CF) / 20): the RMS voltage a peak-type limit allows a programme, per volt of sine rating.
-// Exactly 1 for a sine.
-[[nodiscard]] inline double peak_scale(gain crest_factor) noexcept {
-    return (sine_crest_factor - crest_factor).voltage_ratio();
-}
-
 // The limits restated as the largest RMS voltage of the programme: peak-type limits cap its peaks, so they allow
 // CF - 3.01 dB less than a sine; P_max caps its average power, as it does a sine's (PHYSICS.md section 5).
 [[nodiscard]] inline std::array<double, limit_count> programme_limits(std::array<double, limit_count> v,

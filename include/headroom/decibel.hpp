@@ -92,4 +92,10 @@ using spl = level<spl_reference>;
 // The crest factor of a sine: peak / RMS = sqrt(2), 3.0103 dB.
 inline constexpr gain sine_crest_factor = gain::of_db(3.0102999566398120);  // 10 lg 2
 
+// 10^((3.0103 dB - CF) / 20): the RMS voltage a peak-type limit (rated for a sine) allows a programme of this crest
+// factor, per volt of its sine rating. Exactly 1 for a sine.
+[[nodiscard]] inline double peak_scale(gain crest_factor) noexcept {
+    return (sine_crest_factor - crest_factor).voltage_ratio();
+}
+
 }  // namespace headroom

@@ -70,9 +70,6 @@ inline void power_limit_voltage(const T* r, T p_max, T* w, index n) noexcept {
     }
 }
 
-// The programme's peak-type scale, computed exactly as headroom_for does: 1 for a sine.
-[[nodiscard]] inline double peak_scale(gain crest) noexcept { return (sine_crest_factor - crest).voltage_ratio(); }
-
 // The smallest limit of one output stage against n headphones and which limit it is (detail::load_voltage_limits
 // and detail::binding_of in analysis.hpp, in the same order). On entry w[i] = sqrt(P_max r[i]); on exit w[i] is
 // the smallest limit voltage (peak-type limits scaled when Scaled) and code[i] the binding limit.
@@ -175,7 +172,7 @@ void headroom(const output_view<T>& amps, const headphone_view<T>& hps, spl targ
     detail::assert_shape(amps, hps, headroom_db.rows(), headroom_db.cols());
     detail::assert_shape(amps, hps, binding.rows(), binding.cols());
     const index n_hp = hps.size();
-    const auto scale = static_cast<T>(detail::peak_scale(crest));
+    const auto scale = static_cast<T>(headroom::peak_scale(crest));
     const auto t = static_cast<T>(target.db());
     for (index j = 0; j < amps.size(); ++j) {
         const detail::output_scalars<T> a = detail::output_at(amps, j);

@@ -61,7 +61,7 @@ struct tally_plan {
     double min_headroom_db = 0;  // the threshold, dB
 
     tally_plan(const headphone_view<T>& hps, spl target, gain crest, gain min_headroom)
-        : peak_scale{static_cast<T>(detail::peak_scale(crest))},
+        : peak_scale{static_cast<T>(headroom::peak_scale(crest))},
           v_threshold(hps.size()),
           sqrt_r(hps.r.template cast<double>().sqrt().template cast<T>()),
           target_db{target.db()},
