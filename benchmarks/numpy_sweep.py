@@ -4,7 +4,7 @@ NumPy. Careful means: a chunk of output stages at a time (so the working set sta
 O(chunk x N)), in-place ufuncs with out= (no temporaries per operation), per-headphone terms broadcast rather than
 tiled, and the binding limit found with three comparisons rather than argmin over a stacked copy.
 
-Per pair it computes what the model defines (PHYSICS.md sections 3 and 5): the limit voltages, the maximum sine
+Per pair it computes what the model defines (docs/physics.md sections 3 and 5): the limit voltages, the maximum sine
 SPL and its binding limit, and the headroom for a programme; then the same reductions as the C++ sweep (headroom
 min/mean/max, count above a threshold, binding-limit counts, the k best outputs per headphone).
 
@@ -74,7 +74,7 @@ def sweep(amps, hps, target, crest, threshold, top_k, chunk):
         c = min(chunk, m - first)
         sl = slice(first, first + c)
         col = lambda name: amps[name][sl][:, None]
-        # limit voltages (PHYSICS.md section 3)
+        # limit voltages (docs/physics.md section 3)
         np.add(r, col("z_out"), out=div[:c])
         np.divide(r, div[:c], out=div[:c])
         np.multiply(col("v_oc"), div[:c], out=v0[:c])

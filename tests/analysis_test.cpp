@@ -1,5 +1,5 @@
-// The scalar model (analysis.hpp) against the public worked examples of PHYSICS.md section 8, real gear from
-// /work/shared/gear_facts.csv (each figure with its source), hand-computed headroom cases, seeded property
+// The scalar model (analysis.hpp) against the public worked examples of docs/physics.md section 8, real gear from
+// published specs and measurements (each figure with its source cited where used), hand-computed headroom cases, seeded property
 // tests and the constructors' rejection of bad specifications.
 
 #include "headroom/analysis.hpp"
@@ -65,7 +65,7 @@ output_spec qp2r_spec() {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------------
-// PHYSICS.md section 8, row by row.
+// docs/physics.md section 8, row by row.
 
 TEST_CASE("section 8: NwAvGuy 'More Power?' 97 dB/mW, sine targets 105 / 110 / 115 dB") {
     const headphone hp = hd600();
@@ -232,7 +232,7 @@ TEST_CASE("limit names and kinds") {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Bridging (PHYSICS.md section 4).
+// Bridging (docs/physics.md section 4).
 
 TEST_CASE("bridge() doubles V_oc, gain-limited voltage, Z_out and P_max, keeps I_max, and noise grows x sqrt 2") {
     output_spec s;
@@ -298,7 +298,7 @@ TEST_CASE("bridging gives between x1 and x4 when the bridged output meets the cu
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Headroom (PHYSICS.md section 5).
+// Headroom (docs/physics.md section 5).
 
 namespace {
 // 32 ohm, 110 dB/V; V_oc 5 V (peak-type), P_max 100 mW (average-type), 0 ohm.

@@ -58,7 +58,7 @@ TEST_CASE("a headphone entry loads with every field") {
     CHECK(h.type == headphone_type::over_ear_dynamic);
     CHECK(h.basis == figure_basis::spec);
     CHECK(value_in(h.model.nominal_impedance(), ohm) == doctest::Approx(300.0));
-    // 97 dB/mW at 300 ohm is 97 + 10 lg(1000/300) = 102.23 dB/V (PHYSICS.md section 2).
+    // 97 dB/mW at 300 ohm is 97 + 10 lg(1000/300) = 102.23 dB/V (docs/physics.md section 2).
     CHECK(h.model.sensitivity_per_volt().db() == doctest::Approx(102.2288).epsilon(1e-5));
     CHECK(value_in(*h.sensitivity_frequency, hertz) == doctest::Approx(500.0));
     CHECK(value_in(*h.model.rated_power(), watt) == doctest::Approx(0.2));

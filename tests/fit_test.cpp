@@ -29,7 +29,7 @@ double db_between(double model_w, double stated_w) { return 10.0 * std::log10(mo
 }  // namespace
 
 TEST_CASE("stated voltages in any convention convert to RMS") {
-    // A sine's peak is sqrt 2 times its RMS and its peak-to-peak twice that (PHYSICS.md section 1).
+    // A sine's peak is sqrt 2 times its RMS and its peak-to-peak twice that (docs/physics.md section 1).
     CHECK(value_in(parse_voltage("6.5Vpp"), volt) == doctest::Approx(2.298097).epsilon(1e-6));  // 6.5 / (2 sqrt 2)
     CHECK(value_in(parse_voltage("4.6Vpk"), volt) == doctest::Approx(3.252691).epsilon(1e-6));  // 4.6 / sqrt 2
     CHECK(value_in(parse_voltage("1.25Vrms"), volt) == doctest::Approx(1.25));

@@ -45,7 +45,7 @@ output_stage amp(double v_oc, double i_max, double z_out, std::optional<double> 
 
 TEST_CASE("response deviation: a 600 ohm peak on a 300 ohm curve behind 30 ohm spreads 0.40 dB") {
     const auto r = analyse_response(resistive_with_peak(), ohms(30));
-    // 20 lg(600/630) - 20 lg(300/330) (PHYSICS.md section 7).
+    // 20 lg(600/630) - 20 lg(300/330) (docs/physics.md section 7).
     CHECK(r.spread.db() == doctest::Approx(0.404067722).epsilon(1e-9));
     CHECK(r.deviation_db[r.grid.reference_index] == 0.0);
     CHECK(r.deviation_db.maxCoeff() == doctest::Approx(0.404067722).epsilon(1e-9));

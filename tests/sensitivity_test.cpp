@@ -1,4 +1,4 @@
-// Sensitivity in its four published forms (PHYSICS.md section 2), the known conversion bugs of other calculators
+// Sensitivity in its four published forms (docs/physics.md section 2), the known conversion bugs of other calculators
 // (section 8) as regressions, and the text spellings parse.hpp accepts or rejects.
 
 #include "headroom/error.hpp"

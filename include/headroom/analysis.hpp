@@ -1,6 +1,6 @@
 #pragma once
 
-// The scalar model: what an output stage does into a headphone (PHYSICS.md sections 3-6). This is the
+// The scalar model: what an output stage does into a headphone (docs/physics.md sections 3-6). This is the
 // specification the batch kernels are tested against; it favours clarity over speed.
 
 #include "headroom/decibel.hpp"
@@ -31,7 +31,7 @@ inline constexpr std::size_t limit_count = 4;
     return names[static_cast<std::size_t>(l)];
 }
 
-// Peak-type limits act on a programme's peaks; average-type ones on its average power (PHYSICS.md section 5).
+// Peak-type limits act on a programme's peaks; average-type ones on its average power (docs/physics.md section 5).
 [[nodiscard]] constexpr bool is_peak_type(limit l) noexcept { return l != limit::power; }
 
 // A programme to play: its average (RMS) level and its crest factor (peak / RMS).
@@ -98,7 +98,7 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
 }
 
 // The limits restated as the largest RMS voltage of the programme: peak-type limits cap its peaks, so they allow
-// CF - 3.01 dB less than a sine; P_max caps its average power, as it does a sine's (PHYSICS.md section 5).
+// CF - 3.01 dB less than a sine; P_max caps its average power, as it does a sine's (docs/physics.md section 5).
 [[nodiscard]] inline std::array<double, limit_count> programme_limits(std::array<double, limit_count> v,
                                                                       const programme& p) noexcept {
     const double scale = peak_scale(p.crest_factor);
@@ -117,7 +117,7 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
 
 }  // namespace detail
 
-// The maximum continuous sine output (PHYSICS.md section 3).
+// The maximum continuous sine output (docs/physics.md section 3).
 [[nodiscard]] inline operating_point max_output(const output_stage& out, const headphone& hp) noexcept {
     const auto [v, which] = detail::binding_of(detail::load_voltage_limits(out, hp.nominal_impedance()));
     const double r = value_in(hp.nominal_impedance(), ohm);
@@ -141,7 +141,7 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
     };
 }
 
-// Headroom for a programme (PHYSICS.md section 5). Peak-type limits cap the peaks, so they allow an average
+// Headroom for a programme (docs/physics.md section 5). Peak-type limits cap the peaks, so they allow an average
 // level CF - 3.01 dB below the sine maximum; P_max caps the average power. For a sine both reduce to L_max - T.
 [[nodiscard]] inline headroom_result headroom_for(const output_stage& out, const headphone& hp, const programme& p) noexcept {
     const auto [v_avg, which] =
@@ -175,7 +175,7 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
     return hp.level_at(*n) + output_impedance_loss(out, hp);
 }
 
-// NIOSH recommended exposure limit: 8 h at 85 dB(A), halved for every 3 dB more (PHYSICS.md section 6).
+// NIOSH recommended exposure limit: 8 h at 85 dB(A), halved for every 3 dB more (docs/physics.md section 6).
 [[nodiscard]] inline duration niosh_exposure_limit(spl level) noexcept {
     constexpr double eight_hours_s = 8.0 * 3600.0;
     return in_si(eight_hours_s / std::exp2((level.db() - 85.0) / 3.0), second);

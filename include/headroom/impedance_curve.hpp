@@ -1,6 +1,6 @@
 #pragma once
 
-// A headphone's impedance across frequency (PHYSICS.md section 7): the complex Z(f) an amplifier output actually
+// A headphone's impedance across frequency (docs/physics.md section 7): the complex Z(f) an amplifier output actually
 // drives. It comes from a measured table (a CSV of frequency, |Z| and optionally phase) or from a dynamic-driver
 // model (Thiele-Small style: voice-coil resistance and inductance plus the motional impedance of the
 // fundamental resonance). Curves are evaluated on a log-spaced frequency grid held in Eigen arrays, because

@@ -1,6 +1,6 @@
 #pragma once
 
-// One channel of an amplifier output (PHYSICS.md section 3): a voltage source behind an output impedance, with
+// One channel of an amplifier output (docs/physics.md section 3): a voltage source behind an output impedance, with
 // whichever of the rail (V_oc), current (I_max), thermal (P_max) and source-times-gain limits the maker states.
 // All voltages and currents are RMS sine ratings; an absent limit does not bind.
 
@@ -76,7 +76,7 @@ private:
     output_spec spec_;
 };
 
-// A balanced (bridged) output built from one single-ended leg (PHYSICS.md section 4): V_oc and the gain-limited
+// A balanced (bridged) output built from one single-ended leg (docs/physics.md section 4): V_oc and the gain-limited
 // voltage double, Z_out doubles (both legs are in series with the load), I_max is unchanged (the same current
 // flows through both legs), P_max doubles (two devices share the heat), and uncorrelated noise grows by sqrt 2.
 [[nodiscard]] inline output_stage bridge(const output_stage& leg) {

@@ -1,6 +1,6 @@
 #pragma once
 
-// What an output stage does into an impedance that changes with frequency (PHYSICS.md sections 3, 5 and 7).
+// What an output stage does into an impedance that changes with frequency (docs/physics.md sections 3, 5 and 7).
 // Two effects: the divider formed by Z_out and Z(f) tilts the response (H(f) = Z / (Z + Z_out), a complex
 // ratio), and each limit allows a different load voltage at each frequency: the current limit bites hardest at
 // the impedance minimum, the voltage divider where |Z| is low, and the power limit counts only the real power

@@ -1,6 +1,6 @@
 #pragma once
 
-// Headphone sensitivity in the four forms makers and measurers publish (PHYSICS.md section 2). The canonical
+// Headphone sensitivity in the four forms makers and measurers publish (docs/physics.md section 2). The canonical
 // form is S_V, dB SPL for 1 Vrms; the forms based on power or current need the impedance to get there, so the
 // conversions take it as an argument rather than guessing one.
 

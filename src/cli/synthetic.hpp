@@ -1,7 +1,7 @@
 #pragma once
 
 // A seeded random catalog for sweeps and benchmarks: output stages and headphones spread over the ranges real
-// gear covers (PHYSICS.md section 3), built as model objects so that they pass the model's own validation and
+// gear covers (docs/physics.md section 3), built as model objects so that they pass the model's own validation and
 // reach the batch core through pack() like a catalog read from files.
 
 #include "headroom/headphone.hpp"
