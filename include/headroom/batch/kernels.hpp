@@ -125,26 +125,38 @@ void assert_shape([[maybe_unused]] const output_view<T>& amps, [[maybe_unused]] 
 
 }  // namespace detail
 
+namespace detail {
+
+// (S_V + 20 lg V) - offset_db for every pair, V being the smallest limit with its peak-type limits scaled by
+// peak_scale, and which limit that is: the max sine level (scale 1, offset 0) and the headroom share it.
+template <class T>
+void level_grid(const output_view<T>& amps, const headphone_view<T>& hps, T peak_scale, T offset_db,
+                Eigen::Ref<grid<T>> level_db, Eigen::Ref<limit_grid> binding) noexcept {
+    assert_shape(amps, hps, level_db.rows(), level_db.cols());
+    assert_shape(amps, hps, binding.rows(), binding.cols());
+    const index n_hp = hps.size();
+    for (index j = 0; j < amps.size(); ++j) {
+        const output_scalars<T> a = output_at(amps, j);
+        T* out = level_db.col(j).data();
+        std::uint8_t* code = binding.col(j).data();
+        for (index i0 = 0; i0 < n_hp; i0 += chunk) {
+            const index n = std::min(chunk, n_hp - i0);
+            Eigen::Map<column<T>> w(out + i0, n);
+            power_limit_voltage(hps.r.data() + i0, a.p_max, out + i0, n);
+            bind_chunk(a, peak_scale, hps.r.data() + i0, out + i0, code + i0, n);
+            w = (hps.s_v.segment(i0, n) + db20_per_neper<T> * w.log()) - offset_db;
+        }
+    }
+}
+
+}  // namespace detail
+
 // Maximum continuous sine SPL (dB SPL) and its binding limit, for every headphone (row) and output (column):
 // max_output() in analysis.hpp.
 template <class T>
 void max_spl(const output_view<T>& amps, const headphone_view<T>& hps, Eigen::Ref<grid<T>> spl_db,
              Eigen::Ref<limit_grid> binding) noexcept {
-    detail::assert_shape(amps, hps, spl_db.rows(), spl_db.cols());
-    detail::assert_shape(amps, hps, binding.rows(), binding.cols());
-    const index n_hp = hps.size();
-    for (index j = 0; j < amps.size(); ++j) {
-        const detail::output_scalars<T> a = detail::output_at(amps, j);
-        T* out = spl_db.col(j).data();
-        std::uint8_t* code = binding.col(j).data();
-        for (index i0 = 0; i0 < n_hp; i0 += detail::chunk) {
-            const index n = std::min(detail::chunk, n_hp - i0);
-            Eigen::Map<column<T>> w(out + i0, n);
-            detail::power_limit_voltage(hps.r.data() + i0, a.p_max, out + i0, n);
-            detail::bind_chunk(a, T(1), hps.r.data() + i0, out + i0, code + i0, n);
-            w = hps.s_v.segment(i0, n) + detail::db20_per_neper<T> * w.log();
-        }
-    }
+    detail::level_grid<T>(amps, hps, T(1), T(0), spl_db, binding);
 }
 
 // The binding limit alone (limit_code values).
@@ -169,23 +181,8 @@ void binding_limit(const output_view<T>& amps, const headphone_view<T>& hps, Eig
 template <class T>
 void headroom(const output_view<T>& amps, const headphone_view<T>& hps, spl target, gain crest,
               Eigen::Ref<grid<T>> headroom_db, Eigen::Ref<limit_grid> binding) noexcept {
-    detail::assert_shape(amps, hps, headroom_db.rows(), headroom_db.cols());
-    detail::assert_shape(amps, hps, binding.rows(), binding.cols());
-    const index n_hp = hps.size();
-    const auto scale = static_cast<T>(headroom::peak_scale(crest));
-    const auto t = static_cast<T>(target.db());
-    for (index j = 0; j < amps.size(); ++j) {
-        const detail::output_scalars<T> a = detail::output_at(amps, j);
-        T* out = headroom_db.col(j).data();
-        std::uint8_t* code = binding.col(j).data();
-        for (index i0 = 0; i0 < n_hp; i0 += detail::chunk) {
-            const index n = std::min(detail::chunk, n_hp - i0);
-            Eigen::Map<column<T>> w(out + i0, n);
-            detail::power_limit_voltage(hps.r.data() + i0, a.p_max, out + i0, n);
-            detail::bind_chunk(a, scale, hps.r.data() + i0, out + i0, code + i0, n);
-            w = (hps.s_v.segment(i0, n) + detail::db20_per_neper<T> * w.log()) - t;
-        }
-    }
+    detail::level_grid<T>(amps, hps, static_cast<T>(headroom::peak_scale(crest)), static_cast<T>(target.db()),
+                          headroom_db, binding);
 }
 
 }  // namespace headroom::batch
