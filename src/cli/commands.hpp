@@ -4,6 +4,8 @@
 // the action to run once parsing has succeeded; the action writes into a buffer that reaches stdout only if it
 // completes, so a failure never leaves partial output behind.
 
+#include "headroom/parse.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <functional>
@@ -35,6 +37,13 @@ auto flag_value(std::string_view flag, const std::string& text, Parse parse) {
     } catch (const std::invalid_argument& e) {
         throw usage_error{std::string{flag} + ": " + e.what()};
     }
+}
+
+// --zout: an output impedance, zero or more (several subcommands take it).
+inline impedance output_impedance_flag(const std::string& text) {
+    const impedance z = flag_value("--zout", text, parse_impedance);
+    if (value_in(z, ohm) < 0.0) throw usage_error{"--zout: '" + text + "' must not be negative"};
+    return z;
 }
 
 subcommand add_pair(CLI::App& parent);

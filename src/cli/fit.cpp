@@ -86,8 +86,7 @@ subcommand add_fit(CLI::App& parent) {
     app->add_option("--zout", f->zout, "Known output impedance (0.2, 0.2ohm); default 0");
     app->add_flag("--json", f->json, "Print JSON (SI base units) instead of the report");
     return {app, [f](std::ostream& os) {
-                const impedance zout = flag_value("--zout", f->zout, parse_impedance);
-                if (value_in(zout, ohm) < 0.0) throw usage_error{"--zout: '" + f->zout + "' must not be negative"};
+                const impedance zout = output_impedance_flag(f->zout);
                 const stage_fit fit = fit_power_flags(f->power, zout, topology::single_ended);
                 if (f->json)
                     os << to_json(fit).dump(2) << '\n';

@@ -48,8 +48,7 @@ output_stage make_output(const gear_flags& f) {
     if (!f.gain.empty() && f.source.empty()) throw usage_error{"--gain needs --source (or, with --amp, names a gain setting)"};
     if (!f.source.empty() && f.gain.empty()) throw usage_error{"--source needs --gain"};
     if (!f.power.empty()) {
-        const impedance zout = flag_value("--zout", f.zout, parse_impedance);
-        if (value_in(zout, ohm) < 0.0) throw usage_error{"--zout: '" + f.zout + "' must not be negative"};
+        const impedance zout = output_impedance_flag(f.zout);
         output_spec spec = fit_power_flags(f.power, zout, f.balanced ? topology::balanced : topology::single_ended).stage.spec();
         if (!f.source.empty())
             spec.source = source_gain{positive("--source", f.source, parse_voltage, volt), flag_value("--gain", f.gain, parse_gain)};
@@ -61,8 +60,7 @@ output_stage make_output(const gear_flags& f) {
     spec.open_circuit_voltage = optional_positive("--vmax", f.vmax, parse_voltage, volt);
     spec.current_limit = optional_positive("--imax", f.imax, parse_current, ampere);
     spec.power_limit = optional_positive("--pmax", f.pmax, parse_power, watt);
-    spec.output_impedance = flag_value("--zout", f.zout, parse_impedance);
-    if (value_in(spec.output_impedance, ohm) < 0.0) throw usage_error{"--zout: '" + f.zout + "' must not be negative"};
+    spec.output_impedance = output_impedance_flag(f.zout);
     if (!f.source.empty())
         spec.source = source_gain{positive("--source", f.source, parse_voltage, volt), flag_value("--gain", f.gain, parse_gain)};
     spec.noise = optional_positive("--noise", f.noise, parse_voltage, volt);

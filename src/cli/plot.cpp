@@ -312,8 +312,7 @@ action response_action(std::shared_ptr<plot_flags> f) {
     return [f](std::ostream& os) {
         const auto curve = make_curve(f->curves);
         if (!curve) throw usage_error{"plot response needs --impedance-curve FILE or --driver \"Re=...,Le=...,fs=...,Qms=...,Qes=...\""};
-        const impedance z_out = flag_value("--zout", f->gear.zout, parse_impedance);
-        if (value_in(z_out, ohm) < 0.0) throw usage_error{"--zout: '" + f->gear.zout + "' must not be negative"};
+        const impedance z_out = output_impedance_flag(f->gear.zout);
         const frequency_grid g = audio_band_grid();
         const auto r = analyse_response(*curve, z_out, g);
         const Eigen::ArrayXcd z = curve->ohms_on(g);
