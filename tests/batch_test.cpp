@@ -236,10 +236,10 @@ namespace {
 // The tally of a sweep against the same reductions done by brute force on the full headroom grid.
 template <class T>
 void check_tally_against_grid(const catalog& c, const programme& p, gain threshold, hb::index k, unsigned threads,
-                              double tolerance_db) {
+                              double tolerance_db, hb::split_axis split = hb::split_axis::automatic) {
     const auto amps = hb::pack<T>(std::span<const output_stage>{c.outputs});
     const auto hps = hb::pack<T>(std::span<const headphone>{c.headphones});
-    const hb::sweep_settings settings{.threads = threads, .tile = 7, .top_k = k, .min_headroom = threshold};
+    const hb::sweep_settings settings{.threads = threads, .tile = 7, .top_k = k, .min_headroom = threshold, .split = split};
     const hb::tally<T> t = hb::sweep_tally<T>(amps, hps, p.average_level, p.crest_factor, settings);
     const hb::sweep_grids<T> g = hb::sweep_full<T>(amps, hps, p.average_level, p.crest_factor, settings);
     const hb::index m = amps.size();
@@ -280,10 +280,72 @@ TEST_CASE("sweep: the streamed tally equals reductions of the full grid") {
     check_tally_against_grid<float>(c, programme{spl::of_db(95.0), gain::of_db(12.0)}, gain::of_db(3.0), 4, 1, 1e-3);
 }
 
+TEST_CASE("sweep: the tally equals the grid whichever axis the threads split") {
+    const catalog c = random_catalog(7, 70, 260);
+    for (const hb::split_axis split : {hb::split_axis::headphones, hb::split_axis::outputs}) {
+        CAPTURE(static_cast<int>(split));
+        check_tally_against_grid<double>(c, programme{spl::of_db(100.0), gain::of_db(15.0)}, gain::of_db(0.0), 3, 2, 1e-9, split);
+        check_tally_against_grid<float>(c, programme{spl::of_db(95.0), gain::of_db(12.0)}, gain::of_db(3.0), 4, 3, 1e-3, split);
+    }
+}
+
 TEST_CASE("sweep: more outputs than k, fewer outputs than k, no top list") {
     const catalog c = random_catalog(6, 4, 50);
     check_tally_against_grid<double>(c, programme{spl::of_db(100.0)}, gain::of_db(10.0), 6, 3, 1e-9);
     check_tally_against_grid<double>(c, programme{spl::of_db(100.0)}, gain::of_db(10.0), 0, 1, 1e-9);
+    check_tally_against_grid<double>(c, programme{spl::of_db(100.0)}, gain::of_db(10.0), 6, 3, 1e-9, hb::split_axis::headphones);
+}
+
+namespace {
+
+template <class T>
+void check_same_tally(const hb::tally<T>& a, const hb::tally<T>& b) {
+    CHECK(a.outputs == b.outputs);
+    CHECK((a.min_v == b.min_v).all());
+    CHECK((a.max_v == b.max_v).all());
+    CHECK((a.log_sum == b.log_sum).all());
+    CHECK((a.above == b.above).all());
+    CHECK((a.by_limit == b.by_limit).all());
+    CHECK((a.top_v == b.top_v).all());
+    CHECK((a.top_output == b.top_output).all());
+}
+
+}  // namespace
+
+TEST_CASE("sweep: splitting the headphones gives the same tally, bit for bit, on any number of threads") {
+    // Enough headphones for the automatic choice to split them on 2 and 3 threads, with tiles that end
+    // mid-chunk and mid-vector.
+    const catalog c = random_catalog(8, 40, 3 * 4 * hb::detail::chunk + 77);
+    const auto amps = hb::pack<float>(std::span<const output_stage>{c.outputs});
+    const auto hps = hb::pack<float>(std::span<const headphone>{c.headphones});
+    const programme p{spl::of_db(95.0), gain::of_db(14.0)};
+    const hb::sweep_settings one{.threads = 1, .top_k = 3};
+    REQUIRE(hb::splits_headphones(one, hps.size(), 3));
+    const hb::tally<float> reference = hb::sweep_tally<float>(amps, hps, p.average_level, p.crest_factor, one);
+    for (const unsigned threads : {2U, 3U})
+        for (const hb::index tile : {hb::index{0}, hb::index{100}}) {
+            CAPTURE(threads);
+            CAPTURE(tile);
+            const hb::sweep_settings s{.threads = threads, .tile = tile, .top_k = 3};
+            check_same_tally(reference, hb::sweep_tally<float>(amps, hps, p.average_level, p.crest_factor, s));
+        }
+}
+
+TEST_CASE("sweep: tiles of the split axis") {
+    const hb::sweep_settings automatic{};
+    // Headphones: about four tiles per thread, whole vectors.
+    CHECK(hb::headphone_tile(automatic, 20000, 2) == 2512);
+    CHECK(hb::headphone_tile(automatic, 20000, 2) % hb::detail::lanes == 0);
+    CHECK(hb::headphone_tile(automatic, 5, 2) == hb::detail::lanes);
+    CHECK(hb::headphone_tile(automatic, 20000, 1) == 20000);
+    // Output stages: 64 to 1024 per tile.
+    CHECK(hb::output_tile(automatic, 1000, 2) == 125);
+    CHECK(hb::output_tile(automatic, 100, 2) == 64);
+    CHECK(hb::output_tile(automatic, 100000, 2) == 1024);
+    // The automatic choice splits headphones when each thread gets four chunks of them.
+    CHECK(hb::splits_headphones(automatic, 4 * 2 * hb::detail::chunk, 2));
+    CHECK_FALSE(hb::splits_headphones(automatic, 4 * 2 * hb::detail::chunk - 1, 2));
+    CHECK(hb::splits_headphones(automatic, 10, 1));
 }
 
 TEST_CASE("tally: voltages outside the batched-logarithm range take their own logarithm") {

@@ -37,6 +37,9 @@ namespace detail {
 
 // Headphones per chunk: a few columns of this many values stay in L1 between the passes.
 inline constexpr index chunk = 256;
+// Floats in the widest vector the kernels use (AVX-512): ranges of headphones that start at multiples of it keep
+// the vector loops aligned to the same lanes.
+inline constexpr index lanes = 16;
 
 template <class T>
 inline constexpr T db20_per_neper = static_cast<T>(headroom::detail::db20_per_neper);

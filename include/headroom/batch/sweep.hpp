@@ -1,74 +1,92 @@
 #pragma once
 
-// The sweep driver: every output stage against every headphone, on several threads. Threads take tiles of the
-// output-stage axis from a shared counter (so a thread slowed by a busy machine simply takes fewer tiles). Each
-// thread folds its tiles into its own tally and the tallies merge at the end: memory stays O(threads x N k),
-// never M x N. Full grids are made only by sweep_grids(), for callers that ask for them.
+// The sweep driver: every output stage against every headphone, on several threads (threads.hpp). A tally
+// needs memory O(N k), never M x N; full grids are made only by sweep_full(), for callers that ask for them.
+//
+// A tally sweep splits the headphone axis when there are enough headphones: each thread folds every output
+// stage into its own ranges of headphones of one shared tally, so there is one tally however many threads, no
+// merge, and results identical bit for bit whatever the number of threads. With few headphones it splits the
+// output-stage axis instead: each thread folds its tiles into a tally of its own, merged at the end.
 
 #include "headroom/batch/columns.hpp"
 #include "headroom/batch/kernels.hpp"
 #include "headroom/batch/tally.hpp"
+#include "headroom/batch/threads.hpp"
 #include "headroom/decibel.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <optional>
-#include <thread>
 #include <utility>
 #include <vector>
 
 namespace headroom::batch {
 
-struct sweep_settings {
-    unsigned threads = 0;  // 0: all hardware threads
-    index tile = 0;        // output stages per unit of work; 0: about 4 tiles per thread, 64 to 1024 outputs each
-    index top_k = 0;       // best outputs to keep per headphone
-    gain min_headroom = gain::of_db(0.0);
+// Which axis the threads of a tally sweep share.
+enum class split_axis : std::uint8_t {
+    automatic,   // headphones when every thread gets at least four chunks of them, else output stages
+    headphones,  // one tally, threads take ranges of headphones
+    outputs,     // a tally per thread, threads take ranges of output stages
 };
 
-[[nodiscard]] inline unsigned resolve_threads(unsigned requested) noexcept {
-    if (requested > 0) return requested;
-    return std::max(1U, std::thread::hardware_concurrency());
-}
+struct sweep_settings {
+    unsigned threads = 0;  // 0: all hardware threads
+    index tile = 0;        // output stages or headphones (the split axis) per unit of work; 0: automatic
+    index top_k = 0;       // best outputs to keep per headphone
+    gain min_headroom = gain::of_db(0.0);
+    split_axis split = split_axis::automatic;
+};
 
-// Tiles of 64 to 1024 output stages: a tally pays about 0.1 ms per tile (per chunk of headphones: one logarithm,
-// the counters' epilogue), so tiles must be large; about four per thread still lets a thread slowed by other load
-// leave little for the others to wait for at the end. One thread takes everything as one tile.
-[[nodiscard]] inline index tile_size(const sweep_settings& s, index m, unsigned threads) noexcept {
+// Tiles of about a quarter of each thread's share, so that a thread slowed by other load leaves little for the
+// others to wait for at the end; one thread takes everything as one tile. Output-stage tiles hold 64 to 1024
+// stages: a tally pays a fixed cost per tile and chunk of headphones (one logarithm, the counters' epilogue).
+// Headphone tiles are whole vectors (detail::lanes), even when asked for otherwise: every headphone then falls in
+// the same vector lanes as in a one-thread sweep, which is what makes the result the same bit for bit (the float
+// path's vector and scalar loops round differently).
+[[nodiscard]] inline index output_tile(const sweep_settings& s, index m, unsigned threads) noexcept {
     if (s.tile > 0) return s.tile;
     if (threads == 1) return std::max<index>(m, 1);
     return std::clamp<index>(m / (static_cast<index>(threads) * 4), 64, 1024);
 }
 
-namespace detail {
-
-// Runs work(first, count, worker) over tiles of [0, m) on `threads` workers; worker 0 is the calling thread.
-template <class Work>
-void for_each_tile(index m, index tile, unsigned threads, Work&& work) {
-    std::atomic<index> next{0};
-    const auto worker = [&](unsigned w) {
-        for (index first = next.fetch_add(tile); first < m; first = next.fetch_add(tile))
-            work(first, std::min(tile, m - first), w);
+[[nodiscard]] inline index headphone_tile(const sweep_settings& s, index n, unsigned threads) noexcept {
+    const auto whole_vectors = [](index count) {
+        return std::max<index>(detail::lanes, (count + detail::lanes - 1) / detail::lanes * detail::lanes);
     };
-    std::vector<std::jthread> pool;
-    pool.reserve(threads - 1);
-    for (unsigned w = 1; w < threads; ++w) pool.emplace_back(worker, w);
-    worker(0);
+    if (s.tile > 0) return whole_vectors(s.tile);
+    if (threads == 1) return std::max<index>(n, 1);
+    const auto tiles = static_cast<index>(threads) * 4;
+    return whole_vectors((n + tiles - 1) / tiles);
 }
 
-}  // namespace detail
+[[nodiscard]] inline bool splits_headphones(const sweep_settings& s, index n, unsigned threads) noexcept {
+    if (s.split != split_axis::automatic) return s.split == split_axis::headphones;
+    return threads == 1 || n >= static_cast<index>(threads) * 4 * detail::chunk;
+}
 
 // Reductions per headphone over all output stages (see tally.hpp).
 template <class T>
 [[nodiscard]] tally<T> sweep_tally(const output_view<T>& amps, const headphone_view<T>& hps, spl target, gain crest,
                                    const sweep_settings& s) {
     const unsigned threads = resolve_threads(s.threads);
+    if (splits_headphones(s, hps.size(), threads)) {
+        // Each thread fills the plan and the tally for the headphones it takes before working on them.
+        tally_plan<T> plan{hps, target, crest, s.min_headroom, deferred_fill};
+        tally<T> t(hps.size(), s.top_k, deferred_fill);
+        detail::for_each_tile(hps.size(), headphone_tile(s, hps.size(), threads), threads,
+                              [&](index first, index count, unsigned) {
+                                  plan.fill(hps, first, count);
+                                  t.fill(first, count);
+                                  detail::tally_headphones(amps, 0, hps, plan, t, first, count);
+                              });
+        t.outputs = amps.size();
+        return t;
+    }
     const tally_plan<T> plan{hps, target, crest, s.min_headroom};
     // Each worker builds its own tally when it takes its first tile: in parallel, and in memory near its core.
     std::vector<std::optional<tally<T>>> parts(threads);
-    detail::for_each_tile(amps.size(), tile_size(s, amps.size(), threads), threads, [&](index first, index count, unsigned w) {
+    detail::for_each_tile(amps.size(), output_tile(s, amps.size(), threads), threads, [&](index first, index count, unsigned w) {
         if (!parts[w]) parts[w].emplace(hps.size(), s.top_k);
         tally_outputs(amps.slice(first, count), first, hps, plan, *parts[w]);
     });
@@ -94,7 +112,7 @@ template <class T>
     const index m = amps.size();
     sweep_grids<T> g{grid<T>(n, m), limit_grid(n, m), grid<T>(n, m), limit_grid(n, m)};
     const unsigned threads = resolve_threads(s.threads);
-    detail::for_each_tile(m, tile_size(s, m, threads), threads, [&](index first, index count, unsigned) {
+    detail::for_each_tile(m, output_tile(s, m, threads), threads, [&](index first, index count, unsigned) {
         const output_view<T> tile = amps.slice(first, count);
         max_spl<T>(tile, hps, g.max_spl_db.middleCols(first, count), g.max_binding.middleCols(first, count));
         headroom<T>(tile, hps, target, crest, g.headroom_db.middleCols(first, count),

@@ -49,6 +49,14 @@
 
 namespace headroom::batch {
 
+// Asks a tally or plan for its storage only: its values are filled later, range by range, by fill(). A sweep
+// lets each thread fill the headphones it will work on, so that the first touch of the memory (page faults
+// included) is shared among the threads instead of coming before them.
+struct deferred_fill_t {
+    explicit deferred_fill_t() = default;
+};
+inline constexpr deferred_fill_t deferred_fill{};
+
 // What a tally needs to know about the programme, per headphone: computed once per sweep (this allocates; the
 // tally kernel does not).
 template <class T>
@@ -61,20 +69,47 @@ struct tally_plan {
     double min_headroom_db = 0;  // the threshold, dB
 
     tally_plan(const headphone_view<T>& hps, spl target, gain crest, gain min_headroom)
+        : tally_plan(hps, target, crest, min_headroom, deferred_fill) {
+        fill(hps, 0, hps.size());
+    }
+    tally_plan(const headphone_view<T>& hps, spl target, gain crest, gain min_headroom, deferred_fill_t)
         : peak_scale{static_cast<T>(headroom::peak_scale(crest))},
           v_threshold(hps.size()),
-          sqrt_r(hps.r.template cast<double>().sqrt().template cast<T>()),
+          sqrt_r(hps.size()),
           target_db{target.db()},
           min_headroom_db{min_headroom.db()} {
         if (hps.size() > 0) {
             r_min = hps.r.minCoeff();
             r_max = hps.r.maxCoeff();
         }
+    }
+
+    // The per-headphone columns for headphones [first, first + count). Allocates nothing.
+    void fill(const headphone_view<T>& hps, index first, index count) noexcept {
+        sqrt_r.segment(first, count) = hps.r.segment(first, count).template cast<double>().sqrt().template cast<T>();
         // (S_V + 20 lg v) - T >= H  <=>  v >= e^((H + T - S_V) / (20 / ln 10))
-        const Eigen::ArrayXd s_v = hps.s_v.template cast<double>();
-        v_threshold = ((min_headroom_db + target_db - s_v) / headroom::detail::db20_per_neper).exp().template cast<T>();
+        v_threshold.segment(first, count) =
+            ((min_headroom_db + target_db - hps.s_v.segment(first, count).template cast<double>()) / headroom::detail::db20_per_neper)
+                .exp()
+                .template cast<T>();
     }
 };
+
+namespace detail {
+
+// Zero, read through a volatile so that the compiler cannot see its value. A fill with a known zero may be
+// compiled as calloc(), whose fresh pages stay unmapped; a tally's first touch of a page is then a read (of an
+// accumulator), which maps the shared zero page, and the write that follows faults again, and that second fault
+// must flush the TLB of every processor running the process: an inter-processor interrupt per page. On a
+// two-processor virtual machine those interrupts made a two-thread sweep slower than one thread. Filling the
+// accumulators with this zero maps each page once, by a write, with no flush.
+template <class T>
+[[nodiscard]] inline T opaque_zero() noexcept {
+    static volatile T zero = T(0);
+    return zero;
+}
+
+}  // namespace detail
 
 // Per-headphone accumulators. Rows of the k x N top-k arrays run best first: larger v, then lower output index.
 template <class T>
@@ -89,17 +124,30 @@ struct tally {
     Eigen::Array<std::int64_t, Eigen::Dynamic, Eigen::Dynamic> top_output;  // k x N: their indices, -1 if none
     column<T> kth;  // V: the k-th best so far (-inf until k outputs have been seen): the bar for entry
 
-    tally(index headphones, index k)
+    tally(index headphones, index k) : tally(headphones, k, deferred_fill) { fill(0, headphones); }
+    tally(index headphones, index k, deferred_fill_t)
         : top_k{k},
-          min_v{column<T>::Constant(headphones, std::numeric_limits<T>::infinity())},
-          max_v{column<T>::Constant(headphones, -std::numeric_limits<T>::infinity())},
-          log_sum{Eigen::ArrayXd::Zero(headphones)},
-          above{Eigen::Array<std::int64_t, Eigen::Dynamic, 1>::Zero(headphones)},
-          by_limit{Eigen::Array<std::int64_t, Eigen::Dynamic, 4>::Zero(headphones, 4)},
-          top_v{grid<T>::Constant(k, headphones, -std::numeric_limits<T>::infinity())},
-          top_output{Eigen::Array<std::int64_t, Eigen::Dynamic, Eigen::Dynamic>::Constant(k, headphones, -1)},
-          kth{column<T>::Constant(headphones, k > 0 ? -std::numeric_limits<T>::infinity()
-                                                      : std::numeric_limits<T>::infinity())} {}
+          min_v(headphones),
+          max_v(headphones),
+          log_sum(headphones),
+          above(headphones),
+          by_limit(headphones, 4),
+          top_v(k, headphones),
+          top_output(k, headphones),
+          kth(headphones) {}
+
+    // The starting values for headphones [first, first + count): no output stage met yet.
+    void fill(index first, index count) noexcept {
+        constexpr T inf = std::numeric_limits<T>::infinity();
+        min_v.segment(first, count).setConstant(inf);
+        max_v.segment(first, count).setConstant(-inf);
+        log_sum.segment(first, count).setConstant(detail::opaque_zero<double>());
+        above.segment(first, count).setConstant(detail::opaque_zero<std::int64_t>());
+        by_limit.middleRows(first, count).setConstant(detail::opaque_zero<std::int64_t>());
+        top_v.middleCols(first, count).setConstant(-inf);
+        top_output.middleCols(first, count).setConstant(-1);
+        kth.segment(first, count).setConstant(top_k > 0 ? -inf : inf);
+    }
 
     [[nodiscard]] index headphones() const noexcept { return min_v.size(); }
 
@@ -467,9 +515,24 @@ struct no_preparation {
 template <class T>
 using preparation = std::conditional_t<std::is_same_v<T, float>, prepared_block<T>, no_preparation<T>>;
 
+// A block of output stages against the headphones [hp_first, hp_end).
 template <class T>
 void tally_block(const output_view<T>& amps, index first_output, const headphone_view<T>& hps,
-                 const tally_plan<T>& plan, tally<T>& t, [[maybe_unused]] const preparation<T>& prep) noexcept;
+                 const tally_plan<T>& plan, tally<T>& t, [[maybe_unused]] const preparation<T>& prep, index hp_first,
+                 index hp_end) noexcept;
+
+// The output stages of `amps` against headphones [hp_first, hp_first + hp_count) only: this touches no other
+// headphone's accumulators, so threads may fold disjoint ranges into one tally at once. It leaves t.outputs alone.
+template <class T>
+void tally_headphones(const output_view<T>& amps, index first_output, const headphone_view<T>& hps,
+                      const tally_plan<T>& plan, tally<T>& t, index hp_first, index hp_count) noexcept {
+    constexpr index block = prepared_block<float>::size;
+    for (index jb = 0; jb < amps.size(); jb += block) {
+        const output_view<T> part = amps.slice(jb, std::min(block, amps.size() - jb));
+        const preparation<T> prep{part, plan};
+        tally_block<T>(part, first_output + jb, hps, plan, t, prep, hp_first, hp_first + hp_count);
+    }
+}
 
 }  // namespace detail
 
@@ -478,25 +541,22 @@ void tally_block(const output_view<T>& amps, index first_output, const headphone
 template <class T>
 void tally_outputs(const output_view<T>& amps, index first_output, const headphone_view<T>& hps,
                    const tally_plan<T>& plan, tally<T>& t) noexcept {
-    constexpr index block = detail::prepared_block<float>::size;
-    for (index jb = 0; jb < amps.size(); jb += block) {
-        const output_view<T> part = amps.slice(jb, std::min(block, amps.size() - jb));
-        const detail::preparation<T> prep{part, plan};
-        detail::tally_block<T>(part, first_output + jb, hps, plan, t, prep);
-    }
+    detail::tally_headphones(amps, first_output, hps, plan, t, 0, hps.size());
+    t.outputs += amps.size();
 }
 
 namespace detail {
 
 template <class T>
 void tally_block(const output_view<T>& amps, index first_output, const headphone_view<T>& hps,
-                 const tally_plan<T>& plan, tally<T>& t, [[maybe_unused]] const preparation<T>& prep) noexcept {
+                 const tally_plan<T>& plan, tally<T>& t, [[maybe_unused]] const preparation<T>& prep, index hp_first,
+                 index hp_end) noexcept {
     assert(t.headphones() == hps.size() && plan.v_threshold.size() == hps.size());
     using batching = detail::log_batching<T>;
     constexpr index c = detail::chunk;
     const T lo = std::ldexp(T(1), -batching::lg_range);
     const T hi = std::ldexp(T(1), batching::lg_range);
-    const index n_hp = hps.size();
+    assert(0 <= hp_first && hp_first <= hp_end && hp_end <= hps.size());
 
     Eigen::Array<T, c, 1> w;        // limiting voltages of one output
     Eigen::Array<T, c, 1> product;  // running products of v awaiting one logarithm
@@ -508,8 +568,8 @@ void tally_block(const output_view<T>& amps, index first_output, const headphone
     Eigen::Array<std::uint8_t, c, 4> top_hit;
     std::array<std::int32_t, c> n_current{}, n_power{}, n_gain{}, n_above{};
 
-    for (index i0 = 0; i0 < n_hp; i0 += c) {
-        const index n = std::min(c, n_hp - i0);
+    for (index i0 = hp_first; i0 < hp_end; i0 += c) {
+        const index n = std::min(c, hp_end - i0);
         const T* r = hps.r.data() + i0;
         const T* thr = plan.v_threshold.data() + i0;
         std::fill_n(n_current.begin(), n, 0);
@@ -641,7 +701,6 @@ void tally_block(const output_view<T>& amps, index first_output, const headphone
         std::int64_t* HEADROOM_RESTRICT by_voltage = t.by_limit.col(limit_code::voltage).data() + i0;
         for (index i = 0; i < n; ++i) by_voltage[i] += amps.size() - (n_current[static_cast<std::size_t>(i)] + n_power[static_cast<std::size_t>(i)] + n_gain[static_cast<std::size_t>(i)]);
     }
-    t.outputs += amps.size();
 }
 
 }  // namespace detail
