@@ -4,7 +4,7 @@
 //                 full M x N grids in caller storage;
 //   tally         the streaming reductions the sweep uses (headroom min/mean/max, count above 0 dB, binding
 //                 counts), one thread, no grid;
-//   sweep         the threaded driver (sweep_tally) with 1 and 2 threads;
+//   sweep         the threaded driver (sweep_tally) with at most 1 and 2 threads (small sweeps use one);
 //   naive_scalar  the scalar model per pair: max_output + headroom_for on the typed objects, reduced the same way.
 // The context names the instruction set the executable was built for (-march=native with HEADROOM_NATIVE=ON,
 // otherwise the compiler's baseline, SSE2 on x86-64); the float tally also picks an AVX-512 or AVX2 loop at run
@@ -121,7 +121,8 @@ void sweep(benchmark::State& state) {
         benchmark::DoNotOptimize(t.above.data());
     }
     pairs_processed(state);
-    state.counters["workers"] = static_cast<double>(state.range(2));
+    state.counters["max_threads"] = static_cast<double>(state.range(2));
+    state.counters["workers"] = static_cast<double>(hb::sweep_threads(settings, p.amps.size(), p.hps.size()));  // small sweeps use fewer
 }
 
 // The scalar model, one pair at a time, reduced like the sweep: what a program without the batch core would do.

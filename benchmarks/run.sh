@@ -49,7 +49,9 @@ for size in $sizes; do
   while [ $r -le $rounds ]; do
     "$python" "$root/benchmarks/numpy_sweep.py" --synthetic "$size" >>"$out/numpy-$size.jsonl"
     for t in 1 2; do
-      "$build/headroom" sweep --synthetic "$size" --threads $t --json | tr -d '\n' >>"$out/cli-$size-$t.jsonl"
+      # To a file, not a pipe: a reader starting up at the same time would compete with a sweep of a few ms.
+      "$build/headroom" sweep --synthetic "$size" --threads $t --json >"$out/last.json"
+      tr -d '\n' <"$out/last.json" >>"$out/cli-$size-$t.jsonl"
       echo >>"$out/cli-$size-$t.jsonl"
     done
     r=$((r + 1))
@@ -91,8 +93,8 @@ for b in bench["benchmarks"]:
         continue
     name = b["name"].split("/")[0]
     m, n = int(b["M"]), int(b["N"])
-    if "workers" in b:
-        name += f" {int(b['workers'])}t"
+    if "max_threads" in b:  # at most; small sweeps use one thread (the workers counter)
+        name += f" {int(b['max_threads'])}t"
     rows.setdefault(name, {})[(m, n)] = b["items_per_second"]
 numpy = {}
 for size in sizes:

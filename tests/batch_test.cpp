@@ -239,7 +239,8 @@ void check_tally_against_grid(const catalog& c, const programme& p, gain thresho
                               double tolerance_db, hb::split_axis split = hb::split_axis::automatic) {
     const auto amps = hb::pack<T>(std::span<const output_stage>{c.outputs});
     const auto hps = hb::pack<T>(std::span<const headphone>{c.headphones});
-    const hb::sweep_settings settings{.threads = threads, .tile = 7, .top_k = k, .min_headroom = threshold, .split = split};
+    const hb::sweep_settings settings{
+        .threads = threads, .tile = 7, .top_k = k, .min_headroom = threshold, .split = split, .min_pairs_per_thread = 1};
     const hb::tally<T> t = hb::sweep_tally<T>(amps, hps, p.average_level, p.crest_factor, settings);
     const hb::sweep_grids<T> g = hb::sweep_full<T>(amps, hps, p.average_level, p.crest_factor, settings);
     const hb::index m = amps.size();
@@ -326,7 +327,7 @@ TEST_CASE("sweep: splitting the headphones gives the same tally, bit for bit, on
         for (const hb::index tile : {hb::index{0}, hb::index{100}}) {
             CAPTURE(threads);
             CAPTURE(tile);
-            const hb::sweep_settings s{.threads = threads, .tile = tile, .top_k = 3};
+            const hb::sweep_settings s{.threads = threads, .tile = tile, .top_k = 3, .min_pairs_per_thread = 1};
             check_same_tally(reference, hb::sweep_tally<float>(amps, hps, p.average_level, p.crest_factor, s));
         }
 }
@@ -346,6 +347,15 @@ TEST_CASE("sweep: tiles of the split axis") {
     CHECK(hb::splits_headphones(automatic, 4 * 2 * hb::detail::chunk, 2));
     CHECK_FALSE(hb::splits_headphones(automatic, 4 * 2 * hb::detail::chunk - 1, 2));
     CHECK(hb::splits_headphones(automatic, 10, 1));
+}
+
+TEST_CASE("sweep: small sweeps use fewer threads") {
+    const hb::sweep_settings four{.threads = 4};
+    CHECK(hb::sweep_threads(four, 100, 1000) == 1);
+    CHECK(hb::sweep_threads(four, 1000, 20000) == 4);
+    CHECK(hb::sweep_threads(four, 1024, 2048) == 2);  // 2^21 pairs
+    CHECK(hb::sweep_threads({.threads = 4, .min_pairs_per_thread = 1}, 2, 3) == 4);
+    CHECK(hb::sweep_threads({.threads = 1, .min_pairs_per_thread = 1}, 1000, 20000) == 1);
 }
 
 TEST_CASE("tally: voltages outside the batched-logarithm range take their own logarithm") {

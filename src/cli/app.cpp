@@ -9,6 +9,7 @@
 #include <exception>
 #include <ostream>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 namespace headroom::cli {
@@ -62,7 +63,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
             err << "headroom " << c.app->get_name() << ": " << one_line(e.what()) << '\n';
             return exit_usage;
         }
-        out << buffer.str();
+        out << std::move(buffer).str();
         return exit_ok;
     }
     return exit_usage;  // unreachable: require_subcommand(1)

@@ -178,7 +178,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
     const batch::headphone_columns<T> hps = batch::pack<T>(std::span<const headphone>{headphones});
     const batch::index m = amps.size();
     const batch::index n = hps.size();
-    const unsigned threads = batch::resolve_threads(job.settings.threads);
+    const unsigned threads = batch::sweep_threads(job.settings, m, n);
 
     // Wall time, and the CPU time of the whole process (all threads): on a shared machine the second says what
     // the sweep costs whatever else is running.
@@ -224,22 +224,37 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
         nlohmann::ordered_json b;
         for (std::size_t k = 0; k < by_limit.size(); ++k) b[names[k]] = by_limit[k];
         j["binding"] = b;
-        if (job.settings.top_k > 0) {
-            nlohmann::ordered_json top = nlohmann::ordered_json::array();
-            for (batch::index i = 0; i < n; ++i) {
-                nlohmann::ordered_json best = nlohmann::ordered_json::array();
-                for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q)
-                    best.push_back({{"output", t.top_output(q, i)}, {"headroom_db", batch::top_headroom_db<T>(t, hps, q, i, job.target)}});
-                if (named)
-                    for (batch::index q = 0; q < static_cast<batch::index>(best.size()); ++q)
-                        best[static_cast<std::size_t>(q)]["output_name"] = output_label(t.top_output(q, i));
-                top.push_back({{"headphone", i}, {"best", best}});
-                if (named) top.back()["headphone_name"] = headphone_label(i);
-            }
-            j["top"] = top;
-        }
         if (!job.out.empty()) j["out"] = job.out;
-        os << j.dump(2) << '\n';
+        if (job.settings.top_k == 0) {
+            os << j.dump(2) << '\n';
+            return;
+        }
+        // The top list can hold millions of entries: it is written one headphone at a time, in the layout dump(2)
+        // gives, after the rest of the document, instead of being built as one tree first.
+        std::string head = j.dump(2);
+        head.resize(head.size() - 2);  // "\n}"
+        os << head << ",\n  \"top\": [";
+        for (batch::index i = 0; i < n; ++i) {
+            nlohmann::ordered_json entry{{"headphone", i}};
+            if (named) entry["headphone_name"] = headphone_label(i);
+            nlohmann::ordered_json best = nlohmann::ordered_json::array();
+            for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q) {
+                nlohmann::ordered_json b{{"output", t.top_output(q, i)}};
+                if (named) b["output_name"] = output_label(t.top_output(q, i));
+                b["headroom_db"] = batch::top_headroom_db<T>(t, hps, q, i, job.target);
+                best.push_back(std::move(b));
+            }
+            entry["best"] = std::move(best);
+            std::string text = entry.dump(2);
+            std::string indented;
+            indented.reserve(text.size() + text.size() / 4);
+            for (const char ch : text) {
+                indented += ch;
+                if (ch == '\n') indented += "    ";
+            }
+            os << (i == 0 ? "\n    " : ",\n    ") << indented;
+        }
+        os << (n == 0 ? "]\n}\n" : "\n  ]\n}\n");
         return;
     }
     os << fmt::format("{} output stages x {} headphones = {} pairs in {} ({:.3g} pairs/s, {} thread{}, {})\n", m, n,
@@ -275,7 +290,7 @@ subcommand add_sweep(CLI::App& parent) {
     app->add_option("--headphones", f->headphones, "Headphone catalog file (default: the bundled data/headphones.json)");
     app->get_option("--synthetic")->excludes("--amps")->excludes("--headphones");
     app->add_option("--seed", f->seed, "Seed of the random catalog (default 1)");
-    app->add_option("--threads", f->threads, "Worker threads (default: all cores)");
+    app->add_option("--threads", f->threads, "Most worker threads (default: all cores; small sweeps use fewer, one per 2^20 pairs)");
     app->add_option("--target", f->target, "Programme average level in dB SPL (default 85)");
     app->add_option("--crest", f->crest, "Programme crest factor in dB (default: a sine, 3.01 dB)");
     app->add_option("--min-headroom", f->min_headroom, "Count the pairs with at least this headroom in dB (default 0)");

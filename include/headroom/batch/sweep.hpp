@@ -31,12 +31,23 @@ enum class split_axis : std::uint8_t {
 };
 
 struct sweep_settings {
-    unsigned threads = 0;  // 0: all hardware threads
+    unsigned threads = 0;  // at most this many threads; 0: all hardware threads
     index tile = 0;        // output stages or headphones (the split axis) per unit of work; 0: automatic
     index top_k = 0;       // best outputs to keep per headphone
     gain min_headroom = gain::of_db(0.0);
     split_axis split = split_axis::automatic;
+    // No more threads than one per this many pairs: starting and placing a thread costs about 0.1 ms, and
+    // 2^20 pairs are about 0.3 ms of the float tally's work.
+    index min_pairs_per_thread = index{1} << 20;
 };
+
+// The threads a sweep of m x n pairs runs on.
+[[nodiscard]] inline unsigned sweep_threads(const sweep_settings& s, index m, index n) noexcept {
+    const unsigned most = resolve_threads(s.threads);
+    const index pairs = m * n;
+    const index worth = s.min_pairs_per_thread > 0 ? pairs / s.min_pairs_per_thread : pairs;
+    return static_cast<unsigned>(std::clamp<index>(worth, 1, most));
+}
 
 // Tiles of about a quarter of each thread's share, so that a thread slowed by other load leaves little for the
 // others to wait for at the end; one thread takes everything as one tile. Output-stage tiles hold 64 to 1024
@@ -69,7 +80,7 @@ struct sweep_settings {
 template <class T>
 [[nodiscard]] tally<T> sweep_tally(const output_view<T>& amps, const headphone_view<T>& hps, spl target, gain crest,
                                    const sweep_settings& s) {
-    const unsigned threads = resolve_threads(s.threads);
+    const unsigned threads = sweep_threads(s, amps.size(), hps.size());
     if (splits_headphones(s, hps.size(), threads)) {
         // Each thread fills the plan and the tally for the headphones it takes before working on them.
         tally_plan<T> plan{hps, target, crest, s.min_headroom, deferred_fill};
@@ -111,7 +122,7 @@ template <class T>
     const index n = hps.size();
     const index m = amps.size();
     sweep_grids<T> g{grid<T>(n, m), limit_grid(n, m), grid<T>(n, m), limit_grid(n, m)};
-    const unsigned threads = resolve_threads(s.threads);
+    const unsigned threads = sweep_threads(s, m, n);
     detail::for_each_tile(m, output_tile(s, m, threads), threads, [&](index first, index count, unsigned) {
         const output_view<T> tile = amps.slice(first, count);
         max_spl<T>(tile, hps, g.max_spl_db.middleCols(first, count), g.max_binding.middleCols(first, count));
