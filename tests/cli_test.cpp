@@ -144,6 +144,18 @@ TEST_CASE("--help and --version exit 0 with output") {
     CHECK(run({"pair", "--help"}).out.find("--sensitivity") != std::string::npos);
 }
 
+TEST_CASE("--help: the usage line is the command a user types") {
+    const auto usage = [](const std::vector<std::string>& args) {
+        const std::string out = run(args).out;
+        const auto at = out.find("Usage: ");
+        return at == std::string::npos ? std::string{} : out.substr(at, out.find('\n', at) - at);
+    };
+    CHECK(usage({"--help"}) == "Usage: headroom [OPTIONS] SUBCOMMAND");
+    CHECK(usage({"pair", "--help"}) == "Usage: headroom pair [OPTIONS]");
+    CHECK(usage({"sweep", "--help"}) == "Usage: headroom sweep [OPTIONS]");
+    CHECK(usage({"plot", "load", "--help"}) == "Usage: headroom plot load [OPTIONS]");
+}
+
 TEST_CASE("bad input on every flag: exit 2, nothing on stdout, one line on stderr naming the flag") {
     struct bad {
         std::vector<std::string> args;

@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <exception>
+#include <memory>
 #include <ostream>
 #include <sstream>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -23,12 +25,26 @@ std::string one_line(std::string s) {
     return s;
 }
 
+// CLI11 2.1 names only the subcommand in a subcommand's usage line ("Usage: pair [OPTIONS]"); the line should
+// be what a user types.
+class full_usage : public CLI::Formatter {
+public:
+    std::string make_usage(const CLI::App* app, std::string name) const override {
+        // `name` already holds the subcommands between the one helped and the one whose help was asked for.
+        const CLI::App* root = app;
+        while (root->get_parent() != nullptr) root = root->get_parent();
+        if (root != app && name.rfind(root->get_name() + ' ', 0) != 0) name = root->get_name() + ' ' + name;
+        return CLI::Formatter::make_usage(app, std::move(name));
+    }
+};
+
 }  // namespace
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     CLI::App app{"headroom: can this amplifier drive these headphones, how loud, with how much headroom, and what "
                  "limits it?",
                  "headroom"};
+    app.formatter(std::make_shared<full_usage>());  // before the subcommands, which copy it
     app.set_version_flag("--version", "headroom " HEADROOM_VERSION_STRING);
     app.require_subcommand(1);
     app.fallthrough(false);
