@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "headroom/parse.hpp"
 
+#include <string_view>
 #include <system_error>
 
 #ifndef HEADROOM_DATA_DIR
@@ -10,6 +11,9 @@
 #endif
 #ifndef HEADROOM_INSTALLED_DATA_DIR
 #define HEADROOM_INSTALLED_DATA_DIR ""
+#endif
+#ifndef HEADROOM_DATA_FROM_BIN
+#define HEADROOM_DATA_FROM_BIN ""
 #endif
 
 namespace headroom::cli {
@@ -22,6 +26,15 @@ bool has_catalog(const std::filesystem::path& dir) {
            std::filesystem::is_regular_file(dir / "headphones.json", ec);
 }
 
+// The installed catalog relative to the running executable (Linux: /proc/self/exe), so that an install tree
+// that has been moved or copied still finds its own data; empty where that cannot be known.
+std::filesystem::path beside_executable() {
+    std::error_code ec;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec || std::string_view{HEADROOM_DATA_FROM_BIN}.empty()) return {};
+    return (exe.parent_path() / HEADROOM_DATA_FROM_BIN).lexically_normal();
+}
+
 }  // namespace
 
 std::filesystem::path catalog_dir(const std::string& flag) {
@@ -30,10 +43,13 @@ std::filesystem::path catalog_dir(const std::string& flag) {
         if (!std::filesystem::is_directory(flag, ec)) throw usage_error{"--catalog-dir: '" + flag + "' is not a folder"};
         return flag;
     }
-    // The source tree first, so that a developer's edits to data/ take effect without installing.
-    for (const char* dir : {HEADROOM_DATA_DIR, HEADROOM_INSTALLED_DATA_DIR})
+    // An installed command's own data first; then the source tree, so that edits to data/ take effect in a
+    // build without installing; then the configured prefix.
+    const std::filesystem::path beside = beside_executable();
+    for (const std::filesystem::path& dir : {beside, std::filesystem::path{HEADROOM_DATA_DIR}, std::filesystem::path{HEADROOM_INSTALLED_DATA_DIR}})
         if (has_catalog(dir)) return dir;
-    throw usage_error{"the bundled catalog is not in " HEADROOM_DATA_DIR " nor " HEADROOM_INSTALLED_DATA_DIR
+    throw usage_error{"the bundled catalog is not in " + (beside.empty() ? std::string{} : beside.string() + ", ") +
+                      HEADROOM_DATA_DIR " nor " HEADROOM_INSTALLED_DATA_DIR
                       ": point --catalog-dir at a folder with headphones.json and amplifiers.json"};
 }
 

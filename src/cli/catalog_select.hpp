@@ -1,8 +1,8 @@
 #pragma once
 
 // Gear from the catalog or from a spec sheet's power table, for the commands that analyse pairs. The bundled
-// catalog is found in the source tree's data/ (HEADROOM_DATA_DIR) or, once installed, in share/headroom; a
-// --catalog-dir flag overrides both.
+// catalog is found beside an installed command (share/headroom), in the source tree's data/, or under the
+// configured install prefix; a --catalog-dir flag overrides all three.
 
 #include "headroom/catalog.hpp"
 

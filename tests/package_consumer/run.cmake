@@ -11,3 +11,18 @@ foreach(step
     message(FATAL_ERROR "package consumer step failed (${rc}): ${step}")
   endif()
 endforeach()
+
+# The installed command finds the catalog installed beside it, also once the install tree has been moved: rename
+# one headphone in the moved copy and look for the new name.
+if(EXISTS "${WORK_DIR}/prefix/bin/headroom")
+  set(moved "${WORK_DIR}/moved")
+  file(RENAME "${WORK_DIR}/prefix" "${moved}")
+  set(catalog "${moved}/share/headroom/headphones.json")
+  file(READ "${catalog}" text)
+  string(REPLACE "\"name\": \"Sennheiser HD600\"," "\"name\": \"Relocated HD600\"," text "${text}")
+  file(WRITE "${catalog}" "${text}")
+  execute_process(COMMAND "${moved}/bin/headroom" catalog headphones RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+  if(NOT rc EQUAL 0 OR NOT out MATCHES "Relocated HD600")
+    message(FATAL_ERROR "the moved install did not read its own catalog (exit ${rc})")
+  endif()
+endif()
