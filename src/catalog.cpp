@@ -370,7 +370,8 @@ output_setting make_setting(const electrical& e, topology kind, std::string gain
     // A source level alone means unity gain after it (a dongle's DAC driving the jack directly).
     if (e.source_level) spec.source = source_gain{*e.source_level, e.amplifier_gain.value_or(gain::of_db(0.0))};
     try {
-        return {std::move(gain_name), e.amplifier_gain, output_stage{std::move(stage_name), spec}, std::move(summary)};
+        return {std::move(gain_name), e.amplifier_gain, output_stage{std::move(stage_name), spec}, std::move(summary),
+                e.zout.has_value()};
     } catch (const spec_error& ex) {
         w.fail(ex.field(), ex.what());
     }

@@ -77,6 +77,28 @@ TEST_CASE("headroom fit prints the stage and the per-point errors") {
     check_usage_error(run({"fit", "--power", "1W@32", "--zout", "-1"}), "--zout");
 }
 
+TEST_CASE("catalog gear without a zout: Z_out is reported as not stated") {
+    const test_catalog c;
+    const std::string dir = c.dir.string();
+    const auto pair_json = [&](const std::vector<std::string>& output_args) {
+        std::vector<std::string> args{"pair", "--catalog-dir", dir, "--headphone", "Test HD", "--amp", "Test Amp", "--json"};
+        args.insert(args.end(), output_args.begin(), output_args.end());
+        const auto r = run(args);
+        REQUIRE(r.code == 0);
+        return nlohmann::json::parse(r.out);
+    };
+    CHECK(pair_json({"--output", "se"})["zout_stated"] == false);
+    CHECK(pair_json({"--output", "bal", "--gain", "low"})["zout_stated"] == true);
+    const auto text = run({"pair", "--catalog-dir", dir, "--headphone", "Test HD", "--amp", "Test Amp", "--output", "se"});
+    CHECK(text.out.find("Z_out not stated (0 ohm assumed)") != std::string::npos);
+    const auto listing = run({"catalog", "amps", "--catalog-dir", dir, "--json"});
+    REQUIRE(listing.code == 0);
+    const auto amps = nlohmann::json::parse(listing.out);
+    CHECK(amps[0]["outputs"][0]["settings"][0]["zout_stated"] == false);
+    CHECK(amps[0]["outputs"][1]["settings"][0]["zout_stated"] == true);
+    CHECK(run({"catalog", "amps", "--catalog-dir", dir}).out.find("Z_out not stated") != std::string::npos);
+}
+
 TEST_CASE("headroom pair takes gear from the catalog") {
     const test_catalog c;
     const std::string dir = c.dir.string();

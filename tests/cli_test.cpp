@@ -57,6 +57,7 @@ TEST_CASE("pair --json: the acceptance case") {
     CHECK(j.at("damping_factor").is_null());  // a 0 ohm source
     CHECK(j.at("zout_loss_db").get<double>() == 0.0);
     CHECK(j.at("meets_one_eighth_rule") == true);
+    CHECK(j.at("zout_stated") == false);  // no --zout: the three above assume 0 ohm
     CHECK(j.at("target_spl_db").get<double>() == 110.0);
     CHECK(std::abs(j.at("crest_factor_db").get<double>() - 3.0102999566398120) < 1e-12);
     CHECK(std::abs(j.at("required_voltage_vrms").get<double>() - 2.446586794885201) < 1e-12);
@@ -72,7 +73,20 @@ TEST_CASE("pair --json: the acceptance case") {
     CHECK_FALSE(j.contains("exceeds_rated_power"));
     CHECK_FALSE(j.contains("noise_spl_db"));
     CHECK_FALSE(j.contains("dynamic_range_db"));
-    CHECK(j.size() == 21);
+    CHECK(j.size() == 22);
+}
+
+TEST_CASE("pair: an output impedance that is not stated is reported as unknown, not as ideal") {
+    const auto report = [](const std::vector<std::string>& args) { return run(args).out; };
+    const std::string unstated = report({"pair", "--impedance", "32", "--sensitivity", "100dB/mW", "--vmax", "2"});
+    CHECK(unstated.find("Z_out not stated (0 ohm assumed)") != std::string::npos);
+    CHECK(unstated.find("damping factor  unknown: no output impedance is stated") != std::string::npos);
+    CHECK(unstated.find("Z_out loss") == std::string::npos);
+    const std::string ideal = report({"pair", "--impedance", "32", "--sensitivity", "100dB/mW", "--vmax", "2", "--zout", "0"});
+    CHECK(ideal.find("damping factor  unbounded (0 ohm source)  (1/8 rule met)") != std::string::npos);
+    CHECK(nlohmann::json::parse(report({"pair", "--impedance", "32", "--sensitivity", "100dB/mW", "--vmax", "2", "--zout", "0",
+                                        "--json"}))
+              .at("zout_stated") == true);
 }
 
 TEST_CASE("pair --json: Z_out, noise, rated power and bridging are reported") {

@@ -75,6 +75,7 @@ struct output_setting {
     std::optional<gain> stated_gain;  // the setting's voltage gain, when stated
     output_stage stage;
     std::optional<fit_summary> fit;   // present when the limits came from power points
+    bool output_impedance_stated = false;  // false: the catalog gives no zout, and the stage uses 0 ohm
 };
 
 struct amplifier_output {

@@ -50,6 +50,7 @@ ojson setting_json(const output_setting& s) {
     j["imax_arms"] = optional_value(s.stage.current_limit(), ampere);
     j["pmax_w"] = optional_value(s.stage.power_limit(), watt);
     j["zout_ohm"] = value_in(s.stage.output_impedance(), ohm);
+    j["zout_stated"] = s.output_impedance_stated;  // false: the catalog gives none, and zout_ohm is the 0 assumed
     j["gain_limited_vrms"] = optional_value(s.stage.gain_limited_voltage(), volt);
     j["noise_vrms"] = optional_value(s.stage.noise(), volt);
     if (s.fit) {
@@ -82,7 +83,8 @@ ojson amplifier_json(const amplifier_entry& a) {
     return j;
 }
 
-std::string limits_text(const output_stage& s) {
+std::string limits_text(const output_setting& setting) {
+    const output_stage& s = setting.stage;
     std::string t;
     const auto add = [&t](const std::string& part) { t += (t.empty() ? "" : ", ") + part; };
     if (const auto v = s.open_circuit_voltage()) add(fmt::format("{:.3g} V", value_in(*v, volt)));
@@ -90,7 +92,7 @@ std::string limits_text(const output_stage& s) {
     if (const auto p = s.power_limit())
         add(value_in(*p, watt) >= 1.0 ? fmt::format("{:.3g} W", value_in(*p, watt)) : fmt::format("{:.3g} mW", value_in(*p, watt) * 1e3));
     if (const auto g = s.gain_limited_voltage()) add(fmt::format("{:.3g} V at full scale", value_in(*g, volt)));
-    add(fmt::format("Z_out {:.3g} ohm", value_in(s.output_impedance(), ohm)));
+    add(setting.output_impedance_stated ? fmt::format("Z_out {:.3g} ohm", value_in(s.output_impedance(), ohm)) : "Z_out not stated");
     return t;
 }
 
@@ -109,7 +111,7 @@ void print_amplifiers(std::ostream& os, const std::vector<amplifier_entry>& list
         for (const auto& o : a.outputs)
             for (const auto& s : o.settings)
                 os << fmt::format("  {:<24} {:<12} {}{}\n", o.name + (s.gain_name.empty() ? "" : " / " + s.gain_name),
-                                  o.kind == topology::balanced ? "balanced" : "single-ended", limits_text(s.stage),
+                                  o.kind == topology::balanced ? "balanced" : "single-ended", limits_text(s),
                                   s.fit ? fmt::format("  [fitted, {}, max error {:.2f} dB]", to_string(s.fit->model), s.fit->max_error.db())
                                         : std::string{});
     }

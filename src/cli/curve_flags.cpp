@@ -69,7 +69,7 @@ namespace {
 double hundredths(double db) { return std::round(db * 100.0) / 100.0 + 0.0; }
 }  // namespace
 
-void print_frequency_report(std::ostream& os, const frequency_analysis& a) {
+void print_frequency_report(std::ostream& os, const frequency_analysis& a, bool output_impedance_stated) {
     const auto hz = [](frequency f) {
         const double v = value_in(f, hertz);
         return v >= 1000.0 ? fmt::format("{:.3g} kHz", v / 1000.0) : fmt::format("{:.0f} Hz", v);
@@ -84,9 +84,12 @@ void print_frequency_report(std::ostream& os, const frequency_analysis& a) {
             os << fmt::format("  {:<16}the curve's {:.4g} ohm at 1 kHz differs from --impedance {:.4g} ohm; the sensitivity "
                               "was converted at --impedance\n",
                               "caution", value_in(a.at_1khz, ohm), value_in(a.nominal, ohm));
-        os << fmt::format("  {:<16}{:.2f} dB spread from the output impedance ({:+.2f} to {:+.2f} dB from 1 kHz)\n",
-                          "response", a.response.spread.db(), hundredths(a.response.deviation_db.minCoeff()),
-                          hundredths(a.response.deviation_db.maxCoeff()));
+        if (output_impedance_stated)
+            os << fmt::format("  {:<16}{:.2f} dB spread from the output impedance ({:+.2f} to {:+.2f} dB from 1 kHz)\n",
+                              "response", a.response.spread.db(), hundredths(a.response.deviation_db.minCoeff()),
+                              hundredths(a.response.deviation_db.maxCoeff()));
+        else
+            os << fmt::format("  {:<16}unknown: no output impedance is stated\n", "response");
         os << fmt::format("  {:<16}lowest {:.2f} dB SPL at {}, limited by {}\n", "max sine", a.max.lowest_max_level.db(),
                           hz(a.max.lowest_max_level_at), to_string(a.max.lowest_binding));
     }

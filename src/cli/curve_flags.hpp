@@ -44,7 +44,9 @@ struct frequency_analysis {
 std::optional<frequency_analysis> analyse_frequency(const curve_flags& f, const output_stage& out, const headphone& hp,
                                                     const std::optional<programme>& p);
 
-void print_frequency_report(std::ostream& os, const frequency_analysis& a);
+// Without a stated output impedance the response deviation is unknown (0 ohm would make it flat): the report
+// says so rather than print 0 dB. (The JSON keeps the 0 ohm figure beside "zout_stated": false.)
+void print_frequency_report(std::ostream& os, const frequency_analysis& a, bool output_impedance_stated);
 void add_frequency_json(nlohmann::ordered_json& j, const frequency_analysis& a);
 
 }  // namespace headroom::cli

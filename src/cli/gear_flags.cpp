@@ -40,10 +40,10 @@ headphone make_headphone(const gear_flags& f) {
     return headphone{"headphone", z, s, rated};
 }
 
-output_stage make_output(const gear_flags& f) {
+chosen_output make_output(const gear_flags& f) {
     if (!f.amp.empty()) {
-        const output_stage out = catalog_setting(f.catalog_dir, f.amp, f.output, f.gain).stage;
-        return f.bridge ? bridge(out) : out;
+        const output_setting s = catalog_setting(f.catalog_dir, f.amp, f.output, f.gain);
+        return {f.bridge ? bridge(s.stage) : s.stage, s.output_impedance_stated};
     }
     if (!f.gain.empty() && f.source.empty()) throw usage_error{"--gain needs --source (or, with --amp, names a gain setting)"};
     if (!f.source.empty() && f.gain.empty()) throw usage_error{"--source needs --gain"};
@@ -54,7 +54,7 @@ output_stage make_output(const gear_flags& f) {
             spec.source = source_gain{positive("--source", f.source, parse_voltage, volt), flag_value("--gain", f.gain, parse_gain)};
         spec.noise = optional_positive("--noise", f.noise, parse_voltage, volt);
         output_stage out{"amplifier output", spec};
-        return f.bridge ? bridge(out) : out;
+        return {f.bridge ? bridge(out) : out, f.zout_given};
     }
     output_spec spec;
     spec.open_circuit_voltage = optional_positive("--vmax", f.vmax, parse_voltage, volt);
@@ -68,7 +68,7 @@ output_stage make_output(const gear_flags& f) {
         throw usage_error{"state at least one amplifier limit: --vmax, --imax, --pmax, or --source with --gain"};
     spec.kind = f.balanced ? topology::balanced : topology::single_ended;
     output_stage out{"amplifier output", spec};
-    return f.bridge ? bridge(out) : out;
+    return {f.bridge ? bridge(out) : out, f.zout_given};
 }
 
 std::optional<programme> make_programme(const gear_flags& f) {
@@ -89,7 +89,8 @@ void add_gear_flags(CLI::App& app, gear_flags& f) {
     app.add_option("--vmax", f.vmax, "Open-circuit RMS voltage before clipping (7.5, 7500mV, 7.5V, 21Vpp)");
     app.add_option("--imax", f.imax, "RMS current limit (0.25, 250mA)");
     app.add_option("--pmax", f.pmax, "Continuous (thermal) power limit (1W, 1000mW)");
-    app.add_option("--zout", f.zout, "Output impedance (0.5, 0.5ohm); default 0");
+    app.add_option("--zout", f.zout, "Output impedance (0.5, 0.5ohm); if not given, 0 is assumed and reported as unknown")
+        ->each([&f](const std::string&) { f.zout_given = true; });
     app.add_option("--source", f.source, "Source full-scale RMS level (2V); needs --gain");
     app.add_option("--gain", f.gain, "Amplifier voltage gain in dB (6, 6dB) with --source; a gain setting's name with --amp");
     app.add_option("--noise", f.noise, "Output noise RMS (3uV)");

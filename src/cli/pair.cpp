@@ -43,11 +43,13 @@ std::string_view why(limit l, topology kind) {
     return {};
 }
 
-std::string describe(const output_stage& out) {
+std::string describe(const chosen_output& chosen) {
+    const output_stage& out = chosen.stage;
     const auto opt = [](const auto& q) { return q ? fmt::format("{}", *q) : std::string{"-"}; };
     std::string s = fmt::format("{}: V_oc {}, I_max {}, P_max {}, Z_out {}",
                                 out.kind() == topology::balanced ? "balanced" : "single-ended", opt(out.open_circuit_voltage()),
-                                opt(out.current_limit()), opt(out.power_limit()), out.output_impedance());
+                                opt(out.current_limit()), opt(out.power_limit()),
+                                chosen.output_impedance_stated ? fmt::format("{}", out.output_impedance()) : "not stated (0 ohm assumed)");
     if (const auto src = out.source()) s += fmt::format(", source {} {}", src->full_scale, src->amplifier_gain);
     return s;
 }
@@ -59,25 +61,29 @@ std::string human_minutes(double minutes) {
     return fmt::format("{:.0f} s", minutes * 60.0);
 }
 
-void print_report(std::ostream& os, const headphone& hp, const output_stage& out, const gear_flags& f,
+void print_report(std::ostream& os, const headphone& hp, const chosen_output& chosen, const gear_flags& f,
                   const std::optional<programme>& p, const pair_analysis& a) {
+    const output_stage& out = chosen.stage;
     const double r = value_in(hp.nominal_impedance(), ohm);
     // Catalog gear goes by its name ("Sennheiser HD600", "FiiO K19 / 4.4mm balanced"), typed-in figures by none.
     const std::string hp_name = f.headphone.empty() ? std::string{} : hp.name() + ": ";
     const std::string out_name = f.amp.empty() ? std::string{} : out.name() + ", ";
     os << fmt::format("{:<16}{}{:.4g} ohm, {:.2f} dB SPL/V ({:.2f} dB SPL/mW)\n", "Headphone", hp_name, r,
                       hp.sensitivity_per_volt().db(), hp.stated_sensitivity().per_milliwatt(hp.nominal_impedance()).db());
-    os << fmt::format("{:<16}{}{}{}\n", "Output", out_name, describe(out), f.bridge ? " (bridged from the stated single-ended leg)" : "");
+    os << fmt::format("{:<16}{}{}{}\n", "Output", out_name, describe(chosen), f.bridge ? " (bridged from the stated single-ended leg)" : "");
     os << "\nMaximum continuous sine\n";
     os << fmt::format("  {:<16}{:.2f} dB SPL\n", "level", a.max.max_level.db());
     os << fmt::format("  {:<16}{}, {}, {} (RMS)\n", "at the load", a.max.load_voltage, a.max.load_current, a.max.load_power);
     os << fmt::format("  {:<16}{}: {}\n", "limited by", to_string(a.max.binding), why(a.max.binding, out.kind()));
     if (a.exceeds_rated_power && *a.exceeds_rated_power)
         os << fmt::format("  {:<16}the maximum exceeds the headphone's rated {}\n", "caution", *hp.rated_power());
-    os << fmt::format("  {:<16}{}  (1/8 rule {})\n", "damping factor",
-                      a.damping_factor ? fmt::format("{:.1f}", *a.damping_factor) : std::string{"unbounded (0 ohm source)"},
-                      a.meets_one_eighth_rule ? "met" : "NOT met: the response will follow the impedance curve");
-    os << fmt::format("  {:<16}{:.2f} dB\n", "Z_out loss", a.output_impedance_loss.db());
+    if (!chosen.output_impedance_stated)
+        os << fmt::format("  {:<16}unknown: no output impedance is stated\n", "damping factor");
+    else
+        os << fmt::format("  {:<16}{}  (1/8 rule {})\n", "damping factor",
+                          a.damping_factor ? fmt::format("{:.1f}", *a.damping_factor) : std::string{"unbounded (0 ohm source)"},
+                          a.meets_one_eighth_rule ? "met" : "NOT met: the response will follow the impedance curve");
+    if (chosen.output_impedance_stated) os << fmt::format("  {:<16}{:.2f} dB\n", "Z_out loss", a.output_impedance_loss.db());
     if (a.noise_level)
         os << fmt::format("  {:<16}{:.1f} dB SPL, dynamic range {:.1f} dB{}\n", "noise", a.noise_level->db(), a.dynamic_range->db(),
                           a.noise_level->db() > 0.0 ? " (audible hiss in a quiet room)" : "");
@@ -94,8 +100,9 @@ void print_report(std::ostream& os, const headphone& hp, const output_stage& out
                       human_minutes(value_in(*a.exposure_limit, second) / 60.0));
 }
 
-nlohmann::ordered_json to_json(const output_stage& out, const headphone& hp, const std::optional<programme>& p,
+nlohmann::ordered_json to_json(const chosen_output& chosen, const headphone& hp, const std::optional<programme>& p,
                        const pair_analysis& a) {
+    const output_stage& out = chosen.stage;
     nlohmann::ordered_json j;
     j["topology"] = out.kind() == topology::balanced ? "balanced" : "single_ended";
     j["sensitivity_db_per_v"] = hp.sensitivity_per_volt().db();
@@ -107,6 +114,8 @@ nlohmann::ordered_json to_json(const output_stage& out, const headphone& hp, con
     j["damping_factor"] = a.damping_factor ? nlohmann::ordered_json(*a.damping_factor) : nlohmann::ordered_json(nullptr);
     j["zout_loss_db"] = a.output_impedance_loss.db();
     j["meets_one_eighth_rule"] = a.meets_one_eighth_rule;
+    // false: no output impedance was stated, and the three figures above (and fr_deviation_db) assume 0 ohm.
+    j["zout_stated"] = chosen.output_impedance_stated;
     if (a.exceeds_rated_power) j["exceeds_rated_power"] = *a.exceeds_rated_power;
     if (p) {
         j["target_spl_db"] = p->average_level.db();
@@ -143,17 +152,17 @@ subcommand add_pair(CLI::App& parent) {
 
     return {app, [f](std::ostream& os) {
                 const headphone hp = make_headphone(f->gear);
-                const output_stage out = make_output(f->gear);
+                const chosen_output out = make_output(f->gear);
                 const auto p = make_programme(f->gear);
-                const pair_analysis a = analyse(out, hp, p);
-                const auto across = analyse_frequency(f->curves, out, hp, p);
+                const pair_analysis a = analyse(out.stage, hp, p);
+                const auto across = analyse_frequency(f->curves, out.stage, hp, p);
                 if (f->json) {
                     auto j = to_json(out, hp, p, a);
                     if (across) add_frequency_json(j, *across);
                     os << j.dump(2) << '\n';
                 } else {
                     print_report(os, hp, out, f->gear, p, a);
-                    if (across) print_frequency_report(os, *across);
+                    if (across) print_frequency_report(os, *across, out.output_impedance_stated);
                 }
             }};
 }

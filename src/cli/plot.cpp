@@ -290,13 +290,13 @@ action load_action(std::shared_ptr<plot_flags> f) {
         std::vector<load_series> series;
         std::string subtitle;
         if (f->gear.balanced) {
-            const output_stage out = make_output(f->gear);
+            const output_stage out = make_output(f->gear).stage;
             series.push_back(sweep_loads(out, "balanced (as stated)", balanced_colour, range));
             subtitle = "balanced: " + describe_limits(out);
         } else {
             gear_flags leg = f->gear;  // with --bridge the figures describe one leg: draw the leg and the bridge
             leg.bridge = false;
-            const output_stage se = make_output(leg);
+            const output_stage se = make_output(leg).stage;
             series.push_back(sweep_loads(se, "single-ended", se_colour, range));
             series.push_back(sweep_loads(bridge(se), "balanced (bridged from the SE figures)", balanced_colour, range));
             subtitle = "single-ended: " + describe_limits(se);
