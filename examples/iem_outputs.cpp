@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ int main(int argc, char** argv) try {
     struct row {
         std::string output;
         pair_analysis a;
+        bool zout_stated;  // else the analysis assumed 0 ohm, and damping is unknown
     };
     std::vector<row> rows;
     const programme quiet{spl::of_db(75.0), gain::of_db(15.0)};
@@ -36,10 +38,13 @@ int main(int argc, char** argv) try {
         for (const auto& out : amp.outputs) {
             // The lowest gain setting: the one to use with sensitive IEMs.
             const output_setting& s = out.settings.front();
-            rows.push_back({amp.name + " / " + out.name + (s.gain_name.empty() ? "" : " / " + s.gain_name), analyse(s.stage, iem, quiet)});
+            rows.push_back({amp.name + " / " + out.name + (s.gain_name.empty() ? "" : " / " + s.gain_name),
+                            analyse(s.stage, iem, quiet), s.output_impedance_stated});
         }
-    // The catalog reads an absent output impedance as 0 ohm, so 0 here means "not stated": those rows go last.
-    const auto damping = [](const row& r) { return r.a.damping_factor.value_or(-1.0); };
+    // Outputs with no stated output impedance go last; a stated 0 ohm is an ideal source and goes first.
+    const auto damping = [](const row& r) {
+        return r.zout_stated ? r.a.damping_factor.value_or(std::numeric_limits<double>::infinity()) : -1.0;
+    };
     std::stable_sort(rows.begin(), rows.end(), [&](const row& x, const row& y) { return damping(x) > damping(y); });
 
     std::printf("%s: %.1f ohm, %.1f dB SPL/V; music at 75 dB SPL with 15 dB peaks\n\n", iem.name().c_str(),
@@ -47,11 +52,14 @@ int main(int argc, char** argv) try {
     std::printf("%-66s %8s %8s %10s %9s\n", "output (lowest gain)", "damping", "1/8 rule", "headroom", "noise");
     for (const row& r : rows) {
         char damping_text[16] = "-";
-        if (r.a.damping_factor) std::snprintf(damping_text, sizeof damping_text, "%.1f", *r.a.damping_factor);
+        if (r.zout_stated) {
+            if (r.a.damping_factor) std::snprintf(damping_text, sizeof damping_text, "%.1f", *r.a.damping_factor);
+            else std::snprintf(damping_text, sizeof damping_text, "ideal");
+        }
         char noise_text[16] = "-";
         if (r.a.noise_level) std::snprintf(noise_text, sizeof noise_text, "%.1f dB", r.a.noise_level->db());
         std::printf("%-66s %8s %8s %+7.1f dB %9s\n", r.output.c_str(), damping_text,
-                    r.a.damping_factor ? (r.a.meets_one_eighth_rule ? "yes" : "no") : "-", r.a.headroom->margin.db(), noise_text);
+                    r.zout_stated ? (r.a.meets_one_eighth_rule ? "yes" : "no") : "-", r.a.headroom->margin.db(), noise_text);
     }
     std::printf("\ndamping -: no output impedance stated. noise: the amplifier's stated noise as SPL in this IEM.\n");
 } catch (const std::exception& e) {
