@@ -1,5 +1,6 @@
 #include "headroom/analysis.hpp"
 #include "headroom/catalog.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -174,7 +175,7 @@ TEST_CASE("broken catalogs give one error naming file, entry and field") {
 }
 
 TEST_CASE("an impedance curve is read relative to the catalog and checked") {
-    const auto dir = std::filesystem::temp_directory_path() / "headroom_catalog_curve_test";
+    const auto dir = headroom::test::temp_path("catalog_curve");
     std::filesystem::create_directories(dir / "curves");
     std::ofstream{dir / "curves" / "good.csv"} << "frequency_hz,magnitude_ohm\n20,500\n1000,300\n";
     std::ofstream{dir / "curves" / "bad.csv"} << "20,500\n1000,-300\n";

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -22,8 +21,7 @@ using headroom::test::run;
 
 // A folder holding a two-entry catalog; removed with the fixture.
 struct test_catalog {
-    std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                ("headroom_cli_catalog_" + std::to_string(std::hash<std::string>{}(__FILE__)));
+    std::filesystem::path dir = headroom::test::temp_path("cli_catalog");
     test_catalog() {
         std::filesystem::create_directories(dir);
         std::ofstream{dir / "headphones.json"} << R"({"format": "headroom-catalog-1", "headphones": [

@@ -4,8 +4,6 @@
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -22,8 +20,7 @@ using headroom::test::run;
 using headroom::test::source_dir;
 
 std::string temp_file(const std::string& name, const std::string& text) {
-    // The process id keeps concurrent runs of the suite (several build trees, ctest -j) apart.
-    const auto p = std::filesystem::temp_directory_path() / ("headroom_cli_freq_" + std::to_string(::getpid()) + "_" + name);
+    const auto p = headroom::test::temp_path("cli_freq_" + name);
     std::ofstream{p} << text;
     return p.string();
 }

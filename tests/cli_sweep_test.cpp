@@ -1,9 +1,9 @@
 // headroom sweep, run in-process: its statistics against the scalar model pair by pair, its CSV file, and its
 // refusals (exit 2, one line naming the flag, nothing on stdout).
 
-#include "cli/app.hpp"
 #include "cli/synthetic.hpp"
 #include "headroom/analysis.hpp"
+#include "support.hpp"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -22,16 +22,12 @@
 
 namespace {
 
-struct result {
-    int code;
-    std::string out, err;
-};
+using headroom::test::result;
 
+// `headroom sweep <args>`, in-process.
 result run(std::vector<std::string> args) {
     args.insert(args.begin(), "sweep");
-    std::ostringstream out, err;
-    const int code = headroom::cli::run(args, out, err);
-    return {code, out.str(), err.str()};
+    return headroom::test::run(args);
 }
 
 // The statistics by brute force with the scalar model.
@@ -119,7 +115,7 @@ TEST_CASE("sweep: the same seed gives the same catalog, another seed another") {
 }
 
 TEST_CASE("sweep --out: every pair as CSV, written whole or not at all") {
-    const auto dir = std::filesystem::temp_directory_path() / "headroom_sweep_test";
+    const auto dir = headroom::test::temp_path("sweep_out");
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     const auto file = dir / "pairs.csv";

@@ -4,8 +4,6 @@
 
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -28,9 +26,7 @@ using headroom::test::source_dir;
 // A fresh directory per test, so that leftovers (temporary images) would show.
 struct scratch {
     fs::path dir;
-    // The process id keeps concurrent runs of the suite (several build trees, ctest -j) out of each other's way.
-    explicit scratch(const std::string& name)
-        : dir{fs::temp_directory_path() / ("headroom_plot_test_" + name + "_" + std::to_string(::getpid()))} {
+    explicit scratch(const std::string& name) : dir{headroom::test::temp_path("plot_" + name)} {
         fs::remove_all(dir);
         fs::create_directories(dir);
     }

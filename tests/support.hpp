@@ -1,9 +1,11 @@
 #pragma once
 
-// Helpers shared by the test files: running the headroom command in-process, the source tree, and the message
-// of an expected exception.
+// Helpers shared by the test files: running the headroom command in-process, private temporary paths, the
+// source tree, and the message of an expected exception.
 
 #include "cli/app.hpp"
+
+#include <unistd.h>
 
 #include <exception>
 #include <filesystem>
@@ -23,6 +25,12 @@ inline result run(const std::vector<std::string>& args) {
     std::ostringstream out, err;
     const int code = headroom::cli::run(args, out, err);
     return {code, out.str(), err.str()};
+}
+
+// A path in the temporary folder that no other process uses: ctest -j runs test cases as separate processes at
+// once, and several build trees may run the suite at the same time.
+inline std::filesystem::path temp_path(const std::string& name) {
+    return std::filesystem::temp_directory_path() / ("headroom_test_" + std::to_string(::getpid()) + "_" + name);
 }
 
 // The project's source tree (this file is in tests/).
