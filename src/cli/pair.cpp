@@ -77,13 +77,14 @@ void print_report(std::ostream& os, const headphone& hp, const chosen_output& ch
     os << fmt::format("  {:<16}{}: {}\n", "limited by", to_string(a.max.binding), why(a.max.binding, out.kind()));
     if (a.exceeds_rated_power && *a.exceeds_rated_power)
         os << fmt::format("  {:<16}the maximum exceeds the headphone's rated {}\n", "caution", *hp.rated_power());
-    if (!chosen.output_impedance_stated)
-        os << fmt::format("  {:<16}unknown: no output impedance is stated\n", "damping factor");
-    else
+    if (chosen.output_impedance_stated) {
         os << fmt::format("  {:<16}{}  (1/8 rule {})\n", "damping factor",
                           a.damping_factor ? fmt::format("{:.1f}", *a.damping_factor) : std::string{"unbounded (0 ohm source)"},
                           a.meets_one_eighth_rule ? "met" : "NOT met: the response will follow the impedance curve");
-    if (chosen.output_impedance_stated) os << fmt::format("  {:<16}{:.2f} dB\n", "Z_out loss", a.output_impedance_loss.db());
+        os << fmt::format("  {:<16}{:.2f} dB\n", "Z_out loss", a.output_impedance_loss.db());
+    } else {
+        os << fmt::format("  {:<16}unknown: no output impedance is stated\n", "damping factor");
+    }
     if (a.noise_level)
         os << fmt::format("  {:<16}{:.1f} dB SPL, dynamic range {:.1f} dB{}\n", "noise", a.noise_level->db(), a.dynamic_range->db(),
                           a.noise_level->db() > 0.0 ? " (audible hiss in a quiet room)" : "");
