@@ -37,7 +37,7 @@ int main(int argc, char** argv) try {
     const auto amps = batch::pack<float>(std::span<const output_stage>{outputs});
     const auto phones = batch::pack<float>(std::span<const headphone>{models});
     const batch::sweep_settings settings{.min_headroom = gain::of_db(0.0)};
-    const batch::tally<float> t = batch::sweep_tally<float>(amps, phones, loud.average_level, loud.crest_factor, settings);
+    const batch::tally<float> t = batch::sweep_tally<float>(amps, phones, loud.average_level(), loud.crest_factor(), settings);
 
     struct group {
         std::vector<double> share;  // per headphone: the fraction of outputs with headroom >= 0 dB
@@ -48,7 +48,7 @@ int main(int argc, char** argv) try {
     for (batch::index i = 0; i < phones.size(); ++i) {
         group& g = groups[headphones[static_cast<std::size_t>(i)].type];
         g.share.push_back(static_cast<double>(t.above[i]) / static_cast<double>(t.outputs));
-        const double best = batch::summarise<float>(t, phones, i, loud.average_level).max_headroom_db;
+        const double best = batch::summarise<float>(t, phones, i, loud.average_level()).max_headroom_db;
         if (g.hardest < 0 || best < g.hardest_best_db) {
             g.hardest = i;
             g.hardest_best_db = best;

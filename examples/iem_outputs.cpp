@@ -39,7 +39,7 @@ int main(int argc, char** argv) try {
             // The lowest gain setting: the one to use with sensitive IEMs.
             const output_setting& s = out.settings.front();
             rows.push_back({amp.name + " / " + out.name + (s.gain_name.empty() ? "" : " / " + s.gain_name),
-                            analyse(s.stage, iem, quiet), s.output_impedance_stated});
+                            analyse(s.stage, iem, quiet), s.stage.output_impedance_stated()});
         }
     // Outputs with no stated output impedance go last; a stated 0 ohm is an ideal source and goes first.
     const auto damping = [](const row& r) {
@@ -49,7 +49,7 @@ int main(int argc, char** argv) try {
 
     std::printf("%s: %.1f ohm, %.1f dB SPL/V; music at 75 dB SPL with 15 dB peaks\n\n", iem.name().c_str(),
                 value_in(iem.nominal_impedance(), ohm), iem.sensitivity_per_volt().db());
-    std::printf("%-66s %8s %8s %10s %9s\n", "output (lowest gain)", "damping", "1/8 rule", "headroom", "noise");
+    std::printf("%-66s %8s %8s %10s %9s\n", "output (lowest gain)", "damping", "1/8 rule", "headroom", "hiss");
     for (const row& r : rows) {
         char damping_text[16] = "-";
         if (r.zout_stated) {
@@ -57,11 +57,11 @@ int main(int argc, char** argv) try {
             else std::snprintf(damping_text, sizeof damping_text, "ideal");
         }
         char noise_text[16] = "-";
-        if (r.a.noise_level) std::snprintf(noise_text, sizeof noise_text, "%.1f dB", r.a.noise_level->db());
+        if (r.a.hiss) std::snprintf(noise_text, sizeof noise_text, "%.1f dB", r.a.hiss->high.db());
         std::printf("%-66s %8s %8s %+7.1f dB %9s\n", r.output.c_str(), damping_text,
                     r.zout_stated ? (r.a.meets_one_eighth_rule ? "yes" : "no") : "-", r.a.headroom->margin.db(), noise_text);
     }
-    std::printf("\ndamping -: no output impedance stated. noise: the amplifier's stated noise as SPL in this IEM.\n");
+    std::printf("\ndamping -: no output impedance stated. hiss: the amplifier's stated noise as SPL in this IEM, at any volume.\n");
 } catch (const std::exception& e) {
     std::fprintf(stderr, "example_iem_outputs: %s\n", e.what());
     return 2;

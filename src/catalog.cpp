@@ -3,7 +3,7 @@
 
 #include "headroom/catalog.hpp"
 
-#include "headroom/impedance_curve.hpp"
+#include "headroom/io/curves.hpp"
 #include "headroom/parse.hpp"
 
 #include <nlohmann/json.hpp>
@@ -37,17 +37,19 @@ catalog_error::catalog_error(std::string file, std::string entry, std::string fi
       entry_{std::move(entry)},
       field_{std::move(field)} {}
 
-std::string_view to_string(figure_basis b) noexcept { return b == figure_basis::spec ? "spec" : "measured"; }
-
 namespace {
 
-constexpr std::array<std::string_view, 5> headphone_type_names{"over-ear dynamic", "over-ear planar", "on-ear", "iem",
-                                                               "earbud"};
-constexpr std::array<std::string_view, 4> amplifier_kind_names{"desktop", "portable", "dongle", "dap"};
+constexpr std::array<std::string_view, 3> basis_names{"spec", "measured", "own"};
+constexpr std::array<std::string_view, 6> headphone_type_names{"over-ear dynamic", "over-ear planar", "over-ear electrostatic",
+                                                               "on-ear", "iem", "earbud"};
+constexpr std::array<std::string_view, 6> amplifier_kind_names{"desktop", "portable", "dongle", "dap", "phone", "laptop"};
+constexpr std::array<std::string_view, 7> connector_names{"3.5mm", "6.35mm", "4.4mm", "2.5mm", "XLR4", "2xXLR3", "other"};
+constexpr std::array<std::string_view, 2> noise_weighting_names{"A-weighted", "unweighted"};
 constexpr std::string_view format_tag = "headroom-catalog-1";
 
 }  // namespace
 
+std::string_view to_string(figure_basis b) noexcept { return basis_names[static_cast<std::size_t>(b)]; }
 std::string_view to_string(headphone_type t) noexcept { return headphone_type_names[static_cast<std::size_t>(t)]; }
 std::string_view to_string(amplifier_kind k) noexcept { return amplifier_kind_names[static_cast<std::size_t>(k)]; }
 
@@ -168,8 +170,19 @@ std::size_t enum_field(const json& obj, const char* key, const std::array<std::s
 }
 
 figure_basis basis_field(const json& obj, const where& w) {
-    constexpr std::array<std::string_view, 2> names{"spec", "measured"};
-    return static_cast<figure_basis>(enum_field(obj, "basis", names, w));
+    return static_cast<figure_basis>(enum_field(obj, "basis", basis_names, w));
+}
+
+// Where an entry's figures come from: a source is required unless the figures are the user's own.
+struct provenance {
+    figure_basis basis;
+    std::string source, secondary_source;
+};
+
+provenance provenance_fields(const json& obj, const where& w) {
+    const figure_basis b = basis_field(obj, w);
+    return {b, string_field(obj, "source", w, b != figure_basis::own).value_or(""),
+            string_field(obj, "secondary_source", w, false).value_or("")};
 }
 
 enum class sign { any, positive, non_negative };
@@ -258,7 +271,7 @@ headphone_entry read_headphone(const json& e, std::size_t index, const std::stri
     w.entry = "headphone '" + name + "'";
     check_fields(e,
                  {"name", "type", "impedance", "sensitivity", "sensitivity_frequency", "rated_power", "impedance_curve",
-                  "basis", "source", "note"},
+                  "driver", "drivers", "basis", "source", "secondary_source", "computed", "note"},
                  w, "a headphone");
     const auto type = static_cast<headphone_type>(enum_field(e, "type", headphone_type_names, w));
     if (!find_field(e, "impedance")) w.fail("impedance", "is missing");
@@ -267,30 +280,41 @@ headphone_entry read_headphone(const json& e, std::size_t index, const std::stri
     std::optional<sensitivity> s;
     try {
         s = parse_sensitivity(s_text);
-    } catch (const std::invalid_argument& ex) {  // parse_error, or spec_error for a non-positive reference
+    } catch (const std::invalid_argument& ex) {  // parse_error, or spec_error for a reference out of range
         w.fail("sensitivity", ex.what());
     }
-    const auto f = quantity_field(e, "sensitivity_frequency", parse_frequency, hertz, sign::positive, "1kHz", w);
-    const auto rated = quantity_field(e, "rated_power", parse_power, watt, sign::positive, "200mW", w);
-    std::optional<std::filesystem::path> curve;
-    if (const auto c = string_field(e, "impedance_curve", w, false)) {
-        if (detail::trim(*c).empty()) w.fail("impedance_curve", "must not be empty");
-        curve = base_dir / std::filesystem::path{*c};
+    headphone_details details;
+    details.sensitivity_frequency = quantity_field(e, "sensitivity_frequency", parse_frequency, hertz, sign::positive, "1kHz", w);
+    details.rated_power = quantity_field(e, "rated_power", parse_power, watt, sign::positive, "200mW", w);
+    const std::string curve_text = string_field(e, "impedance_curve", w, false).value_or("");
+    const std::string driver_text = string_field(e, "driver", w, false).value_or("");
+    if (!curve_text.empty() && !driver_text.empty()) w.fail("driver", "and impedance_curve exclude each other: give one");
+    if (find_field(e, "impedance_curve") && detail::trim(curve_text).empty()) w.fail("impedance_curve", "must not be empty");
+    if (!curve_text.empty()) {
+        const std::filesystem::path path = base_dir / std::filesystem::path{curve_text};
         std::error_code ec;
-        if (!std::filesystem::is_regular_file(*curve, ec))
-            w.fail("impedance_curve", "'" + *c + "' is not a file (looked for " + curve->string() + ")");
+        if (!std::filesystem::is_regular_file(path, ec))
+            w.fail("impedance_curve", "'" + curve_text + "' is not a file (looked for " + path.string() + ")");
         try {
-            (void)load_impedance_curve(curve->string());  // read once here so that a bad row fails the load
-        } catch (const parse_error& ex) {
+            details.curve = load_impedance_curve(path.string());
+        } catch (const std::invalid_argument& ex) {
             w.fail("impedance_curve", ex.what());
         }
     }
-    const figure_basis b = basis_field(e, w);
-    const std::string source = *string_field(e, "source", w, true);
+    if (!driver_text.empty()) {
+        try {
+            details.curve = impedance_curve::driver(parse_driver_model(driver_text), driver_text);
+        } catch (const std::invalid_argument& ex) {
+            w.fail("driver", ex.what());
+        }
+    }
+    const std::string drivers = string_field(e, "drivers", w, false).value_or("");
+    const provenance from = provenance_fields(e, w);
     const std::string note = string_field(e, "note", w, false).value_or("");
     try {
-        return {headphone{name, z, *s, rated}, type, f, curve, b, source, note};
-    } catch (const spec_error& ex) {  // e.g. a sensitivity whose S_V is not finite
+        return {headphone{name, z, *s, std::move(details)}, type, curve_text, driver_text, drivers, from.basis, from.source,
+                from.secondary_source, note};
+    } catch (const spec_error& ex) {  // e.g. a sensitivity whose S_V is out of range
         w.fail(ex.field(), ex.what());
     }
 }
@@ -301,13 +325,14 @@ headphone_entry read_headphone(const json& e, std::size_t index, const std::stri
 // The electrical figures of an output or of one gain setting, before they become an output stage.
 struct electrical {
     std::optional<voltage> vmax, noise, source_level;
+    std::optional<noise_weighting> weighting;
     std::optional<current> imax;
-    std::optional<power> pmax;
-    std::optional<impedance> zout;
+    std::optional<power> pmax, thermal;
+    std::optional<impedance> zout, source_resistance;
     std::optional<gain> amplifier_gain;
-    std::optional<std::vector<power_point>> points;  // "power": power-vs-load
+    std::optional<std::vector<power_point>> points;  // "power": sine ratings at loads
 
-    [[nodiscard]] bool states_limits() const noexcept { return vmax || imax || pmax || points; }
+    [[nodiscard]] bool states_limits() const noexcept { return vmax || imax || pmax || thermal || source_resistance || points; }
 };
 
 electrical read_electrical(const json& o, const where& w) {
@@ -315,26 +340,35 @@ electrical read_electrical(const json& o, const where& w) {
     e.vmax = quantity_field(o, "vmax", parse_voltage, volt, sign::positive, "7.5V", w);
     e.imax = quantity_field(o, "imax", parse_current, ampere, sign::positive, "250mA", w);
     e.pmax = quantity_field(o, "pmax", parse_power, watt, sign::positive, "1W", w);
+    e.thermal = quantity_field(o, "thermal_power", parse_power, watt, sign::positive, "1W", w);
+    e.source_resistance = quantity_field(o, "source_resistance", parse_impedance, ohm, sign::non_negative, "12ohm", w);
     e.zout = quantity_field(o, "zout", parse_impedance, ohm, sign::non_negative, "0.5ohm", w);
     e.noise = quantity_field(o, "noise", parse_voltage, volt, sign::positive, "3uV", w);
+    if (find_field(o, "noise_weighting"))
+        e.weighting = enum_field(o, "noise_weighting", noise_weighting_names, w) == 0 ? noise_weighting::a_weighted
+                                                                                      : noise_weighting::unweighted;
     e.source_level = quantity_field(o, "source_level", parse_voltage, volt, sign::positive, "2V", w);
     e.amplifier_gain = gain_field(o, "gain", w);
     e.points = power_points_field(o, w);
     return e;
 }
 
-// A gain setting's figures over its output's: stating any limit (vmax, imax, pmax or power) replaces the
-// output's limits as a set, because a gain switch changes which limit binds; the other fields override singly.
+// A gain setting's figures over its output's: stating any limit (vmax, imax, pmax, thermal_power,
+// source_resistance or power) replaces the output's limits as a set, because a gain switch changes which limit
+// binds; the other fields override singly.
 electrical overlay(const electrical& base, const electrical& over) {
     electrical e = base;
     if (over.states_limits()) {
         e.vmax = over.vmax;
         e.imax = over.imax;
         e.pmax = over.pmax;
+        e.thermal = over.thermal;
+        e.source_resistance = over.source_resistance;
         e.points = over.points;
     }
     if (over.zout) e.zout = over.zout;
     if (over.noise) e.noise = over.noise;
+    if (over.weighting) e.weighting = over.weighting;
     if (over.source_level) e.source_level = over.source_level;
     if (over.amplifier_gain) e.amplifier_gain = over.amplifier_gain;
     return e;
@@ -343,37 +377,25 @@ electrical overlay(const electrical& base, const electrical& over) {
 output_setting make_setting(const electrical& e, topology kind, std::string gain_name, std::string stage_name,
                             const where& w) {
     if (!e.states_limits() && !e.source_level)
-        w.fail("vmax", "no limit is stated: give at least one of vmax, imax, pmax, power or source_level");
+        w.fail("vmax", "no limit is stated: give at least one of vmax, imax, pmax, thermal_power, power or source_level");
+    if (e.weighting && !e.noise) w.fail("noise_weighting", "needs the noise it describes");
+    const std::string entity = "output stage '" + stage_name + "'";
     output_spec spec;
-    std::optional<fit_summary> summary;
-    if (e.points) {
-        fit_options o;
-        o.output_impedance = e.zout.value_or(in_si(0.0, ohm));
-        o.open_circuit_voltage = e.vmax;
-        o.current_limit = e.imax;
-        o.power_limit = e.pmax;
-        try {
-            stage_fit f = fit_output_stage(*e.points, o, stage_name, kind);
-            spec = f.stage.spec();
-            summary = fit_summary{f.model, f.max_error, f.voltage_is_lower_bound, std::move(f.points)};
-        } catch (const spec_error& ex) {
-            w.fail("power", ex.what());
-        }
-    } else {
-        spec.open_circuit_voltage = e.vmax;
-        spec.current_limit = e.imax;
-        spec.power_limit = e.pmax;
-        spec.output_impedance = e.zout.value_or(in_si(0.0, ohm));
-    }
+    spec.open_circuit_voltage = e.vmax;
+    spec.source_resistance = e.source_resistance;
+    spec.current_limit = e.imax;
+    spec.clipping_power = e.pmax;
+    spec.thermal_power = e.thermal;
+    spec.output_impedance = e.zout;
     spec.kind = kind;
-    spec.noise = e.noise;
-    // A source level alone means unity gain after it (a dongle's DAC driving the jack directly).
-    if (e.source_level) spec.source = source_gain{*e.source_level, e.amplifier_gain.value_or(gain::of_db(0.0))};
     try {
-        return {std::move(gain_name), e.amplifier_gain, output_stage{std::move(stage_name), spec}, std::move(summary),
-                e.zout.has_value()};
+        if (e.points) spec.ratings = rating_table{*e.points, entity};
+        if (e.noise) spec.noise = output_noise{*e.noise, e.weighting.value_or(noise_weighting::not_stated), entity};
+        // A source level alone means unity gain after it (a dongle's DAC driving the jack directly).
+        if (e.source_level) spec.source = source_gain{*e.source_level, e.amplifier_gain.value_or(gain::of_db(0.0)), entity};
+        return {std::move(gain_name), e.amplifier_gain, output_stage{std::move(stage_name), std::move(spec)}};
     } catch (const spec_error& ex) {
-        w.fail(ex.field(), ex.what());
+        w.fail(ex.field() == "power" || ex.field() == "load" ? "power" : ex.field(), ex.what());
     }
 }
 
@@ -392,12 +414,13 @@ amplifier_output read_output(const json& o, std::size_t index, const std::string
     const std::string name = *string_field(o, "name", w, true);
     w.entry = amp_where.entry + " output '" + name + "'";
     check_fields(o,
-                 {"name", "topology", "connector", "vmax", "imax", "pmax", "zout", "noise", "source_level", "gain", "power",
-                  "gains"},
+                 {"name", "topology", "connector", "vmax", "imax", "pmax", "thermal_power", "source_resistance", "zout", "noise",
+                  "noise_weighting", "source_level", "gain", "power", "gains", "computed"},
                  w, "an output");
     constexpr std::array<std::string_view, 2> topologies{"single_ended", "balanced"};
     const auto kind = static_cast<topology>(enum_field(o, "topology", topologies, w));
-    const std::string connector = string_field(o, "connector", w, false).value_or("");
+    const std::string connector =
+        find_field(o, "connector") ? std::string{connector_names[enum_field(o, "connector", connector_names, w)]} : std::string{};
     const electrical base = read_electrical(o, w);
     amplifier_output out{name, kind, connector, {}};
     const std::string stage_name = amp_name + " / " + name;
@@ -414,8 +437,10 @@ amplifier_output read_output(const json& o, std::size_t index, const std::string
         if (!g.is_object()) gw.fail("", "must be an object, not " + type_name(g));
         const std::string gain_name = *string_field(g, "name", gw, true);
         gw.entry = w.entry + " gain '" + gain_name + "'";
-        check_fields(g, {"name", "vmax", "imax", "pmax", "zout", "noise", "source_level", "gain", "power"}, gw,
-                     "a gain setting");
+        check_fields(g,
+                     {"name", "vmax", "imax", "pmax", "thermal_power", "source_resistance", "zout", "noise", "noise_weighting",
+                      "source_level", "gain", "power", "computed"},
+                     gw, "a gain setting");
         out.settings.push_back(
             make_setting(overlay(base, read_electrical(g, gw)), kind, gain_name, stage_name + " / " + gain_name, gw));
     }
@@ -428,16 +453,15 @@ amplifier_entry read_amplifier(const json& e, std::size_t index, const std::stri
     if (!e.is_object()) w.fail("", "must be an object, not " + type_name(e));
     const std::string name = *string_field(e, "name", w, true);
     w.entry = "amplifier '" + name + "'";
-    check_fields(e, {"name", "kind", "basis", "source", "note", "outputs"}, w, "an amplifier");
+    check_fields(e, {"name", "kind", "basis", "source", "secondary_source", "note", "outputs"}, w, "an amplifier");
     const auto kind = static_cast<amplifier_kind>(enum_field(e, "kind", amplifier_kind_names, w));
-    const figure_basis b = basis_field(e, w);
-    const std::string source = *string_field(e, "source", w, true);
+    const provenance from = provenance_fields(e, w);
     const std::string note = string_field(e, "note", w, false).value_or("");
     const json* outputs = find_field(e, "outputs");
     if (!outputs) w.fail("outputs", "is missing");
     if (!outputs->is_array()) w.fail("outputs", "must be an array, not " + type_name(*outputs));
     if (outputs->empty()) w.fail("outputs", "must list at least one output");
-    amplifier_entry a{name, kind, b, source, note, {}};
+    amplifier_entry a{name, kind, from.basis, from.source, from.secondary_source, note, {}};
     for (std::size_t k = 0; k < outputs->size(); ++k) a.outputs.push_back(read_output((*outputs)[k], k, name, w));
     reject_duplicate_names(a.outputs, [](const amplifier_output& o) { return o.name; }, w, "output");
     return a;
@@ -592,6 +616,12 @@ const amplifier_output& amplifier_entry::output(std::string_view output_name) co
     }
     return find_named(outputs, output_name, [](const amplifier_output& o) -> const std::string& { return o.name; },
                       "output of '" + name + "' named");
+}
+
+const amplifier_output* amplifier_entry::balanced_output() const noexcept {
+    for (const auto& o : outputs)
+        if (o.kind == topology::balanced) return &o;
+    return nullptr;
 }
 
 const output_setting& amplifier_output::setting(std::string_view gain_name) const {

@@ -176,11 +176,11 @@ TEST_CASE("current binds: Questyle QP2R (40 mA) into a HiFiMan Sundara planar") 
 TEST_CASE("power binds: Schiit Magni 2 rated 1.2 W into 32 ohm, driving a Meze 99 Classics") {
     // Magni 2 ratings 1.2 W into 32 ohm and 130 mW into 600 ohm, Z_out < 0.2 ohm
     // (https://www.head-fi.org/showcase/schiit-magni-2.20493/). The 600 ohm rating fixes the swing at
-    // sqrt(0.13 x 600) = 8.83 V; the 32 ohm rating is taken as the continuous (thermal) power limit.
+    // sqrt(0.13 x 600) = 8.83 V; the 32 ohm rating is a sine rating at clipping.
     // Meze 99 Classics: 32 ohm, 103 dB/mW (maker's figures via the Sound-Library official csv).
     output_spec s;
     s.open_circuit_voltage = in_si(std::sqrt(0.13 * 600.0), volt);
-    s.power_limit = 1.2_W;
+    s.clipping_power = 1.2_W;
     s.output_impedance = 0.2_ohm;
     const headphone meze{"99 Classics", 32_ohm, sensitivity::per_milliwatt(spl::of_db(103))};
     const operating_point op = max_output(stage(s, "Magni 2"), meze);
@@ -213,46 +213,72 @@ TEST_CASE("ties go to the first limit in enum order") {
     output_spec s;
     s.open_circuit_voltage = 2_V;  // into 100 ohm: 2 V
     s.current_limit = 20_mA;       // 2 V
-    s.power_limit = 40_mW;         // sqrt(0.04 x 100) = 2 V
+    s.clipping_power = 40_mW;      // sqrt(0.04 x 100) = 2 V
+    s.thermal_power = 40_mW;       // 2 V
     const headphone hp{"hp", 100_ohm, sensitivity::per_volt(spl::of_db(100))};
     CHECK(max_output(stage(s), hp).binding == limit::voltage);
     s.open_circuit_voltage.reset();
     CHECK(max_output(stage(s), hp).binding == limit::current);
+    s.current_limit.reset();
+    CHECK(max_output(stage(s), hp).binding == limit::power);
+    s.clipping_power.reset();
+    CHECK(max_output(stage(s), hp).binding == limit::thermal);
 }
 
 TEST_CASE("limit names and kinds") {
     CHECK(to_string(limit::voltage) == "voltage");
     CHECK(to_string(limit::current) == "current");
     CHECK(to_string(limit::power) == "power");
+    CHECK(to_string(limit::thermal) == "thermal");
     CHECK(to_string(limit::gain) == "gain");
+    CHECK(limit_named("thermal") == limit::thermal);
+    CHECK_FALSE(limit_named("heat"));
     CHECK(is_peak_type(limit::voltage));
     CHECK(is_peak_type(limit::current));
+    CHECK(is_peak_type(limit::power));  // a rating is where a sine clips: it caps the peaks
     CHECK(is_peak_type(limit::gain));
-    CHECK_FALSE(is_peak_type(limit::power));
+    CHECK_FALSE(is_peak_type(limit::thermal));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bridging (docs/physics.md section 4).
 
-TEST_CASE("bridge() doubles V_oc, gain-limited voltage, Z_out and P_max, keeps I_max, and noise grows x sqrt 2") {
+TEST_CASE("bridge(): twice a leg into half the load: V_oc, R_s, Z_out, gain and power limits double, I_max stays") {
     output_spec s;
     s.open_circuit_voltage = 3_V;
+    s.source_resistance = 4_ohm;
     s.current_limit = 100_mA;
-    s.power_limit = 250_mW;
+    s.clipping_power = 250_mW;
+    s.thermal_power = 200_mW;
     s.output_impedance = 1.5_ohm;
     s.source = source_gain{2_V, 6_dB};
-    s.noise = 2_uV;
+    s.noise = output_noise{2_uV, noise_weighting::a_weighted};
     const output_stage leg = stage(s, "leg");
     const output_stage b = bridge(leg);
     CHECK(b.kind() == topology::balanced);
+    CHECK(b.derived());
+    CHECK_FALSE(leg.derived());
     CHECK(b.name() == "leg (bridged)");
     CHECK(volts(*b.open_circuit_voltage()) == 6.0);
+    CHECK(value_in(b.source_resistance(), ohm) == 8.0);
     CHECK(value_in(*b.current_limit(), ampere) == 0.1);
-    CHECK(value_in(*b.power_limit(), watt) == 0.5);
+    CHECK(value_in(*b.clipping_power(), watt) == 0.5);
+    CHECK(value_in(*b.thermal_power(), watt) == 0.4);
     CHECK(value_in(b.output_impedance(), ohm) == 3.0);
-    CHECK(volts(*b.noise()) == doctest::Approx(2e-6 * std::sqrt(2.0)).epsilon(1e-14));
+    // Noise: sqrt 2 (the legs' own noise, uncorrelated) to 2 (the source's, correlated): +3.01 to +6.02 dB.
+    CHECK(volts(b.noise()->low()) == doctest::Approx(2e-6 * std::sqrt(2.0)).epsilon(1e-14));
+    CHECK(volts(b.noise()->high()) == doctest::Approx(4e-6).epsilon(1e-14));
+    CHECK(b.noise()->weighting() == noise_weighting::a_weighted);
     CHECK(volts(*b.gain_limited_voltage()) == doctest::Approx(2.0 * volts(*leg.gain_limited_voltage())).epsilon(1e-14));
-    CHECK(b.source()->amplifier_gain.db() == doctest::Approx(6.0 + 6.020599913279624).epsilon(1e-14));
+    CHECK(b.source()->amplifier_gain().db() == doctest::Approx(6.0 + 6.020599913279624).epsilon(1e-14));
+    // The bridge into R is exactly twice the leg into R / 2, whatever binds.
+    for (const double r : {4.0, 16.0, 33.0, 100.0, 600.0}) {
+        CAPTURE(r);
+        const headphone whole{"hp", in_si(r, ohm), sensitivity::per_volt(spl::of_db(100))};
+        const headphone half{"hp", in_si(r / 2.0, ohm), sensitivity::per_volt(spl::of_db(100))};
+        CHECK(mw(max_output(b, whole).load_power) == doctest::Approx(2.0 * mw(max_output(leg, half).load_power)).epsilon(1e-12));
+        CHECK(max_output(b, whole).binding == max_output(leg, half).binding);
+    }
 }
 
 TEST_CASE("bridging gives x4 power when voltage-limited") {
@@ -301,20 +327,20 @@ TEST_CASE("bridging gives between x1 and x4 when the bridged output meets the cu
 // Headroom (docs/physics.md section 5).
 
 namespace {
-// 32 ohm, 110 dB/V; V_oc 5 V (peak-type), P_max 100 mW (average-type), 0 ohm.
+// 32 ohm, 110 dB/V; V_oc 5 V (peak-type), P_th 100 mW (average-type), 0 ohm.
 // Sine maxima: voltage 110 + 20 lg 5 = 123.9794; power 110 + 20 lg sqrt(0.1 x 32) = 115.0515.
 headphone headroom_hp() { return headphone{"hp", 32_ohm, sensitivity::per_volt(spl::of_db(110))}; }
 output_stage headroom_stage() {
     output_spec s;
     s.open_circuit_voltage = 5_V;
-    s.power_limit = 100_mW;
+    s.thermal_power = 100_mW;
     return stage(s);
 }
 }  // namespace
 
 TEST_CASE("headroom with a sine is L_max - T") {
     const headroom_result h = headroom_for(headroom_stage(), headroom_hp(), {spl::of_db(100)});
-    CHECK(h.binding == limit::power);
+    CHECK(h.binding == limit::thermal);
     CHECK(near(h.max_average_level.db(), 115.05149978319906, 1e-10));
     CHECK(near(h.margin.db(), 15.05149978319906, 1e-10));
     CHECK(near(h.margin.db(), max_output(headroom_stage(), headroom_hp()).max_level.db() - 100.0, 1e-12));
@@ -331,7 +357,7 @@ TEST_CASE("headroom: a peaky programme meets the peak-type limit first") {
 TEST_CASE("headroom: a compressed programme meets the average-type limit first") {
     // CF 6 dB: voltage allows 123.9794 + 3.0103 - 6 = 120.9897; power 115.0515 is lower. T = 95.
     const headroom_result h = headroom_for(headroom_stage(), headroom_hp(), {spl::of_db(95), 6_dB});
-    CHECK(h.binding == limit::power);
+    CHECK(h.binding == limit::thermal);
     CHECK(near(h.margin.db(), 20.05149978319906, 1e-10));
 }
 
@@ -365,23 +391,81 @@ TEST_CASE("damping factor is R / Z_out and absent for a 0 ohm source, and the 1/
     CHECK_FALSE(meets_one_eighth_rule(stage(s), hp));
 }
 
-TEST_CASE("noise SPL includes the Z_out divider and dynamic range is L_max - L_noise") {
+TEST_CASE("hiss includes the Z_out divider, is the same at any listening level, and dynamic range is L_max - L_noise") {
     output_spec s;
     s.open_circuit_voltage = 2_V;
     s.output_impedance = 10_ohm;
-    s.noise = 10_uV;
+    s.noise = output_noise{10_uV, noise_weighting::a_weighted};
     const headphone hp{"hp", 32_ohm, sensitivity::per_volt(spl::of_db(110))};
     // L_noise = 110 + 20 lg(1e-5 x 32 / 42) = 7.638 dB SPL; L_max = 110 + 20 lg(2 x 32 / 42) = 113.659
-    REQUIRE(noise_level(stage(s), hp));
-    CHECK(near(noise_level(stage(s), hp)->db(), 7.63801375844011, 1e-10));
-    const pair_analysis a = analyse(stage(s), hp);
+    REQUIRE(hiss_level(stage(s), hp));
+    CHECK(near(hiss_level(stage(s), hp)->low.db(), 7.63801375844011, 1e-10));
+    CHECK(hiss_level(stage(s), hp)->weighting == noise_weighting::a_weighted);
+    const pair_analysis a = analyse(stage(s), hp, programme{spl::of_db(80)});
     REQUIRE(a.dynamic_range);
     CHECK(near(a.max.max_level.db(), 113.65861367171973, 1e-10));
     // The divider cancels: 20 lg(2 V / 10 uV) = 106.02 dB.
     CHECK(near(a.dynamic_range->db(), 106.02059991327963, 1e-9));
+    CHECK(near(a.hiss_below_programme->db(), 80.0 - 7.63801375844011, 1e-10));
     s.noise.reset();
-    CHECK_FALSE(noise_level(stage(s), hp).has_value());
+    CHECK_FALSE(hiss_level(stage(s), hp).has_value());
     CHECK_FALSE(analyse(stage(s), hp).dynamic_range.has_value());
+}
+
+TEST_CASE("bridged hiss: a sensitive IEM hears 3 to 6 dB more from a derived balanced output at the same loudness") {
+    // Sennheiser IE 300-like load: 16 ohm, 125 dB/V; a 3 uV output behind 1 ohm. The dynamic range grows when
+    // bridged, but the hiss heard at the same listening level is louder (docs/physics.md sections 3 and 4).
+    output_spec s;
+    s.open_circuit_voltage = 1_V;
+    s.output_impedance = 1_ohm;
+    s.noise = output_noise{3_uV};
+    const headphone iem{"iem", 16_ohm, sensitivity::per_volt(spl::of_db(125))};
+    const auto se = analyse(stage(s), iem, programme{spl::of_db(75)});
+    const auto bal = analyse(bridge(stage(s)), iem, programme{spl::of_db(75)});
+    const double divider_change = 20.0 * std::log10((16.0 / 18.0) / (16.0 / 17.0));  // 2 ohm instead of 1
+    CHECK(near(bal.hiss->low.db() - se.hiss->low.db(), 3.0102999566 + divider_change, 1e-9));
+    CHECK(near(bal.hiss->high.db() - se.hiss->high.db(), 6.0205999133 + divider_change, 1e-9));
+    CHECK(bal.dynamic_range->db() > se.dynamic_range->db());
+    CHECK(bal.hiss_below_programme->db() < se.hiss_below_programme->db());
+}
+
+TEST_CASE("a power rating caps the peaks: headroom is the rated sine's level + 3.01 - CF - T") {
+    // Schiit Magni 2's 1.2 W into 32 ohm driving a 32 ohm, 103 dB/mW headphone at 90 dB with 18 dB peaks:
+    // L_max = 103 + 10 lg 1200 = 133.79 dB; headroom = 133.79 + 3.01 - 18 - 90 = 28.80 dB. Treated as a thermal
+    // limit it would wrongly get CF - 3.01 = 15 dB more.
+    const output_stage magni{"Magni 2", output_spec{.ratings = rating_table{{{1.2_W, 32_ohm}, {130_mW, 600_ohm}}}}};
+    const headphone hp{"hp", 32_ohm, sensitivity::per_milliwatt(spl::of_db(103))};
+    const auto h = headroom_for(magni, hp, {spl::of_db(90), 18_dB});
+    CHECK(h.binding == limit::power);
+    const double l_max = 103.0 + 10.0 * std::log10(1200.0);
+    CHECK(near(max_output(magni, hp).max_level.db(), l_max, 1e-10));
+    CHECK(near(h.margin.db(), l_max + 3.0102999566398120 - 18.0 - 90.0, 1e-10));
+}
+
+TEST_CASE("results outside a rating table's loads say so and by how much") {
+    const output_stage amp{"amp", output_spec{.ratings = rating_table{{{1_W, 32_ohm}, {100_mW, 300_ohm}}}}};
+    const auto at = [&](double r) { return max_output(amp, headphone{"hp", in_si(r, ohm), sensitivity::per_volt(spl::of_db(100))}); };
+    CHECK_FALSE(at(32).extrapolated);
+    CHECK_FALSE(at(100).extrapolated);
+    CHECK_FALSE(at(300).extrapolated);
+    const auto low = at(16);
+    REQUIRE(low.extrapolated);
+    CHECK(low.extrapolated->below);
+    CHECK(low.extrapolated->factor == doctest::Approx(2.0));
+    CHECK(value_in(low.extrapolated->stated_load, ohm) == 32.0);
+    CHECK(low.binding == limit::current);
+    CHECK(mw(low.load_power) == doctest::Approx(500.0));  // the 32 ohm current, 176.8 mA, into 16 ohm
+    const auto high = at(600);
+    REQUIRE(high.extrapolated);
+    CHECK_FALSE(high.extrapolated->below);
+    CHECK(high.extrapolated->factor == doctest::Approx(2.0));
+    CHECK(high.binding == limit::voltage);
+    CHECK(mw(high.load_power) == doctest::Approx(50.0));  // the 300 ohm voltage, 5.477 V, into 600 ohm
+    // Between the stated loads the rating is the straight line on the log-log graph: at the geometric middle
+    // (97.98 ohm) the voltage is the geometric mean of 5.657 V and 5.477 V.
+    const auto mid = at(std::sqrt(32.0 * 300.0));
+    CHECK(mid.binding == limit::power);
+    CHECK(volts(mid.load_voltage) == doctest::Approx(std::sqrt(std::sqrt(32.0) * std::sqrt(30.0))));
 }
 
 TEST_CASE("NIOSH exposure: 85 dB 480 min, halved every 3 dB") {
@@ -395,10 +479,25 @@ TEST_CASE("NIOSH exposure: 85 dB 480 min, halved every 3 dB") {
     CHECK(near(minutes(82), 960.0, 1e-9));
 }
 
+TEST_CASE("exposure is estimated in dB(A) for the programme's spectrum: pink noise 2.86 dB below its level") {
+    // IEC 61672-1 A-weighting averaged over pink noise from 20 Hz to 20 kHz (docs/physics.md section 6 says 2.9).
+    CHECK(std::abs(a_weighted_offset(programme_spectrum::pink).db() - (-2.858)) < 1e-3);
+    CHECK(std::abs(a_weighting(in_si(1000.0, hertz)).db()) < 0.01);
+    CHECK(a_weighting(in_si(100.0, hertz)).db() == doctest::Approx(-19.1).epsilon(0.01));
+    CHECK(a_weighting(in_si(20.0, hertz)).db() == doctest::Approx(-50.5).epsilon(0.01));
+    const auto e = exposure_at(programme{spl::of_db(90)});
+    CHECK(near(e.a_weighted_level.db(), 90.0 + e.a_weighting.db(), 1e-12));
+    // NIOSH: 8 h at 85 dB(A), 3 dB exchange; WHO / ITU-T H.870: 40 h a week at 80 dB(A).
+    CHECK(near(value_in(e.niosh_daily, second), 8 * 3600.0 / std::exp2((e.a_weighted_level.db() - 85.0) / 3.0), 1e-6));
+    CHECK(near(value_in(e.who_weekly, second), 40 * 3600.0 / std::exp2((e.a_weighted_level.db() - 80.0) / 3.0), 1e-6));
+    CHECK(near(value_in(who_weekly_allowance(spl::of_db(80)), second) / 3600.0, 40.0, 1e-12));
+    CHECK(near(value_in(who_weekly_allowance(spl::of_db(83)), second) / 3600.0, 20.0, 1e-12));
+}
+
 TEST_CASE("analyse() gathers the pair: acceptance case 300 ohm, 97 dB/mW, 10 V, 110 dB target") {
     output_spec s;
     s.open_circuit_voltage = 10_V;
-    const headphone hp{"HD600", 300_ohm, sensitivity::per_milliwatt(spl::of_db(97)), 200_mW};
+    const headphone hp{"HD600", 300_ohm, sensitivity::per_milliwatt(spl::of_db(97)), {.rated_power = 200_mW}};
     const pair_analysis a = analyse(stage(s), hp, programme{spl::of_db(110)});
     CHECK(a.max.binding == limit::voltage);
     CHECK(near(a.max.max_level.db(), 122.22878745280337, 1e-10));
@@ -407,19 +506,19 @@ TEST_CASE("analyse() gathers the pair: acceptance case 300 ohm, 97 dB/mW, 10 V, 
     CHECK(*a.exceeds_rated_power);  // 333 mW > 200 mW
     CHECK_FALSE(a.damping_factor);
     CHECK(a.meets_one_eighth_rule);
-    CHECK_FALSE(a.noise_level);
+    CHECK_FALSE(a.hiss);
     REQUIRE(a.need);
     CHECK(near(mw(a.need->load_power), 19.952623149688797, 1e-10));
     CHECK(near(volts(a.need->load_voltage), 2.446586794885201, 1e-12));
     REQUIRE(a.headroom);
     CHECK(near(a.headroom->margin.db(), 12.228787452803374, 1e-10));
-    REQUIRE(a.exposure_limit);
-    CHECK(near(value_in(*a.exposure_limit, second) / 60.0, 480.0 / std::exp2(25.0 / 3.0), 1e-9));
+    REQUIRE(a.exposure);
+    CHECK(near(value_in(a.exposure->niosh_daily, second) / 60.0, 480.0 / std::exp2((25.0 + a.exposure->a_weighting.db()) / 3.0), 1e-9));
     // Without a programme nothing programme-related is reported; without a rating, no rated-power verdict.
     const pair_analysis bare = analyse(stage(s), hd600());
     CHECK_FALSE(bare.need);
     CHECK_FALSE(bare.headroom);
-    CHECK_FALSE(bare.exposure_limit);
+    CHECK_FALSE(bare.exposure);
     CHECK_FALSE(bare.exceeds_rated_power);
 }
 
@@ -462,13 +561,15 @@ struct random_gear {
             s = {};
             if (coin(0.7)) s.open_circuit_voltage = in_si(log_uniform(0.1, 40.0), volt);
             if (coin(0.5)) s.current_limit = in_si(log_uniform(0.005, 2.0), ampere);
-            if (coin(0.5)) s.power_limit = in_si(log_uniform(0.001, 10.0), watt);
+            if (coin(0.4)) s.clipping_power = in_si(log_uniform(0.001, 10.0), watt);
+            if (coin(0.2)) s.thermal_power = in_si(log_uniform(0.001, 10.0), watt);
             if (coin(0.4))
                 s.source = source_gain{in_si(log_uniform(0.2, 4.0), volt),
                                        gain::of_db(std::uniform_real_distribution<double>{-20.0, 24.0}(rng))};
-        } while (!s.open_circuit_voltage && !s.current_limit && !s.power_limit && !s.source);
+        } while (!s.open_circuit_voltage && !s.current_limit && !s.clipping_power && !s.thermal_power && !s.source);
         s.output_impedance = coin(0.2) ? 0_ohm : in_si(log_uniform(0.01, 150.0), ohm);
-        if (coin(0.5)) s.noise = in_si(log_uniform(1e-7, 1e-4), volt);
+        if (s.open_circuit_voltage && coin(0.2)) s.source_resistance = *s.output_impedance + in_si(log_uniform(0.1, 30.0), ohm);
+        if (coin(0.5)) s.noise = output_noise{in_si(log_uniform(1e-7, 1e-4), volt)};
         return s;
     }
 };
@@ -497,12 +598,18 @@ TEST_CASE("property: max SPL is non-decreasing in V_oc, I_max, P_max and non-inc
             REQUIRE(max_db(t, hp) >= base - tol);
         }
         t = s;
-        if (t.power_limit) {
-            *t.power_limit *= k;
+        if (t.clipping_power) {
+            *t.clipping_power *= k;
             REQUIRE(max_db(t, hp) >= base - tol);
         }
         t = s;
-        t.output_impedance = t.output_impedance * k + in_si(g.log_uniform(0.01, 10.0), ohm);
+        if (t.thermal_power) {
+            *t.thermal_power *= k;
+            REQUIRE(max_db(t, hp) >= base - tol);
+        }
+        t = s;
+        t.output_impedance = *t.output_impedance * k + in_si(g.log_uniform(0.01, 10.0), ohm);
+        if (t.source_resistance) t.source_resistance = std::max(*t.source_resistance, *t.output_impedance);
         REQUIRE(max_db(t, hp) <= base + tol);
     }
 }
@@ -542,16 +649,16 @@ TEST_CASE("property: requirement_for at max SPL reproduces the operating point")
         const headphone hp = g.hp();
         const output_stage out = stage(g.spec());
         const operating_point op = max_output(out, hp);
-        const requirement need = requirement_for(hp, {op.max_level}, out.output_impedance());
+        const requirement need = requirement_for(hp, {op.max_level}, out.output_impedance(), out.source_resistance());
         CAPTURE(n);
         REQUIRE(near_rel(volts(need.load_voltage), volts(op.load_voltage), rel));
         REQUIRE(near_rel(value_in(need.load_current, ampere), value_in(op.load_current, ampere), rel));
         REQUIRE(near_rel(value_in(need.load_power, watt), value_in(op.load_power, watt), 2 * rel));
         // At the rails, the rating needed is the rating there is; at the gain limit, the gain needed is the gain.
         if (op.binding == limit::voltage)
-            REQUIRE(near_rel(volts(need.open_circuit_voltage), volts(*out.open_circuit_voltage()), rel));
+            REQUIRE(near_rel(volts(need.clipping_voltage), volts(*out.open_circuit_voltage()), rel));
         if (op.binding == limit::gain)
-            REQUIRE(near(need.gain_after(out.source()->full_scale).db(), out.source()->amplifier_gain.db(), 1e-9));
+            REQUIRE(near(need.gain_after(out.source()->full_scale()).db(), out.source()->amplifier_gain().db(), 1e-9));
     }
 }
 
@@ -610,14 +717,24 @@ TEST_CASE("headphone rejects a bad impedance, rated power or sensitivity") {
         CAPTURE(z);
         expect_spec_error([&] { (void)headphone("HD600", in_si(z, ohm), s); }, hp, "impedance");
     }
-    for (const double p : {0.0, -0.2, not_a_number, infinite}) {
+    for (const double p : {0.0, -0.2, not_a_number, infinite, 1e9}) {
         CAPTURE(p);
-        expect_spec_error([&] { (void)headphone("HD600", 300_ohm, s, in_si(p, watt)); }, hp, "rated power");
+        expect_spec_error([&] { (void)headphone("HD600", 300_ohm, s, {.rated_power = in_si(p, watt)}); }, hp, "rated power");
     }
-    // A positive but subnormal impedance makes 10 lg(1000 ohm / Z) overflow: S_V is not finite.
-    expect_spec_error([&] { (void)headphone("HD600", in_si(std::numeric_limits<double>::denorm_min(), ohm), s); }, hp,
-                      "sensitivity");
-    expect_spec_error([] { (void)sensitivity::per_volt(spl::of_db(not_a_number)); }, "sensitivity", "level");
+    expect_spec_error([&] { (void)headphone("HD600", in_si(1e12, ohm), s); }, hp, "impedance");
+    // A tiny impedance makes 10 lg(1000 ohm / Z) absurd: S_V is out of range.
+    expect_spec_error([&] { (void)headphone("HD600", in_si(1e-20, ohm), s); }, hp, "sensitivity");
+    for (const double level : {not_a_number, infinite, -5.0, 1e308})
+        expect_spec_error([level] { (void)sensitivity::per_volt(spl::of_db(level)); }, "sensitivity", "level");
+}
+
+TEST_CASE("programme rejects levels and crest factors outside their physical ranges") {
+    for (const double t : {not_a_number, infinite, -1.0, 201.0, 1e308})
+        expect_spec_error([t] { (void)programme(spl::of_db(t)); }, "programme", "average level");
+    for (const double cf : {not_a_number, -1.0, 41.0})
+        expect_spec_error([cf] { (void)programme(spl::of_db(85), gain::of_db(cf)); }, "programme", "crest factor");
+    CHECK_NOTHROW((void)programme(spl::of_db(0)));
+    CHECK_NOTHROW((void)programme(spl::of_db(200), 40_dB));
 }
 
 TEST_CASE("output_stage rejects every bad field") {
@@ -635,11 +752,29 @@ TEST_CASE("output_stage rejects every bad field") {
         expect_spec_error(with([bad](output_spec& s) { s.open_circuit_voltage = in_si(bad, volt); }), amp,
                           "open-circuit voltage");
         expect_spec_error(with([bad](output_spec& s) { s.current_limit = in_si(bad, ampere); }), amp, "current limit");
-        expect_spec_error(with([bad](output_spec& s) { s.power_limit = in_si(bad, watt); }), amp, "power limit");
-        expect_spec_error(with([bad](output_spec& s) { s.source = source_gain{in_si(bad, volt), 0_dB}; }), amp,
-                          "source level");
-        expect_spec_error(with([bad](output_spec& s) { s.noise = in_si(bad, volt); }), amp, "noise");
+        expect_spec_error(with([bad](output_spec& s) { s.clipping_power = in_si(bad, watt); }), amp, "clipping power");
+        expect_spec_error(with([bad](output_spec& s) { s.thermal_power = in_si(bad, watt); }), amp, "thermal power");
+        expect_spec_error([bad] { (void)source_gain(in_si(bad, volt), 0_dB); }, "source", "source level");
+        expect_spec_error([bad] { (void)output_noise(in_si(bad, volt)); }, "noise", "noise");
     }
+    // Finite but absurd: a 1e308 V rail, a 1000 A limit, a 1000 dB gain.
+    expect_spec_error(with([](output_spec& s) { s.open_circuit_voltage = in_si(1e308, volt); }), amp, "open-circuit voltage");
+    expect_spec_error(with([](output_spec& s) { s.current_limit = in_si(1000.0, ampere); }), amp, "current limit");
+    expect_spec_error([] { (void)source_gain(2_V, 1000_dB); }, "source", "gain");
+    // A source resistance below Z_out, or without the voltage it stands behind.
+    expect_spec_error(with([](output_spec& s) {
+                          s.output_impedance = 5_ohm;
+                          s.source_resistance = 1_ohm;
+                      }),
+                      amp, "source resistance");
+    expect_spec_error(
+        [] {
+            output_spec s;
+            s.current_limit = 1_A;
+            s.source_resistance = 1_ohm;
+            (void)output_stage("amp", s);
+        },
+        amp, "source resistance");
     for (const double bad : {-0.5, not_a_number, infinite}) {
         CAPTURE(bad);
         expect_spec_error(with([bad](output_spec& s) { s.output_impedance = in_si(bad, ohm); }), amp,
@@ -647,7 +782,7 @@ TEST_CASE("output_stage rejects every bad field") {
     }
     for (const double bad : {not_a_number, infinite, -infinite}) {
         CAPTURE(bad);
-        expect_spec_error(with([bad](output_spec& s) { s.source = source_gain{2_V, gain::of_db(bad)}; }), amp, "gain");
+        expect_spec_error([bad] { (void)source_gain(2_V, gain::of_db(bad)); }, "source", "gain");
     }
     // 0 ohm is an ideal source, not an error.
     CHECK_NOTHROW(with([](output_spec& s) { s.output_impedance = 0_ohm; })());
@@ -656,7 +791,7 @@ TEST_CASE("output_stage rejects every bad field") {
         [] {
             output_spec s;
             s.output_impedance = 1_ohm;
-            s.noise = 2_uV;  // neither is a limit
+            s.noise = output_noise{2_uV};  // neither is a limit
             (void)output_stage("amp", s);
         },
         amp, "limits");

@@ -63,7 +63,7 @@ TEST_CASE("pair --eq: the boost without the preamp, and headroom that pays for i
     REQUIRE(r.code == 0);
     const auto j = nlohmann::json::parse(r.out);
     CHECK(j["eq_max_boost_db"].get<double>() == doctest::Approx(6.09).epsilon(0.005 / 6.09));
-    CHECK(j["eq_max_boost_hz"].get<double>() == 20.0);
+    CHECK(j["eq_max_boost_hz"].get<double>() == doctest::Approx(20.0));
     CHECK(j["eq_preamp_db"].get<double>() == -6.1);
     // No curve: a resistive 300 ohm, so the worst headroom is the flat headroom minus the largest boost.
     CHECK(j["worst_headroom_db"].get<double>() == doctest::Approx(j["headroom_db"].get<double>() - j["eq_max_boost_db"].get<double>()));

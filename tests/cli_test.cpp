@@ -67,13 +67,21 @@ TEST_CASE("pair --json: the acceptance case") {
     CHECK(std::abs(j.at("required_open_circuit_voltage_vrms").get<double>() - 2.446586794885201) < 1e-12);
     CHECK(std::abs(j.at("headroom_db").get<double>() - 12.228787452803374) < 1e-10);
     CHECK(j.at("headroom_limit") == "voltage");
-    // NIOSH: 480 min / 2^(25/3) = 1.488 min at 110 dB.
-    CHECK(std::abs(j.at("exposure_minutes").get<double>() - 1.4881884862201864) < 1e-10);
+    // NIOSH at the A-weighted estimate: pink noise is 2.86 dB lower A-weighted, so 107.14 dB(A) and
+    // 480 min / 2^(22.14/3) = 2.88 min (the unweighted 110 dB would give 1.49 min: twice too short).
+    CHECK(std::abs(j.at("a_weighting_db").get<double>() - (-2.858)) < 1e-3);
+    CHECK(std::abs(j.at("exposure_dba").get<double>() - (110.0 + j.at("a_weighting_db").get<double>())) < 1e-12);
+    CHECK(std::abs(j.at("exposure_minutes").get<double>() - 480.0 / std::exp2((j.at("exposure_dba").get<double>() - 85.0) / 3.0)) < 1e-10);
+    CHECK(std::abs(j.at("who_weekly_hours").get<double>() - 40.0 / std::exp2((j.at("exposure_dba").get<double>() - 80.0) / 3.0)) < 1e-10);
+    CHECK(j.at("exposure_spectrum") == "pink noise, 20 Hz-20 kHz");
+    CHECK(j.at("extrapolated").is_null());
+    CHECK(j.at("derived") == false);
+    CHECK(std::abs(j.at("required_sine_power_w").get<double>() - 0.019952623149688797) < 1e-12);
     // Not stated, so not reported.
     CHECK_FALSE(j.contains("exceeds_rated_power"));
-    CHECK_FALSE(j.contains("noise_spl_db"));
+    CHECK_FALSE(j.contains("hiss_spl_db"));
     CHECK_FALSE(j.contains("dynamic_range_db"));
-    CHECK(j.size() == 22);
+    CHECK(j.size() == 31);
 }
 
 TEST_CASE("pair: an output impedance that is not stated is reported as unknown, not as ideal") {
@@ -83,7 +91,7 @@ TEST_CASE("pair: an output impedance that is not stated is reported as unknown, 
     CHECK(unstated.find("damping factor  unknown: no output impedance is stated") != std::string::npos);
     CHECK(unstated.find("Z_out loss") == std::string::npos);
     const std::string ideal = report({"pair", "--impedance", "32", "--sensitivity", "100dB/mW", "--vmax", "2", "--zout", "0"});
-    CHECK(ideal.find("damping factor  unbounded (0 ohm source)  (1/8 rule met)") != std::string::npos);
+    CHECK(ideal.find("damping factor  unbounded (0 ohm source)  (1/8 rule met against 32 ohm)") != std::string::npos);
     CHECK(nlohmann::json::parse(report({"pair", "--impedance", "32", "--sensitivity", "100dB/mW", "--vmax", "2", "--zout", "0",
                                         "--json"}))
               .at("zout_stated") == true);
@@ -101,21 +109,31 @@ TEST_CASE("pair --json: Z_out, noise, rated power and bridging are reported") {
     CHECK(std::abs(j.at("zout_loss_db").get<double>() - 20.0 * std::log10(32.0 / 52.0)) < 1e-12);
     CHECK(j.at("meets_one_eighth_rule") == false);
     CHECK(j.at("exceeds_rated_power") == true);
-    // Noise x sqrt 2 bridged: 110 + 20 lg(14.14 uV x 32 / 52) = 8.7899 dB SPL; range 20 lg(2 V / 14.14 uV) = 103.01.
-    CHECK(std::abs(j.at("noise_spl_db").get<double>() - (110.0 + 20.0 * std::log10(1e-5 * std::sqrt(2.0) * 32.0 / 52.0))) <
-          1e-10);
+    // Noise bridged: x sqrt 2 (uncorrelated) to x 2 (correlated): 110 + 20 lg(14.14 uV x 32 / 52) = 8.7899 dB SPL
+    // to 11.80 dB SPL; dynamic range against the lower, 20 lg(2 V / 14.14 uV) = 103.01.
+    CHECK(j.at("derived") == true);
+    CHECK(std::abs(j.at("hiss_spl_db").get<double>() - (110.0 + 20.0 * std::log10(1e-5 * std::sqrt(2.0) * 32.0 / 52.0))) < 1e-10);
+    CHECK(std::abs(j.at("hiss_spl_db_max").get<double>() - (110.0 + 20.0 * std::log10(2e-5 * 32.0 / 52.0))) < 1e-10);
+    CHECK(j.at("hiss_weighting") == "weighting not stated");
     CHECK(std::abs(j.at("dynamic_range_db").get<double>() - 20.0 * std::log10(2.0 / (1e-5 * std::sqrt(2.0)))) < 1e-10);
     CHECK_FALSE(j.contains("target_spl_db"));
     CHECK_FALSE(j.contains("headroom_db"));
 }
 
 TEST_CASE("pair --json: the programme's crest factor moves the binding limit") {
-    // 32 ohm, 110 dB/V, 5 V and 100 mW: a sine hits the power limit, an 18 dB crest the voltage limit.
+    // 32 ohm, 110 dB/V, 5 V and a 100 mW thermal limit: a sine hits the thermal limit, an 18 dB crest the voltage
+    // limit. A 100 mW rating (--pmax) caps the peaks instead, so it binds for both.
     const std::vector<std::string> base{"pair", "--impedance", "32", "--sensitivity", "110dB/V", "--vmax", "5",
-                                        "--pmax", "100mW", "--target", "95", "--json"};
+                                        "--thermal-power", "100mW", "--target", "95", "--json"};
     const auto sine = nlohmann::json::parse(run(base).out);
-    CHECK(sine.at("limit") == "power");
-    CHECK(sine.at("headroom_limit") == "power");
+    CHECK(sine.at("limit") == "thermal");
+    CHECK(sine.at("headroom_limit") == "thermal");
+    const auto rated = nlohmann::json::parse(
+        run({"pair", "--impedance", "32", "--sensitivity", "110dB/V", "--vmax", "5", "--pmax", "100mW", "--target", "95",
+             "--crest", "18", "--json"})
+            .out);
+    CHECK(rated.at("headroom_limit") == "power");
+    CHECK(std::abs(rated.at("headroom_db").get<double>() - (20.05149978319906 + 3.0102999566398120 - 18.0)) < 1e-10);
     CHECK(std::abs(sine.at("headroom_db").get<double>() - 20.05149978319906) < 1e-10);
     const auto music = nlohmann::json::parse(run(with(base, {"--crest", "18"})).out);
     CHECK(music.at("headroom_limit") == "voltage");
@@ -142,6 +160,8 @@ TEST_CASE("pair report names the binding limit") {
                       "40mA"}) == "limited by      current");
     CHECK(limited_by({"pair", "--impedance", "32", "--sensitivity", "103dB/mW", "--vmax", "8.83", "--pmax", "1.2W"}) ==
           "limited by      power");
+    CHECK(limited_by({"pair", "--impedance", "32", "--sensitivity", "103dB/mW", "--vmax", "8.83", "--thermal-power", "1.2W"}) ==
+          "limited by      thermal");
     CHECK(limited_by({"pair", "--impedance", "300", "--sensitivity", "97dB/mW", "--vmax", "7.5", "--source", "2V",
                       "--gain", "0dB"}) == "limited by      gain");
 }
@@ -192,7 +212,9 @@ TEST_CASE("bad input on every flag: exit 2, nothing on stdout, one line on stder
     each(ok, "--rated-power", {"-1", "0", "nan", "inf", "abc", "1V", ""});
     each(hp, "--vmax", {"-1", "0", "nan", "inf", "abc", "10A", ""}, {"--pmax", "1"});
     each(ok, "--imax", {"-1", "0", "nan", "inf", "abc", "250mV", ""});
-    each(ok, "--pmax", {"-1", "0", "nan", "inf", "abc", "1V", ""});
+    each(ok, "--pmax", {"-1", "0", "nan", "inf", "abc", "1V", "", "1e9"});
+    each(ok, "--thermal-power", {"-1", "0", "nan", "inf", "abc", "1V", ""});
+    each(ok, "--source-resistance", {"-1", "nan", "abc", "1V", ""});
     each(ok, "--zout", {"-1", "nan", "inf", "abc", "1V", ""});
     each(hp, "--source", {"-2", "0", "nan", "inf", "abc", "2A", ""}, {"--gain", "6"});
     each(with(hp, {"--source", "2V"}), "--gain", {"nan", "inf", "abc", "6V", ""});

@@ -1,4 +1,6 @@
+#include "headroom/frequency_grid.hpp"
 #include "headroom/impedance_curve.hpp"
+#include "headroom/io/curves.hpp"
 
 #include "support.hpp"
 
@@ -42,6 +44,16 @@ TEST_CASE("the audio-band grid: 1/48 octave anchored at exactly 1 kHz, with the 
     CHECK_THROWS_AS((void)audio_band_grid(0), spec_error);
 }
 
+TEST_CASE("a curve's minimum over 20 Hz-20 kHz: a table's is at a measured point, a driver's is found by the scan") {
+    const auto t = impedance_curve::tabulated({{hz(20), in_si(40.0, ohm)}, {hz(3000), in_si(6.0, ohm)}, {hz(20000), in_si(30.0, ohm)}});
+    CHECK(value_in(t.minimum().magnitude, ohm) == doctest::Approx(6.0));
+    CHECK(value_in(t.minimum().at, hertz) == doctest::Approx(3000.0));
+    // A driver's |Z| is Re at frequencies well away from fs (Le = 0): the minimum is just above Re.
+    const auto d = impedance_curve::driver(driver_model{in_si(300.0, ohm), inductance::from_value(0.0), hz(90), 3.0, 1.5});
+    CHECK(value_in(d.minimum().magnitude, ohm) == doctest::Approx(300.0).epsilon(0.01));
+    CHECK(value_in(d.minimum().magnitude, ohm) >= 300.0);
+}
+
 TEST_CASE("a tabulated curve interpolates log|Z| and phase linearly in log f and clamps outside") {
     const auto c = impedance_curve::tabulated({{hz(100), in_si(10.0, ohm), 0.0}, {hz(1000), in_si(100.0, ohm), 60.0}});
     // Halfway in log f (316.2 Hz): |Z| = sqrt(10 * 100), phase 30 degrees.
@@ -59,7 +71,7 @@ TEST_CASE("a tabulated curve interpolates log|Z| and phase linearly in log f and
 }
 
 TEST_CASE("the driver model: Re + j w Le + Res / (1 + j Qms (f/fs - fs/f)), Res = Re Qms / Qes") {
-    driver_model d{in_si(32.0, ohm), inductance::from_value(0.0), hz(100), 2.0, 0.5};
+    const driver_model d{in_si(32.0, ohm), inductance::from_value(0.0), hz(100), 2.0, 0.5};
     CHECK(value_in(d.resonance_peak(), ohm) == doctest::Approx(128.0));
     const auto c = impedance_curve::driver(d);
     // At fs the motional branch is real: 32 + 128.
@@ -68,19 +80,27 @@ TEST_CASE("the driver model: Re + j w Le + Res / (1 + j Qms (f/fs - fs/f)), Res 
     // At 200 Hz: 128 / (1 + 3j) = 12.8 - 38.4j.
     CHECK(c.ohms_at(hz(200)).real() == doctest::Approx(44.8));
     CHECK(c.ohms_at(hz(200)).imag() == doctest::Approx(-38.4));
-    d.le = inductance::from_value(1e-4);  // 0.1 mH: +0.628 ohm of reactance at 1 kHz
-    const auto z = impedance_curve::driver(d).ohms_at(hz(1000));
+    const driver_model with_coil{in_si(32.0, ohm), inductance::from_value(1e-4), hz(100), 2.0, 0.5};  // +0.628 ohm at 1 kHz
+    const auto z = impedance_curve::driver(with_coil).ohms_at(hz(1000));
     CHECK(z.real() == doctest::Approx(32.3256666));
     CHECK(z.imag() == doctest::Approx(-5.8198801));
-    d.qes = 0.0;
-    CHECK_THROWS_AS((void)impedance_curve::driver(d), spec_error);
+    // Every parameter is checked where the model is made, naming the parameter.
+    const auto error = [](auto make) { return test::error_of<spec_error>(make); };
+    CHECK(error([] { (void)driver_model(in_si(32.0, ohm), inductance::from_value(0.0), hz(100), 2.0, 0.0); }) ==
+          "driver model: Qes must lie within 0.01 to 100 ");
+    CHECK(error([] { (void)driver_model(in_si(32.0, ohm), inductance::from_value(0.0), hz(100), 1e6, 1.0); }) ==
+          "driver model: Qms must lie within 0.01 to 100 ");
+    CHECK(error([] { (void)driver_model(in_si(std::nan(""), ohm), inductance::from_value(0.0), hz(100), 1.0, 1.0); }) ==
+          "driver model: Re must be a finite number");
+    CHECK(error([] { (void)driver_model(in_si(32.0, ohm), inductance::from_value(0.0), hz(0.1), 1.0, 1.0); }) ==
+          "driver model: fs must lie within 1 to 100000 Hz");
     (void)ohms;
 }
 
 TEST_CASE("the grid evaluation equals point evaluation") {
     const auto c = impedance_curve::driver({in_si(300.0, ohm), inductance::from_value(2e-4), hz(90), 3.0, 1.5});
     const auto g = audio_band_grid(12);
-    const Eigen::ArrayXcd z = c.ohms_on(g);
+    const Eigen::ArrayXcd z = ohms_on(c, g);
     for (Eigen::Index i = 0; i < g.size(); ++i) CHECK(z[i] == c.ohms_at(g.at(i)));
 }
 
@@ -112,18 +132,20 @@ TEST_CASE("CSV errors name file:line and the field") {
 
 TEST_CASE("driver parameters from text") {
     const auto d = parse_driver_model("Re=25ohm, Le=0.1mH, fs=100Hz, Qms=3, Qes=0.5");
-    CHECK(value_in(d.re, ohm) == 25.0);
-    CHECK(d.le.value() == doctest::Approx(1e-4));
-    CHECK(value_in(d.fs, hertz) == 100.0);
-    CHECK(d.qms == 3.0);
-    CHECK(d.qes == 0.5);
-    CHECK(parse_driver_model("Qes=1,Qms=1,fs=1kHz,Le=50uH,Re=300").fs == hz(1000));
+    CHECK(value_in(d.re(), ohm) == 25.0);
+    CHECK(d.le().value() == doctest::Approx(1e-4));
+    CHECK(value_in(d.fs(), hertz) == 100.0);
+    CHECK(d.qms() == 3.0);
+    CHECK(d.qes() == 0.5);
+    CHECK(parse_driver_model("Qes=1,Qms=1,fs=1kHz,Le=50uH,Re=300").fs() == hz(1000));
     CHECK_THROWS_WITH_AS((void)parse_driver_model("Re=25,Le=0,fs=100,Qms=3"), "driver parameter Qes is missing (give Re, Le, fs, Qms, Qes)",
                          parse_error);
     CHECK_THROWS_WITH_AS((void)parse_driver_model("Re=25,Re=26"), "driver parameter Re is given twice", parse_error);
     CHECK_THROWS_WITH_AS((void)parse_driver_model("Rx=25"), "unknown driver parameter 'Rx' (keys: Re, Le, fs, Qms, Qes)",
                          parse_error);
     CHECK_THROWS_WITH_AS((void)parse_driver_model("Re=25,Le=0,fs=100,Qms=3,Qes=x"), "Qes 'x' is not a number", parse_error);
-    CHECK_THROWS_AS((void)parse_driver_model("Re=-25,Le=0,fs=100,Qms=3,Qes=1"), spec_error);
+    CHECK_THROWS_WITH_AS((void)parse_driver_model("Re=25,Le=0,fs=100,Qms=1e9,Qes=1"), "driver model: Qms must lie within 0.01 to 100 ",
+                         parse_error);
+    CHECK_THROWS_AS((void)parse_driver_model("Re=-25,Le=0,fs=100,Qms=3,Qes=1"), parse_error);
     CHECK_THROWS_AS((void)parse_driver_model("Re=25,Le=2mF,fs=100,Qms=3,Qes=1"), parse_error);
 }

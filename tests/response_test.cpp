@@ -32,11 +32,13 @@ impedance_curve with_dip(double base, double dip) {
                                        {hz(7000), ohms(base), 0}});
 }
 
-output_stage amp(double v_oc, double i_max, double z_out, std::optional<double> p_max = std::nullopt) {
+output_stage amp(double v_oc, double i_max, double z_out, std::optional<double> p_thermal = std::nullopt,
+                 std::optional<double> p_clip = std::nullopt) {
     output_spec s;
     s.open_circuit_voltage = in_si(v_oc, volt);
     s.current_limit = in_si(i_max, ampere);
-    if (p_max) s.power_limit = in_si(*p_max, watt);
+    if (p_thermal) s.thermal_power = in_si(*p_thermal, watt);
+    if (p_clip) s.clipping_power = in_si(*p_clip, watt);
     s.output_impedance = ohms(z_out);
     return output_stage{"amp", s};
 }
@@ -132,22 +134,54 @@ TEST_CASE("the voltage divider costs most where |Z| is low") {
     CHECK(h.worst.db() == doctest::Approx(1.803532607));
     CHECK(value_in(h.worst_at, hertz) >= 4000.0);
     // A boost of 3 dB at every frequency takes 3 dB off everywhere.
-    const Eigen::ArrayXd boost = Eigen::ArrayXd::Constant(h.grid.size(), 3.0);
+    const eq_demand boost{Eigen::ArrayXd::Constant(h.grid.size(), 3.0), gain::of_db(-3.0)};
     CHECK(headroom_across(amp(2.0, 1.0, 10.0), hp, with_dip(32, 16), sine, h.grid, boost).worst.db() ==
           doctest::Approx(-1.196467393));
-    CHECK_THROWS_AS((void)headroom_across(amp(2.0, 1.0, 10.0), hp, with_dip(32, 16), sine, h.grid, Eigen::ArrayXd(3)),
+    CHECK_THROWS_AS((void)headroom_across(amp(2.0, 1.0, 10.0), hp, with_dip(32, 16), sine, h.grid,
+                                          eq_demand{Eigen::ArrayXd(3), gain::of_db(0.0)}),
                     spec_error);
 }
 
-TEST_CASE("real power into a reactive load counts cos(phi)") {
-    // 100 ohm at +60 degrees, P_max 0.1 W: |V| <= sqrt(0.1 * 100 / cos 60) = sqrt(20) V; real power 0.1 W.
+TEST_CASE("with an EQ, the gain limit pays the preamp and the analog limits pay the boost") {
+    // Gain limit only: 1 V at full scale into 32 ohm (Z_out 0), 100 dB/V: the sine maximum is 100 dB SPL.
+    output_spec s;
+    s.source = source_gain{in_si(1.0, volt), gain::of_db(0.0)};
+    s.output_impedance = ohms(0.0);
+    const output_stage dongle{"dongle", s};
+    const headphone hp{"hp", ohms(32), sensitivity::per_volt(spl::of_db(100))};
+    const programme sine{spl::of_db(90)};
+    const auto g = audio_band_grid(12);
+    const auto flat = headroom_across(dongle, hp, impedance_curve::resistive(ohms(32)), sine, g);
+    CHECK(flat.worst.db() == doctest::Approx(10.0));
+    // +6 dB everywhere behind a -6 dB preamp: the digital path absorbs the boost, the preamp costs 6 dB.
+    const eq_demand covered{Eigen::ArrayXd::Constant(g.size(), 6.0), gain::of_db(-6.0)};
+    CHECK(headroom_across(dongle, hp, impedance_curve::resistive(ohms(32)), sine, g, covered).worst.db() == doctest::Approx(4.0));
+    // Without the preamp the boost clips in the DSP: full scale cannot rise, so the boost is lost headroom.
+    const eq_demand clipping{Eigen::ArrayXd::Constant(g.size(), 6.0), gain::of_db(0.0)};
+    CHECK(headroom_across(dongle, hp, impedance_curve::resistive(ohms(32)), sine, g, clipping).worst.db() == doctest::Approx(4.0));
+    // A voltage-limited amplifier (V_oc 1 V) pays the boost, whatever the preamp.
+    const auto analog = amp(1.0, 10.0, 0.0);
+    CHECK(headroom_across(analog, hp, impedance_curve::resistive(ohms(32)), sine, g, covered).worst.db() == doctest::Approx(4.0));
+    const eq_demand half{Eigen::ArrayXd::Constant(g.size(), 3.0), gain::of_db(-6.0)};
+    CHECK(headroom_across(analog, hp, impedance_curve::resistive(ohms(32)), sine, g, half).worst.db() == doctest::Approx(7.0));
+    CHECK(headroom_across(dongle, hp, impedance_curve::resistive(ohms(32)), sine, g, half).worst.db() == doctest::Approx(4.0));
+}
+
+TEST_CASE("a reactive load is never allowed more voltage by a power limit than a resistance of the same |Z|") {
+    // 100 ohm at +60 degrees, P_th 0.1 W: |V| <= sqrt(0.1 * 100) V, as into 100 ohm resistive; the real power is
+    // then only 0.05 W (an amplifier dissipates more into a reactive load, never less: docs/physics.md section 7).
     const auto c = impedance_curve::tabulated({{hz(1000), ohms(100), 60.0}});
     const headphone hp{"hp", ohms(100), sensitivity::per_volt(spl::of_db(100))};
-    const auto m = max_output_across(amp(100.0, 10.0, 0.0, 0.1), hp, c);
-    CHECK(m.lowest_binding == limit::power);
-    CHECK(m.load_voltage_v[0] == doctest::Approx(std::sqrt(20.0)));
-    CHECK(m.load_power_w[0] == doctest::Approx(0.1));
-    CHECK(m.load_current_a[0] == doctest::Approx(std::sqrt(20.0) / 100.0));
-    // The scalar model on a 100 ohm resistor allows only sqrt(10) V.
-    CHECK(value_in(max_output(amp(100.0, 10.0, 0.0, 0.1), hp).load_voltage, volt) == doctest::Approx(std::sqrt(10.0)));
+    for (const auto& out : {amp(100.0, 10.0, 0.0, 0.1), amp(100.0, 10.0, 0.0, std::nullopt, 0.1)}) {
+        const auto m = max_output_across(out, hp, c);
+        CHECK(m.lowest_binding == (out.thermal_power() ? limit::thermal : limit::power));
+        CHECK(m.load_voltage_v[0] == doctest::Approx(std::sqrt(10.0)));
+        CHECK(m.load_power_w[0] == doctest::Approx(0.05));
+        CHECK(m.load_voltage_v[0] == doctest::Approx(value_in(max_output(out, hp).load_voltage, volt)));
+    }
+    // For any phase angle the limit voltage equals the resistive one at the same |Z|.
+    for (double phase : {-80.0, -45.0, 0.0, 30.0, 89.0}) {
+        const auto z = impedance_curve::tabulated({{hz(1000), ohms(100), phase}});
+        CHECK(max_output_across(amp(100.0, 10.0, 0.0, 0.1), hp, z).load_voltage_v[0] == doctest::Approx(std::sqrt(10.0)));
+    }
 }

@@ -1,11 +1,14 @@
 #pragma once
 
 // The scalar model: what an output stage does into a headphone (docs/physics.md sections 3-6). This is the
-// specification the batch kernels are tested against; it favours clarity over speed.
+// specification the batch engine is tested against; it favours clarity over speed. The limits themselves are
+// limit.hpp's, which every layer shares.
 
 #include "headroom/decibel.hpp"
 #include "headroom/headphone.hpp"
+#include "headroom/limit.hpp"
 #include "headroom/output_stage.hpp"
+#include "headroom/spectrum.hpp"
 #include "headroom/units.hpp"
 
 #include <array>
@@ -17,27 +20,35 @@
 
 namespace headroom {
 
-// Which limit sets the maximum level. Ties go to the first in this order.
-enum class limit : std::uint8_t {
-    voltage = 0,  // V_oc: the rails (peak-type)
-    current = 1,  // I_max (peak-type)
-    power = 2,    // P_max: heat (average-type)
-    gain = 3,     // source full scale times gain (peak-type)
+// A programme to play: its average (RMS) level and its crest factor (peak / RMS), and the spectrum that the
+// A-weighted exposure and an EQ's programme estimate assume.
+class programme {
+public:
+    programme(spl average_level, gain crest_factor = sine_crest_factor,  // NOLINT(google-explicit-constructor): {level, CF}
+                       programme_spectrum spectrum = programme_spectrum::pink)
+        : average_level_{average_level}, crest_factor_{crest_factor}, spectrum_{spectrum} {
+        detail::require_level(average_level.db(), "programme", "average level");
+        detail::require_within(crest_factor.db(), 0.0, ranges::max_crest_factor_db, "programme", "crest factor", "dB");
+    }
+
+    [[nodiscard]] spl average_level() const noexcept { return average_level_; }
+    [[nodiscard]] gain crest_factor() const noexcept { return crest_factor_; }
+    [[nodiscard]] programme_spectrum spectrum() const noexcept { return spectrum_; }
+    // 10^((3.0103 dB - CF) / 20): the RMS voltage a peak-type limit allows this programme per volt of a sine.
+    [[nodiscard]] double peak_scale() const noexcept { return headroom::peak_scale(crest_factor_); }
+
+private:
+    spl average_level_;
+    gain crest_factor_;
+    programme_spectrum spectrum_;
 };
-inline constexpr std::size_t limit_count = 4;
 
-[[nodiscard]] constexpr std::string_view to_string(limit l) noexcept {
-    constexpr std::array<std::string_view, limit_count> names{"voltage", "current", "power", "gain"};
-    return names[static_cast<std::size_t>(l)];
-}
-
-// Peak-type limits act on a programme's peaks; average-type ones on its average power (docs/physics.md section 5).
-[[nodiscard]] constexpr bool is_peak_type(limit l) noexcept { return l != limit::power; }
-
-// A programme to play: its average (RMS) level and its crest factor (peak / RMS).
-struct programme {
-    spl average_level;
-    gain crest_factor = sine_crest_factor;
+// A result for a load outside the loads an output's rating table states: the table's figures were extended there
+// (no more current below, no more voltage above: limit.hpp), so the result is a floor, not a statement.
+struct extrapolation {
+    bool below = false;      // the load is below the lowest stated load (else above the highest)
+    impedance stated_load;   // the nearest stated load
+    double factor = 1.0;     // how far outside: stated / load below, load / stated above (>= 1)
 };
 
 // The loudest continuous sine the pair can play, and what stops it going louder.
@@ -47,6 +58,7 @@ struct operating_point {
     power load_power;
     limit binding;
     spl max_level;
+    std::optional<extrapolation> extrapolated;
 };
 
 // What the headphone needs from the amplifier to play a programme.
@@ -56,7 +68,9 @@ struct requirement {
     power load_power;              // average
     voltage peak_voltage;          // at the programme's peaks
     current peak_current;
-    voltage open_circuit_voltage;  // the RMS sine rating (V_oc) the amplifier must have to pass the peaks unclipped
+    voltage open_circuit_voltage;  // the unloaded RMS sine swing behind Z_out that passes the peaks (what gain sets)
+    voltage clipping_voltage;      // the V_oc rating, behind the source resistance, that passes the peaks unclipped
+    power sine_power;              // the sine power rating the peaks need at this load (what spec sheets state)
 
     // The gain an amplifier needs after a source of this full-scale level (xnor's "gain" column).
     [[nodiscard]] gain gain_after(voltage source_full_scale) const noexcept {
@@ -74,83 +88,73 @@ namespace detail {
 
 inline constexpr double unbounded = std::numeric_limits<double>::infinity();
 
-// The RMS sine voltage across a load that each limit allows, in volts (infinite when the limit is absent),
-// indexed by `limit`. The load is |Z|, the divider |Z| / |Z + Z_out| and the power factor cos(phi): P_max caps
-// the real power |V|^2 cos(phi) / |Z|. The batch core evaluates the same expressions in the same order.
-[[nodiscard]] inline std::array<double, limit_count> load_voltage_limits(const output_stage& out, double z_ohm,
-                                                                         double divider, double cos_phi) noexcept {
-    const auto v_oc = out.open_circuit_voltage();
-    const auto i_max = out.current_limit();
-    const auto p_max = out.power_limit();
-    const auto v_gain = out.gain_limited_voltage();
-    return {
-        v_oc ? value_in(*v_oc, volt) * divider : unbounded,
-        i_max ? value_in(*i_max, ampere) * z_ohm : unbounded,
-        p_max && cos_phi > 0.0 ? std::sqrt(value_in(*p_max, watt) * z_ohm / cos_phi) : unbounded,
-        v_gain ? value_in(*v_gain, volt) * divider : unbounded,
-    };
+// The RMS voltage across a load of magnitude z (ohm) that each limit allows, given the two dividers (limit.hpp).
+[[nodiscard]] inline std::array<double, limit_count> load_voltage_limits(const output_stage& out, double z,
+                                                                         double clip_divider, double signal_divider,
+                                                                         double peak_scale = 1.0) noexcept {
+    const auto rated = limits::rating_voltages_at(out.rating_view(), std::log(z)).scaled(peak_scale);
+    return limits::load_voltages(out.terms().for_programme(peak_scale), z, std::sqrt(z), clip_divider, signal_divider, rated);
 }
 
-// The same for a resistive load R: divider R / (R + Z_out), cos(phi) = 1.
-[[nodiscard]] inline std::array<double, limit_count> load_voltage_limits(const output_stage& out, impedance load) noexcept {
+// The same for a resistive load R.
+[[nodiscard]] inline std::array<double, limit_count> load_voltage_limits(const output_stage& out, impedance load,
+                                                                         double peak_scale = 1.0) noexcept {
     const double r = value_in(load, ohm);
-    return load_voltage_limits(out, r, r / (r + value_in(out.output_impedance(), ohm)), 1.0);
+    const auto& t = out.terms();
+    return load_voltage_limits(out, r, r / (r + t.r_clip), r / (r + t.z_out), peak_scale);
 }
 
-// The limits restated as the largest RMS voltage of the programme: peak-type limits cap its peaks, so they allow
-// CF - 3.01 dB less than a sine; P_max caps its average power, as it does a sine's (docs/physics.md section 5).
-[[nodiscard]] inline std::array<double, limit_count> programme_limits(std::array<double, limit_count> v,
-                                                                      const programme& p) noexcept {
-    const double scale = peak_scale(p.crest_factor);
-    for (std::size_t k = 0; k < limit_count; ++k)
-        if (is_peak_type(static_cast<limit>(k))) v[k] *= scale;
-    return v;
-}
-
-// The smallest entry and its index; ties keep the first.
-[[nodiscard]] inline std::pair<double, limit> binding_of(const std::array<double, limit_count>& v) noexcept {
-    std::size_t best = 0;
-    for (std::size_t k = 1; k < limit_count; ++k)
-        if (v[k] < v[best]) best = k;
-    return {v[best], static_cast<limit>(best)};
+[[nodiscard]] inline std::optional<extrapolation> extrapolation_at(const output_stage& out, impedance load) noexcept {
+    const auto& table = out.ratings();
+    if (!table) return std::nullopt;
+    if (load < table->lowest_load()) return extrapolation{true, table->lowest_load(), table->lowest_load() / load};
+    if (load > table->highest_load()) return extrapolation{false, table->highest_load(), load / table->highest_load()};
+    return std::nullopt;
 }
 
 }  // namespace detail
 
 // The maximum continuous sine output (docs/physics.md section 3).
 [[nodiscard]] inline operating_point max_output(const output_stage& out, const headphone& hp) noexcept {
-    const auto [v, which] = detail::binding_of(detail::load_voltage_limits(out, hp.nominal_impedance()));
+    const auto [v, which] = limits::binding_of(detail::load_voltage_limits(out, hp.nominal_impedance()));
     const double r = value_in(hp.nominal_impedance(), ohm);
-    return {in_si(v, volt), in_si(v / r, ampere), in_si(v * v / r, watt), which, hp.level_at(in_si(v, volt))};
+    return {in_si(v, volt),      in_si(v / r, ampere), in_si(v * v / r, watt), which, hp.level_at(in_si(v, volt)),
+            detail::extrapolation_at(out, hp.nominal_impedance())};
 }
 
-// What a programme at its target level asks of the amplifier (Z_out only matters for the open-circuit voltage).
+// What a programme at its target level asks of the amplifier. The output impedance and the source resistance (R_s,
+// where supply sag makes it larger than Z_out) only matter for the unloaded voltages.
 [[nodiscard]] inline requirement requirement_for(const headphone& hp, const programme& p,
-                                                 impedance output_impedance = in_si(0.0, ohm)) noexcept {
+                                                 impedance output_impedance = in_si(0.0, ohm),
+                                                 std::optional<impedance> source_resistance = std::nullopt) noexcept {
     const double r = value_in(hp.nominal_impedance(), ohm);
-    const double v = value_in(hp.voltage_for(p.average_level), volt);
-    const double v_peak = v * p.crest_factor.voltage_ratio();
+    const double v = value_in(hp.voltage_for(p.average_level()), volt);
+    const double v_peak = v * p.crest_factor().voltage_ratio();
+    const double v_sine = v_peak / sine_peak_to_rms;  // the sine whose peaks reach the programme's
     const double z = value_in(output_impedance, ohm);
+    const double rs = value_in(source_resistance.value_or(output_impedance), ohm);
     return {
         in_si(v, volt),
         in_si(v / r, ampere),
         in_si(v * v / r, watt),
         in_si(v_peak, volt),
         in_si(v_peak / r, ampere),
-        in_si(v_peak / sine_peak_to_rms * (r + z) / r, volt),
+        in_si(v_sine * (r + z) / r, volt),
+        in_si(v_sine * (r + rs) / r, volt),
+        in_si(v_sine * v_sine / r, watt),
     };
 }
 
 // Headroom for a programme (docs/physics.md section 5). Peak-type limits cap the peaks, so they allow an average
-// level CF - 3.01 dB below the sine maximum; P_max caps the average power. For a sine both reduce to L_max - T.
+// level CF - 3.01 dB below the sine maximum; a thermal limit caps the average power. For a sine both reduce to
+// L_max - T.
 [[nodiscard]] inline headroom_result headroom_for(const output_stage& out, const headphone& hp, const programme& p) noexcept {
-    const auto [v_avg, which] =
-        detail::binding_of(detail::programme_limits(detail::load_voltage_limits(out, hp.nominal_impedance()), p));
+    const auto [v_avg, which] = limits::binding_of(detail::load_voltage_limits(out, hp.nominal_impedance(), p.peak_scale()));
     const spl max_avg = hp.level_at(in_si(v_avg, volt));
-    return {max_avg - p.average_level, which, max_avg};
+    return {max_avg - p.average_level(), which, max_avg};
 }
 
-// Damping factor R / Z_out; none for an ideal (0 ohm) source.
+// Damping factor R / Z_out; none for an ideal (0 ohm) or unstated source.
 [[nodiscard]] inline std::optional<double> damping_factor(const output_stage& out, const headphone& hp) noexcept {
     const double z = value_in(out.output_impedance(), ohm);
     if (z == 0.0) return std::nullopt;
@@ -163,22 +167,58 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
     return gain::of_voltage_ratio(r / (r + value_in(out.output_impedance(), ohm)));
 }
 
-// NwAvGuy's 1/8 rule: Z_out at most an eighth of the load keeps the response within about 1 dB.
+// NwAvGuy's 1/8 rule: Z_out at most an eighth of the load keeps the response within about 1 dB. The bound holds
+// against the impedance minimum (docs/physics.md section 7), so a known curve's minimum is used, else |Z| at 1 kHz.
+[[nodiscard]] inline impedance one_eighth_rule_load(const headphone& hp) noexcept {
+    if (const auto* c = hp.curve()) return std::min(c->minimum().magnitude, hp.nominal_impedance());
+    return hp.nominal_impedance();
+}
 [[nodiscard]] inline bool meets_one_eighth_rule(const output_stage& out, const headphone& hp) noexcept {
-    return 8.0 * value_in(out.output_impedance(), ohm) <= value_in(hp.nominal_impedance(), ohm);
+    return 8.0 * value_in(out.output_impedance(), ohm) <= value_in(one_eighth_rule_load(hp), ohm);
 }
 
-// The amplifier's noise as SPL at the headphone, if the noise is stated.
-[[nodiscard]] inline std::optional<spl> noise_level(const output_stage& out, const headphone& hp) noexcept {
-    const auto n = out.noise();
+// The hiss the output stage makes in the headphone (docs/physics.md section 3): S_V + 20 lg(V_n R / (R + Z_out)).
+// It does not follow the volume control, so it is what a listener hears at any listening level; a range where the
+// noise is one (a derived balanced output).
+struct hiss_range {
+    spl low, high;
+    noise_weighting weighting;
+};
+
+[[nodiscard]] inline std::optional<hiss_range> hiss_level(const output_stage& out, const headphone& hp) noexcept {
+    const auto& n = out.noise();
     if (!n) return std::nullopt;
-    return hp.level_at(*n) + output_impedance_loss(out, hp);
+    const gain divider = output_impedance_loss(out, hp);
+    return hiss_range{hp.level_at(n->low()) + divider, hp.level_at(n->high()) + divider, n->weighting()};
 }
 
-// NIOSH recommended exposure limit: 8 h at 85 dB(A), halved for every 3 dB more (docs/physics.md section 6).
-[[nodiscard]] inline duration niosh_exposure_limit(spl level) noexcept {
+// Hearing exposure at a programme's level (docs/physics.md section 6). The limits are A-weighted and the model's
+// level is not: the A-weighted level is estimated for the programme's spectrum (pink noise: 2.86 dB lower).
+struct exposure_estimate {
+    spl level;             // the programme's average level, unweighted
+    gain a_weighting;      // L_A - L for the assumed spectrum
+    spl a_weighted_level;  // dB(A)
+    duration niosh_daily;  // NIOSH REL: 8 h a day at 85 dB(A), halved for every 3 dB more
+    duration who_weekly;   // WHO / ITU-T H.870: 40 h a week at 80 dB(A) for adults, 3 dB exchange rate
+    programme_spectrum spectrum;
+};
+
+// NIOSH recommended exposure limit at an A-weighted level: 8 h at 85 dB(A), halved for every 3 dB more.
+[[nodiscard]] inline duration niosh_exposure_limit(spl a_weighted) noexcept {
     constexpr double eight_hours_s = 8.0 * 3600.0;
-    return in_si(eight_hours_s / std::exp2((level.db() - 85.0) / 3.0), second);
+    return in_si(eight_hours_s / std::exp2((a_weighted.db() - 85.0) / 3.0), second);
+}
+
+// WHO / ITU-T H.870 weekly allowance at an A-weighted level: 40 h at 80 dB(A), halved for every 3 dB more.
+[[nodiscard]] inline duration who_weekly_allowance(spl a_weighted) noexcept {
+    constexpr double forty_hours_s = 40.0 * 3600.0;
+    return in_si(forty_hours_s / std::exp2((a_weighted.db() - 80.0) / 3.0), second);
+}
+
+[[nodiscard]] inline exposure_estimate exposure_at(const programme& p) {
+    const gain a = a_weighted_offset(p.spectrum());
+    const spl la = p.average_level() + a;
+    return {p.average_level(), a, la, niosh_exposure_limit(la), who_weekly_allowance(la), p.spectrum()};
 }
 
 // Everything `headroom pair` reports about one output stage driving one headphone.
@@ -187,13 +227,15 @@ struct pair_analysis {
     gain output_impedance_loss;
     std::optional<double> damping_factor;
     bool meets_one_eighth_rule;
+    impedance one_eighth_rule_load;          // |Z|min of a known curve, else |Z| at 1 kHz
     std::optional<bool> exceeds_rated_power;  // at max output, when the headphone states a rated power
-    std::optional<spl> noise_level;
-    std::optional<gain> dynamic_range;  // max sine level minus noise level
+    std::optional<hiss_range> hiss;
+    std::optional<gain> dynamic_range;        // max sine level minus the (lower) hiss level
     // With a programme:
     std::optional<requirement> need;
     std::optional<headroom_result> headroom;
-    std::optional<duration> exposure_limit;  // at the target average level
+    std::optional<gain> hiss_below_programme;  // the programme's average level above the (higher) hiss level
+    std::optional<exposure_estimate> exposure;
 };
 
 [[nodiscard]] inline pair_analysis analyse(const output_stage& out, const headphone& hp,
@@ -203,19 +245,22 @@ struct pair_analysis {
         .output_impedance_loss = output_impedance_loss(out, hp),
         .damping_factor = damping_factor(out, hp),
         .meets_one_eighth_rule = meets_one_eighth_rule(out, hp),
+        .one_eighth_rule_load = one_eighth_rule_load(hp),
         .exceeds_rated_power = std::nullopt,
-        .noise_level = noise_level(out, hp),
+        .hiss = hiss_level(out, hp),
         .dynamic_range = std::nullopt,
         .need = std::nullopt,
         .headroom = std::nullopt,
-        .exposure_limit = std::nullopt,
+        .hiss_below_programme = std::nullopt,
+        .exposure = std::nullopt,
     };
     if (const auto rated = hp.rated_power()) a.exceeds_rated_power = a.max.load_power > *rated;
-    if (a.noise_level) a.dynamic_range = a.max.max_level - *a.noise_level;
+    if (a.hiss) a.dynamic_range = a.max.max_level - a.hiss->low;
     if (p) {
-        a.need = requirement_for(hp, *p, out.output_impedance());
+        a.need = requirement_for(hp, *p, out.output_impedance(), out.source_resistance());
         a.headroom = headroom_for(out, hp, *p);
-        a.exposure_limit = niosh_exposure_limit(p->average_level);
+        if (a.hiss) a.hiss_below_programme = p->average_level() - a.hiss->high;
+        a.exposure = exposure_at(*p);
     }
     return a;
 }

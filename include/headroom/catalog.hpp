@@ -4,12 +4,12 @@
 // each entry with its source. The format is documented in docs/catalog-format.md; the bundled catalogs live in
 // data/. Loading validates every field once, at this boundary: an error names the file, the entry and the field
 // ("data/amplifiers.json: amplifier 'Foo' output 'balanced': vmax: '-3V' must be positive"), and bad JSON gives
-// file:line:column. Outputs stated as power-vs-load points are fitted (fit.hpp) into an output stage; an output
-// with gain settings becomes one output stage per setting.
+// file:line:column. Outputs stated as power-vs-load points keep them as a rating table (output_stage.hpp); an
+// output with gain settings becomes one output stage per setting. A headphone's impedance curve (a CSV file or a
+// driver model) is read at load and travels with the headphone.
 //
 // The parsing is compiled (src/catalog.cpp, target headroom::catalog) so that only it depends on a JSON library.
 
-#include "headroom/fit.hpp"
 #include "headroom/headphone.hpp"
 #include "headroom/output_stage.hpp"
 #include "headroom/units.hpp"
@@ -37,35 +37,29 @@ private:
     std::string file_, entry_, field_;
 };
 
-// Where a figure comes from: the maker's spec sheet or an independent measurement. Where they disagree a
-// catalog keeps both, as two entries.
-enum class figure_basis : std::uint8_t { spec, measured };
+// Where a figure comes from: the maker's spec sheet, an independent measurement, or the user's own (a personal
+// catalog; the bundled one never uses it). Where maker and measurement disagree a catalog keeps both, as two entries.
+enum class figure_basis : std::uint8_t { spec, measured, own };
 
-enum class headphone_type : std::uint8_t { over_ear_dynamic, over_ear_planar, on_ear, iem, earbud };
-enum class amplifier_kind : std::uint8_t { desktop, portable, dongle, dap };
+enum class headphone_type : std::uint8_t { over_ear_dynamic, over_ear_planar, over_ear_electrostatic, on_ear, iem, earbud };
+enum class amplifier_kind : std::uint8_t { desktop, portable, dongle, dap, phone, laptop };
 
 [[nodiscard]] std::string_view to_string(figure_basis b) noexcept;
 [[nodiscard]] std::string_view to_string(headphone_type t) noexcept;
 [[nodiscard]] std::string_view to_string(amplifier_kind k) noexcept;
 
 struct headphone_entry {
-    headphone model;                                 // named after the entry
+    headphone model;        // named after the entry; carries its sensitivity frequency and impedance curve
     headphone_type type;
-    std::optional<frequency> sensitivity_frequency;  // when the maker states one (some use 500 Hz)
-    std::optional<std::filesystem::path> impedance_curve;  // resolved against the catalog file's folder
+    std::string impedance_curve;  // as written in the file (a CSV path relative to it), empty when none
+    std::string driver;           // a driver model's parameters as written, empty when none
+    std::string drivers;          // the driver complement as the maker states it ("1DD+4BA")
     figure_basis basis;
-    std::string source;
+    std::string source;            // empty only for basis "own"
+    std::string secondary_source;
     std::string note;
 
     [[nodiscard]] const std::string& name() const noexcept { return model.name(); }
-};
-
-// How an output stage was obtained from power points, kept so that a report can show the fit's quality.
-struct fit_summary {
-    fit_model model;
-    gain max_error;
-    bool voltage_is_lower_bound;
-    std::vector<fitted_point> points;
 };
 
 // One gain setting of one output: the stage the analysis uses. An output without gain settings has one, with
@@ -74,8 +68,6 @@ struct output_setting {
     std::string gain_name;
     std::optional<gain> stated_gain;  // the setting's voltage gain, when stated
     output_stage stage;
-    std::optional<fit_summary> fit;   // present when the limits came from power points
-    bool output_impedance_stated = false;  // false: the catalog gives no zout, and the stage uses 0 ohm
 };
 
 struct amplifier_output {
@@ -92,12 +84,15 @@ struct amplifier_entry {
     std::string name;
     amplifier_kind kind;
     figure_basis basis;
-    std::string source;
+    std::string source;  // empty only for basis "own"
+    std::string secondary_source;
     std::string note;
     std::vector<amplifier_output> outputs;  // never empty
 
     // The output named `output_name` (case-insensitive); throws std::invalid_argument listing the outputs.
     [[nodiscard]] const amplifier_output& output(std::string_view output_name) const;
+    // Its balanced output, if it has one (the first, when several).
+    [[nodiscard]] const amplifier_output* balanced_output() const noexcept;
 };
 
 // From text: `file` names the source in messages; relative impedance-curve paths resolve against `base_dir`.

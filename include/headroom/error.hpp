@@ -40,5 +40,61 @@ inline void require_non_negative(double v, const std::string& entity, const char
     if (v < 0.0) throw spec_error{entity, field, "must not be negative"};
 }
 
+// A finite value within [lo, hi] (or (0, hi] with lo == 0 and `positive`), in `unit` for the message.
+inline void require_within(double v, double lo, double hi, const std::string& entity, const char* field,
+                           const char* unit, bool positive = false) {
+    require_finite(v, entity, field);
+    if (positive && !(v > 0.0)) throw spec_error{entity, field, "must be positive"};
+    if (v < lo || v > hi) {
+        const auto number = [](double x) {
+            std::string t = std::to_string(x);
+            t.erase(t.find_last_not_of('0') + 1);
+            if (!t.empty() && t.back() == '.') t.pop_back();
+            return t;
+        };
+        throw spec_error{entity, field, "must lie within " + number(lo) + " to " + number(hi) + " " + unit};
+    }
+}
+
+}  // namespace detail
+
+// The physical ranges the model accepts (docs/model.md, "Ranges"). Values outside them are typing errors or
+// units mixed up (a 1e308 dB target, a 1000 dB EQ boost), and would only produce infinities further on.
+namespace ranges {
+inline constexpr double max_voltage_v = 1e3;        // limits, source levels
+inline constexpr double max_current_a = 100.0;
+inline constexpr double max_power_w = 1e4;
+inline constexpr double max_impedance_ohm = 1e6;    // headphones, output and source resistances
+inline constexpr double max_noise_v = 10.0;
+inline constexpr double min_level_db = 0.0;         // dB SPL: targets, sensitivities
+inline constexpr double max_level_db = 200.0;
+inline constexpr double max_gain_db = 60.0;         // amplifier gains, EQ gains and preamps, within +-60 dB
+inline constexpr double max_crest_factor_db = 40.0;
+inline constexpr double min_q = 0.01;               // EQ filters and driver models
+inline constexpr double max_q = 100.0;
+inline constexpr double max_frequency_hz = 1e6;
+}  // namespace ranges
+
+namespace detail {
+
+inline void require_voltage(double v, const std::string& entity, const char* field) {
+    require_within(v, 0.0, ranges::max_voltage_v, entity, field, "V", true);
+}
+inline void require_current(double a, const std::string& entity, const char* field) {
+    require_within(a, 0.0, ranges::max_current_a, entity, field, "A", true);
+}
+inline void require_power(double w, const std::string& entity, const char* field) {
+    require_within(w, 0.0, ranges::max_power_w, entity, field, "W", true);
+}
+inline void require_impedance(double ohm, const std::string& entity, const char* field, bool zero_allowed = false) {
+    require_within(ohm, 0.0, ranges::max_impedance_ohm, entity, field, "ohm", !zero_allowed);
+}
+inline void require_level(double db, const std::string& entity, const char* field) {
+    require_within(db, ranges::min_level_db, ranges::max_level_db, entity, field, "dB SPL");
+}
+inline void require_gain(double db, const std::string& entity, const char* field) {
+    require_within(db, -ranges::max_gain_db, ranges::max_gain_db, entity, field, "dB");
+}
+
 }  // namespace detail
 }  // namespace headroom

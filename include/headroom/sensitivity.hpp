@@ -24,17 +24,19 @@ public:
     [[nodiscard]] static sensitivity per_milliwatt(spl at_1mw) { return sensitivity{form::db_per_milliwatt, at_1mw, {}}; }
     [[nodiscard]] static sensitivity per_volt(spl at_1v) { return sensitivity{form::db_per_volt, at_1v, {}}; }
     [[nodiscard]] static sensitivity at_current(spl level, current reference) {
-        detail::require_positive(value_in(reference, ampere), "sensitivity", "reference current");
+        detail::require_current(value_in(reference, ampere), "sensitivity", "reference current");
         return sensitivity{form::db_at_current, level, reference.value()};
     }
     [[nodiscard]] static sensitivity voltage_for(voltage v, spl level) {
-        detail::require_positive(value_in(v, volt), "sensitivity", "voltage");
+        detail::require_voltage(value_in(v, volt), "sensitivity", "voltage");
         return sensitivity{form::voltage_for_level, level, v.value()};
     }
 
     [[nodiscard]] form stated_form() const noexcept { return form_; }
     // The stated level (for voltage_for_level: the level the voltage produces).
     [[nodiscard]] spl stated_level() const noexcept { return level_; }
+    // The stated reference in SI base units: the current (A) of db_at_current, the voltage (V) of voltage_for_level.
+    [[nodiscard]] double reference_value() const noexcept { return reference_; }
 
     // S_V: dB SPL for 1 Vrms into a load of impedance z.
     [[nodiscard]] spl per_volt(impedance z) const noexcept {
@@ -66,7 +68,7 @@ public:
 
 private:
     sensitivity(form f, spl level, double reference) : form_{f}, level_{level}, reference_{reference} {
-        detail::require_finite(level.db(), "sensitivity", "level");
+        detail::require_level(level.db(), "sensitivity", "level");
     }
 
     form form_;

@@ -102,17 +102,4 @@ sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string
     return c;
 }
 
-stage_fit fit_power_flags(const std::vector<std::string>& power, impedance zout, topology kind) {
-    std::vector<power_point> points;
-    for (const auto& text : power) {
-        const power_point p = flag_value("--power", text, parse_power_point);
-        if (!(value_in(p.output, watt) > 0.0) || !(value_in(p.load, ohm) > 0.0))
-            throw usage_error{"--power: '" + text + "' needs a positive power and load"};
-        points.push_back(p);
-    }
-    fit_options o;
-    o.output_impedance = zout;
-    return fit_output_stage(points, o, "amplifier output", kind);
-}
-
 }  // namespace headroom::cli

@@ -32,7 +32,4 @@ struct sweep_catalog {
 };
 [[nodiscard]] sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string& headphones_file);
 
-// The stage that reproduces `--power` texts ("1.2W@32ohm"), behind `zout`.
-[[nodiscard]] stage_fit fit_power_flags(const std::vector<std::string>& power, impedance zout, topology kind);
-
 }  // namespace headroom::cli

@@ -1,6 +1,8 @@
 #include "cli/curve_flags.hpp"
 
 #include "cli/commands.hpp"
+#include "headroom/io/curves.hpp"
+#include "headroom/io/eq.hpp"
 
 #include <fmt/format.h>
 
@@ -38,29 +40,41 @@ std::optional<parametric_eq> make_eq(const curve_flags& f) {
     return flag_value("--eq", f.eq, [](const std::string& path) { return load_parametric_eq(path); });
 }
 
+headphone with_curve_flags(const curve_flags& f, headphone hp) {
+    if (auto curve = make_curve(f)) return hp.with_curve(std::move(*curve));
+    return hp;
+}
+
 std::optional<frequency_analysis> analyse_frequency(const curve_flags& f, const output_stage& out, const headphone& hp,
                                                     const std::optional<programme>& p) {
-    const auto curve = make_curve(f);
     const auto eq = make_eq(f);
-    if (!curve && !eq) return std::nullopt;
-    const impedance_curve z = curve ? *curve : impedance_curve::resistive(hp.nominal_impedance());
+    const impedance_curve* curve = hp.curve();
+    if (curve == nullptr && !eq) return std::nullopt;
+    const impedance_curve z = curve != nullptr ? *curve : impedance_curve::resistive(hp.nominal_impedance());
     const frequency_grid g = audio_band_grid();
     frequency_analysis a{
-        .curve_source = curve ? curve->name() : fmt::format("{:.4g} ohm (resistive)", value_in(hp.nominal_impedance(), ohm)),
-        .has_curve = curve.has_value(),
+        .curve_source = curve != nullptr ? curve->name() : fmt::format("{:.4g} ohm (resistive)", value_in(hp.nominal_impedance(), ohm)),
+        .has_curve = curve != nullptr,
         .at_1khz = z.magnitude_at(in_si(1000.0, hertz)),
         .nominal = hp.nominal_impedance(),
         .response = analyse_response(z, out.output_impedance(), g),
         .max = max_output_across(out, hp, z, g),
         .eq = std::nullopt,
-        .eq_preamp = std::nullopt,
         .headroom = std::nullopt,
+        .eq_programme_headroom = std::nullopt,
     };
-    if (eq) {
-        a.eq = eq_response_on(*eq, g);
-        a.eq_preamp = eq->preamp;
+    if (eq) a.eq = eq_response_on(*eq, g, p ? p->spectrum() : programme_spectrum::pink);
+    if (p) {
+        std::optional<eq_demand> demand;
+        if (a.eq) demand = eq_demand{a.eq->gain_db, a.eq->preamp};
+        a.headroom = headroom_across(out, hp, z, *p, g, demand);
+        if (a.eq) {
+            // Music spreads over frequency: a programme of this spectrum gains programme_increase through the
+            // filters, everywhere at once, rather than the peak boost at one frequency.
+            const eq_demand spread{Eigen::ArrayXd::Constant(g.size(), a.eq->programme_increase.db()), a.eq->preamp};
+            a.eq_programme_headroom = headroom_across(out, hp, z, *p, g, spread).worst;
+        }
     }
-    if (p) a.headroom = headroom_across(out, hp, z, *p, g, a.eq ? a.eq->gain_db : Eigen::ArrayXd{});
     return a;
 }
 
@@ -93,12 +107,20 @@ void print_frequency_report(std::ostream& os, const frequency_analysis& a, bool 
         os << fmt::format("  {:<16}lowest {:.2f} dB SPL at {}, limited by {}\n", "max sine", a.max.lowest_max_level.db(),
                           hz(a.max.lowest_max_level_at), to_string(a.max.lowest_binding));
     }
-    if (a.eq)
-        os << fmt::format("  {:<16}{:+.2f} dB at {} (the preamp, {:.1f} dB, is not counted: it is digital attenuation)\n",
-                          "EQ max boost", a.eq->max_boost.db(), hz(a.eq->max_boost_at), a.eq_preamp->db());
+    if (a.eq) {
+        os << fmt::format("  {:<16}{:+.2f} dB at {} (a sine sweep's worst case); {:+.2f} dB for {}; preamp {:+.1f} dB\n",
+                          "EQ boost", a.eq->peak.boost.db(), hz(a.eq->peak.at), a.eq->programme_increase.db(),
+                          to_string(a.eq->spectrum), a.eq->preamp.db());
+        if (a.eq->clips_digitally())
+            os << fmt::format("  {:<16}the boost exceeds the preamp by {:.2f} dB: full-scale peaks clip in the DSP\n", "caution",
+                              a.eq->digital_overshoot.db());
+    }
     if (a.headroom)
         os << fmt::format("  {:<16}{:+.2f} dB at {}{}, limited by {}\n", "worst headroom", a.headroom->worst.db(),
                           hz(a.headroom->worst_at), a.eq ? " with the EQ's boost" : "", to_string(a.headroom->worst_binding));
+    if (a.eq_programme_headroom)
+        os << fmt::format("  {:<16}{:+.2f} dB for {} through the EQ (an estimate for real programme)\n", "EQ headroom",
+                          a.eq_programme_headroom->db(), to_string(a.eq->spectrum));
 }
 
 void add_frequency_json(nlohmann::ordered_json& j, const frequency_analysis& a) {
@@ -116,10 +138,14 @@ void add_frequency_json(nlohmann::ordered_json& j, const frequency_analysis& a) 
         j["worst_headroom_limit"] = to_string(a.headroom->worst_binding);
     }
     if (a.eq) {
-        j["eq_max_boost_db"] = a.eq->max_boost.db();
-        j["eq_max_boost_hz"] = value_in(a.eq->max_boost_at, hertz);
-        j["eq_preamp_db"] = a.eq_preamp->db();
+        j["eq_max_boost_db"] = a.eq->peak.boost.db();
+        j["eq_max_boost_hz"] = value_in(a.eq->peak.at, hertz);
+        j["eq_preamp_db"] = a.eq->preamp.db();
+        j["eq_programme_increase_db"] = a.eq->programme_increase.db();
+        j["eq_spectrum"] = to_string(a.eq->spectrum);
+        j["eq_digital_clipping_db"] = a.eq->digital_overshoot.db();
     }
+    if (a.eq_programme_headroom) j["eq_programme_headroom_db"] = a.eq_programme_headroom->db();
 }
 
 }  // namespace headroom::cli

@@ -5,6 +5,7 @@
 
 #include "headroom/analysis.hpp"
 #include "headroom/eq.hpp"
+#include "headroom/frequency_grid.hpp"
 #include "headroom/impedance_curve.hpp"
 #include "headroom/response.hpp"
 
@@ -27,6 +28,9 @@ void add_curve_flags(CLI::App& app, curve_flags& f);
 std::optional<impedance_curve> make_curve(const curve_flags& f);
 std::optional<parametric_eq> make_eq(const curve_flags& f);
 
+// The headphone with the curve --impedance-curve or --driver give, if any (it replaces a catalog entry's own).
+headphone with_curve_flags(const curve_flags& f, headphone hp);
+
 // Everything pair reports across 20 Hz-20 kHz; each part is present when its inputs are.
 struct frequency_analysis {
     std::string curve_source;  // the file, the driver parameters, or the nominal impedance
@@ -36,11 +40,11 @@ struct frequency_analysis {
     response_deviation response;
     frequency_operating_points max;
     std::optional<eq_response> eq;
-    std::optional<gain> eq_preamp;
     std::optional<frequency_headroom> headroom;  // with a programme; includes the EQ's boost when there is one
+    std::optional<gain> eq_programme_headroom;   // with a programme and an EQ: headroom for the programme's spectrum
 };
 
-// None when neither a curve nor an EQ is given.
+// None when the headphone has no curve and no EQ is given.
 std::optional<frequency_analysis> analyse_frequency(const curve_flags& f, const output_stage& out, const headphone& hp,
                                                     const std::optional<programme>& p);
 

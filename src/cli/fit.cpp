@@ -21,23 +21,24 @@ namespace {
 
 struct fit_flags {
     std::vector<std::string> power;
-    std::string zout = "0";
+    std::string zout;
     bool json = false;
 };
 
-nlohmann::ordered_json optional_json(bool present, double value) {
-    return present ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
+template <class Q, class Unit>
+nlohmann::ordered_json optional_json(const std::optional<Q>& q, Unit unit) {
+    return q ? nlohmann::ordered_json(value_in(*q, unit)) : nlohmann::ordered_json(nullptr);
 }
 
 nlohmann::ordered_json to_json(const stage_fit& f) {
-    const output_stage& s = f.stage;
     nlohmann::ordered_json j;
     j["model"] = to_string(f.model);
-    j["vmax_vrms"] = optional_json(s.open_circuit_voltage().has_value(), s.open_circuit_voltage() ? value_in(*s.open_circuit_voltage(), volt) : 0.0);
+    j["vmax_vrms"] = optional_json(f.open_circuit_voltage, volt);
     j["vmax_is_lower_bound"] = f.voltage_is_lower_bound;
-    j["imax_arms"] = optional_json(s.current_limit().has_value(), s.current_limit() ? value_in(*s.current_limit(), ampere) : 0.0);
-    j["pmax_w"] = optional_json(s.power_limit().has_value(), s.power_limit() ? value_in(*s.power_limit(), watt) : 0.0);
-    j["zout_ohm"] = value_in(s.output_impedance(), ohm);
+    j["source_resistance_ohm"] = optional_json(f.source_resistance, ohm);
+    j["imax_arms"] = optional_json(f.current_limit, ampere);
+    j["pmax_w"] = optional_json(f.clipping_power, watt);
+    j["zout_ohm"] = value_in(f.stage.output_impedance(), ohm);
     auto points = nlohmann::ordered_json::array();
     for (const auto& p : f.points) {
         nlohmann::ordered_json q;
@@ -54,15 +55,16 @@ nlohmann::ordered_json to_json(const stage_fit& f) {
 }
 
 void print_report(std::ostream& os, const stage_fit& f) {
-    const output_stage& s = f.stage;
-    os << fmt::format("Fitted output stage: {} limited, Z_out {:.4g} ohm\n", to_string(f.model), value_in(s.output_impedance(), ohm));
-    if (const auto v = s.open_circuit_voltage())
-        os << fmt::format("  {:<8}{:.4g} Vrms{}\n", "V_oc", value_in(*v, volt),
+    os << fmt::format("The table behaves like: {} limited, Z_out {:.4g} ohm\n", to_string(f.model),
+                      value_in(f.stage.output_impedance(), ohm));
+    if (const auto v = f.open_circuit_voltage)
+        os << fmt::format("  {:<8}{:.4g} Vrms{}{}\n", "V_oc", value_in(*v, volt),
+                          f.source_resistance ? fmt::format(" behind {:.3g} ohm (supply sag)", value_in(*f.source_resistance, ohm)) : std::string{},
                           f.voltage_is_lower_bound ? " (at least: no point shows the voltage limit)" : "");
     os << fmt::format("  {:<8}{}\n", "I_max",
-                      s.current_limit() ? fmt::format("{:.4g} mArms", value_in(*s.current_limit(), ampere) * 1e3) : std::string{"unbounded"});
-    os << fmt::format("  {:<8}{}\n", "P_max",
-                      s.power_limit() ? fmt::format("{:.4g} mW", value_in(*s.power_limit(), watt) * 1e3) : std::string{"unbounded"});
+                      f.current_limit ? fmt::format("{:.4g} mArms", value_in(*f.current_limit, ampere) * 1e3) : std::string{"not shown"});
+    os << fmt::format("  {:<8}{}\n", "P_clip",
+                      f.clipping_power ? fmt::format("{:.4g} mW", value_in(*f.clipping_power, watt) * 1e3) : std::string{"not shown"});
     os << fmt::format("\n  {:>10}  {:>12}  {:>12}  {:>9}  {}\n", "load", "stated", "model", "error", "limit");
     // Print a rounding-level error as 0.00 rather than -0.00.
     const auto shown = [](gain e) { return std::abs(e.db()) < 0.005 ? 0.0 : e.db(); };
@@ -70,7 +72,9 @@ void print_report(std::ostream& os, const stage_fit& f) {
         os << fmt::format("  {:>6.4g} ohm  {:>9.4g} mW  {:>9.4g} mW  {:>+6.2f} dB  {}\n", value_in(p.stated.load, ohm),
                           value_in(p.stated.output, watt) * 1e3, value_in(p.model_power, watt) * 1e3, shown(p.error),
                           to_string(p.binding));
-    os << fmt::format("\nLargest error {:.2f} dB\n", f.max_error.db());
+    os << fmt::format("\nLargest error {:.2f} dB. Analyses use the stated table itself: exact at the stated loads, the straight\n"
+                      "line between them, and outside them no more current (below) or voltage (above) than it shows.\n",
+                      f.max_error.db());
 }
 
 }  // namespace
@@ -79,15 +83,19 @@ subcommand add_fit(CLI::App& parent) {
     auto f = std::make_shared<fit_flags>();
     CLI::App* app = parent.add_subcommand("fit", "Fit V_oc / I_max / P_max to a spec sheet's power-vs-load figures");
     app->footer(
-        "The simplest set of limits (V; V+I; V+P; V+I+P) that reproduces the points within 0.1 dB wins, else the\n"
-        "best in dB. One limited point is read as a current limit; flat power as the load falls shows a power limit.\n"
+        "Explains a power table: the simplest set of limits (V; V+I; V+sag; V+P; V+I+P; V+sag+I) that reproduces the\n"
+        "points within 0.1 dB wins, else the best in dB. Sag is a clipping voltage that falls as the load falls (a\n"
+        "large-signal source resistance). Analyses (pair --power, catalogs) use the table itself, which can only err\n"
+        "low: below the lowest stated load no more current, above the highest no more voltage than it shows.\n"
         "Example: headroom fit --power 1.2W@32 --power 300mW@300 --zout 0.2");
     app->add_option("--power", f->power, "Stated power into a load (1.2W@32ohm; a bare load is in ohm), repeatable")->required();
-    app->add_option("--zout", f->zout, "Known output impedance (0.2, 0.2ohm); default 0");
+    app->add_option("--zout", f->zout, "Known output impedance (0.2, 0.2ohm); default: not stated (0)");
     app->add_flag("--json", f->json, "Print JSON (SI base units) instead of the report");
     return {app, [f](std::ostream& os) {
-                const impedance zout = output_impedance_flag(f->zout);
-                const stage_fit fit = fit_power_flags(f->power, zout, topology::single_ended);
+                const rating_table table = power_flags(f->power);
+                fit_options options;
+                if (!f->zout.empty()) options.output_impedance = output_impedance_flag(f->zout);
+                const stage_fit fit = model_from_flags([&] { return fit_output_stage(table.points(), options, "amplifier output"); });
                 if (f->json)
                     os << to_json(fit).dump(2) << '\n';
                 else

@@ -18,8 +18,7 @@ struct gear_flags {
     // headphone
     std::string impedance, sensitivity, rated_power;
     // amplifier output
-    std::string vmax, imax, pmax, zout = "0", source, gain, noise;
-    bool zout_given = false;
+    std::string vmax, imax, pmax, thermal, source_resistance, zout, source, gain, noise;
     bool bridge = false, balanced = false;
     // or the gear from the catalog (then --gain names a gain setting), or an output from its power table
     std::string headphone, amp, output, catalog_dir;
@@ -31,15 +30,11 @@ struct gear_flags {
 // Registers the flags on `app`, storing into `f` (which must outlive parsing).
 void add_gear_flags(CLI::App& app, gear_flags& f);
 
-// An output stage, and whether its output impedance was stated (by --zout or the catalog's zout). When it was
-// not, the stage uses 0 ohm, and reports must say that Z_out is unknown rather than ideal.
-struct chosen_output {
-    output_stage stage;  // already bridged when --bridge
-    bool output_impedance_stated;
-};
-
 headphone make_headphone(const gear_flags& f);
-chosen_output make_output(const gear_flags& f);
+// The output stage the flags describe: typed-in figures (bridged when --bridge), a spec sheet's --power table, or
+// a catalog amplifier's output (--bridge then picks its own balanced output: a catalog device's balanced figures
+// are never derived). An output without --zout has an unstated output impedance (output_stage says so).
+output_stage make_output(const gear_flags& f);
 std::optional<programme> make_programme(const gear_flags& f);
 
 }  // namespace headroom::cli

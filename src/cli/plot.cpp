@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/curve_flags.hpp"
+#include "cli/describe.hpp"
 #include "cli/gear_flags.hpp"
 #include "headroom/analysis.hpp"
 #include "headroom/parse.hpp"
@@ -197,7 +198,7 @@ load_series sweep_loads(const output_stage& out, std::string title, std::string_
     constexpr int steps = 240;
     for (int i = 0; i <= steps; ++i) {
         const double r = range.low * std::pow(range.high / range.low, static_cast<double>(i) / steps);
-        const auto [v, which] = detail::binding_of(detail::load_voltage_limits(out, in_si(r, ohm)));
+        const auto [v, which] = limits::binding_of(detail::load_voltage_limits(out, in_si(r, ohm)));
         s.r.push_back(r);
         s.power_mw.push_back(v * v / r * 1e3);
         s.voltage.push_back(v);
@@ -272,15 +273,8 @@ std::string load_plot_script(const std::vector<load_series>& series, const std::
     return g + "unset multiplot\n";
 }
 
-// The stated figures in a line, for the graph's subtitle.
-std::string describe_limits(const output_stage& out) {
-    std::string s;
-    if (const auto v = out.open_circuit_voltage()) s += fmt::format("V_{{oc}} {:.4g} Vrms, ", value_in(*v, volt));
-    if (const auto i = out.current_limit()) s += fmt::format("I_{{max}} {:.4g} mA, ", value_in(*i, ampere) * 1e3);
-    if (const auto p = out.power_limit()) s += fmt::format("P_{{max}} {:.4g} mW, ", value_in(*p, watt) * 1e3);
-    if (const auto v = out.gain_limited_voltage()) s += fmt::format("source x gain {:.4g} Vrms, ", value_in(*v, volt));
-    return s + fmt::format("Z_{{out}} {:.3g} ohm", value_in(out.output_impedance(), ohm));
-}
+// The stated figures in a line, for the graph's subtitle, literal for gnuplot's enhanced mode.
+std::string describe_limits(const output_stage& out) { return enhanced_literal(describe_output(out)); }
 
 action load_action(std::shared_ptr<plot_flags> f) {
     return [f](std::ostream& os) {
@@ -290,16 +284,16 @@ action load_action(std::shared_ptr<plot_flags> f) {
         std::vector<load_series> series;
         std::string subtitle;
         if (f->gear.balanced) {
-            const output_stage out = make_output(f->gear).stage;
+            const output_stage out = make_output(f->gear);
             series.push_back(sweep_loads(out, "balanced (as stated)", balanced_colour, range));
-            subtitle = "balanced: " + describe_limits(out);
+            subtitle = describe_limits(out);
         } else {
             gear_flags leg = f->gear;  // with --bridge the figures describe one leg: draw the leg and the bridge
             leg.bridge = false;
-            const output_stage se = make_output(leg).stage;
+            const output_stage se = make_output(leg);
             series.push_back(sweep_loads(se, "single-ended", se_colour, range));
             series.push_back(sweep_loads(bridge(se), "balanced (bridged from the SE figures)", balanced_colour, range));
-            subtitle = "single-ended: " + describe_limits(se);
+            subtitle = describe_limits(se);
         }
         render(load_plot_script(series, hp, range, subtitle), f->out);
         os << fmt::format("wrote {}\n", f->out);
@@ -312,10 +306,10 @@ action response_action(std::shared_ptr<plot_flags> f) {
     return [f](std::ostream& os) {
         const auto curve = make_curve(f->curves);
         if (!curve) throw usage_error{"plot response needs --impedance-curve FILE or --driver \"Re=...,Le=...,fs=...,Qms=...,Qes=...\""};
-        const impedance z_out = output_impedance_flag(f->gear.zout);
+        const impedance z_out = f->gear.zout.empty() ? in_si(0.0, ohm) : output_impedance_flag(f->gear.zout);
         const frequency_grid g = audio_band_grid();
         const auto r = analyse_response(*curve, z_out, g);
-        const Eigen::ArrayXcd z = curve->ohms_on(g);
+        const Eigen::ArrayXcd z = ohms_on(*curve, g);
         const bool has_phase = (z.imag().abs() > 1e-9 * z.abs()).any();
 
         std::string d = "$z << EOD\n";

@@ -146,7 +146,7 @@ void write_csv(const std::string& path, const batch::output_view<T>& amps, const
     const batch::index n = hps.size();
     batch::grid<T> level(n, tile), margin(n, tile);
     batch::limit_grid max_binding(n, tile), binding(n, tile);
-    constexpr std::array<std::string_view, batch::limit_code::count> names{"voltage", "current", "power", "gain"};
+    const auto& names = limit_names;
     fmt::memory_buffer buf;
     for (batch::index first = 0; first < amps.size(); first += tile) {
         const batch::index count = std::min(tile, amps.size() - first);
@@ -190,7 +190,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
 
     double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0.0;
     std::int64_t above = t.above.sum();
-    std::array<std::int64_t, batch::limit_code::count> by_limit{};
+    std::array<std::int64_t, limit_count> by_limit{};
     for (batch::index i = 0; i < n; ++i) {
         const batch::headphone_summary s = batch::summarise<T>(t, hps, i, job.target);
         lo = std::min(lo, s.min_headroom_db);
@@ -200,7 +200,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
     for (std::size_t k = 0; k < by_limit.size(); ++k) by_limit[k] = t.by_limit.col(static_cast<batch::index>(k)).sum();
     const double mean = sum / static_cast<double>(n);
     const double pairs = static_cast<double>(m) * static_cast<double>(n);
-    constexpr std::array<const char*, batch::limit_code::count> names{"voltage", "current", "power", "gain"};
+    const auto& names = limit_names;
 
     if (!job.out.empty()) write_csv<T>(job.out, amps, hps, job);
 
@@ -301,15 +301,15 @@ subcommand add_sweep(CLI::App& parent) {
     app->add_flag("--json", f->json, "Print JSON instead of the report");
 
     return {app, [f](std::ostream& os) {
+                const programme p = programme_flags(f->target, f->crest);
                 sweep_job job{
-                    .target = flag_value("--target", f->target, parse_spl),
-                    .crest = f->crest.empty() ? sine_crest_factor : flag_value("--crest", f->crest, parse_gain),
+                    .target = p.average_level(),
+                    .crest = p.crest_factor(),
                     .min_headroom = flag_value("--min-headroom", f->min_headroom, parse_gain),
                     .settings = {},
                     .out = f->out,
                     .json = f->json,
                 };
-                if (job.crest.db() < 0.0) throw usage_error{"--crest: '" + f->crest + "' must not be negative (peak >= RMS)"};
                 job.settings.threads =
                     f->threads.empty() ? 0U : static_cast<unsigned>(whole_number("--threads", f->threads, 1, 1024));
                 // A catalog sweep is a ranking: the three best outputs per headphone unless --top says otherwise.

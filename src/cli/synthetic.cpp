@@ -17,7 +17,7 @@ synthetic_catalog make_synthetic(std::size_t outputs, std::size_t headphones, st
         s.open_circuit_voltage = in_si(between(0.5, 20.0), volt);
         s.current_limit = in_si(between(0.02, 1.0), ampere);
         s.output_impedance = in_si(between(0.0, 10.0), ohm);
-        s.power_limit = in_si(between(0.05, 5.0), watt);
+        s.clipping_power = in_si(between(0.05, 5.0), watt);
         c.outputs.emplace_back("synthetic output " + std::to_string(k), s);
     }
     c.headphones.reserve(headphones);

@@ -1,46 +1,56 @@
 #pragma once
 
 // The one place where typed model objects become plain SI numbers for the batch core. Everything the kernels
-// see is computed here by the model's own accessors (gain_limited_voltage, sensitivity_per_volt), so a packed
-// column holds exactly the double the scalar model would use; float columns round it once.
+// see is the model's own terms (output_stage::terms(), its rating table, sensitivity_per_volt), so a packed
+// column holds exactly the double the scalar model uses; float columns round it once.
 
 #include "headroom/analysis.hpp"
 #include "headroom/batch/columns.hpp"
 #include "headroom/headphone.hpp"
 #include "headroom/output_stage.hpp"
 
-#include <limits>
-#include <optional>
 #include <span>
 
 namespace headroom::batch {
 
-static_assert(limit_code::voltage == static_cast<std::uint8_t>(limit::voltage));
-static_assert(limit_code::current == static_cast<std::uint8_t>(limit::current));
-static_assert(limit_code::power == static_cast<std::uint8_t>(limit::power));
-static_assert(limit_code::gain == static_cast<std::uint8_t>(limit::gain));
-static_assert(limit_code::count == limit_count);
-
-namespace detail {
-template <class T, class Q, class Unit>
-[[nodiscard]] T or_unbounded(const std::optional<Q>& q, Unit unit) noexcept {
-    return q ? static_cast<T>(value_in(*q, unit)) : std::numeric_limits<T>::infinity();
-}
-}  // namespace detail
-
 template <class T = double>
 [[nodiscard]] output_columns<T> pack(std::span<const output_stage> outputs) {
     const auto n = static_cast<index>(outputs.size());
-    output_columns<T> c{column<T>(n), column<T>(n), column<T>(n), column<T>(n), column<T>(n)};
+    output_columns<T> c;
+    for (auto* col : {&c.v_clip, &c.r_clip, &c.i_max, &c.sqrt_p_clip, &c.sqrt_p_thermal, &c.v_gain, &c.z_out}) col->resize(n);
+    c.table_first.resize(n + 1);
+    index points = 0;
+    for (const auto& o : outputs) points += static_cast<index>(o.rating_view().size);
+    c.table_ln_r.resize(points);
+    c.table_ln_v.resize(points);
+    index at = 0;
     for (index k = 0; k < n; ++k) {
         const output_stage& o = outputs[static_cast<std::size_t>(k)];
-        c.v_oc[k] = detail::or_unbounded<T>(o.open_circuit_voltage(), volt);
-        c.i_max[k] = detail::or_unbounded<T>(o.current_limit(), ampere);
-        c.p_max[k] = detail::or_unbounded<T>(o.power_limit(), watt);
-        c.z_out[k] = static_cast<T>(value_in(o.output_impedance(), ohm));
-        c.v_gain[k] = detail::or_unbounded<T>(o.gain_limited_voltage(), volt);
+        const auto& t = o.terms();
+        c.v_clip[k] = static_cast<T>(t.v_clip);
+        c.r_clip[k] = static_cast<T>(t.r_clip);
+        c.i_max[k] = static_cast<T>(t.i_max);
+        c.sqrt_p_clip[k] = static_cast<T>(t.sqrt_p_clip);
+        c.sqrt_p_thermal[k] = static_cast<T>(t.sqrt_p_thermal);
+        c.v_gain[k] = static_cast<T>(t.v_gain);
+        c.z_out[k] = static_cast<T>(t.z_out);
+        c.table_first[k] = at;
+        const auto table = o.rating_view();
+        for (std::size_t p = 0; p < table.size; ++p, ++at) {
+            c.table_ln_r[at] = static_cast<T>(table.ln_r[p]);
+            c.table_ln_v[at] = static_cast<T>(table.ln_v[p]);
+        }
     }
+    c.table_first[n] = at;
     return c;
+}
+
+// A headphone's load in a sweep: |Z| at 1 kHz, or, where its impedance curve is known, the curve's minimum over
+// 20 Hz-20 kHz. Every limit allows less voltage into less impedance, so that is where the headroom for a flat
+// programme is least (docs/batch.md).
+[[nodiscard]] inline impedance sweep_load(const headphone& h) noexcept {
+    if (const auto* c = h.curve()) return std::min(c->minimum().magnitude, h.nominal_impedance());
+    return h.nominal_impedance();
 }
 
 template <class T = double>
@@ -49,7 +59,7 @@ template <class T = double>
     headphone_columns<T> c{column<T>(n), column<T>(n)};
     for (index k = 0; k < n; ++k) {
         const headphone& h = headphones[static_cast<std::size_t>(k)];
-        c.r[k] = static_cast<T>(value_in(h.nominal_impedance(), ohm));
+        c.r[k] = static_cast<T>(value_in(sweep_load(h), ohm));
         c.s_v[k] = static_cast<T>(h.sensitivity_per_volt().db());
     }
     return c;

@@ -52,9 +52,8 @@ struct sweep_settings {
 // Tiles of about a quarter of each thread's share, so that a thread slowed by other load leaves little for the
 // others to wait for at the end; one thread takes everything as one tile. Output-stage tiles hold 64 to 1024
 // stages: a tally pays a fixed cost per tile and chunk of headphones (one logarithm, the counters' epilogue).
-// Headphone tiles are whole vectors (detail::lanes), even when asked for otherwise: every headphone then falls in
-// the same vector lanes as in a one-thread sweep, which is what makes the result the same bit for bit (the float
-// path's vector and scalar loops round differently).
+// Headphone tiles are whole multiples of 16, even when asked for otherwise, so that vector loops see the same lanes
+// whatever the number of threads.
 [[nodiscard]] inline index output_tile(const sweep_settings& s, index m, unsigned threads) noexcept {
     if (s.tile > 0) return s.tile;
     if (threads == 1) return std::max<index>(m, 1);
@@ -63,7 +62,8 @@ struct sweep_settings {
 
 [[nodiscard]] inline index headphone_tile(const sweep_settings& s, index n, unsigned threads) noexcept {
     const auto whole_vectors = [](index count) {
-        return std::max<index>(detail::lanes, (count + detail::lanes - 1) / detail::lanes * detail::lanes);
+        constexpr index lanes = 16;
+        return std::max<index>(lanes, (count + lanes - 1) / lanes * lanes);
     };
     if (s.tile > 0) return whole_vectors(s.tile);
     if (threads == 1) return std::max<index>(n, 1);
@@ -73,7 +73,8 @@ struct sweep_settings {
 
 [[nodiscard]] inline bool splits_headphones(const sweep_settings& s, index n, unsigned threads) noexcept {
     if (s.split != split_axis::automatic) return s.split == split_axis::headphones;
-    return threads == 1 || n >= static_cast<index>(threads) * 4 * detail::chunk;
+    constexpr index chunk = 256;
+    return threads == 1 || n >= static_cast<index>(threads) * 4 * chunk;
 }
 
 // Reductions per headphone over all output stages (see tally.hpp).
