@@ -277,14 +277,20 @@ headphone_entry read_headphone(const json& e, std::size_t index, const std::stri
     if (!find_field(e, "impedance")) w.fail("impedance", "is missing");
     const impedance z = *quantity_field(e, "impedance", parse_impedance, ohm, sign::positive, "300ohm", w);
     const std::string s_text = *string_field(e, "sensitivity", w, true);
-    std::optional<sensitivity> s;
-    try {
-        s = parse_sensitivity(s_text);
-    } catch (const std::invalid_argument& ex) {  // parse_error, or spec_error for a reference out of range
-        w.fail("sensitivity", ex.what());
-    }
+    const stated_sensitivity s = [&] {
+        try {
+            return parse_stated_sensitivity(s_text);
+        } catch (const std::invalid_argument& ex) {  // parse_error, or spec_error for a reference out of range
+            w.fail("sensitivity", ex.what());
+        }
+    }();
     headphone_details details;
     details.sensitivity_frequency = quantity_field(e, "sensitivity_frequency", parse_frequency, hertz, sign::positive, "1kHz", w);
+    if (s.at) {
+        if (details.sensitivity_frequency && *details.sensitivity_frequency != *s.at)
+            w.fail("sensitivity_frequency", "disagrees with the frequency the sensitivity names ('" + s_text + "')");
+        details.sensitivity_frequency = s.at;
+    }
     details.rated_power = quantity_field(e, "rated_power", parse_power, watt, sign::positive, "200mW", w);
     const std::string curve_text = string_field(e, "impedance_curve", w, false).value_or("");
     const std::string driver_text = string_field(e, "driver", w, false).value_or("");
@@ -312,7 +318,7 @@ headphone_entry read_headphone(const json& e, std::size_t index, const std::stri
     const provenance from = provenance_fields(e, w);
     const std::string note = string_field(e, "note", w, false).value_or("");
     try {
-        return {headphone{name, z, *s, std::move(details)}, type, curve_text, driver_text, drivers, from.basis, from.source,
+        return {headphone{name, z, s.value, std::move(details)}, type, curve_text, driver_text, drivers, from.basis, from.source,
                 from.secondary_source, note};
     } catch (const spec_error& ex) {  // e.g. a sensitivity whose S_V is out of range
         w.fail(ex.field(), ex.what());

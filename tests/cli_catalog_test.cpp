@@ -135,10 +135,8 @@ TEST_CASE("headroom pair takes gear from the catalog") {
 
     check_usage_error(run({"pair", "--catalog-dir", dir, "--headphone", "Test HX", "--amp", "Test Amp", "--output", "se"}),
                       "--headphone: no headphone 'Test HX'; did you mean 'Test HD'");
-    check_usage_error(run({"pair", "--catalog-dir", dir, "--headphone", "Test HD", "--amp", "Test Amp"}),
-                      "--output: amplifier 'Test Amp' has several outputs: choose one of 'se', 'bal'");
-    check_usage_error(run({"pair", "--catalog-dir", dir, "--headphone", "Test HD", "--amp", "Test Amp", "--output", "bal"}),
-                      "--gain: output 'bal' has gain settings: choose one of 'low', 'high'");
+    // Without --output (or --gain) every output and gain setting is compared: see the comparison tests.
+    CHECK(run({"pair", "--catalog-dir", dir, "--headphone", "Test HD", "--amp", "Test Amp"}).out.find("Verdict") != std::string::npos);
     check_usage_error(run({"pair", "--catalog-dir", dir, "--headphone", "Test HD", "--amp", "Test Amp", "--output", "bal",
                            "--gain", "low", "--bridge", "--balanced"}),
                       "--balanced");
@@ -147,6 +145,68 @@ TEST_CASE("headroom pair takes gear from the catalog") {
     check_usage_error(run({"pair", "--vmax", "1"}), "--impedance and --sensitivity, or --headphone");
     check_usage_error(run({"pair", "--impedance", "300", "--sensitivity", "97dB/mW", "--vmax", "1", "--gain", "6"}),
                       "--gain needs --source");
+}
+
+TEST_CASE("pair compares every output and gain setting of a catalog amplifier, with a verdict") {
+    const test_catalog c;
+    const std::string dir = c.dir.string();
+    const auto compare = [&](std::vector<std::string> more, const char* target = "95") {
+        std::vector<std::string> args{"pair", "--catalog-dir", dir, "--headphone", "Test HD", "--amp", "Test Amp", "--target", target,
+                                      "--crest", "18", "--json"};
+        args.insert(args.end(), more.begin(), more.end());
+        const auto r = run(args);
+        REQUIRE(r.code == 0);
+        return nlohmann::json::parse(r.out);
+    };
+    const auto j = compare({});
+    REQUIRE(j["outputs"].size() == 3);  // se, bal/low, bal/high
+    // Each entry equals the single-output run of the same stage.
+    for (const auto& e : j["outputs"]) {
+        std::vector<std::string> one{"pair", "--catalog-dir", dir, "--headphone", "Test HD", "--amp", "Test Amp", "--output",
+                                     e["output"].get<std::string>(), "--target", "95", "--crest", "18", "--json"};
+        if (!e["gain_setting"].is_null()) one.insert(one.end(), {"--gain", e["gain_setting"].get<std::string>()});
+        const auto single = nlohmann::json::parse(run(one).out);
+        CAPTURE(e["output"]);
+        CHECK(e["max_spl_db"] == single["max_spl_db"]);
+        CHECK(e["headroom_db"] == single["headroom_db"]);
+        CHECK(e["limit"] == single["limit"]);
+    }
+    // The gain advice for 'bal': the quietest setting with enough headroom (low: 2 V gives 2 x 300/301 V at the
+    // load, 108.2 dB SPL sine, +-0 headroom short of 95 + 15; high: 8 V). At 95 dB with 18 dB peaks low falls short.
+    CHECK(j["outputs"][1]["recommended_gain"] == false);
+    CHECK(j["outputs"][2]["recommended_gain"] == true);
+    CHECK(j["verdict"]["output"] == "bal");
+    CHECK(j["verdict"]["gain_setting"] == "high");
+    const auto& bvs = j["verdict"]["balanced_vs_single_ended"];
+    CHECK(bvs["balanced"] == "bal");
+    CHECK(bvs["headroom_db"].get<double>() == doctest::Approx(j["outputs"][2]["headroom_db"].get<double>() -
+                                                              j["outputs"][0]["headroom_db"].get<double>()));
+    // At a quiet level the low setting is enough and is advised: more volume-knob travel, less hiss.
+    const auto quiet = compare({}, "70");
+    CHECK(quiet["outputs"][1]["recommended_gain"] == true);
+    // --output picks one output and compares its settings.
+    CHECK(compare({"--output", "bal"})["outputs"].size() == 2);
+    const auto text = run({"pair", "--catalog-dir", dir, "--headphone", "Test HD", "--amp", "Test Amp", "--target", "95", "--crest", "18"});
+    CHECK(text.out.find("bal: ") != std::string::npos);
+    CHECK(text.out.find("headroom over se") != std::string::npos);
+    CHECK(text.out.find("use bal (high gain)") != std::string::npos);
+}
+
+TEST_CASE("pair with a headphone and no amplifier, and need: what the headphone needs") {
+    const auto need = run({"need", "--impedance", "32", "--sensitivity", "100dB/V", "--target", "100", "--crest", "18", "--json"});
+    REQUIRE(need.code == 0);
+    const auto j = nlohmann::json::parse(need.out);
+    // 100 dB at 100 dB/V is 1 V RMS into 32 ohm: 31.25 mA, 31.25 mW; peaks 10^(18/20) = 7.943 V; a sine rated
+    // (7.943 / sqrt 2)^2 / 32 = 985.9 mW; after 2 V: 20 lg(5.617 / 2) = +8.97 dB.
+    CHECK(j["required_voltage_vrms"].get<double>() == doctest::Approx(1.0));
+    CHECK(j["required_power_w"].get<double>() == doctest::Approx(0.03125));
+    CHECK(j["required_peak_voltage_v"].get<double>() == doctest::Approx(7.943282347));
+    CHECK(j["required_sine_power_w"].get<double>() == doctest::Approx(0.985867));
+    CHECK(j["gain_after_source_db"].get<double>() == doctest::Approx(8.9691).epsilon(1e-4));
+    CHECK(j["zout_ohm"].is_null());
+    const auto same = run({"pair", "--impedance", "32", "--sensitivity", "100dB/V", "--target", "100", "--crest", "18", "--json"});
+    CHECK(nlohmann::json::parse(same.out) == j);
+    check_usage_error(run({"need", "--impedance", "32", "--sensitivity", "100dB/V"}), "--target");
 }
 
 TEST_CASE("headroom pair uses a power table as stated, and bridges it") {

@@ -225,7 +225,7 @@ TEST_CASE("bad input on every flag: exit 2, nothing on stdout, one line on stder
     cases.push_back({with(ok, {"--bridge", "--balanced"}), "--bridge"});
     cases.push_back({with(ok, {"--gain", "6"}), "--gain"});
     cases.push_back({with(ok, {"--crest", "12"}), "--crest"});
-    cases.push_back({hp, "--vmax"});  // no limit at all
+    cases.push_back({hp, "--target"});  // no amplifier: what the headphone needs, which needs a target
     cases.push_back({with(hp, {"--vmax"}), "--vmax"});  // no value
     cases.push_back({with(ok, {"--vmax", "12"}), "--vmax"});  // given twice
     cases.push_back({{"pair", "--sensitivity", "97dB/mW", "--vmax", "10"}, "--impedance"});  // required

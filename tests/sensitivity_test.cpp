@@ -184,10 +184,47 @@ TEST_CASE("parse_sensitivity accepts every documented spelling") {
     }
 }
 
+TEST_CASE("spec-sheet spellings parse to the same sensitivity as their canonical form") {
+    struct spelling {
+        const char* text;
+        const char* canonical;
+        double hz;  // the frequency the text names, 0 for none
+    };
+    const spelling cases[] = {
+        {"97dB/1mW", "97dB/mW", 0},           {"96 dB SPL/1mW", "96dB/mW", 0},      {"96dB(1mW)", "96dB/mW", 0},
+        {"96 dB (1 mW)", "96dB/mW", 0},        {"96dB/1V", "96dB/V", 0},             {"96 dB SPL/1 Vrms", "96dB/V", 0},
+        {"94dB@100mV", "100mV@94dB", 0},       {"94 dB SPL @ 100 mVrms", "100mV@94dB", 0},
+        {"97 dB/mW ±3 dB", "97dB/mW", 0},     {"97dB +/- 3dB (1mW)", "97dB/mW", 0},
+        {"98 dB SPL/1 mW @ 1 kHz", "98dB/mW", 1000}, {"104 dB SPL (1 kHz, 1 Vrms)", "104dB/V", 1000},
+        {"97 dB/mW at 1 kHz", "97dB/mW", 1000}, {"118dB/Vrms@1kHz", "118dB/V", 1000},
+        {"96dB/mW (500Hz)", "96dB/mW", 500},   {"105dB SPL @ 1mW", "105dB/mW", 0},   {"97 DB/MW", "97dB/mW", 0},
+        {"94.6 dB SPL @ 5 mA", "94.6dB@5mA", 0}, {"327 mVrms @ 94 dB SPL", "327mV@94dB", 0},
+        // A reference power other than 1 mW: 95 dB for 10 mW is 85 dB for 1 mW.
+        {"95dB@10mW", "85dB/mW", 0},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.text);
+        const stated_sensitivity s = parse_stated_sensitivity(c.text);
+        for (const double z : {16.0, 300.0})
+            CHECK(s.value.per_volt(in_si(z, ohm)).db() == doctest::Approx(parse_sensitivity(c.canonical).per_volt(in_si(z, ohm)).db()).epsilon(1e-12));
+        CHECK(s.value.stated_form() == parse_sensitivity(c.canonical).stated_form());
+        if (c.hz > 0) {
+            REQUIRE(s.at);
+            CHECK(value_in(*s.at, hertz) == c.hz);
+        } else {
+            CHECK_FALSE(s.at);
+        }
+    }
+    // A stated frequency other than 1 kHz is not dropped silently.
+    CHECK_THROWS_AS((void)parse_sensitivity("96dB/mW@500Hz"), parse_error);
+    CHECK(parse_sensitivity("96dB/mW@1kHz").per_volt(300_ohm).db() == doctest::Approx(101.2287874528));
+}
+
 TEST_CASE("parse_sensitivity rejects text without a unit or number") {
     for (const char* t : {"97dB", "97", "97 dB SPL", "nan", "inf", "", " ", "abc", "7.5X", "nandB/mW", "infdB/V",
                           "dB/mW", "97/mW", "97dB/W", "97dB/mV", "97dB@", "@94dB", "327mV@94", "97dB/mWx", "1e999dB/V",
-                          "94.6dB@-5mA", "94.6dB@0mA", "-327mV@94dB", "0mV@94dB", "+-97dB/mW"}) {
+                          "94.6dB@-5mA", "94.6dB@0mA", "-327mV@94dB", "0mV@94dB", "+-97dB/mW", "97dB@mV",
+                          "97dB/1kHz", "97dB/mW@1kHz@2kHz", "97dB@0mW", "Hz97dB/mW"}) {
         CAPTURE(t);
         // parse_error, or spec_error for a well-formed text with an impossible value: both are invalid_argument.
         CHECK_THROWS_AS((void)parse_sensitivity(t), std::invalid_argument);

@@ -13,10 +13,12 @@
 #include <charconv>
 #include <cmath>
 #include <initializer_list>
+#include <optional>
 #include <numbers>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 namespace headroom {
@@ -128,43 +130,173 @@ inline constexpr double rms_per_peak_to_peak = 0.5 / std::numbers::sqrt2;
                                            1.0, "85dB"));
 }
 
-// A sensitivity in one of the four published forms; the unit is required:
-//   "97dB/mW"  "102.2dB/V"  "94.6dB@5mA"  "327mV@94dB"  ("dB SPL" may stand for "dB", "Vrms" for "V").
-[[nodiscard]] inline sensitivity parse_sensitivity(std::string_view text) {
-    const std::string t{text};
-    const auto fail = [&t] {
-        return parse_error{"'" + t +
+// A sensitivity as a spec sheet states it, and the frequency it names, if any.
+struct stated_sensitivity {
+    sensitivity value;
+    std::optional<frequency> at;  // "97 dB/mW @ 500 Hz": where the maker measured it
+};
+
+namespace detail {
+
+// Lower case, "µ" as "u", and whitespace kept: the sensitivity parser works on this spelling.
+[[nodiscard]] inline std::string folded_sensitivity(std::string_view text) {
+    std::string t;
+    for (std::size_t k = 0; k < text.size(); ++k) {
+        const auto c = static_cast<unsigned char>(text[k]);
+        if (c == 0xC2 && k + 1 < text.size() && static_cast<unsigned char>(text[k + 1]) == 0xB5) {  // µ
+            t += 'u';
+            ++k;
+        } else if (c == 0xC2 && k + 1 < text.size() && static_cast<unsigned char>(text[k + 1]) == 0xB1) {  // ±
+            t += "+/-";
+            ++k;
+        } else {
+            t += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        }
+    }
+    return t;
+}
+
+inline void erase_all(std::string& t, std::string_view what) {
+    for (auto at = t.find(what); at != std::string::npos; at = t.find(what)) t.erase(at, what.size());
+}
+
+[[nodiscard]] inline bool number_char(char c) noexcept { return (c >= '0' && c <= '9') || c == '.'; }
+
+// Takes "<number> [k]hz" out of t (with a connector before it: "@", "at", "/", ","), returning it in Hz.
+[[nodiscard]] inline std::optional<double> take_frequency(std::string& t, std::string_view original) {
+    const auto hz = t.find("hz");
+    if (hz == std::string::npos) return std::nullopt;
+    std::size_t start = hz;
+    double scale = 1.0;
+    if (start > 0 && t[start - 1] == 'k') --start, scale = 1e3;
+    while (start > 0 && t[start - 1] == ' ') --start;
+    std::size_t number = start;
+    while (number > 0 && number_char(t[number - 1])) --number;
+    if (number == start) throw parse_error{"'" + std::string{original} + "' names a frequency without its number"};
+    const double value = std::stod(t.substr(number, start - number)) * scale;
+    std::size_t from = number;
+    while (from > 0 && t[from - 1] == ' ') --from;
+    if (from >= 2 && t.compare(from - 2, 2, "at") == 0) from -= 2;
+    else if (from >= 1 && (t[from - 1] == '@' || t[from - 1] == '/' || t[from - 1] == ',')) from -= 1;
+    t.erase(from, hz + 2 - from);
+    if (t.find("hz") != std::string::npos) throw parse_error{"'" + std::string{original} + "' names two frequencies"};
+    return value;
+}
+
+// A tolerance after the level ("97 dB +/-3 dB") says nothing about the sensitivity itself: dropped.
+inline void erase_tolerance(std::string& t) {
+    for (const std::string_view sign : {"+/-", "+-"}) {
+        for (auto at = t.find(sign); at != std::string::npos; at = t.find(sign, at + 1)) {
+            if (at == 0) continue;  // "+-97dB/mW" is a malformed level, not a tolerance
+            std::size_t end = at + sign.size();
+            while (end < t.size() && (t[end] == ' ' || number_char(t[end]))) ++end;
+            if (t.compare(end, 2, "db") != 0) continue;
+            t.erase(at, end + 2 - at);
+            at = 0;
+        }
+    }
+}
+
+}  // namespace detail
+
+// A sensitivity in the forms makers and measurers publish. The unit is required; spellings seen on spec sheets are
+// accepted: "97dB/mW", "97 dB SPL/1mW", "96dB(1mW)", "102.2dB/V", "96dB/1Vrms", "94.6dB@5mA", "327mV@94dB",
+// "94dB@100mV", "97 dB/mW +/-3 dB", "98 dB SPL/1 mW @ 1 kHz", "104 dB SPL (1 kHz, 1 Vrms)", "95dB@10mW". A
+// frequency, where one is named, is returned beside the sensitivity.
+[[nodiscard]] inline stated_sensitivity parse_stated_sensitivity(std::string_view text) {
+    const std::string original{text};
+    const auto fail = [&original] {
+        return parse_error{"'" + original +
                            "' is not a sensitivity: give its unit, as in 97dB/mW, 102.2dB/V, 94.6dB@5mA or 327mV@94dB"};
     };
-    const auto strip_db = [](std::string_view s) -> std::string_view {
-        s = detail::trim(s);
-        for (std::string_view suffix : {"dB SPL", "dBSPL", "dB"})
-            if (s.ends_with(suffix)) return detail::trim(s.substr(0, s.size() - suffix.size()));
-        return {};
-    };
-    const auto number_only = [&](std::string_view s) {
-        const auto [value, rest] = detail::split_number(s, "a number");
-        if (!rest.empty()) throw fail();
-        return value;
-    };
-    const auto at = t.find('@');
-    if (at != std::string::npos) {
-        const std::string_view left = std::string_view{t}.substr(0, at);
-        const std::string_view right = std::string_view{t}.substr(at + 1);
-        if (const auto level = strip_db(left); !level.empty())  // "94.6dB@5mA"
-            return sensitivity::at_current(spl::of_db(number_only(level)), parse_current(right));
-        const auto level = strip_db(right);  // "327mV@94dB"
-        if (level.empty()) throw fail();
-        return sensitivity::voltage_for(parse_voltage(left), spl::of_db(number_only(level)));
+    std::string t = detail::folded_sensitivity(text);
+    detail::erase_tolerance(t);
+    detail::erase_all(t, "spl");
+    detail::erase_all(t, "rms");
+    std::optional<frequency> at;
+    if (const auto hz = detail::take_frequency(t, original)) at = in_si(*hz, hertz);
+    // Punctuation: brackets are another way to write "/", commas and spaces say nothing.
+    std::string u;
+    for (const char c : t) {
+        if (c == ' ' || c == '\t' || c == ')' || c == ']' || c == ',' || c == ';') continue;
+        u += (c == '(' || c == '[') ? '/' : c;
     }
-    const auto slash = t.rfind('/');
-    if (slash == std::string::npos) throw fail();
-    const auto level = strip_db(std::string_view{t}.substr(0, slash));
-    const auto per = detail::trim(std::string_view{t}.substr(slash + 1));
-    if (level.empty()) throw fail();
-    if (per == "mW") return sensitivity::per_milliwatt(spl::of_db(number_only(level)));
-    if (per == "V" || per == "Vrms") return sensitivity::per_volt(spl::of_db(number_only(level)));
+    detail::erase_all(u, "//");
+    while (!u.empty() && (u.back() == '/' || u.back() == '@')) u.pop_back();
+    const auto number_only = [&](std::string_view s) {
+        try {
+            const auto [value, rest] = detail::split_number(s, "a number");
+            if (rest.empty()) return value;
+        } catch (const parse_error&) {
+        }
+        throw fail();
+    };
+    // A reference quantity after the level: its number and unit ("5ma", "100mv", "10mw"; bare is a current in A).
+    const auto with_reference = [&](double level, std::string_view ref) -> sensitivity {
+        if (ref == "mw" || ref == "1mw") return sensitivity::per_milliwatt(spl::of_db(level));
+        if (ref == "v" || ref == "1v") return sensitivity::per_volt(spl::of_db(level));
+        double value = 0.0;
+        std::string_view unit;
+        try {
+            std::tie(value, unit) = detail::split_number(ref, "a number");
+        } catch (const parse_error&) {
+            throw fail();
+        }
+        constexpr std::pair<std::string_view, double> currents[] = {{"", 1.0}, {"a", 1.0}, {"ma", 1e-3}, {"ua", 1e-6}};
+        constexpr std::pair<std::string_view, double> voltages[] = {{"v", 1.0}, {"mv", 1e-3}, {"uv", 1e-6}};
+        constexpr std::pair<std::string_view, double> powers[] = {{"mw", 1e-3}, {"uw", 1e-6}};
+        for (const auto& [name, scale] : currents)
+            if (unit == name) return sensitivity::at_current(spl::of_db(level), in_si(value * scale, ampere));
+        for (const auto& [name, scale] : voltages)
+            if (unit == name) return sensitivity::voltage_for(in_si(value * scale, volt), spl::of_db(level));
+        for (const auto& [name, scale] : powers)
+            if (unit == name) {
+                if (!(value > 0.0)) throw parse_error{"'" + original + "': the reference power must be positive"};
+                return sensitivity::per_milliwatt(spl::of_db(level) - gain::of_power_ratio(value * scale / 1e-3));
+            }
+        throw fail();
+    };
+    const auto level_of = [&](std::string_view s) -> std::optional<double> {  // "97db"
+        if (s.size() < 3 || s.substr(s.size() - 2) != "db") return std::nullopt;
+        return number_only(s.substr(0, s.size() - 2));
+    };
+    if (const auto sep = u.find('@'); sep != std::string::npos) {  // "94.6db@5ma", "94db@100mv", "327mv@94db"
+        const std::string_view left = std::string_view{u}.substr(0, sep), right = std::string_view{u}.substr(sep + 1);
+        if (const auto level = level_of(left)) {
+            if (right.empty()) throw fail();
+            return {with_reference(*level, right), at};
+        }
+        if (const auto level = level_of(right)) {
+            double value = 0.0;
+            std::string_view unit;
+            try {
+                std::tie(value, unit) = detail::split_number(left, "a number");
+            } catch (const parse_error&) {
+                throw fail();
+            }
+            constexpr std::pair<std::string_view, double> voltages[] = {{"", 1.0}, {"v", 1.0}, {"mv", 1e-3}, {"uv", 1e-6}};
+            for (const auto& [name, scale] : voltages)
+                if (unit == name) return {sensitivity::voltage_for(in_si(value * scale, volt), spl::of_db(*level)), at};
+        }
+        throw fail();
+    }
+    if (const auto db = u.find("db"); db != std::string::npos) {  // "97db/mw", "96db/1v"
+        const auto slash = u.find('/', db);
+        if (slash == std::string::npos || slash + 1 == u.size()) throw fail();
+        if (const auto level = level_of(std::string_view{u}.substr(0, slash)))
+            return {with_reference(*level, std::string_view{u}.substr(slash + 1)), at};
+    }
     throw fail();
+}
+
+// A sensitivity in one of the published forms, for text that names no frequency other than 1 kHz (use
+// parse_stated_sensitivity to keep a stated frequency).
+[[nodiscard]] inline sensitivity parse_sensitivity(std::string_view text) {
+    const stated_sensitivity s = parse_stated_sensitivity(text);
+    if (s.at && value_in(*s.at, hertz) != 1000.0)
+        throw parse_error{"'" + std::string{text} + "' is stated at " + std::to_string(value_in(*s.at, hertz)) +
+                          " Hz: keep the frequency with the sensitivity (parse_stated_sensitivity)"};
+    return s.value;
 }
 
 // A spec sheet's power into a load: "1.2W@32ohm", "300mW @ 300" (a bare load is in ohm, a bare power in W).

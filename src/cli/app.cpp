@@ -49,7 +49,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     app.require_subcommand(1);
     app.fallthrough(false);
 
-    const std::vector<subcommand> commands{add_pair(app), add_plot(app), add_fit(app), add_catalog(app), add_sweep(app)};
+    const std::vector<subcommand> commands{add_pair(app), add_need(app), add_plot(app), add_fit(app), add_catalog(app), add_sweep(app)};
 
     try {
         std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back

@@ -72,6 +72,7 @@ inline impedance output_impedance_flag(const std::string& text) {
 }
 
 subcommand add_pair(CLI::App& parent);
+subcommand add_need(CLI::App& parent);
 subcommand add_fit(CLI::App& parent);
 subcommand add_catalog(CLI::App& parent);
 subcommand add_plot(CLI::App& parent);

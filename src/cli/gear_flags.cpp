@@ -64,8 +64,10 @@ headphone make_headphone(const gear_flags& f) {
     if (f.impedance.empty() || f.sensitivity.empty())
         throw usage_error{"state the headphone: --impedance and --sensitivity, or --headphone NAME from the catalog"};
     const auto z = positive("--impedance", f.impedance, parse_impedance, ohm);
-    const auto s = flag_value("--sensitivity", f.sensitivity, parse_sensitivity);
+    const auto stated = flag_value("--sensitivity", f.sensitivity, parse_stated_sensitivity);
+    const sensitivity s = stated.value;
     headphone_details details;
+    details.sensitivity_frequency = stated.at;  // "97dB/mW@500Hz": the report warns that it is applied at 1 kHz
     details.rated_power = optional_positive("--rated-power", f.rated_power, parse_power, watt);
     return model_from_flags([&] { return headphone{"headphone", z, s, details}; });
 }

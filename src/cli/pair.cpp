@@ -1,8 +1,10 @@
 // headroom pair: one output stage driving one headphone, as a report for people or JSON for programs.
 
+#include "cli/catalog_select.hpp"
 #include "cli/commands.hpp"
 #include "cli/curve_flags.hpp"
 #include "cli/describe.hpp"
+#include "headroom/compare.hpp"
 #include "cli/gear_flags.hpp"
 #include "headroom/analysis.hpp"
 #include "headroom/format.hpp"
@@ -137,6 +139,178 @@ ojson to_json(const output_stage& out, const headphone& hp, const std::optional<
     return j;
 }
 
+// The gain a programme needs after the stated source, and what the stated gain leaves to spare.
+struct gain_stage {
+    voltage full_scale;
+    gain stated, needed;
+};
+
+std::optional<gain_stage> gain_stage_of(const output_stage& out, const pair_analysis& a) {
+    if (!out.source() || !a.need) return std::nullopt;
+    return gain_stage{out.source()->full_scale(), out.source()->amplifier_gain(), a.need->gain_after(out.source()->full_scale())};
+}
+
+void print_gain_stage(std::ostream& os, const gain_stage& g) {
+    os << fmt::format("  {:<16}{:+.1f} dB after {} at full scale; the programme needs {:+.1f} dB: {}\n", "gain", g.stated.db(),
+                      g.full_scale, g.needed.db(),
+                      g.stated >= g.needed ? fmt::format("{:.1f} dB to spare", (g.stated - g.needed).db())
+                                           : fmt::format("{:.1f} dB short", (g.needed - g.stated).db()));
+}
+
+void add_gain_stage_json(ojson& j, const std::optional<gain_stage>& g) {
+    if (!g) return;
+    j["gain_db"] = g->stated.db();
+    j["gain_needed_db"] = g->needed.db();
+    j["gain_headroom_db"] = (g->stated - g->needed).db();
+}
+
+// ---- need: what a headphone needs, without any amplifier ---------------------------------------------------
+
+struct need_flags {
+    std::string source = "2V";  // the full scale the gain is counted after
+};
+
+void print_need(std::ostream& os, const headphone& hp, const programme& p, const requirement& n,
+                const std::optional<impedance>& zout, voltage source) {
+    os << fmt::format("{:<16}{}: {:.4g} ohm, {:.2f} dB SPL/V ({:.2f} dB SPL/mW)\n", "Headphone", hp.name(),
+                      value_in(hp.nominal_impedance(), ohm), hp.sensitivity_per_volt().db(),
+                      hp.stated_sensitivity().per_milliwatt(hp.nominal_impedance()).db());
+    os << fmt::format("{:<16}{:.1f} dB SPL average, crest factor {:.1f} dB (peaks at {:.1f} dB SPL)\n\n", "Programme",
+                      p.average_level().db(), p.crest_factor().db(), (p.average_level() + p.crest_factor()).db());
+    os << fmt::format("  {:<20}{}, {}, {} (RMS)\n", "average", n.load_voltage, n.load_current, n.load_power);
+    os << fmt::format("  {:<20}{}, {}\n", "peaks", n.peak_voltage, n.peak_current);
+    os << fmt::format("  {:<20}{} at {:.4g} ohm (a spec sheet's power into this load)\n", "sine rating", n.sine_power,
+                      value_in(hp.nominal_impedance(), ohm));
+    if (zout)
+        os << fmt::format("  {:<20}{} RMS behind {}\n", "unloaded swing", n.open_circuit_voltage, *zout);
+    else
+        os << fmt::format("  {:<20}{} RMS (behind 0 ohm; give --zout for a real output)\n", "unloaded swing", n.open_circuit_voltage);
+    os << fmt::format("  {:<20}{:+.1f} dB after a {} source at full scale\n", "gain", n.gain_after(source).db(), source);
+}
+
+ojson need_json(const headphone& hp, const programme& p, const requirement& n, const std::optional<impedance>& zout,
+                voltage source) {
+    ojson j;
+    j["impedance_ohm"] = value_in(hp.nominal_impedance(), ohm);
+    j["sensitivity_db_per_v"] = hp.sensitivity_per_volt().db();
+    j["target_spl_db"] = p.average_level().db();
+    j["crest_factor_db"] = p.crest_factor().db();
+    j["required_voltage_vrms"] = value_in(n.load_voltage, volt);
+    j["required_current_arms"] = value_in(n.load_current, ampere);
+    j["required_power_w"] = value_in(n.load_power, watt);
+    j["required_peak_voltage_v"] = value_in(n.peak_voltage, volt);
+    j["required_peak_current_a"] = value_in(n.peak_current, ampere);
+    j["required_sine_power_w"] = value_in(n.sine_power, watt);
+    j["required_open_circuit_voltage_vrms"] = value_in(n.open_circuit_voltage, volt);
+    j["zout_ohm"] = zout ? ojson(value_in(*zout, ohm)) : ojson(nullptr);
+    j["source_vrms"] = value_in(source, volt);
+    j["gain_after_source_db"] = n.gain_after(source).db();
+    return j;
+}
+
+void run_need(std::ostream& os, const headphone& hp, const std::optional<programme>& p, const std::string& zout_flag,
+              const std::string& source_flag, bool json) {
+    if (!p) throw usage_error{"--target: give the level to reach (and --crest for music), or an amplifier to analyse"};
+    std::optional<impedance> zout;
+    if (!zout_flag.empty()) zout = output_impedance_flag(zout_flag);
+    const voltage source = flag_value("--source", source_flag, parse_voltage);
+    if (!(value_in(source, volt) > 0.0)) throw usage_error{"--source: '" + source_flag + "' must be positive"};
+    const requirement n = requirement_for(hp, *p, zout.value_or(in_si(0.0, ohm)));
+    if (json)
+        os << need_json(hp, *p, n, zout, source).dump(2) << '\n';
+    else
+        print_need(os, hp, *p, n, zout, source);
+}
+
+// ---- comparing the outputs of a catalog amplifier ----------------------------------------------------------
+
+// The options to compare when --amp names an amplifier without choosing one stage: every setting of every output,
+// or of the one --output names.
+std::optional<std::vector<output_option>> comparison_options(const gear_flags& f) {
+    if (f.amp.empty() || f.bridge || !f.gain.empty()) return std::nullopt;
+    const auto amps = amplifier_catalog(f.catalog_dir);
+    const amplifier_entry& a = flag_value("--amp", f.amp, [&](const std::string& n) -> const amplifier_entry& { return find_amplifier(amps, n); });
+    std::vector<output_option> options;
+    for (const auto& o : a.outputs) {
+        if (!f.output.empty() && !flag_value("--output", f.output, [&](const std::string& n) { return &a.output(n) == &o; })) continue;
+        for (const auto& s : o.settings) options.push_back({o.name, s.gain_name, s.stage});
+    }
+    if (options.size() <= 1) return std::nullopt;
+    return options;
+}
+
+void print_comparison(std::ostream& os, const headphone& hp, const comparison& c) {
+    os << fmt::format("{:<12}{}: {:.4g} ohm, {:.2f} dB SPL/V\n", "Headphone", hp.name(), value_in(hp.nominal_impedance(), ohm),
+                      hp.sensitivity_per_volt().db());
+    if (c.programme_used)
+        os << fmt::format("{:<12}{:.1f} dB SPL average, crest factor {:.1f} dB\n", "Programme", c.programme_used->average_level().db(),
+                          c.programme_used->crest_factor().db());
+    os << fmt::format("\n{:<24} {:<8} {:>9} {:>10} {:>9} {:<8} {:>14} {:>8} {:<8}\n", "output", "gain", "max SPL", "max power",
+                      "headroom", "limit", "hiss (dB SPL)", "damping", "1/8 rule");
+    for (const auto& o : c.options) {
+        const auto& a = o.analysis;
+        const bool zs = o.option.stage.output_impedance_stated();
+        std::string hiss = "-";
+        if (a.hiss)
+            hiss = a.hiss->low == a.hiss->high ? fmt::format("{:.1f}", a.hiss->low.db())
+                                               : fmt::format("{:.1f}-{:.1f}", a.hiss->low.db(), a.hiss->high.db());
+        const std::string damping = !zs ? "-" : (a.damping_factor ? fmt::format("{:.0f}", *a.damping_factor) : "ideal");
+        os << fmt::format("{:<24} {:<8} {:>9.1f} {:>10} {:>9} {:<8} {:>14} {:>8} {:<8}{}\n", o.option.output,
+                          o.option.gain_setting.empty() ? "-" : o.option.gain_setting, a.max.max_level.db(),
+                          fmt::format("{:.3g}", a.max.load_power), a.headroom ? fmt::format("{:+.1f}", a.headroom->margin.db()) : "-",
+                          to_string(a.headroom ? a.headroom->binding : a.max.binding), hiss, damping,
+                          zs ? (a.meets_one_eighth_rule ? "met" : "NOT met") : "-", o.recommended_gain && o.option.gain_setting.size() ? "  <- advised gain" : "");
+    }
+    os << "\nVerdict\n";
+    for (const auto& line : verdict_lines(c)) os << "  " << line << '\n';
+}
+
+ojson comparison_json(const headphone& hp, const comparison& c) {
+    ojson j;
+    ojson outputs = ojson::array();
+    for (const auto& o : c.options) {
+        ojson e;
+        e["output"] = o.option.output;
+        e["gain_setting"] = o.option.gain_setting.empty() ? ojson(nullptr) : ojson(o.option.gain_setting);
+        e["recommended_gain"] = o.recommended_gain;
+        const ojson single = to_json(o.option.stage, hp, c.programme_used, o.analysis);  // the single-output keys
+        for (const auto& [k, v] : single.items()) e[k] = v;
+        add_gain_stage_json(e, gain_stage_of(o.option.stage, o.analysis));
+        outputs.push_back(e);
+    }
+    j["outputs"] = outputs;
+    ojson v;
+    const auto& best = c.best();
+    v["output"] = best.option.output;
+    v["gain_setting"] = best.option.gain_setting.empty() ? ojson(nullptr) : ojson(best.option.gain_setting);
+    v["ranking"] = c.ranking;
+    v["enough_headroom_db"] = c.enough.db();
+    v["sensitive_headphone"] = c.sensitive_headphone;
+    if (c.best_balanced && c.best_single_ended) {
+        const auto& bal = c.options[*c.best_balanced].analysis;
+        const auto& se = c.options[*c.best_single_ended].analysis;
+        ojson b;
+        b["balanced"] = c.options[*c.best_balanced].option.output;
+        b["single_ended"] = c.options[*c.best_single_ended].option.output;
+        b["max_spl_db"] = bal.max.max_level.db() - se.max.max_level.db();
+        b["headroom_db"] = bal.headroom && se.headroom ? ojson(bal.headroom->margin.db() - se.headroom->margin.db()) : ojson(nullptr);
+        b["hiss_db"] = bal.hiss && se.hiss ? ojson(bal.hiss->high.db() - se.hiss->high.db()) : ojson(nullptr);
+        b["hiss_db_min"] = bal.hiss && se.hiss ? ojson(bal.hiss->low.db() - se.hiss->low.db()) : ojson(nullptr);
+        v["balanced_vs_single_ended"] = b;
+    } else {
+        v["balanced_vs_single_ended"] = nullptr;
+    }
+    v["lines"] = verdict_lines(c);
+    j["verdict"] = v;
+    return j;
+}
+
+// True when the flags describe no amplifier at all: then pair answers what the headphone needs.
+bool no_amplifier(const gear_flags& f) {
+    return f.amp.empty() && f.vmax.empty() && f.imax.empty() && f.pmax.empty() && f.thermal.empty() && f.power.empty() &&
+           f.source.empty();
+}
+
 }  // namespace
 
 subcommand add_pair(CLI::App& parent) {
@@ -152,18 +326,56 @@ subcommand add_pair(CLI::App& parent) {
 
     return {app, [f](std::ostream& os) {
                 const headphone hp = with_curve_flags(f->curves, make_headphone(f->gear));
-                const output_stage out = make_output(f->gear);
                 const auto p = make_programme(f->gear);
+                if (no_amplifier(f->gear)) return run_need(os, hp, p, f->gear.zout, "2V", f->json);
+                if (const auto options = comparison_options(f->gear)) {
+                    const comparison c = compare_outputs(*options, hp, p);
+                    if (f->json)
+                        os << comparison_json(hp, c).dump(2) << '\n';
+                    else
+                        print_comparison(os, hp, c);
+                    return;
+                }
+                const output_stage out = make_output(f->gear);
                 const pair_analysis a = analyse(out, hp, p);
                 const auto across = analyse_frequency(f->curves, out, hp, p);
+                const auto stage = gain_stage_of(out, a);
                 if (f->json) {
                     auto j = to_json(out, hp, p, a);
+                    add_gain_stage_json(j, stage);
                     if (across) add_frequency_json(j, *across);
                     os << j.dump(2) << '\n';
                 } else {
                     print_report(os, hp, out, f->gear, p, a);
+                    if (stage) print_gain_stage(os, *stage);
                     if (across) print_frequency_report(os, *across, out.output_impedance_stated());
                 }
+            }};
+}
+
+subcommand add_need(CLI::App& parent) {
+    struct flags {
+        gear_flags gear;
+        std::string source = "2V";
+        bool json = false;
+    };
+    auto f = std::make_shared<flags>();
+    CLI::App* app = parent.add_subcommand("need", "What a headphone needs to play a programme, without any amplifier");
+    app->footer("Example: headroom need --headphone \"HiFiMan Sundara\" --target 110 --crest 18\n"
+                "`headroom pair` with a headphone and no amplifier flags answers the same.");
+    app->add_option("--headphone", f->gear.headphone, "A headphone from the catalog, by name");
+    app->add_option("--impedance", f->gear.impedance, "Headphone impedance at 1 kHz (300, 300ohm)");
+    app->add_option("--sensitivity", f->gear.sensitivity, "97dB/mW | 102.2dB/V | 94.6dB@5mA | 327mV@94dB");
+    app->add_option("--target", f->gear.target, "Programme average level in dB SPL (a sine unless --crest)")->required();
+    app->add_option("--crest", f->gear.crest, "Programme crest factor in dB (default: a sine, 3.0103)");
+    app->add_option("--zout", f->gear.zout, "An output impedance to size the unloaded swing for (0.5, 0.5ohm)");
+    app->add_option("--source", f->source, "The full-scale level the gain is counted after (default 2V)");
+    app->add_option("--catalog-dir", f->gear.catalog_dir, "Folder with headphones.json and amplifiers.json");
+    app->add_flag("--json", f->json, "Print JSON (SI base units) instead of the report");
+    app->get_option("--headphone")->excludes("--impedance")->excludes("--sensitivity");
+    return {app, [f](std::ostream& os) {
+                const headphone hp = make_headphone(f->gear);
+                run_need(os, hp, make_programme(f->gear), f->gear.zout, f->source, f->json);
             }};
 }
 
