@@ -1,50 +1,77 @@
-#!/usr/bin/env python3
-"""Checks the bundled catalogs before they are committed.
+#!/usr/bin/python3
+"""Checks the bundled catalog and reports its coverage.
 
-Every entry must name its source and basis, names must be unique ignoring case, and every value must carry its
-unit in a spelling that include/headroom/parse.hpp accepts. Run: python3 data/check_catalog.py
+Run: /usr/bin/python3 data/check_catalog.py [--strict-coverage]
+
+Checks (any failure exits 1):
+  - both files validate against data/schema/*.schema.json (Debian's python3-jsonschema);
+  - names are unique ignoring case (within a file, an amplifier's outputs, an output's gain settings);
+  - every entry names a primary source: "own" figures and aggregator-only sources are not allowed in the bundled
+    catalog (an aggregator may appear as secondary_source);
+  - every impedance curve file exists;
+  - every headphone whose spec and measured entries disagree by more than 3 dB in S_V (dB SPL for 1 Vrms, each at
+    its own impedance) is explained in SOURCES.md's "Spec and measurement disagree" section.
+
+Reports: counts by kind, the share of outputs stating an output impedance and a noise figure, curves, connectors,
+and the disagreements. --strict-coverage also fails when the coverage targets are not met.
 """
 import json
+import math
 import re
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-NUM = r"[+]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+import jsonschema
 
-# Unit spellings mirror parse.hpp; a catalog value always spells its unit even where the parser has a default.
-UNITS = {
-    "voltage": ["V", "mV", "uV", "µV", "Vrms", "mVrms", "uVrms", "Vpk", "mVpk", "Vpp", "mVpp"],
-    "current": ["A", "mA", "uA", "Arms", "mArms", "Apk", "mApk"],
-    "power": ["W", "mW", "uW"],
-    "impedance": ["ohm", "ohms", "Ω", "kohm", "kΩ"],
-    "frequency": ["Hz", "kHz"],
-    "gain": ["dB"],
+HERE = Path(__file__).resolve().parent
+AGGREGATORS = re.compile(r"Sound-Library|e-katalog|e-catalog|hifinder|spuriae|audiocalcs|frieve", re.I)
+NUM = r"[+]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+TARGETS = {  # coverage the catalog aims for
+    "headphones": 250, "iems": 60, "planars": 40, "amplifiers": 100,
+    "zout_share": 0.70, "noise_share": 0.30, "curves": 20,
 }
 
 
-def has_unit(text, kind):
-    m = re.fullmatch(r"\s*(" + NUM + r")\s*(.*?)\s*", text)
-    return bool(m) and m.group(2) in UNITS[kind]
+def schema_validator(kind):
+    store = {}
+    for p in (HERE / "schema").glob("*.schema.json"):
+        s = json.loads(p.read_text(encoding="utf-8"))
+        store[s["$id"]] = s
+    schema = store[f"https://headroom.invalid/schema/{kind}.schema.json"]
+    return jsonschema.Draft202012Validator(schema, resolver=jsonschema.RefResolver.from_schema(schema, store=store))
 
 
-def is_sensitivity(text):
-    db = r"\s*" + NUM + r"\s*(?:dB SPL|dBSPL|dB)\s*"
-    if re.fullmatch(db + r"/\s*(?:mW|V|Vrms)\s*", text):
-        return True
-    if "@" in text:
-        left, right = text.split("@", 1)
-        if re.fullmatch(db, left):
-            return has_unit(right, "current")
-        return has_unit(left, "voltage") and bool(re.fullmatch(db, right))
-    return False
+def quantity(text, units):
+    m = re.fullmatch(r"\s*(" + NUM + r")\s*(\w+)\s*", text)
+    if not m or m.group(2) not in units:
+        return None
+    return float(m.group(1)) * units[m.group(2)]
 
 
-def is_power_point(text):
-    if "@" not in text:
-        return False
-    p, z = text.split("@", 1)
-    return has_unit(p, "power") and has_unit(z, "impedance")
+OHMS = {"ohm": 1.0, "ohms": 1.0, "kohm": 1e3}
+VOLTS = {"V": 1.0, "mV": 1e-3, "uV": 1e-6, "Vrms": 1.0, "mVrms": 1e-3}
+AMPS = {"A": 1.0, "mA": 1e-3, "uA": 1e-6}
+
+
+def s_v(sensitivity, z):
+    """dB SPL for 1 Vrms at impedance z, for the canonical spellings the bundled catalog uses (parse.hpp reads more)."""
+    t = sensitivity.replace("dB SPL", "dB").replace("dBSPL", "dB").replace(" ", "")
+    if m := re.fullmatch(r"(" + NUM + r")dB/mW", t):
+        return float(m.group(1)) + 10 * math.log10(1000.0 / z)
+    if m := re.fullmatch(r"(" + NUM + r")dB/V(?:rms)?", t):
+        return float(m.group(1))
+    if m := re.fullmatch(r"(" + NUM + r")dB@(.+)", t):
+        i = quantity(m.group(2), AMPS)
+        return None if i is None else float(m.group(1)) - 20 * math.log10(i * z)
+    if m := re.fullmatch(r"(.+)@(" + NUM + r")dB", t):
+        v = quantity(m.group(1), VOLTS)
+        return None if v is None else float(m.group(2)) - 20 * math.log10(v)
+    return None
+
+
+def base_name(name):
+    """'Sennheiser HD600 (measured)' and 'HiFiMan Sundara (HFN measured)' belong to 'Sennheiser HD600', ..."""
+    return re.sub(r"\s*\([^)]*measured[^)]*\)\s*$", "", name, flags=re.I).strip().casefold()
 
 
 class Checker:
@@ -54,13 +81,6 @@ class Checker:
     def fail(self, where, msg):
         self.errors.append(f"{where}: {msg}")
 
-    def common(self, where, e):
-        for field in ("name", "source", "basis"):
-            if not isinstance(e.get(field), str) or not e[field].strip():
-                self.fail(where, f"missing or empty '{field}'")
-        if e.get("basis") not in ("spec", "measured"):
-            self.fail(where, f"basis must be spec or measured, not {e.get('basis')!r}")
-
     def unique(self, where, names):
         seen = {}
         for n in names:
@@ -69,79 +89,108 @@ class Checker:
                 self.fail(where, f"duplicate name (ignoring case): {seen[k]!r} and {n!r}")
             seen[k] = n
 
-    def output_fields(self, where, o):
-        checks = {"vmax": "voltage", "imax": "current", "pmax": "power", "zout": "impedance", "noise": "voltage",
-                  "source_level": "voltage", "gain": "gain"}
-        for field, kind in checks.items():
-            if field in o and not has_unit(o[field], kind):
-                self.fail(where, f"{field} {o[field]!r} is not a {kind} with its unit")
-        for p in o.get("power", []):
-            if not is_power_point(p):
-                self.fail(where, f"power point {p!r} is not like '1.2W@32ohm'")
-        return any(k in o for k in ("vmax", "imax", "pmax", "power"))
+    def schema(self, file, doc, kind):
+        for e in sorted(schema_validator(kind).iter_errors(doc), key=lambda e: list(map(str, e.path))):
+            self.fail(f"{file} {'/'.join(map(str, e.path))}", e.message[:300])
 
-    def headphones(self, doc):
-        types = {"over-ear dynamic", "over-ear planar", "on-ear", "iem", "earbud"}
-        entries = doc.get("headphones", [])
-        for i, e in enumerate(entries):
-            where = f"headphones[{i}] {e.get('name', '?')}"
-            self.common(where, e)
-            if e.get("type") not in types:
-                self.fail(where, f"type {e.get('type')!r} not one of {sorted(types)}")
-            if not has_unit(e.get("impedance", ""), "impedance"):
-                self.fail(where, f"impedance {e.get('impedance')!r} needs its unit")
-            if not is_sensitivity(e.get("sensitivity", "")):
-                self.fail(where, f"sensitivity {e.get('sensitivity')!r} needs its unit")
-            if "sensitivity_frequency" in e and not has_unit(e["sensitivity_frequency"], "frequency"):
-                self.fail(where, "sensitivity_frequency needs its unit")
-            if "rated_power" in e and not has_unit(e["rated_power"], "power"):
-                self.fail(where, "rated_power needs its unit")
-        self.unique("headphones", [e.get("name", "") for e in entries])
-        return len(entries)
-
-    def amplifiers(self, doc):
-        kinds = {"desktop", "portable", "dongle", "dap"}
-        entries = doc.get("amplifiers", [])
-        for i, a in enumerate(entries):
-            where = f"amplifiers[{i}] {a.get('name', '?')}"
-            self.common(where, a)
-            if a.get("kind") not in kinds:
-                self.fail(where, f"kind {a.get('kind')!r} not one of {sorted(kinds)}")
-            outputs = a.get("outputs", [])
-            if not outputs:
-                self.fail(where, "no outputs")
-            for j, o in enumerate(outputs):
-                ow = f"{where} outputs[{j}]"
-                if o.get("topology") not in ("single_ended", "balanced"):
-                    self.fail(ow, f"topology {o.get('topology')!r}")
-                if not o.get("name"):
-                    self.fail(ow, "missing name")
-                limited = self.output_fields(ow, o)
-                for k, g in enumerate(o.get("gains", [])):
-                    if not g.get("name"):
-                        self.fail(f"{ow} gains[{k}]", "missing name")
-                    limited = self.output_fields(f"{ow} gains[{k}]", g) or limited
-                if not limited:
-                    self.fail(ow, "needs at least one of vmax, imax, pmax or a power point")
-                self.unique(f"{ow} gains", [g.get("name", "") for g in o.get("gains", [])])
-            self.unique(f"{where} outputs", [o.get("name", "") for o in outputs])
-        self.unique("amplifiers", [a.get("name", "") for a in entries])
-        return len(entries)
+    def provenance(self, where, e):
+        if e.get("basis") == "own":
+            self.fail(where, "the bundled catalog names its sources: basis 'own' is for personal catalogs")
+        if AGGREGATORS.search(e.get("source", "")):
+            self.fail(where, f"source {e.get('source')!r} is an aggregator: cite the primary source, keep this as secondary_source")
 
 
-def main():
+def main(argv):
     c = Checker()
-    counts = {}
-    for file, fn in (("headphones.json", c.headphones), ("amplifiers.json", c.amplifiers)):
-        doc = json.loads((HERE / file).read_text(encoding="utf-8"))
-        if doc.get("format") != "headroom-catalog-1":
-            c.fail(file, "format must be headroom-catalog-1")
-        counts[file] = fn(doc)
+    hp_doc = json.loads((HERE / "headphones.json").read_text(encoding="utf-8"))
+    amp_doc = json.loads((HERE / "amplifiers.json").read_text(encoding="utf-8"))
+    c.schema("headphones.json", hp_doc, "headphones")
+    c.schema("amplifiers.json", amp_doc, "amplifiers")
+    headphones = hp_doc.get("headphones", [])
+    amplifiers = amp_doc.get("amplifiers", [])
+
+    c.unique("headphones", [h.get("name", "") for h in headphones])
+    c.unique("amplifiers", [a.get("name", "") for a in amplifiers])
+    curves = 0
+    for h in headphones:
+        where = f"headphone {h.get('name')!r}"
+        c.provenance(where, h)
+        if "impedance_curve" in h:
+            curves += 1
+            if not (HERE / h["impedance_curve"]).is_file():
+                c.fail(where, f"impedance_curve {h['impedance_curve']!r} does not exist")
+        elif "driver" in h:
+            curves += 1
+    outputs = zout = noise = 0
+    connectors = {}
+    for a in amplifiers:
+        where = f"amplifier {a.get('name')!r}"
+        c.provenance(where, a)
+        c.unique(f"{where} outputs", [o.get("name", "") for o in a.get("outputs", [])])
+        for o in a.get("outputs", []):
+            outputs += 1
+            gains = o.get("gains", [])
+            c.unique(f"{where} output {o.get('name')!r} gains", [g.get("name", "") for g in gains])
+            zout += "zout" in o or (bool(gains) and all("zout" in g for g in gains))
+            noise += "noise" in o or (bool(gains) and all("noise" in g for g in gains))
+            connectors[o.get("connector", "unstated")] = connectors.get(o.get("connector", "unstated"), 0) + 1
+
+    # Spec against measurement, per headphone.
+    groups = {}
+    for h in headphones:
+        z = quantity(h.get("impedance", ""), OHMS)
+        v = s_v(h.get("sensitivity", ""), z) if z else None
+        if v is not None:
+            groups.setdefault(base_name(h["name"]), []).append((h["name"], h["basis"], v))
+    sources_md = (HERE / "SOURCES.md").read_text(encoding="utf-8")
+    section = sources_md.split("## Spec and measurement disagree", 1)[1] if "## Spec and measurement disagree" in sources_md else ""
+    disagreements = []
+    for entries in groups.values():
+        specs = [e for e in entries if e[1] == "spec"]
+        measured = [e for e in entries if e[1] == "measured"]
+        for s in specs:
+            for m in measured:
+                if abs(s[2] - m[2]) > 3.0:
+                    disagreements.append((s, m))
+                    if s[0] not in section:
+                        c.fail(f"headphone {s[0]!r}", f"S_V {s[2]:.1f} dB/V disagrees with {m[0]!r} ({m[2]:.1f} dB/V) by more than "
+                               "3 dB: explain it under 'Spec and measurement disagree' in SOURCES.md")
+
+    kinds = {}
+    for h in headphones:
+        kinds[h.get("type")] = kinds.get(h.get("type"), 0) + 1
+    amp_kinds = {}
+    for a in amplifiers:
+        amp_kinds[a.get("kind")] = amp_kinds.get(a.get("kind"), 0) + 1
+    have = {
+        "headphones": len(headphones), "iems": kinds.get("iem", 0), "planars": kinds.get("over-ear planar", 0),
+        "amplifiers": len(amplifiers), "zout_share": zout / outputs if outputs else 0.0,
+        "noise_share": noise / outputs if outputs else 0.0, "curves": curves,
+    }
+    print("Coverage                       have    target")
+    short = []
+    for key, target in TARGETS.items():
+        value = have[key]
+        shown = f"{value:.0%}" if isinstance(target, float) else str(value)
+        goal = f"{target:.0%}" if isinstance(target, float) else str(target)
+        met = value >= target
+        if not met:
+            short.append(key)
+        print(f"  {key:<26} {shown:>7} {goal:>9}  {'met' if met else 'short'}")
+    print("Headphones by type: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+    print("Amplifiers by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(amp_kinds.items())))
+    print(f"Outputs: {outputs}; with Z_out {zout}, with noise {noise}; connectors: "
+          + ", ".join(f"{k} {n}" for k, n in sorted(connectors.items())))
+    print(f"Spec and measurement disagree by more than 3 dB: {len(disagreements)}")
+    for s, m in disagreements:
+        print(f"  {s[0]} {s[2]:.1f} dB/V vs {m[0]} {m[2]:.1f} dB/V ({m[2] - s[2]:+.1f} dB)")
+    if "--strict-coverage" in argv and short:
+        c.fail("coverage", "short of the targets: " + ", ".join(short))
     for e in c.errors:
         print(e, file=sys.stderr)
-    print(", ".join(f"{f}: {n} entries" for f, n in counts.items()) + f"; {len(c.errors)} problems")
+    print(f"{len(headphones)} headphones, {len(amplifiers)} amplifiers; {len(c.errors)} problems")
     return 1 if c.errors else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
