@@ -1,6 +1,7 @@
 #include "cli/app.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/complete.hpp"
 #include "headroom/version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -50,6 +51,12 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     app.fallthrough(false);
 
     const std::vector<subcommand> commands{add_pair(app), add_need(app), add_plot(app), add_fit(app), add_catalog(app), add_sweep(app)};
+
+    // The shell's completion asks here (completions/headroom); not a command people type, so not in --help.
+    if (!args.empty() && args.front() == "__complete") {
+        complete(app, std::vector<std::string>(args.begin() + 1, args.end()), out);
+        return exit_ok;
+    }
 
     try {
         std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back

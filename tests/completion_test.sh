@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the bash completion function the way bash does and checks what it offers. $1: the script, $2: headroom.
+set -u
+source "$1"
+exe=$2
+fail=0
+offer() {  # the words typed so far, the last being completed; prints the candidates one per line
+    COMP_WORDS=("$exe" "$@")
+    COMP_CWORD=$#
+    COMPREPLY=()
+    _headroom
+    printf '%s\n' "${COMPREPLY[@]}"
+}
+expect() {  # expect "CANDIDATE" WORD...
+    local want=$1
+    shift
+    if ! offer "$@" | grep -qxF -- "$want"; then
+        echo "completing '$*' did not offer '$want'; it offered:"
+        offer "$@"
+        fail=1
+    fi
+}
+expect pair pa
+expect sweep sw
+expect --headphone pair --head
+expect --thermal-power pair --therm
+expect --json need --j
+expect load plot l
+expect headphones catalog h
+expect 'Sennheiser\ HD600\ \(measured\)' pair --headphone "Sennheiser HD6"
+expect 'FiiO\ K19' pair --headphone x --amp "fiio k1"
+[ -z "$(offer pair --out x)" ] || { echo "file flags should fall back to file names"; fail=1; }
+exit $fail

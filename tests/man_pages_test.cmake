@@ -1,0 +1,10 @@
+# The man pages help2man wrote: one per subcommand, each with its options.
+foreach(page headroom headroom-pair headroom-need headroom-plot headroom-fit headroom-catalog headroom-sweep)
+  if(NOT EXISTS ${MAN_DIR}/${page}.1)
+    message(FATAL_ERROR "${page}.1 was not generated")
+  endif()
+  file(READ ${MAN_DIR}/${page}.1 text)
+  if(NOT text MATCHES "\\.TH" OR NOT text MATCHES "\\.SH OPTIONS")
+    message(FATAL_ERROR "${page}.1 has no title or options")
+  endif()
+endforeach()
