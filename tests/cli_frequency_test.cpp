@@ -115,7 +115,7 @@ TEST_CASE("pair across frequency: bad files and values are one line on stderr, e
     }
 
     r = run(with(hd600_on_30_ohm, {"--eq", "/nonexistent/eq.txt"}));
-    CHECK(r.err == "headroom pair: --eq: /nonexistent/eq.txt: cannot open the EQ file\n");
+    CHECK(r.err == "headroom pair: --eq: /nonexistent/eq.txt: cannot open the EQ: No such file or directory\n");
     std::filesystem::remove(bad_csv);
     std::filesystem::remove(bad_eq);
 }

@@ -1,5 +1,5 @@
 #include "headroom/eq.hpp"
-#include "headroom/io/eq.hpp"
+#include "headroom/io.hpp"
 #include "headroom/response.hpp"
 
 #include "support.hpp"
@@ -20,13 +20,10 @@ using namespace headroom;
 
 namespace {
 
-parametric_eq parse(const std::string& text) {
-    std::istringstream in{text};
-    return parse_parametric_eq(in, "eq.txt");
-}
+parametric_eq parse(const std::string& text) { return read_parametric_eq(text, "eq.txt"); }
 
 std::string parse_error_of(const std::string& text) {
-    return test::error_of<parse_error>([&] { (void)parse(text); });
+    return test::error_of<io_error>([&] { (void)parse(text); });
 }
 
 frequency hz(double v) { return in_si(v, hertz); }
@@ -121,7 +118,15 @@ TEST_CASE("malformed EQ lines name their line number") {
     CHECK(parse_error_of("Preamp: -6 dB\nPreamp: -5 dB\n") == "eq.txt:2: a second Preamp line");
     CHECK(parse_error_of("Preamp -6 dB\n") == "eq.txt:1: expected a 'Preamp:' or 'Filter N:' line, found 'Preamp'");
     CHECK(parse_error_of("Filter ON PK\n") == "eq.txt:1: expected 'Filter N:', found 'Filter ON'");
-    CHECK_THROWS_WITH_AS((void)load_parametric_eq("/nonexistent/eq.txt"), "/nonexistent/eq.txt: cannot open the EQ file", parse_error);
+    CHECK_THROWS_WITH_AS((void)load_parametric_eq("/nonexistent/eq.txt"), "/nonexistent/eq.txt: cannot open the EQ: No such file or directory",
+                         io_error);
+    // Not a regular file, or nothing in it: an error, never a flat EQ.
+    CHECK_THROWS_WITH_AS((void)load_parametric_eq("/tmp"), "/tmp: is a folder: the EQ must be a regular file", io_error);
+    CHECK_THROWS_WITH_AS((void)load_parametric_eq("/dev/null"), "/dev/null: is a device: the EQ must be a regular file", io_error);
+    const auto empty = test::temp_path("empty_eq.txt");
+    { std::ofstream{empty}; }
+    CHECK(test::error_of<io_error>([&] { (void)load_parametric_eq(empty); }) == empty.string() + ": is empty: no EQ in it");
+    std::filesystem::remove(empty);
 }
 
 TEST_CASE("cookbook biquads: a peak's gain at Fc, shelves' plateaus") {
@@ -214,7 +219,7 @@ TEST_CASE("EQ values out of range are refused where the filter or the EQ is made
     CHECK(error([] { (void)eq_filter(eq_filter_type::peaking, hz(1000), gain::of_db(3), std::nan("")); }) ==
           "EQ filter: Q must be a finite number");
     CHECK(error([] { (void)eq_filter(eq_filter_type::peaking, hz(1000), gain::of_db(3), 500.0); }) ==
-          "EQ filter: Q must lie within 0.01 to 100 ");
+          "EQ filter: Q must lie within 0.01 to 100");
     CHECK(error([] { (void)eq_filter(eq_filter_type::peaking, hz(30000), gain::of_db(3), 1.0); }) ==
           "EQ filter: Fc must lie within 0 to 24000 Hz");
     CHECK(error([] { (void)parametric_eq(gain::of_db(-100), {}); }) == "EQ: preamp must lie within -60 to 60 dB");

@@ -1,6 +1,6 @@
 #include "headroom/frequency_grid.hpp"
 #include "headroom/impedance_curve.hpp"
-#include "headroom/io/curves.hpp"
+#include "headroom/io.hpp"
 
 #include "support.hpp"
 
@@ -15,13 +15,10 @@ using namespace headroom;
 
 namespace {
 
-impedance_curve parse(const std::string& text) {
-    std::istringstream in{text};
-    return parse_impedance_curve(in, "z.csv");
-}
+impedance_curve parse(const std::string& text) { return read_impedance_curve(text, "z.csv"); }
 
 std::string parse_error_of(const std::string& text) {
-    return test::error_of<parse_error>([&] { (void)parse(text); });
+    return test::error_of<io_error>([&] { (void)parse(text); });
 }
 
 double ohms(double v) { return v; }
@@ -87,9 +84,9 @@ TEST_CASE("the driver model: Re + j w Le + Res / (1 + j Qms (f/fs - fs/f)), Res 
     // Every parameter is checked where the model is made, naming the parameter.
     const auto error = [](auto make) { return test::error_of<spec_error>(make); };
     CHECK(error([] { (void)driver_model(in_si(32.0, ohm), inductance::from_value(0.0), hz(100), 2.0, 0.0); }) ==
-          "driver model: Qes must lie within 0.01 to 100 ");
+          "driver model: Qes must lie within 0.01 to 100");
     CHECK(error([] { (void)driver_model(in_si(32.0, ohm), inductance::from_value(0.0), hz(100), 1e6, 1.0); }) ==
-          "driver model: Qms must lie within 0.01 to 100 ");
+          "driver model: Qms must lie within 0.01 to 100");
     CHECK(error([] { (void)driver_model(in_si(std::nan(""), ohm), inductance::from_value(0.0), hz(100), 1.0, 1.0); }) ==
           "driver model: Re must be a finite number");
     CHECK(error([] { (void)driver_model(in_si(32.0, ohm), inductance::from_value(0.0), hz(0.1), 1.0, 1.0); }) ==
@@ -126,8 +123,22 @@ TEST_CASE("CSV errors name file:line and the field") {
     CHECK(parse_error_of("# nothing\nfrequency_hz,magnitude_ohm\n") ==
           "z.csv: no impedance rows (expected frequency_hz,magnitude_ohm[,phase_deg])");
     CHECK(parse_error_of("20,50\nf,z\n") == "z.csv:2: frequency_hz 'f' is not a number");  // a header only comes first
-    CHECK_THROWS_WITH_AS((void)load_impedance_curve("/nonexistent/z.csv"), "/nonexistent/z.csv: cannot open the impedance curve",
-                         parse_error);
+    CHECK_THROWS_WITH_AS((void)load_impedance_curve("/nonexistent/z.csv"),
+                         "/nonexistent/z.csv: cannot open the impedance curve: No such file or directory", io_error);
+}
+
+TEST_CASE("CSV: a header is recognised by its names, a byte-order mark is skipped, odd first rows are data") {
+    // A UTF-8 byte-order mark before the first row must not cost the row.
+    const auto bom = parse("\xEF\xBB\xBF" "20,50\n2000,200\n");
+    CHECK(value_in(bom.magnitude_at(hz(20)), ohm) == doctest::Approx(50.0));
+    // Header rows as measurement tools write them.
+    for (const char* header : {"frequency_hz,magnitude_ohm,phase_deg", "Freq (Hz), Impedance (ohm), Phase (deg)", "f,|Z|",
+                               "Frequency,Magnitude"})
+        CHECK(value_in(parse(std::string{header} + "\n20,50\n2000,200\n").magnitude_at(hz(20)), ohm) == doctest::Approx(50.0));
+    // A first row that is not a header is data, and wrong data is an error, never a skipped header.
+    CHECK(parse_error_of("nan,50\n2000,200\n") == "z.csv:1: frequency_hz 'nan' is not a number");
+    CHECK(parse_error_of("-20,50\n2000,200\n") == "z.csv:1: frequency_hz '-20' must be positive");
+    CHECK(parse_error_of("hello,world\n20,50\n") == "z.csv:1: frequency_hz 'hello' is not a number");
 }
 
 TEST_CASE("driver parameters from text") {
@@ -138,14 +149,14 @@ TEST_CASE("driver parameters from text") {
     CHECK(d.qms() == 3.0);
     CHECK(d.qes() == 0.5);
     CHECK(parse_driver_model("Qes=1,Qms=1,fs=1kHz,Le=50uH,Re=300").fs() == hz(1000));
-    CHECK_THROWS_WITH_AS((void)parse_driver_model("Re=25,Le=0,fs=100,Qms=3"), "driver parameter Qes is missing (give Re, Le, fs, Qms, Qes)",
-                         parse_error);
-    CHECK_THROWS_WITH_AS((void)parse_driver_model("Re=25,Re=26"), "driver parameter Re is given twice", parse_error);
+    CHECK_THROWS_WITH_AS((void)parse_driver_model("Re=25,Le=0,fs=100,Qms=3"),
+                         "driver parameter Qes is missing (give Re, Le, fs, Qms, Qes)", io_error);
+    CHECK_THROWS_WITH_AS((void)parse_driver_model("Re=25,Re=26"), "driver parameter Re is given twice", io_error);
     CHECK_THROWS_WITH_AS((void)parse_driver_model("Rx=25"), "unknown driver parameter 'Rx' (keys: Re, Le, fs, Qms, Qes)",
-                         parse_error);
-    CHECK_THROWS_WITH_AS((void)parse_driver_model("Re=25,Le=0,fs=100,Qms=3,Qes=x"), "Qes 'x' is not a number", parse_error);
-    CHECK_THROWS_WITH_AS((void)parse_driver_model("Re=25,Le=0,fs=100,Qms=1e9,Qes=1"), "driver model: Qms must lie within 0.01 to 100 ",
-                         parse_error);
-    CHECK_THROWS_AS((void)parse_driver_model("Re=-25,Le=0,fs=100,Qms=3,Qes=1"), parse_error);
-    CHECK_THROWS_AS((void)parse_driver_model("Re=25,Le=2mF,fs=100,Qms=3,Qes=1"), parse_error);
+                         io_error);
+    CHECK_THROWS_WITH_AS((void)parse_driver_model("Re=25,Le=0,fs=100,Qms=3,Qes=x"), "Qes 'x' is not a number", io_error);
+    CHECK_THROWS_WITH_AS((void)parse_driver_model("Re=25,Le=0,fs=100,Qms=1e9,Qes=1"), "Qms: must lie within 0.01 to 100",
+                         io_error);
+    CHECK_THROWS_AS((void)parse_driver_model("Re=-25,Le=0,fs=100,Qms=3,Qes=1"), io_error);
+    CHECK_THROWS_AS((void)parse_driver_model("Re=25,Le=2mF,fs=100,Qms=3,Qes=1"), io_error);
 }

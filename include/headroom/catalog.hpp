@@ -8,34 +8,25 @@
 // output with gain settings becomes one output stage per setting. A headphone's impedance curve (a CSV file or a
 // driver model) is read at load and travels with the headphone.
 //
-// The parsing is compiled (src/catalog.cpp, target headroom::catalog) so that only it depends on a JSON library.
+// The parsing is compiled (src/io/catalog.cpp, target headroom::io) so that only it depends on a JSON library.
 
 #include "headroom/headphone.hpp"
+#include "headroom/io.hpp"
 #include "headroom/output_stage.hpp"
 #include "headroom/units.hpp"
 
 #include <cstdint>
 #include <filesystem>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace headroom {
 
-// A catalog that does not follow the format. what() is one line: "file[:line:column]: entry: field: problem".
-class catalog_error : public std::runtime_error {
-public:
-    catalog_error(std::string file, std::string entry, std::string field, const std::string& problem);
-
-    [[nodiscard]] const std::string& file() const noexcept { return file_; }
-    [[nodiscard]] const std::string& entry() const noexcept { return entry_; }  // empty for file-level problems
-    [[nodiscard]] const std::string& field() const noexcept { return field_; }  // empty when no field applies
-
-private:
-    std::string file_, entry_, field_;
-};
+// A catalog that does not follow the format: io_error, whose what() is one line,
+// "file[:line:column]: entry: field: problem".
+using catalog_error = io_error;
 
 // Where a figure comes from: the maker's spec sheet, an independent measurement, or the user's own (a personal
 // catalog; the bundled one never uses it). Where maker and measurement disagree a catalog keeps both, as two entries.

@@ -12,17 +12,20 @@ namespace headroom {
 
 class spec_error : public std::invalid_argument {
 public:
-    spec_error(std::string entity, std::string field, const std::string& problem)
+    spec_error(std::string entity, std::string field, std::string problem)
         : std::invalid_argument{entity + ": " + field + " " + problem},
           entity_{std::move(entity)},
-          field_{std::move(field)} {}
+          field_{std::move(field)},
+          problem_{std::move(problem)} {}
 
     [[nodiscard]] const std::string& entity() const noexcept { return entity_; }
     [[nodiscard]] const std::string& field() const noexcept { return field_; }
+    [[nodiscard]] const std::string& problem() const noexcept { return problem_; }  // "must be positive"
 
 private:
     std::string entity_;
     std::string field_;
+    std::string problem_;
 };
 
 namespace detail {
@@ -52,7 +55,7 @@ inline void require_within(double v, double lo, double hi, const std::string& en
             if (!t.empty() && t.back() == '.') t.pop_back();
             return t;
         };
-        throw spec_error{entity, field, "must lie within " + number(lo) + " to " + number(hi) + " " + unit};
+        throw spec_error{entity, field, "must lie within " + number(lo) + " to " + number(hi) + (*unit ? " " : "") + unit};
     }
 }
 

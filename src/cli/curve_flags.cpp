@@ -1,8 +1,7 @@
 #include "cli/curve_flags.hpp"
 
 #include "cli/commands.hpp"
-#include "headroom/io/curves.hpp"
-#include "headroom/io/eq.hpp"
+#include "headroom/io.hpp"
 
 #include <fmt/format.h>
 

@@ -2,7 +2,7 @@
 // files, impedance-curve CSVs and driver models. The first byte picks the reader, the rest is its input, and
 // whatever parses is then used (an EQ's response, a curve's response behind an output impedance), so that odd
 // but accepted values reach the arithmetic too. Any input must either work or raise the readers' documented
-// errors (parse_error, spec_error), never crash, hang, read out of bounds or throw anything else.
+// errors (parse_error, io_error, spec_error), never crash, hang, read out of bounds or throw anything else.
 //
 //   cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DHEADROOM_FUZZ=ON
 //   cmake --build build-fuzz --target text_fuzz
@@ -10,12 +10,12 @@
 
 #include "headroom/eq.hpp"
 #include "headroom/impedance_curve.hpp"
+#include "headroom/io.hpp"
 #include "headroom/parse.hpp"
 #include "headroom/response.hpp"
 
 #include <cstddef>
 #include <cstdint>
-#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -31,17 +31,15 @@ void read(std::uint8_t which, std::string_view text) {
         case 4: (void)parse_frequency(text); break;
         case 5: (void)parse_gain(text); break;
         case 6: (void)parse_spl(text); break;
-        case 7: (void)parse_sensitivity(text); break;
+        case 7: (void)parse_stated_sensitivity(text); break;
         case 8: (void)parse_power_point(text); break;
         case 9: {
-            std::istringstream in{std::string{text}};
-            const parametric_eq eq = parse_parametric_eq(in, "fuzz.txt");
+            const parametric_eq eq = read_parametric_eq(text, "fuzz.txt");
             (void)eq_response_on(eq);
             break;
         }
         case 10: {
-            std::istringstream in{std::string{text}};
-            const impedance_curve z = parse_impedance_curve(in, "fuzz.csv");
+            const impedance_curve z = read_impedance_curve(text, "fuzz.csv");
             (void)analyse_response(z, in_si(2.0, ohm));
             break;
         }
@@ -60,6 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         read(data[0], {reinterpret_cast<const char*>(data) + 1, size - 1});
     } catch (const headroom::parse_error&) {
+    } catch (const headroom::io_error&) {
     } catch (const headroom::spec_error&) {
     }
     return 0;

@@ -5,7 +5,9 @@ foreach(step
     "${CMAKE_COMMAND};--install;${BINARY_DIR};--prefix;${WORK_DIR}/prefix"
     "${CMAKE_COMMAND};-S;${SOURCE_DIR};-B;${WORK_DIR}/build;-DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix;-DCMAKE_BUILD_TYPE=Release;-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
     "${CMAKE_COMMAND};--build;${WORK_DIR}/build"
-    "${WORK_DIR}/build/consumer")
+    "${WORK_DIR}/build/consumer_model"
+    "${WORK_DIR}/build/consumer_io"
+    "${WORK_DIR}/build/consumer_catalog")
   execute_process(COMMAND ${step} RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "package consumer step failed (${rc}): ${step}")
@@ -25,4 +27,29 @@ if(EXISTS "${WORK_DIR}/prefix/bin/headroom")
   if(NOT rc EQUAL 0 OR NOT out MATCHES "Relocated HD600")
     message(FATAL_ERROR "the moved install did not read its own catalog (exit ${rc})")
   endif()
+endif()
+
+# pkg-config, as a Makefile would use it: `pkg-config --cflags --libs headroom` is enough to build both consumers.
+find_program(PKG_CONFIG pkg-config)
+find_program(CXX_COMPILER NAMES c++ g++)
+if(PKG_CONFIG AND CXX_COMPILER AND EXISTS "${WORK_DIR}/moved/lib/pkgconfig/headroom.pc")
+  set(ENV{PKG_CONFIG_PATH} "${WORK_DIR}/moved/lib/pkgconfig")
+  execute_process(COMMAND ${PKG_CONFIG} --cflags --libs headroom RESULT_VARIABLE rc OUTPUT_VARIABLE flags
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "pkg-config --cflags --libs headroom failed (${rc})")
+  endif()
+  separate_arguments(flags UNIX_COMMAND "${flags}")
+  separate_arguments(extra UNIX_COMMAND "${CXX_FLAGS}")
+  foreach(consumer model io)
+    execute_process(COMMAND ${CXX_COMPILER} -std=c++20 ${extra} ${SOURCE_DIR}/${consumer}.cpp ${flags} -o ${WORK_DIR}/pc_${consumer}
+                    RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "building the ${consumer} consumer with pkg-config's flags failed (${rc}): ${flags}")
+    endif()
+    execute_process(COMMAND ${WORK_DIR}/pc_${consumer} RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "the ${consumer} consumer built with pkg-config's flags failed (${rc})")
+    endif()
+  endforeach()
 endif()
