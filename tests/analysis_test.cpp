@@ -722,8 +722,13 @@ TEST_CASE("headphone rejects a bad impedance, rated power or sensitivity") {
         expect_spec_error([&] { (void)headphone("HD600", 300_ohm, s, {.rated_power = in_si(p, watt)}); }, hp, "rated power");
     }
     expect_spec_error([&] { (void)headphone("HD600", in_si(1e12, ohm), s); }, hp, "impedance");
-    // A tiny impedance makes 10 lg(1000 ohm / Z) absurd: S_V is out of range.
-    expect_spec_error([&] { (void)headphone("HD600", in_si(1e-20, ohm), s); }, hp, "sensitivity");
+    expect_spec_error([&] { (void)headphone("HD600", in_si(1e-20, ohm), s); }, hp, "impedance");
+    // 200 dB for 1 uA into 0.01 ohm is 360 dB SPL for 1 V: S_V out of range.
+    expect_spec_error([&] { (void)headphone("HD600", 0.01_ohm, sensitivity::at_current(spl::of_db(200), in_si(1e-6, ampere))); }, hp,
+                      "sensitivity");
+    // A rail of 1e-300 V is no amplifier: a typing error, refused.
+    expect_spec_error([] { (void)output_stage("amp", output_spec{.open_circuit_voltage = in_si(1e-300, volt)}); },
+                      "output stage 'amp'", "open-circuit voltage");
     for (const double level : {not_a_number, infinite, -5.0, 1e308})
         expect_spec_error([level] { (void)sensitivity::per_volt(spl::of_db(level)); }, "sensitivity", "level");
 }

@@ -64,11 +64,12 @@ inline void require_within(double v, double lo, double hi, const std::string& en
 // The physical ranges the model accepts (docs/model.md, "Ranges"). Values outside them are typing errors or
 // units mixed up (a 1e308 dB target, a 1000 dB EQ boost), and would only produce infinities further on.
 namespace ranges {
-inline constexpr double max_voltage_v = 1e3;        // limits, source levels
-inline constexpr double max_current_a = 100.0;
-inline constexpr double max_power_w = 1e4;
+inline constexpr double min_voltage_v = 1e-6, max_voltage_v = 1e3;  // limits, source levels
+inline constexpr double min_current_a = 1e-6, max_current_a = 100.0;
+inline constexpr double min_power_w = 1e-9, max_power_w = 1e4;
+inline constexpr double min_impedance_ohm = 1e-2;   // a headphone's (a ribbon's can be 0.1 ohm); Z_out may be 0
 inline constexpr double max_impedance_ohm = 1e6;    // headphones, output and source resistances
-inline constexpr double max_noise_v = 10.0;
+inline constexpr double min_noise_v = 1e-9, max_noise_v = 10.0;
 inline constexpr double min_level_db = 0.0;         // dB SPL: targets, sensitivities
 inline constexpr double max_level_db = 200.0;
 inline constexpr double max_gain_db = 60.0;         // amplifier gains, EQ gains and preamps, within +-60 dB
@@ -81,16 +82,17 @@ inline constexpr double max_frequency_hz = 1e6;
 namespace detail {
 
 inline void require_voltage(double v, const std::string& entity, const char* field) {
-    require_within(v, 0.0, ranges::max_voltage_v, entity, field, "V", true);
+    require_within(v, ranges::min_voltage_v, ranges::max_voltage_v, entity, field, "V", true);
 }
 inline void require_current(double a, const std::string& entity, const char* field) {
-    require_within(a, 0.0, ranges::max_current_a, entity, field, "A", true);
+    require_within(a, ranges::min_current_a, ranges::max_current_a, entity, field, "A", true);
 }
 inline void require_power(double w, const std::string& entity, const char* field) {
-    require_within(w, 0.0, ranges::max_power_w, entity, field, "W", true);
+    require_within(w, ranges::min_power_w, ranges::max_power_w, entity, field, "W", true);
 }
 inline void require_impedance(double ohm, const std::string& entity, const char* field, bool zero_allowed = false) {
-    require_within(ohm, 0.0, ranges::max_impedance_ohm, entity, field, "ohm", !zero_allowed);
+    require_within(ohm, zero_allowed ? 0.0 : ranges::min_impedance_ohm, ranges::max_impedance_ohm, entity, field, "ohm",
+                   !zero_allowed);
 }
 inline void require_level(double db, const std::string& entity, const char* field) {
     require_within(db, ranges::min_level_db, ranges::max_level_db, entity, field, "dB SPL");

@@ -73,8 +73,8 @@ public:
         : output_noise(v, v, w, entity) {}
     output_noise(voltage low, voltage high, noise_weighting w, const std::string& entity = "noise")
         : low_{low}, high_{high}, weighting_{w} {
-        detail::require_within(value_in(low, volt), 0.0, ranges::max_noise_v, entity, "noise", "V", true);
-        detail::require_within(value_in(high, volt), 0.0, ranges::max_noise_v, entity, "noise", "V", true);
+        detail::require_within(value_in(low, volt), ranges::min_noise_v, ranges::max_noise_v, entity, "noise", "V", true);
+        detail::require_within(value_in(high, volt), ranges::min_noise_v, ranges::max_noise_v, entity, "noise", "V", true);
         if (high < low) throw spec_error{entity, "noise", "range must not end below its start"};
     }
 
