@@ -384,7 +384,7 @@
       h3("Across 20 Hz-20 kHz");
       const f = [];
       if (o.fr_deviation_db !== undefined) {
-        f.push(["impedance", `min ${g4(o.min_impedance_ohm)} ohm at ${hz(o.min_impedance_hz)} (${res.headphone.curve})`]);
+        f.push(["impedance", `min ${g4(o.min_impedance_ohm)} ohm at ${hz(o.min_impedance_hz)} (${res.headphone.curve.replace(/^.*\//, "")})`]);
         f.push(["response", o.zout_stated ? `${db(o.fr_deviation_db, 2)} dB spread from the output impedance` : "unknown: no output impedance is stated"]);
         f.push(["max sine", `lowest ${db(o.worst_max_spl_db, 2)} dB SPL at ${hz(o.worst_max_spl_hz)}, limited by ${o.worst_max_spl_limit}`]);
       }
