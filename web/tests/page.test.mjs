@@ -251,3 +251,18 @@ test("the plots render: load stretches with their limits, the headphone marked, 
   assert.equal(await page.$eval("#response-figure", (e) => e.hidden), true);
   assert.deepEqual(page.problems, []);
 });
+
+test("the folder works from file://, with no server and no network", async () => {
+  const page = await chrome.browser.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  page.on("request", (r) => { if (!r.url().startsWith("file://") && !r.url().startsWith("data:")) problems.push(`request: ${r.url()}`); });
+  const q = new URLSearchParams({ headphone: "HiFiMan Sundara", amp: "FiiO K19", target: "95", crest: "18" });
+  await page.goto(`file://${site}/index.html?${q}`);
+  await waitForResult(page);
+  const rows = await outputRows(page);
+  const cli = await pairJson(["--headphone", "HiFiMan Sundara", "--amp", "FiiO K19", "--target", "95", "--crest", "18"]);
+  assert.equal(rows.length, cli.outputs.length);
+  cli.outputs.forEach((o, k) => near(rows[k].headroomDb, o.headroom_db, `${o.output}: headroom`));
+  assert.deepEqual(problems, []);
+});
