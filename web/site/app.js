@@ -420,7 +420,7 @@
   }
 
   // ---- the catalog ranking ----------------------------------------------------------------------------------
-  function renderRanking(res, req) {
+  function renderRanking(res) {
     const section = $("ranking");
     const wrap = $("ranking-table");
     wrap.textContent = "";
@@ -503,7 +503,7 @@
     setTimeout(() => {
       if (key !== rankingKey) return;
       const res = JSON.parse(core.rank(JSON.stringify({ headphone: req.headphone, target: req.target, crest: req.crest })));
-      renderRanking(res, req);
+      renderRanking(res);
     }, 0);
   }
 

@@ -118,8 +118,11 @@ std::string lower(std::string_view s) {
 
 headphone make_headphone(const ojson& request, const std::vector<headphone_entry>& catalog) {
     const ojson h = request.value("headphone", ojson::object());
-    if (const std::string name = text_of(h, "name"); !name.empty())
+    if (h.is_object() && h.contains("name")) {  // from the catalog
+        const std::string name = text_of(h, "name");
+        if (name.empty()) throw input_error{"headphone", "pick a headphone from the catalog (type part of its name)"};
         return field_value("headphone", name, [&](const std::string& n) { return find_headphone(catalog, n).model; });
+    }
     const std::string z_text = text_of(h, "impedance"), s_text = text_of(h, "sensitivity");
     if (z_text.empty()) throw input_error{"impedance", "give the headphone's impedance (300ohm), or pick one from the catalog"};
     if (s_text.empty())
@@ -220,7 +223,9 @@ struct amplifier_choice {
 
 amplifier_choice make_amplifier(const ojson& request, const std::vector<amplifier_entry>& catalog) {
     const ojson a = request.value("amp", ojson::object());
-    if (const std::string name = text_of(a, "name"); !name.empty()) {
+    if (a.is_object() && a.contains("name")) {  // from the catalog
+        const std::string name = text_of(a, "name");
+        if (name.empty()) throw input_error{"amp", "pick an amplifier from the catalog (type part of its name)"};
         const amplifier_entry& amp =
             field_value("amp", name, [&](const std::string& n) -> const amplifier_entry& { return find_amplifier(catalog, n); });
         amplifier_choice c{{}, true};
@@ -255,7 +260,7 @@ std::optional<parametric_eq> make_eq(const ojson& request) {
 ojson number_or_null(const std::optional<double>& v) { return v ? ojson(*v) : ojson(nullptr); }
 
 // The keys of `headroom pair --json` for one output stage (src/cli/pair.cpp), with the words of its report.
-ojson option_json(const compared_option& o, const headphone& hp, const std::optional<programme>& p) {
+ojson option_json(const compared_option& o, const std::optional<programme>& p) {
     const output_stage& out = o.option.stage;
     const pair_analysis& a = o.analysis;
     ojson j;
@@ -315,7 +320,6 @@ ojson option_json(const compared_option& o, const headphone& hp, const std::opti
             j["source_vrms"] = value_in(src->full_scale(), volt);
         }
     }
-    (void)hp;
     return j;
 }
 
@@ -516,7 +520,7 @@ std::string calculator::analyse(std::string_view request) const {
         j["programme"] = programme_json(p);
         ojson options = ojson::array();
         for (const auto& o : c.options) {
-            ojson oj = option_json(o, hp, p);
+            ojson oj = option_json(o, p);
             add_frequency_json(oj, o.option.stage, hp, p, eq_r, g);
             options.push_back(std::move(oj));
         }
@@ -526,7 +530,7 @@ std::string calculator::analyse(std::string_view request) const {
         j["selected"] = selected;
         j["sensitive_headphone"] = c.sensitive_headphone;
         j["verdict"] = verdict_lines(c);
-        j["eq"] = eq_r ? eq_json(*eq_r, text_of(r["eq"], "name"), eq->filters().size()) : ojson(nullptr);
+        j["eq"] = eq_r ? eq_json(*eq_r, text_of(r.at("eq"), "name"), eq->filters().size()) : ojson(nullptr);
 
         // One option per output for the plots: the selected one for its output, the advised setting for the others.
         std::vector<std::size_t> shown;

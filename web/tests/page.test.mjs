@@ -266,3 +266,27 @@ test("the folder works from file://, with no server and no network", async () =>
   cli.outputs.forEach((o, k) => near(rows[k].headroomDb, o.headroom_db, `${o.output}: headroom`));
   assert.deepEqual(problems, []);
 });
+
+test("a near miss in a combobox is answered beside it with the catalog's nearest names", async () => {
+  const page = await openPage(chrome.browser, server.url, server.url);
+  let rev = await waitForResult(page);
+  await typeInto(page, "#headphone", "Sennhiser HD65");
+  assert.equal(await page.$eval("#headphone-list", (e) => e.hidden), true, "no name contains the typo");
+  await page.keyboard.press("Tab");
+  rev = await waitForResult(page, rev);
+  assert.equal(await page.$eval("#results", (e) => e.dataset.state), "error");
+  assert.equal(await page.$eval("#headphone", (e) => e.getAttribute("aria-invalid")), "true");
+  assert.match(await page.$eval("#headphone-error", (e) => e.textContent), /no headphone 'Sennhiser HD65'; did you mean 'Sennheiser HD650'/);
+  // Taking the suggestion clears the message; an empty choice asks for one, beside its input.
+  await typeInto(page, "#headphone", "Sennheiser HD650");
+  await page.keyboard.press("Enter");
+  rev = await waitForResult(page, rev);
+  assert.equal(await page.$eval("#headphone-error", (e) => e.textContent), "");
+  assert.equal(await page.$eval("#results", (e) => e.dataset.state), "ok");
+  await typeInto(page, "#amp", "");
+  await page.keyboard.press("Tab");
+  await waitForResult(page, rev);
+  assert.match(await page.$eval("#amp-error", (e) => e.textContent), /pick an amplifier from the catalog/);
+  assert.equal(await page.$eval("#amp", (e) => e.getAttribute("aria-invalid")), "true");
+  assert.deepEqual(page.problems, []);
+});
