@@ -21,6 +21,21 @@
 #include <tuple>
 #include <utility>
 
+// Floating-point std::from_chars is missing from some standard libraries (libc++ before 17, which emscripten 3.1.6
+// ships): there the same grammar is scanned by hand and converted by strtod (see detail::read_double).
+// A test may define HEADROOM_FLOAT_FROM_CHARS 0 to run the fallback where from_chars exists.
+#ifndef HEADROOM_FLOAT_FROM_CHARS
+#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
+#define HEADROOM_FLOAT_FROM_CHARS 1
+#else
+#define HEADROOM_FLOAT_FROM_CHARS 0
+#endif
+#endif
+#if !HEADROOM_FLOAT_FROM_CHARS
+#include <cerrno>
+#include <cstdlib>
+#endif
+
 namespace headroom {
 
 // Text that is not a value of the expected kind. The message says what was expected, with an example.
@@ -42,6 +57,63 @@ struct unit_spelling {
     return s;
 }
 
+// std::from_chars(first, last, value, std::chars_format::general): where the text starts with a number, stores it
+// and returns the end of the number; else returns nullptr and leaves value alone.
+[[nodiscard]] inline const char* read_double(const char* first, const char* last, double& value) {
+#if HEADROOM_FLOAT_FROM_CHARS
+    const auto [end, ec] = std::from_chars(first, last, value, std::chars_format::general);
+    return ec == std::errc{} ? end : nullptr;
+#else
+    // from_chars' grammar: an optional '-', then inf, infinity, nan, nan(chars), or digits with an optional
+    // fraction and an optional exponent (taken only when complete). No '+', no leading space, no hex.
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    const auto starts = [&](const char* p, std::string_view word) {
+        if (static_cast<std::size_t>(last - p) < word.size()) return false;
+        for (std::size_t k = 0; k < word.size(); ++k)
+            if (lower(p[k]) != word[k]) return false;
+        return true;
+    };
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    const char* p = first;
+    if (p != last && *p == '-') ++p;
+    if (starts(p, "infinity")) {
+        p += 8;
+    } else if (starts(p, "inf")) {
+        p += 3;
+    } else if (starts(p, "nan")) {
+        p += 3;
+        if (p != last && *p == '(') {
+            const char* q = p + 1;
+            while (q != last && (digit(*q) || (lower(*q) >= 'a' && lower(*q) <= 'z') || *q == '_')) ++q;
+            if (q != last && *q == ')') p = q + 1;
+        }
+    } else {
+        const char* mantissa = p;
+        while (p != last && digit(*p)) ++p;
+        bool digits = p != mantissa;
+        if (p != last && *p == '.') {
+            const char* fraction = ++p;
+            while (p != last && digit(*p)) ++p;
+            digits = digits || p != fraction;
+        }
+        if (!digits) return nullptr;
+        if (p != last && (*p == 'e' || *p == 'E')) {
+            const char* q = p + 1;
+            if (q != last && (*q == '+' || *q == '-')) ++q;
+            const char* exponent = q;
+            while (q != last && digit(*q)) ++q;
+            if (q != exponent) p = q;
+        }
+    }
+    const std::string text{first, p};
+    errno = 0;
+    const double v = std::strtod(text.c_str(), nullptr);
+    if (errno == ERANGE && (v == 0.0 || std::isinf(v))) return nullptr;  // from_chars: result_out_of_range
+    value = v;
+    return p;
+#endif
+}
+
 // Splits "7.5 mV" into 7.5 and "mV". Throws unless the text starts with a finite number.
 [[nodiscard]] inline std::pair<double, std::string_view> split_number(std::string_view text, std::string_view what) {
     const std::string_view s = trim(text);
@@ -49,8 +121,8 @@ struct unit_spelling {
     const char* first = s.data();
     // from_chars does not take a leading '+'; skip one, but not in "+-5", which would then read as -5.
     if (s.size() > 1 && s.front() == '+' && s[1] != '-') ++first;
-    const auto [end, ec] = std::from_chars(first, s.data() + s.size(), value, std::chars_format::general);
-    if (ec != std::errc{} || s.empty())
+    const char* end = read_double(first, s.data() + s.size(), value);
+    if (end == nullptr || s.empty())
         throw parse_error{"'" + std::string{text} + "' is not " + std::string{what}};
     if (!std::isfinite(value)) throw parse_error{"'" + std::string{text} + "' is not a finite number"};
     return {value, trim(std::string_view{end, static_cast<std::size_t>(s.data() + s.size() - end)})};
