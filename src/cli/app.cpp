@@ -1,6 +1,7 @@
 #include "cli/app.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/terminal_text.hpp"
 #include "headroom/version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -18,11 +19,12 @@ namespace headroom::cli {
 
 namespace {
 
-// CLI11 messages can span lines; the contract is one line on stderr.
+// CLI11 messages can span lines; the contract is one line on stderr. Its own line breaks become spaces; what is
+// left (an argument quoted back) is shown by terminal_text like every other error line.
 std::string one_line(std::string s) {
     std::replace(s.begin(), s.end(), '\n', ' ');
     while (!s.empty() && s.back() == ' ') s.pop_back();
-    return s;
+    return terminal_text(s);
 }
 
 // CLI11 2.1 names only the subcommand in a subcommand's usage line ("Usage: pair [OPTIONS]"); the line should
@@ -76,7 +78,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         try {
             c.run(buffer);
         } catch (const std::exception& e) {
-            err << "headroom " << c.app->get_name() << ": " << one_line(e.what()) << '\n';
+            // Messages quote flags, file names and catalog names: whatever they hold, the line stays one line and
+            // no escape sequence reaches the terminal.
+            err << "headroom " << c.app->get_name() << ": " << terminal_text(e.what()) << '\n';
             return exit_usage;
         }
         out << std::move(buffer).str();

@@ -2,6 +2,7 @@
 
 #include "cli/catalog_select.hpp"
 #include "cli/commands.hpp"
+#include "cli/terminal_text.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -96,10 +97,11 @@ std::string limits_text(const output_setting& setting) {
     return t;
 }
 
+// The tables show names through terminal_text: a catalog is a file from anywhere, and its names are data.
 void print_headphones(std::ostream& os, const std::vector<headphone_entry>& list) {
     os << fmt::format("{:<40} {:<17} {:>9} {:>9} {:>10}  {}\n", "headphone", "type", "Z (ohm)", "dB/V", "dB/mW", "basis");
     for (const auto& h : list)
-        os << fmt::format("{:<40} {:<17} {:>9.4g} {:>9.2f} {:>10.2f}  {}\n", h.name(), to_string(h.type),
+        os << fmt::format("{:<40} {:<17} {:>9.4g} {:>9.2f} {:>10.2f}  {}\n", terminal_text(h.name()), to_string(h.type),
                           value_in(h.model.nominal_impedance(), ohm), h.model.sensitivity_per_volt().db(),
                           h.model.stated_sensitivity().per_milliwatt(h.model.nominal_impedance()).db(), to_string(h.basis));
     os << fmt::format("{} headphones\n", list.size());
@@ -107,10 +109,10 @@ void print_headphones(std::ostream& os, const std::vector<headphone_entry>& list
 
 void print_amplifiers(std::ostream& os, const std::vector<amplifier_entry>& list) {
     for (const auto& a : list) {
-        os << fmt::format("{} ({}, {})\n", a.name, to_string(a.kind), to_string(a.basis));
+        os << fmt::format("{} ({}, {})\n", terminal_text(a.name), to_string(a.kind), to_string(a.basis));
         for (const auto& o : a.outputs)
             for (const auto& s : o.settings)
-                os << fmt::format("  {:<24} {:<12} {}{}\n", o.name + (s.gain_name.empty() ? "" : " / " + s.gain_name),
+                os << fmt::format("  {:<24} {:<12} {}{}\n", terminal_text(o.name + (s.gain_name.empty() ? "" : " / " + s.gain_name)),
                                   o.kind == topology::balanced ? "balanced" : "single-ended", limits_text(s),
                                   s.fit ? fmt::format("  [fitted, {}, max error {:.2f} dB]", to_string(s.fit->model), s.fit->max_error.db())
                                         : std::string{});

@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/curve_flags.hpp"
 #include "cli/gear_flags.hpp"
+#include "cli/terminal_text.hpp"
 #include "headroom/analysis.hpp"
 #include "headroom/format.hpp"
 #include "headroom/parse.hpp"
@@ -66,8 +67,8 @@ void print_report(std::ostream& os, const headphone& hp, const chosen_output& ch
     const output_stage& out = chosen.stage;
     const double r = value_in(hp.nominal_impedance(), ohm);
     // Catalog gear goes by its name ("Sennheiser HD600", "FiiO K19 / 4.4mm balanced"), typed-in figures by none.
-    const std::string hp_name = f.headphone.empty() ? std::string{} : hp.name() + ": ";
-    const std::string out_name = f.amp.empty() ? std::string{} : out.name() + ", ";
+    const std::string hp_name = f.headphone.empty() ? std::string{} : terminal_text(hp.name()) + ": ";
+    const std::string out_name = f.amp.empty() ? std::string{} : terminal_text(out.name()) + ", ";
     os << fmt::format("{:<16}{}{:.4g} ohm, {:.2f} dB SPL/V ({:.2f} dB SPL/mW)\n", "Headphone", hp_name, r,
                       hp.sensitivity_per_volt().db(), hp.stated_sensitivity().per_milliwatt(hp.nominal_impedance()).db());
     os << fmt::format("{:<16}{}{}{}\n", "Output", out_name, describe(chosen), f.bridge ? " (bridged from the stated single-ended leg)" : "");

@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/curve_flags.hpp"
 #include "cli/gear_flags.hpp"
+#include "cli/terminal_text.hpp"
 #include "headroom/analysis.hpp"
 #include "headroom/parse.hpp"
 #include "headroom/response.hpp"
@@ -302,7 +303,7 @@ action load_action(std::shared_ptr<plot_flags> f) {
             subtitle = "single-ended: " + describe_limits(se);
         }
         render(load_plot_script(series, hp, range, subtitle), f->out);
-        os << fmt::format("wrote {}\n", f->out);
+        os << fmt::format("wrote {}\n", terminal_text(f->out));
     };
 }
 
@@ -356,7 +357,7 @@ action response_action(std::shared_ptr<plot_flags> f) {
                          gp_quote(fmt::format("20 lg|H(f)/H(1 kHz)|, spread {:.2f} dB", r.spread.db())));
         s += "unset multiplot\n";
         render(s, f->out);
-        os << fmt::format("wrote {}\n", f->out);
+        os << fmt::format("wrote {}\n", terminal_text(f->out));
     };
 }
 

@@ -5,6 +5,7 @@
 #include "cli/catalog_select.hpp"
 #include "cli/commands.hpp"
 #include "cli/synthetic.hpp"
+#include "cli/terminal_text.hpp"
 #include "headroom/batch/pack.hpp"
 #include "headroom/batch/sweep.hpp"
 #include "headroom/format.hpp"
@@ -268,13 +269,15 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
         os << fmt::format("  {} {:.1f}%", names[k], 100.0 * static_cast<double>(by_limit[k]) / pairs);
     os << '\n';
     for (batch::index i = 0; i < n && job.settings.top_k > 0; ++i) {
-        os << fmt::format("{}:", headphone_label(i));
+        // Catalog names are data: shown through terminal_text, so that a name cannot forge lines or drive the
+        // terminal.
+        os << fmt::format("{}:", terminal_text(headphone_label(i)));
         for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q)
-            os << fmt::format("{} {} ({:+.2f} dB)", q == 0 ? "" : ",", output_label(t.top_output(q, i)),
+            os << fmt::format("{} {} ({:+.2f} dB)", q == 0 ? "" : ",", terminal_text(output_label(t.top_output(q, i))),
                               batch::top_headroom_db<T>(t, hps, q, i, job.target));
         os << '\n';
     }
-    if (!job.out.empty()) os << fmt::format("every pair written to {}\n", job.out);
+    if (!job.out.empty()) os << fmt::format("every pair written to {}\n", terminal_text(job.out));
 }
 
 }  // namespace
