@@ -1,6 +1,7 @@
 #include "cli/app.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/standard_output.hpp"
 #include "cli/terminal_text.hpp"
 #include "headroom/version.hpp"
 
@@ -40,9 +41,18 @@ public:
     }
 };
 
+// Writes `text` to standard output and makes sure it got there: exit_ok, or one line on `err` and exit_io.
+int deliver(std::ostream& out, std::ostream& err, const std::string& text) {
+    out << text;
+    out.flush();
+    if (out) return exit_ok;
+    err << "headroom: cannot write standard output: " << write_failure(out) << '\n';
+    return exit_io;
+}
+
 }  // namespace
 
-int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, run_options options) {
     CLI::App app{"headroom: can this amplifier drive these headphones, how loud, with how much headroom, and what "
                  "limits it?",
                  "headroom"};
@@ -62,11 +72,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
             if (c.app->parsed()) target = c.app;
         std::string help = target->help();
         if (!help.empty() && help.back() != '\n') help += '\n';
-        out << help;
-        return exit_ok;
+        return deliver(out, err, help);
     } catch (const CLI::CallForVersion&) {
-        out << "headroom " HEADROOM_VERSION_STRING "\n";
-        return exit_ok;
+        return deliver(out, err, "headroom " HEADROOM_VERSION_STRING "\n");
     } catch (const CLI::ParseError& e) {
         err << "headroom: " << one_line(e.what()) << " (see headroom --help)\n";
         return exit_usage;
@@ -74,17 +82,16 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 
     for (const auto& c : commands) {
         if (!c.app->parsed()) continue;
-        std::ostringstream buffer;
+        command_output buffer{out, options.progress ? &err : nullptr};
         try {
             c.run(buffer);
         } catch (const std::exception& e) {
             // Messages quote flags, file names and catalog names: whatever they hold, the line stays one line and
             // no escape sequence reaches the terminal.
             err << "headroom " << c.app->get_name() << ": " << terminal_text(e.what()) << '\n';
-            return exit_usage;
+            return dynamic_cast<const io_error*>(&e) != nullptr ? exit_io : exit_usage;
         }
-        out << std::move(buffer).str();
-        return exit_ok;
+        return deliver(out, err, buffer.report());
     }
     return exit_usage;  // unreachable: require_subcommand(1)
 }

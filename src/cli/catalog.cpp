@@ -128,7 +128,8 @@ subcommand add_catalog(CLI::App& parent) {
     app->footer("Names work with `headroom pair --headphone NAME --amp NAME` (case-insensitive).\n"
                 "The format is described in docs/catalog-format.md.");
     app->add_option("what", f->what, "headphones | amps")->required()->check(CLI::IsMember({"headphones", "amps", "amplifiers"}));
-    app->add_option("--catalog-dir", f->catalog_dir, "Folder with headphones.json and amplifiers.json (default: the bundled catalog)");
+    app->add_option("--catalog-dir", f->catalog_dir, "Folder with headphones.json and amplifiers.json (default: the bundled catalog)")
+        ->check(non_empty);  // "" would mean the bundled catalog
     app->add_flag("--json", f->json, "Print JSON instead of the table");
     return {app, [f](std::ostream& os) {
                 if (f->what == "headphones") {

@@ -384,7 +384,7 @@ subcommand add_plot(CLI::App& parent) {
     response_app->footer("Example: headroom plot response --impedance-curve hd650.csv --zout 120 --out hd650.svg");
     const action run_load = load_action(load);
     const action run_response = response_action(response);
-    return {plot, [=](std::ostream& os) {
+    return {plot, [=](command_output& os) {
                 if (load_app->parsed()) return run_load(os);
                 if (response_app->parsed()) return run_response(os);
             }};

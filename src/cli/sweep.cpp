@@ -1,9 +1,11 @@
 // headroom sweep: every output stage of a catalog against every headphone, on all cores. By default it streams
 // reductions (headroom statistics, how many pairs clear a threshold, which limit binds, the best outputs per
-// headphone) in memory O(M + N); --out writes every pair to a CSV file, atomically.
+// headphone) in memory O(M + N); --out writes every pair to a CSV file, atomically (output_file.hpp), or to
+// standard output with `--out -`.
 
 #include "cli/catalog_select.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_file.hpp"
 #include "cli/synthetic.hpp"
 #include "cli/terminal_text.hpp"
 #include "headroom/batch/pack.hpp"
@@ -82,6 +84,12 @@ catalog_size parse_size(const std::string& text) {
     return {static_cast<std::size_t>(m), static_cast<std::size_t>(n)};
 }
 
+// JSON text that cannot throw: catalog names are UTF-8 (the loader checks), but file names need not be, and bytes
+// that are not become U+FFFD.
+std::string json_text(const nlohmann::ordered_json& j) {
+    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
 // The sweep's inputs, whatever the catalog's source: packed columns and the programme.
 struct sweep_job {
     spl target;
@@ -92,56 +100,10 @@ struct sweep_job {
     bool json;
 };
 
-// Writes `path` atomically: a temporary file in the same directory, renamed over `path` only once complete, and
-// removed on any error, so that an interrupted or failed run never leaves a truncated file behind.
-class atomic_file {
-public:
-    explicit atomic_file(const std::string& path) : path_{path} {
-        std::string pattern = path + ".tmp-XXXXXX";
-        const int fd = ::mkstemp(pattern.data());
-        if (fd < 0) throw usage_error{fmt::format("--out: cannot create a file next to '{}': {}", path, std::strerror(errno))};
-        temp_ = pattern;
-        file_ = ::fdopen(fd, "w");
-        if (file_ == nullptr) {
-            ::close(fd);
-            std::remove(temp_.c_str());
-            throw usage_error{fmt::format("--out: cannot write '{}': {}", temp_, std::strerror(errno))};
-        }
-        std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
-    }
-    atomic_file(const atomic_file&) = delete;
-    atomic_file& operator=(const atomic_file&) = delete;
-    ~atomic_file() {
-        if (file_ != nullptr) std::fclose(file_);
-        if (!committed_) std::remove(temp_.c_str());
-    }
-
-    void write(std::string_view text) {
-        if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) fail();
-    }
-    void commit() {
-        const bool flushed = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
-        const bool closed = std::fclose(file_) == 0;
-        file_ = nullptr;
-        if (!flushed || !closed) fail();
-        if (std::rename(temp_.c_str(), path_.c_str()) != 0) fail();
-        committed_ = true;
-    }
-
-private:
-    [[noreturn]] void fail() const { throw usage_error{fmt::format("--out: cannot write '{}': {}", path_, std::strerror(errno))}; }
-
-    std::string path_;
-    std::string temp_;
-    std::FILE* file_ = nullptr;
-    bool committed_ = false;
-};
-
 // Every pair as CSV, a tile of output stages at a time (memory O(tile x N)).
 template <class T>
-void write_csv(const std::string& path, const batch::output_view<T>& amps, const batch::headphone_view<T>& hps,
+void write_csv(output_file& file, const batch::output_view<T>& amps, const batch::headphone_view<T>& hps,
                const sweep_job& job) {
-    atomic_file file{path};
     file.write("output,headphone,max_spl_db,limit,headroom_db\n");
     constexpr batch::index tile = 16;
     const batch::index n = hps.size();
@@ -167,7 +129,7 @@ void write_csv(const std::string& path, const batch::output_view<T>& amps, const
 
 template <class T>
 void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headphone>& headphones, const sweep_job& job,
-               std::ostream& os, bool named = false) {
+               command_output& os, bool named = false) {
     // Catalog gear is ranked by name; a synthetic catalog's entries have only their index.
     const auto output_label = [&](batch::index k) {
         return named ? outputs[static_cast<std::size_t>(k)].name() : fmt::format("output {}", k);
@@ -203,8 +165,11 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
     const double pairs = static_cast<double>(m) * static_cast<double>(n);
     constexpr std::array<const char*, batch::limit_code::count> names{"voltage", "current", "power", "gain"};
 
-    if (!job.out.empty()) write_csv<T>(job.out, amps, hps, job);
-
+    // The report is made whole before the CSV file replaces anything, so that nothing after the rename can fail
+    // (file names that are not UTF-8 reach the JSON as U+FFFD: json_text never throws), and "every pair
+    // written" is said only once they have been.
+    const bool csv_to_stdout = job.out == "-";
+    std::string report;
     if (job.json) {
         nlohmann::ordered_json j;
         j["outputs"] = m;
@@ -227,57 +192,62 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
         j["binding"] = b;
         if (!job.out.empty()) j["out"] = job.out;
         if (job.settings.top_k == 0) {
-            os << j.dump(2) << '\n';
-            return;
-        }
-        // The top list can hold millions of entries: it is written one headphone at a time, in the layout dump(2)
-        // gives, after the rest of the document, instead of being built as one tree first.
-        std::string head = j.dump(2);
-        head.resize(head.size() - 2);  // "\n}"
-        os << head << ",\n  \"top\": [";
-        for (batch::index i = 0; i < n; ++i) {
-            nlohmann::ordered_json entry{{"headphone", i}};
-            if (named) entry["headphone_name"] = headphone_label(i);
-            nlohmann::ordered_json best = nlohmann::ordered_json::array();
-            for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q) {
-                nlohmann::ordered_json b{{"output", t.top_output(q, i)}};
-                if (named) b["output_name"] = output_label(t.top_output(q, i));
-                b["headroom_db"] = batch::top_headroom_db<T>(t, hps, q, i, job.target);
-                best.push_back(std::move(b));
+            report = json_text(j) + '\n';
+        } else {
+            // The top list can hold millions of entries: it is made one headphone at a time, in the layout
+            // dump(2) gives, after the rest of the document, instead of being built as one tree first.
+            report = json_text(j);
+            report.resize(report.size() - 2);  // "\n}"
+            report += ",\n  \"top\": [";
+            for (batch::index i = 0; i < n; ++i) {
+                nlohmann::ordered_json entry{{"headphone", i}};
+                if (named) entry["headphone_name"] = headphone_label(i);
+                nlohmann::ordered_json best = nlohmann::ordered_json::array();
+                for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q) {
+                    nlohmann::ordered_json b{{"output", t.top_output(q, i)}};
+                    if (named) b["output_name"] = output_label(t.top_output(q, i));
+                    b["headroom_db"] = batch::top_headroom_db<T>(t, hps, q, i, job.target);
+                    best.push_back(std::move(b));
+                }
+                entry["best"] = std::move(best);
+                report += i == 0 ? "\n    " : ",\n    ";
+                for (const char ch : json_text(entry)) {
+                    report += ch;
+                    if (ch == '\n') report += "    ";
+                }
             }
-            entry["best"] = std::move(best);
-            std::string text = entry.dump(2);
-            std::string indented;
-            indented.reserve(text.size() + text.size() / 4);
-            for (const char ch : text) {
-                indented += ch;
-                if (ch == '\n') indented += "    ";
-            }
-            os << (i == 0 ? "\n    " : ",\n    ") << indented;
+            report += n == 0 ? "]\n}\n" : "\n  ]\n}\n";
         }
-        os << (n == 0 ? "]\n}\n" : "\n  ]\n}\n");
-        return;
+    } else if (!csv_to_stdout) {  // with --out - standard output carries the CSV alone
+        report += fmt::format("{} output stages x {} headphones = {} pairs in {} ({:.3g} pairs/s, {} thread{}, {})\n", m, n,
+                              static_cast<std::int64_t>(m) * n, fmt::format("{}", in_si(seconds, second)), pairs / seconds, threads,
+                              threads == 1 ? "" : "s", sizeof(T) == sizeof(float) ? "float" : "double");
+        report += fmt::format("programme {:.1f} dB SPL, crest factor {:.2f} dB\n", job.target.db(), job.crest.db());
+        report += fmt::format("headroom  min {:+.2f} dB, mean {:+.2f} dB, max {:+.2f} dB\n", lo, mean, hi);
+        report += fmt::format("at least {:+.1f} dB: {} pairs ({:.1f}%)\n", job.min_headroom.db(), above,
+                              100.0 * static_cast<double>(above) / pairs);
+        report += "limited by";
+        for (std::size_t k = 0; k < by_limit.size(); ++k)
+            report += fmt::format("  {} {:.1f}%", names[k], 100.0 * static_cast<double>(by_limit[k]) / pairs);
+        report += '\n';
+        for (batch::index i = 0; i < n && job.settings.top_k > 0; ++i) {
+            // Catalog names are data: shown through terminal_text, so that a name cannot forge lines or drive
+            // the terminal.
+            report += fmt::format("{}:", terminal_text(headphone_label(i)));
+            for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q)
+                report += fmt::format("{} {} ({:+.2f} dB)", q == 0 ? "" : ",", terminal_text(output_label(t.top_output(q, i))),
+                                      batch::top_headroom_db<T>(t, hps, q, i, job.target));
+            report += '\n';
+        }
     }
-    os << fmt::format("{} output stages x {} headphones = {} pairs in {} ({:.3g} pairs/s, {} thread{}, {})\n", m, n,
-                      static_cast<std::int64_t>(m) * n, fmt::format("{}", in_si(seconds, second)), pairs / seconds, threads, threads == 1 ? "" : "s",
-                      sizeof(T) == sizeof(float) ? "float" : "double");
-    os << fmt::format("programme {:.1f} dB SPL, crest factor {:.2f} dB\n", job.target.db(), job.crest.db());
-    os << fmt::format("headroom  min {:+.2f} dB, mean {:+.2f} dB, max {:+.2f} dB\n", lo, mean, hi);
-    os << fmt::format("at least {:+.1f} dB: {} pairs ({:.1f}%)\n", job.min_headroom.db(), above, 100.0 * static_cast<double>(above) / pairs);
-    os << "limited by";
-    for (std::size_t k = 0; k < by_limit.size(); ++k)
-        os << fmt::format("  {} {:.1f}%", names[k], 100.0 * static_cast<double>(by_limit[k]) / pairs);
-    os << '\n';
-    for (batch::index i = 0; i < n && job.settings.top_k > 0; ++i) {
-        // Catalog names are data: shown through terminal_text, so that a name cannot forge lines or drive the
-        // terminal.
-        os << fmt::format("{}:", terminal_text(headphone_label(i)));
-        for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q)
-            os << fmt::format("{} {} ({:+.2f} dB)", q == 0 ? "" : ",", terminal_text(output_label(t.top_output(q, i))),
-                              batch::top_headroom_db<T>(t, hps, q, i, job.target));
-        os << '\n';
+
+    if (!job.out.empty()) {
+        output_file file{"--out", job.out, os.standard_output()};
+        write_csv<T>(file, amps, hps, job);
+        file.commit();
+        if (!job.json && !csv_to_stdout) report += fmt::format("every pair written to {}\n", terminal_text(job.out));
     }
-    if (!job.out.empty()) os << fmt::format("every pair written to {}\n", terminal_text(job.out));
+    os << report;
 }
 
 }  // namespace
@@ -286,7 +256,9 @@ subcommand add_sweep(CLI::App& parent) {
     auto f = std::make_shared<sweep_flags>();
     CLI::App* app = parent.add_subcommand("sweep", "Analyse every amplifier output against every headphone of a catalog");
     app->footer(
-        "Streams statistics in memory O(outputs + headphones); --out writes every pair (CSV, written atomically).\n"
+        "Streams statistics in memory O(outputs + headphones); --out writes every pair as CSV: to a temporary file\n"
+        "renamed over FILE once complete (only a regular file is replaced), or to standard output with --out -.\n"
+        "Exit status: 0 done, 1 output lost (a write failed), 2 bad input.\n"
         "Example: headroom sweep --synthetic 1000x20000 --seed 7 --target 90 --crest 18 --min-headroom 3 --top 3 --json");
     app->add_option("--synthetic", f->synthetic, "A seeded random catalog of M outputs x N headphones (1000x20000)");
     app->add_option("--amps", f->amps, "Amplifier catalog file (default: the bundled data/amplifiers.json)");
@@ -300,10 +272,14 @@ subcommand add_sweep(CLI::App& parent) {
     app->add_option("--top", f->top, "Keep the K best outputs per headphone (default 0: none; 3 for a catalog)")
         ->each([f](const std::string&) { f->top_given = true; });
     app->add_option("--precision", f->precision, "float (fast, within 1e-3 dB) or double (the model's arithmetic)");
-    app->add_option("--out", f->out, "Write every pair to this CSV file");
+    app->add_option("--out", f->out, "Write every pair to this CSV file, atomically; - for standard output (then alone there)");
     app->add_flag("--json", f->json, "Print JSON instead of the report");
+    // An empty value would read as "not given" (--out "" wrote nothing and exited 0): refuse it where given.
+    for (const char* name : {"--synthetic", "--amps", "--headphones", "--seed", "--threads", "--target", "--crest",
+                             "--min-headroom", "--top", "--precision", "--out"})
+        app->get_option(name)->check(non_empty);
 
-    return {app, [f](std::ostream& os) {
+    return {app, [f](command_output& os) {
                 sweep_job job{
                     .target = flag_value("--target", f->target, parse_spl),
                     .crest = f->crest.empty() ? sine_crest_factor : flag_value("--crest", f->crest, parse_gain),
@@ -322,8 +298,9 @@ subcommand add_sweep(CLI::App& parent) {
                 job.settings.min_headroom = job.min_headroom;
                 if (f->precision != "float" && f->precision != "double")
                     throw usage_error{"--precision: '" + f->precision + "' is neither float nor double"};
-                if (!f->out.empty() && std::filesystem::is_directory(f->out))
-                    throw usage_error{"--out: '" + f->out + "' is a directory"};
+                if (!f->out.empty()) check_destination("--out", f->out);  // before the work, not after it
+                if (f->out == "-" && f->json)
+                    throw usage_error{"--out -: standard output already carries the JSON; give --out a file name"};
 
                 if (catalog) {
                     const sweep_catalog c = load_sweep_catalog(f->amps, f->headphones);
