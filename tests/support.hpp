@@ -31,9 +31,9 @@ struct result {
 };
 
 // Runs `headroom <args>` in-process, capturing stdout and stderr.
-inline result run(const std::vector<std::string>& args) {
+inline result run(const std::vector<std::string>& args, headroom::cli::run_options options = {}) {
     std::ostringstream out, err;
-    const int code = headroom::cli::run(args, out, err);
+    const int code = headroom::cli::run(args, out, err, options);
     return {code, out.str(), err.str()};
 }
 

@@ -4,6 +4,7 @@
 // half-made result reach `out`: on bad input it writes one line to `err` and returns exit_usage; when output is
 // lost (a file or standard output that cannot be written) it writes one line and returns exit_io.
 
+#include <chrono>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@ inline constexpr int exit_usage = 2;  // bad flags, values or files, or a destin
 
 struct run_options {
     bool progress = false;  // long sweeps show progress on `err` (main: when stderr is a terminal)
+    std::chrono::milliseconds progress_delay{2000};  // how long work runs before its progress shows
 };
 
 // args excludes the program name: {"pair", "--impedance", "300", ...}. `out` is flushed and checked before run

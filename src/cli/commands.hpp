@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <functional>
 #include <ostream>
 #include <sstream>
@@ -19,11 +20,13 @@ namespace headroom::cli {
 
 // What a command writes to. As a stream it is the report: a buffer that reaches standard output only once the
 // command has completed. Output too large to hold (sweep --out -) goes to standard_output() as it is made; a
-// command that shows progress writes it to progress(), which is stderr when that is a terminal, else null.
+// command that shows progress writes it to progress(), which is stderr when that is a terminal, else null, once
+// the work has taken progress_delay().
 class command_output : public std::ostream {
 public:
-    command_output(std::ostream& standard_output, std::ostream* progress)
-        : std::ostream{nullptr}, standard_output_{&standard_output}, progress_{progress} {
+    command_output(std::ostream& standard_output, std::ostream* progress,
+                   std::chrono::milliseconds progress_delay = std::chrono::seconds{2})
+        : std::ostream{nullptr}, standard_output_{&standard_output}, progress_{progress}, progress_delay_{progress_delay} {
         rdbuf(&report_);
     }
     command_output(const command_output&) = delete;
@@ -31,12 +34,14 @@ public:
 
     [[nodiscard]] std::ostream& standard_output() const noexcept { return *standard_output_; }
     [[nodiscard]] std::ostream* progress() const noexcept { return progress_; }
+    [[nodiscard]] std::chrono::milliseconds progress_delay() const noexcept { return progress_delay_; }
     [[nodiscard]] std::string report() const { return report_.str(); }
 
 private:
     std::stringbuf report_;
     std::ostream* standard_output_;
     std::ostream* progress_;
+    std::chrono::milliseconds progress_delay_;
 };
 
 // A command's action; most take it as a plain std::ostream& (the report).

@@ -6,6 +6,7 @@
 #include "cli/catalog_select.hpp"
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
+#include "cli/progress.hpp"
 #include "cli/synthetic.hpp"
 #include "cli/terminal_text.hpp"
 #include "headroom/batch/pack.hpp"
@@ -75,12 +76,19 @@ struct catalog_size {
     std::size_t outputs, headphones;
 };
 
+// What a synthetic sweep may cost. A catalog entry takes about 200 bytes before packing, so 10^7 on a side is
+// about 2 GB; 10^10 pairs take a few seconds on two cores (benchmarks/README.md), where 10^12 took half an hour.
+constexpr std::uint64_t most_per_side = 10'000'000;
+constexpr std::uint64_t most_pairs = 10'000'000'000;
+
 catalog_size parse_size(const std::string& text) {
     const auto x = text.find_first_of("xX");
     if (x == std::string::npos) throw usage_error{"--synthetic: '" + text + "' is not of the form MxN (e.g. 1000x20000)"};
-    constexpr std::uint64_t most = 100'000'000;
-    const auto m = whole_number("--synthetic", text.substr(0, x), 1, most);
-    const auto n = whole_number("--synthetic", text.substr(x + 1), 1, most);
+    const auto m = whole_number("--synthetic", text.substr(0, x), 1, most_per_side);
+    const auto n = whole_number("--synthetic", text.substr(x + 1), 1, most_per_side);
+    if (m * n > most_pairs)  // no overflow: each is at most 10^7
+        throw usage_error{fmt::format("--synthetic: {} x {} is {:.3g} pairs, more than the 10^10 a sweep may take", m, n,
+                                      static_cast<double>(m) * static_cast<double>(n))};
     return {static_cast<std::size_t>(m), static_cast<std::size_t>(n)};
 }
 
@@ -103,7 +111,7 @@ struct sweep_job {
 // Every pair as CSV, a tile of output stages at a time (memory O(tile x N)).
 template <class T>
 void write_csv(output_file& file, const batch::output_view<T>& amps, const batch::headphone_view<T>& hps,
-               const sweep_job& job) {
+               const sweep_job& job, progress_meter& progress) {
     file.write("output,headphone,max_spl_db,limit,headroom_db\n");
     constexpr batch::index tile = 16;
     const batch::index n = hps.size();
@@ -122,6 +130,7 @@ void write_csv(output_file& file, const batch::output_view<T>& amps, const batch
                 fmt::format_to(std::back_inserter(buf), "{},{},{:.4f},{},{:.4f}\n", first + j, i, level(i, j), names[binding(i, j)],
                                margin(i, j));
             file.write({buf.data(), buf.size()});
+            progress.add(n);
         }
     }
     file.commit();
@@ -143,11 +152,24 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
     const batch::index n = hps.size();
     const unsigned threads = batch::sweep_threads(job.settings, m, n);
 
+    // Progress for a person at a terminal, once the work has run a while: every pair is computed, and with --out
+    // written too. The report's JSON is for programs, which get none.
+    progress_meter progress{job.json ? nullptr : os.progress(), "headroom sweep", m * n * (job.out.empty() ? 1 : 2),
+                            os.progress_delay()};
+    batch::sweep_settings settings = job.settings;
+    settings.pairs_done = &progress.done();
+    if (os.progress() != nullptr && !job.json && settings.tile == 0) {
+        // Enough tiles for the count to move (one thread would otherwise take the whole sweep as one tile);
+        // whole headphone vectors keep the results the same bit for bit.
+        const batch::index along = batch::splits_headphones(settings, n, threads) ? n : m;
+        settings.tile = std::max<batch::index>(1, along / (256 * static_cast<batch::index>(threads)));
+    }
+
     // Wall time, and the CPU time of the whole process (all threads): on a shared machine the second says what
     // the sweep costs whatever else is running.
     const std::clock_t cpu_start = std::clock();
     const auto start = std::chrono::steady_clock::now();
-    const batch::tally<T> t = batch::sweep_tally<T>(amps, hps, job.target, job.crest, job.settings);
+    const batch::tally<T> t = batch::sweep_tally<T>(amps, hps, job.target, job.crest, settings);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
 
@@ -243,7 +265,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
 
     if (!job.out.empty()) {
         output_file file{"--out", job.out, os.standard_output()};
-        write_csv<T>(file, amps, hps, job);
+        write_csv<T>(file, amps, hps, job, progress);
         file.commit();
         if (!job.json && !csv_to_stdout) report += fmt::format("every pair written to {}\n", terminal_text(job.out));
     }
@@ -258,9 +280,11 @@ subcommand add_sweep(CLI::App& parent) {
     app->footer(
         "Streams statistics in memory O(outputs + headphones); --out writes every pair as CSV: to a temporary file\n"
         "renamed over FILE once complete (only a regular file is replaced), or to standard output with --out -.\n"
-        "Exit status: 0 done, 1 output lost (a write failed), 2 bad input.\n"
+        "A sweep that runs over two seconds shows its progress on stderr when that is a terminal (not with --json);\n"
+        "Ctrl-C stops it and removes the temporary file. Exit status: 0 done, 1 output lost (a write failed), 2 bad input.\n"
         "Example: headroom sweep --synthetic 1000x20000 --seed 7 --target 90 --crest 18 --min-headroom 3 --top 3 --json");
-    app->add_option("--synthetic", f->synthetic, "A seeded random catalog of M outputs x N headphones (1000x20000)");
+    app->add_option("--synthetic", f->synthetic,
+                    "A seeded random catalog of M outputs x N headphones (1000x20000); at most 10^7 on a side and 10^10 pairs");
     app->add_option("--amps", f->amps, "Amplifier catalog file (default: the bundled data/amplifiers.json)");
     app->add_option("--headphones", f->headphones, "Headphone catalog file (default: the bundled data/headphones.json)");
     app->get_option("--synthetic")->excludes("--amps")->excludes("--headphones");
