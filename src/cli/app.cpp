@@ -58,6 +58,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
                  "headroom"};
     app.formatter(std::make_shared<full_usage>());  // before the subcommands, which copy it
     app.set_version_flag("--version", "headroom " HEADROOM_VERSION_STRING);
+    app.footer(
+        "Files (--out) are written to a temporary file and renamed into place once whole; only a regular file is\n"
+        "replaced; - is standard output. Exit status: 0 done, 1 output lost (a write or gnuplot failed), 2 bad input\n"
+        "(one line on stderr naming the flag or file); a signal (Ctrl-C) removes temporary files.");
     app.require_subcommand(1);
     app.fallthrough(false);
 

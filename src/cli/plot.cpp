@@ -204,10 +204,12 @@ subcommand add_plot(CLI::App& parent) {
     auto load = std::make_shared<plot_flags>();
     auto response = std::make_shared<plot_flags>();
     CLI::App* load_app = add_plot_child(*plot, "load", "Max power and voltage into 8-600 ohm, single-ended and balanced", *load);
-    load_app->footer("Example: headroom plot load --vmax 4.887 --zout 0.7 --impedance 300 --out mojo.png");
+    load_app->footer("--out is replaced only once gnuplot has drawn the whole image (only a regular file is replaced).\n"
+                     "Example: headroom plot load --vmax 4.887 --zout 0.7 --headphone \"Sennheiser HD600\" --out mojo.png");
     CLI::App* response_app =
         add_plot_child(*plot, "response", "|Z|(f) and the response deviation it makes with the output impedance", *response);
-    response_app->footer("Example: headroom plot response --impedance-curve hd650.csv --zout 120 --out hd650.svg");
+    response_app->footer("--out is replaced only once gnuplot has drawn the whole image (only a regular file is replaced).\n"
+                         "Example: headroom plot response --impedance-curve hd650.csv --zout 120 --out hd650.svg");
     const action run_load = load_action(load);
     const action run_response = response_action(response);
     return {plot, [=](command_output& os) {
