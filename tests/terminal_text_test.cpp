@@ -165,3 +165,21 @@ TEST_CASE("error lines quote names and flags escaped: one line, nothing a termin
         CHECK(terminal_safe(r.err));
     }
 }
+
+TEST_CASE("JSON with a path that is not UTF-8 (a catalog folder given on the command line) is still whole") {
+    const auto dir = headroom::test::temp_path("cat\xff\xfe");
+    std::filesystem::create_directories(dir);
+    std::ofstream{dir / "headphones.json"} << R"({"format": "headroom-catalog-1", "headphones": [
+  {"name": "Test HD", "type": "over-ear dynamic", "impedance": "300ohm", "sensitivity": "97dB/mW", "basis": "spec",
+   "source": "test", "impedance_curve": "hd.csv"}]})";
+    std::ofstream{dir / "amplifiers.json"} << R"({"format": "headroom-catalog-1", "amplifiers": []})";
+    std::filesystem::copy_file(headroom::test::source_dir / "data/curves/sennheiser_hd650.csv", dir / "hd.csv");
+    const result r = run({"catalog", "headphones", "--catalog-dir", dir.string(), "--json"});
+    CAPTURE(r.err);
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j[0]["impedance_curve"].get<std::string>().find("\xef\xbf\xbd") != std::string::npos);  // U+FFFD
+    const result table = run({"catalog", "headphones", "--catalog-dir", dir.string()});
+    CHECK(table.code == 0);
+    std::filesystem::remove_all(dir);
+}

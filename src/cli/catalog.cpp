@@ -2,6 +2,7 @@
 
 #include "cli/catalog_select.hpp"
 #include "cli/commands.hpp"
+#include "cli/json_text.hpp"
 #include "cli/terminal_text.hpp"
 
 #include <fmt/format.h>
@@ -137,13 +138,13 @@ subcommand add_catalog(CLI::App& parent) {
                     if (!f->json) return print_headphones(os, list);
                     auto j = ojson::array();
                     for (const auto& h : list) j.push_back(headphone_json(h));
-                    os << j.dump(2) << '\n';
+                    os << json_text(j) << '\n';
                 } else {
                     const auto list = amplifier_catalog(f->catalog_dir);
                     if (!f->json) return print_amplifiers(os, list);
                     auto j = ojson::array();
                     for (const auto& a : list) j.push_back(amplifier_json(a));
-                    os << j.dump(2) << '\n';
+                    os << json_text(j) << '\n';
                 }
             }};
 }

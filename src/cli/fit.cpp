@@ -3,6 +3,7 @@
 
 #include "cli/catalog_select.hpp"
 #include "cli/commands.hpp"
+#include "cli/json_text.hpp"
 #include "headroom/fit.hpp"
 #include "headroom/parse.hpp"
 
@@ -89,7 +90,7 @@ subcommand add_fit(CLI::App& parent) {
                 const impedance zout = output_impedance_flag(f->zout);
                 const stage_fit fit = fit_power_flags(f->power, zout, topology::single_ended);
                 if (f->json)
-                    os << to_json(fit).dump(2) << '\n';
+                    os << json_text(to_json(fit)) << '\n';
                 else
                     print_report(os, fit);
             }};

@@ -5,6 +5,7 @@
 
 #include "cli/catalog_select.hpp"
 #include "cli/commands.hpp"
+#include "cli/json_text.hpp"
 #include "cli/output_file.hpp"
 #include "cli/progress.hpp"
 #include "cli/synthetic.hpp"
@@ -90,12 +91,6 @@ catalog_size parse_size(const std::string& text) {
         throw usage_error{fmt::format("--synthetic: {} x {} is {:.3g} pairs, more than the 10^10 a sweep may take", m, n,
                                       static_cast<double>(m) * static_cast<double>(n))};
     return {static_cast<std::size_t>(m), static_cast<std::size_t>(n)};
-}
-
-// JSON text that cannot throw: catalog names are UTF-8 (the loader checks), but file names need not be, and bytes
-// that are not become U+FFFD.
-std::string json_text(const nlohmann::ordered_json& j) {
-    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 // The sweep's inputs, whatever the catalog's source: packed columns and the programme.
