@@ -340,19 +340,19 @@ TEST_CASE("SIGTERM or SIGINT while gnuplot draws: gnuplot ends too, the old imag
         std::ofstream{out} << "old image";
         headroom::test::launch_options o;
         o.env = {"PATH=" + bin.string() + ":/usr/bin:/bin"};
-        const pid_t pid = headroom::test::launch({"plot", "load", "--vmax", "2", "--out", out.string()}, o);
-        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+        headroom::test::child_process plot{headroom::test::launch({"plot", "load", "--vmax", "2", "--out", out.string()}, o)};
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds{30};
         const auto temporary_started = [&] {
             for (const auto& e : fs::directory_iterator{s.dir})
                 if (e.path().filename().string().find(".tmp-") != std::string::npos) return true;
             return false;
         };
-        while (!(fs::exists(pid_file) && !slurp(pid_file).empty() && temporary_started()) && std::chrono::steady_clock::now() < until)
-            std::this_thread::sleep_for(std::chrono::milliseconds{5});
-        REQUIRE(temporary_started());
+        const auto drawing = [&] { return !slurp(pid_file).empty() && temporary_started(); };
+        while (!drawing() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds{5});
+        REQUIRE(drawing());
         const pid_t gnuplot = std::stoi(slurp(pid_file));
-        ::kill(pid, signal_number);
-        const int status = headroom::test::wait_for(pid, std::chrono::seconds{10});
+        ::kill(plot.pid(), signal_number);
+        const int status = plot.wait(std::chrono::seconds{10});
         CHECK(WIFSIGNALED(status));
         CHECK(WTERMSIG(status) == signal_number);
         // gnuplot has been killed: gone, or a zombie waiting for whoever inherited it.

@@ -136,6 +136,31 @@ inline int wait_for(pid_t pid, std::chrono::milliseconds timeout = std::chrono::
     return status;
 }
 
+// A launched process that is killed and reaped if the test stops before waiting for it (a failed REQUIRE), so
+// that no test leaves a process running.
+class child_process {
+public:
+    explicit child_process(pid_t pid) : pid_{pid} {}
+    ~child_process() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGKILL);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+    }
+    child_process(const child_process&) = delete;
+    child_process& operator=(const child_process&) = delete;
+
+    [[nodiscard]] pid_t pid() const noexcept { return pid_; }
+    int wait(std::chrono::milliseconds timeout = std::chrono::seconds{20}) {
+        const int status = wait_for(pid_, timeout);
+        pid_ = -1;
+        return status;
+    }
+
+private:
+    pid_t pid_;
+};
+
 // A whole file, as bytes ("" when it cannot be read).
 inline std::string slurp(const std::filesystem::path& p) {
     std::ifstream in{p, std::ios::binary};
