@@ -10,6 +10,7 @@
 
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -113,6 +114,21 @@ TEST_CASE("plot errors: one line on stderr, exit 2, no file") {
     r = run({"plot", "--out", (s.dir / "x.png").string()});
     CHECK(r.code == 2);
     CHECK(s.entries() == 0);
+
+    // Only a regular file is replaced: a link to a victim and a device are refused before gnuplot runs.
+    std::ofstream{s.dir / "victim"} << "precious";
+    fs::create_symlink(s.dir / "victim", s.dir / "link.svg");
+    r = run({"plot", "load", "--vmax", "2", "--out", (s.dir / "link.svg").string()});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("is a symbolic link") != std::string::npos);
+    CHECK(headroom::test::slurp(s.dir / "victim") == "precious");
+    CHECK(fs::is_symlink(s.dir / "link.svg"));
+    REQUIRE(::mkfifo((s.dir / "fifo.svg").c_str(), 0600) == 0);
+    r = run({"plot", "load", "--vmax", "2", "--out", (s.dir / "fifo.svg").string()});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("is a FIFO") != std::string::npos);
+    CHECK(fs::is_fifo(s.dir / "fifo.svg"));
+    CHECK(s.entries() == 3);
 }
 
 TEST_CASE("without gnuplot on PATH the plot commands say how to get it") {
