@@ -166,3 +166,38 @@ TEST_CASE("sweep: bad input is refused with the flag's name") {
         CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
     }
 }
+
+TEST_CASE("sweep --synthetic: at most 10^7 on a side and 10^10 pairs, as --help says") {
+    for (const char* size : {"1000000x1000000", "100000x100001", "10000001x1", "1x10000001", "99999999999999999999x1"}) {
+        CAPTURE(size);
+        const result r = run({"--synthetic", size});
+        CHECK(r.code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.find("--synthetic") != std::string::npos);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    }
+    CHECK(run({"--synthetic", "1000000x1000000"}).err.find("more than the 10^10") != std::string::npos);
+    CHECK(run({"--help"}).out.find("at most 10^7 on a side and 10^10 pairs") != std::string::npos);
+}
+
+TEST_CASE("sweep progress: on the progress stream of a terminal, in place, never with --json") {
+    const auto dir = headroom::test::temp_path("sweep_progress");
+    std::filesystem::create_directories(dir);
+    const headroom::cli::run_options terminal{.progress = true, .progress_delay = std::chrono::milliseconds{0}};
+    // With no delay the meter draws as soon as the sweep starts.
+    const result r = headroom::test::run({"sweep", "--synthetic", "50x2000", "--out", (dir / "p.csv").string()}, terminal);
+    REQUIRE(r.code == 0);
+    CHECK(r.err.find("\rheadroom sweep: ") == 0);
+    CHECK(r.err.find('%') != std::string::npos);
+    CHECK(r.err.find('\n') == std::string::npos);  // redrawn in place, then erased
+    CHECK(r.err.back() == '\r');
+    CHECK(r.out.find("every pair written to") != std::string::npos);
+
+    const result j = headroom::test::run({"sweep", "--synthetic", "50x2000", "--out", (dir / "p.csv").string(), "--json"}, terminal);
+    REQUIRE(j.code == 0);
+    CHECK(j.err.empty());
+    // Not a terminal (the default), or a short sweep within the delay: nothing.
+    CHECK(run({"--synthetic", "20x20"}).err.empty());
+    CHECK(headroom::test::run({"sweep", "--synthetic", "20x20"}, {.progress = true}).err.empty());
+    std::filesystem::remove_all(dir);
+}

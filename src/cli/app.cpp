@@ -2,6 +2,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/complete.hpp"
+#include "cli/standard_output.hpp"
+#include "cli/terminal_text.hpp"
 #include "headroom/version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -19,11 +21,12 @@ namespace headroom::cli {
 
 namespace {
 
-// CLI11 messages can span lines; the contract is one line on stderr.
+// CLI11 messages can span lines; the contract is one line on stderr. Its own line breaks become spaces; what is
+// left (an argument quoted back) is shown by terminal_text like every other error line.
 std::string one_line(std::string s) {
     std::replace(s.begin(), s.end(), '\n', ' ');
     while (!s.empty() && s.back() == ' ') s.pop_back();
-    return s;
+    return terminal_text(s);
 }
 
 // CLI11 2.1 names only the subcommand in a subcommand's usage line ("Usage: pair [OPTIONS]"); the line should
@@ -39,14 +42,27 @@ public:
     }
 };
 
+// Writes `text` to standard output and makes sure it got there: exit_ok, or one line on `err` and exit_io.
+int deliver(std::ostream& out, std::ostream& err, const std::string& text) {
+    out << text;
+    out.flush();
+    if (out) return exit_ok;
+    err << "headroom: cannot write standard output: " << write_failure(out) << '\n';
+    return exit_io;
+}
+
 }  // namespace
 
-int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, run_options options) {
     CLI::App app{"headroom: can this amplifier drive these headphones, how loud, with how much headroom, and what "
                  "limits it?",
                  "headroom"};
     app.formatter(std::make_shared<full_usage>());  // before the subcommands, which copy it
     app.set_version_flag("--version", "headroom " HEADROOM_VERSION_STRING);
+    app.footer(
+        "Files (--out) are written to a temporary file and renamed into place once whole; only a regular file is\n"
+        "replaced; - is standard output. Exit status: 0 done, 1 output lost (a write or gnuplot failed), 2 bad input\n"
+        "(one line on stderr naming the flag or file); a signal (Ctrl-C) removes temporary files.");
     app.require_subcommand(1);
     app.fallthrough(false);
 
@@ -54,8 +70,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 
     // The shell's completion asks here (completions/headroom); not a command people type, so not in --help.
     if (!args.empty() && args.front() == "__complete") {
-        complete(app, std::vector<std::string>(args.begin() + 1, args.end()), out);
-        return exit_ok;
+        std::ostringstream candidates;
+        complete(app, std::vector<std::string>(args.begin() + 1, args.end()), candidates);
+        return deliver(out, err, candidates.str());
     }
 
     try {
@@ -67,11 +84,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
             if (c.app->parsed()) target = c.app;
         std::string help = target->help();
         if (!help.empty() && help.back() != '\n') help += '\n';
-        out << help;
-        return exit_ok;
+        return deliver(out, err, help);
     } catch (const CLI::CallForVersion&) {
-        out << "headroom " HEADROOM_VERSION_STRING "\n";
-        return exit_ok;
+        return deliver(out, err, "headroom " HEADROOM_VERSION_STRING "\n");
     } catch (const CLI::ParseError& e) {
         err << "headroom: " << one_line(e.what()) << " (see headroom --help)\n";
         return exit_usage;
@@ -79,15 +94,16 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 
     for (const auto& c : commands) {
         if (!c.app->parsed()) continue;
-        std::ostringstream buffer;
+        command_output buffer{out, options.progress ? &err : nullptr, options.progress_delay};
         try {
             c.run(buffer);
         } catch (const std::exception& e) {
-            err << "headroom " << c.app->get_name() << ": " << one_line(e.what()) << '\n';
-            return exit_usage;
+            // Messages quote flags, file names and catalog names: whatever they hold, the line stays one line and
+            // no escape sequence reaches the terminal.
+            err << "headroom " << c.app->get_name() << ": " << terminal_text(e.what()) << '\n';
+            return dynamic_cast<const io_error*>(&e) != nullptr ? exit_io : exit_usage;
         }
-        out << std::move(buffer).str();
-        return exit_ok;
+        return deliver(out, err, buffer.report());
     }
     return exit_usage;  // unreachable: require_subcommand(1)
 }

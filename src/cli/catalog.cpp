@@ -3,6 +3,8 @@
 #include "cli/catalog_select.hpp"
 #include "cli/commands.hpp"
 #include "cli/describe.hpp"
+#include "cli/json_text.hpp"
+#include "cli/terminal_text.hpp"
 #include "headroom/format.hpp"
 
 #include <fmt/format.h>
@@ -143,10 +145,11 @@ std::string limits_text(const output_setting& setting) {
     return t;
 }
 
+// The tables show names through terminal_text: a catalog is a file from anywhere, and its names are data.
 void print_headphones(std::ostream& os, const std::vector<headphone_entry>& list) {
     os << fmt::format("{:<40} {:<17} {:>9} {:>9} {:>10}  {}\n", "headphone", "type", "Z (ohm)", "dB/V", "dB/mW", "basis");
     for (const auto& h : list)
-        os << fmt::format("{:<40} {:<17} {:>9.4g} {:>9.2f} {:>10.2f}  {}\n", h.name(), to_string(h.type),
+        os << fmt::format("{:<40} {:<17} {:>9.4g} {:>9.2f} {:>10.2f}  {}\n", terminal_text(h.name()), to_string(h.type),
                           value_in(h.model.nominal_impedance(), ohm), h.model.sensitivity_per_volt().db(),
                           h.model.stated_sensitivity().per_milliwatt(h.model.nominal_impedance()).db(), to_string(h.basis));
     os << fmt::format("{} headphones\n", list.size());
@@ -154,10 +157,10 @@ void print_headphones(std::ostream& os, const std::vector<headphone_entry>& list
 
 void print_amplifiers(std::ostream& os, const std::vector<amplifier_entry>& list) {
     for (const auto& a : list) {
-        os << fmt::format("{} ({}, {})\n", a.name, to_string(a.kind), to_string(a.basis));
+        os << fmt::format("{} ({}, {})\n", terminal_text(a.name), to_string(a.kind), to_string(a.basis));
         for (const auto& o : a.outputs)
             for (const auto& s : o.settings)
-                os << fmt::format("  {:<24} {:<12} {}\n", o.name + (s.gain_name.empty() ? "" : " / " + s.gain_name),
+                os << fmt::format("  {:<24} {:<12} {}\n", terminal_text(o.name + (s.gain_name.empty() ? "" : " / " + s.gain_name)),
                                   o.kind == topology::balanced ? "balanced" : "single-ended", limits_text(s));
     }
     os << fmt::format("{} amplifiers\n", list.size());
@@ -171,7 +174,8 @@ subcommand add_catalog(CLI::App& parent) {
     app->footer("Names work with `headroom pair --headphone NAME --amp NAME` (case-insensitive).\n"
                 "The format is described in docs/catalog-format.md.");
     app->add_option("what", f->what, "headphones | amps")->required()->check(CLI::IsMember({"headphones", "amps", "amplifiers"}));
-    app->add_option("--catalog-dir", f->catalog_dir, "Folder with headphones.json and amplifiers.json (default: the bundled catalog)");
+    app->add_option("--catalog-dir", f->catalog_dir, "Folder with headphones.json and amplifiers.json (default: the bundled catalog)")
+        ->check(non_empty);  // "" would mean the bundled catalog
     app->add_flag("--json", f->json, "Print JSON instead of the table");
     return {app, [f](std::ostream& os) {
                 if (f->what == "headphones") {
@@ -179,13 +183,13 @@ subcommand add_catalog(CLI::App& parent) {
                     if (!f->json) return print_headphones(os, list);
                     ojson j{{"format", "headroom-catalog-1"}, {"headphones", ojson::array()}};
                     for (const auto& h : list) j["headphones"].push_back(headphone_json(h));
-                    os << j.dump(2) << '\n';
+                    os << json_text(j) << '\n';
                 } else {
                     const auto list = amplifier_catalog(f->catalog_dir);
                     if (!f->json) return print_amplifiers(os, list);
                     ojson j{{"format", "headroom-catalog-1"}, {"amplifiers", ojson::array()}};
                     for (const auto& a : list) j["amplifiers"].push_back(amplifier_json(a));
-                    os << j.dump(2) << '\n';
+                    os << json_text(j) << '\n';
                 }
             }};
 }

@@ -11,8 +11,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <functional>
 #include <ostream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -20,7 +22,34 @@
 
 namespace headroom::cli {
 
-using action = std::function<void(std::ostream& out)>;
+// What a command writes to. As a stream it is the report: a buffer that reaches standard output only once the
+// command has completed. Output too large to hold (sweep --out -) goes to standard_output() as it is made; a
+// command that shows progress writes it to progress(), which is stderr when that is a terminal, else null, once
+// the work has taken progress_delay().
+class command_output : public std::ostream {
+public:
+    command_output(std::ostream& standard_output, std::ostream* progress,
+                   std::chrono::milliseconds progress_delay = std::chrono::seconds{2})
+        : std::ostream{nullptr}, standard_output_{&standard_output}, progress_{progress}, progress_delay_{progress_delay} {
+        rdbuf(&report_);
+    }
+    command_output(const command_output&) = delete;
+    command_output& operator=(const command_output&) = delete;
+
+    [[nodiscard]] std::ostream& standard_output() const noexcept { return *standard_output_; }
+    [[nodiscard]] std::ostream* progress() const noexcept { return progress_; }
+    [[nodiscard]] std::chrono::milliseconds progress_delay() const noexcept { return progress_delay_; }
+    [[nodiscard]] std::string report() const { return report_.str(); }
+
+private:
+    std::stringbuf report_;
+    std::ostream* standard_output_;
+    std::ostream* progress_;
+    std::chrono::milliseconds progress_delay_;
+};
+
+// A command's action; most take it as a plain std::ostream& (the report).
+using action = std::function<void(command_output& out)>;
 
 struct subcommand {
     CLI::App* app;
@@ -32,6 +61,17 @@ class usage_error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+
+// Output lost to a failing system call (a full disk, a closed stdout): one line, exit 1.
+class io_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// A flag whose empty value would silently mean "not given" (--out "", --threads ""): refuse it where it is given.
+inline const CLI::Validator non_empty{
+    [](std::string& s) { return s.empty() ? std::string{"needs a value, not an empty string"} : std::string{}; }, "",
+    "non-empty"};
 
 // Parses a flag's text with `parse`, prefixing any error with the flag's name.
 template <class Parse>

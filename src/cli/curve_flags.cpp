@@ -1,6 +1,7 @@
 #include "cli/curve_flags.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/terminal_text.hpp"
 #include "headroom/io.hpp"
 
 #include <fmt/format.h>
@@ -87,7 +88,7 @@ void print_frequency_report(std::ostream& os, const frequency_analysis& a, bool 
         const double v = value_in(f, hertz);
         return v >= 1000.0 ? fmt::format("{:.3g} kHz", v / 1000.0) : fmt::format("{:.0f} Hz", v);
     };
-    os << fmt::format("\nAcross 20 Hz-20 kHz (impedance: {})\n", a.curve_source);
+    os << fmt::format("\nAcross 20 Hz-20 kHz (impedance: {})\n", terminal_text(a.curve_source));  // a file name
     if (a.has_curve) {
         os << fmt::format("  {:<16}min {:.4g} ohm at {}; {:.4g} ohm at 1 kHz\n", "impedance",
                           value_in(a.response.min_impedance, ohm), hz(a.response.min_impedance_at), value_in(a.at_1khz, ohm));

@@ -3,6 +3,7 @@
 
 #include "cli/catalog_select.hpp"
 #include "cli/commands.hpp"
+#include "cli/json_text.hpp"
 #include "headroom/fit.hpp"
 #include "headroom/parse.hpp"
 
@@ -97,7 +98,7 @@ subcommand add_fit(CLI::App& parent) {
                 if (!f->zout.empty()) options.output_impedance = output_impedance_flag(f->zout);
                 const stage_fit fit = model_from_flags([&] { return fit_output_stage(table.points(), options, "amplifier output"); });
                 if (f->json)
-                    os << to_json(fit).dump(2) << '\n';
+                    os << json_text(to_json(fit)) << '\n';
                 else
                     print_report(os, fit);
             }};

@@ -6,6 +6,7 @@
 #include "cli/describe.hpp"
 #include "headroom/compare.hpp"
 #include "cli/gear_flags.hpp"
+#include "cli/terminal_text.hpp"
 #include "headroom/analysis.hpp"
 #include "headroom/format.hpp"
 #include "headroom/parse.hpp"
@@ -32,8 +33,8 @@ void print_report(std::ostream& os, const headphone& hp, const output_stage& out
                   const std::optional<programme>& p, const pair_analysis& a) {
     const double r = value_in(hp.nominal_impedance(), ohm);
     // Catalog gear goes by its name ("Sennheiser HD600", "FiiO K19 / 4.4mm balanced"), typed-in figures by none.
-    const std::string hp_name = f.headphone.empty() ? std::string{} : hp.name() + ": ";
-    const std::string out_name = f.amp.empty() ? std::string{} : out.name() + ", ";
+    const std::string hp_name = f.headphone.empty() ? std::string{} : terminal_text(hp.name()) + ": ";
+    const std::string out_name = f.amp.empty() ? std::string{} : terminal_text(out.name()) + ", ";
     os << fmt::format("{:<16}{}{:.4g} ohm, {:.2f} dB SPL/V ({:.2f} dB SPL/mW)\n", "Headphone", hp_name, r,
                       hp.sensitivity_per_volt().db(), hp.stated_sensitivity().per_milliwatt(hp.nominal_impedance()).db());
     if (hp.sensitivity_off_1khz())

@@ -1,10 +1,15 @@
 // headroom sweep: every output stage of a catalog against every headphone, on all cores. By default it streams
 // reductions (headroom statistics, how many pairs clear a threshold, which limit binds, the best outputs per
-// headphone) in memory O(M + N); --out writes every pair to a CSV file, atomically.
+// headphone) in memory O(M + N); --out writes every pair to a CSV file, atomically (output_file.hpp), or to
+// standard output with `--out -`.
 
 #include "cli/catalog_select.hpp"
 #include "cli/commands.hpp"
+#include "cli/json_text.hpp"
+#include "cli/output_file.hpp"
+#include "cli/progress.hpp"
 #include "cli/synthetic.hpp"
+#include "cli/terminal_text.hpp"
 #include "headroom/batch/pack.hpp"
 #include "headroom/batch/sweep.hpp"
 #include "headroom/format.hpp"
@@ -13,15 +18,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
-#include <cerrno>
 #include <chrono>
 #include <ctime>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -30,7 +31,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 #include <vector>
 
 namespace headroom::cli {
@@ -72,12 +72,19 @@ struct catalog_size {
     std::size_t outputs, headphones;
 };
 
+// What a synthetic sweep may cost. A catalog entry takes about 200 bytes before packing, so 10^7 on a side is
+// about 2 GB; 10^10 pairs take a few seconds on two cores (benchmarks/README.md), where 10^12 took half an hour.
+constexpr std::uint64_t most_per_side = 10'000'000;
+constexpr std::uint64_t most_pairs = 10'000'000'000;
+
 catalog_size parse_size(const std::string& text) {
     const auto x = text.find_first_of("xX");
     if (x == std::string::npos) throw usage_error{"--synthetic: '" + text + "' is not of the form MxN (e.g. 1000x20000)"};
-    constexpr std::uint64_t most = 100'000'000;
-    const auto m = whole_number("--synthetic", text.substr(0, x), 1, most);
-    const auto n = whole_number("--synthetic", text.substr(x + 1), 1, most);
+    const auto m = whole_number("--synthetic", text.substr(0, x), 1, most_per_side);
+    const auto n = whole_number("--synthetic", text.substr(x + 1), 1, most_per_side);
+    if (m * n > most_pairs)  // no overflow: each is at most 10^7
+        throw usage_error{fmt::format("--synthetic: {} x {} is {:.3g} pairs, more than the 10^10 a sweep may take", m, n,
+                                      static_cast<double>(m) * static_cast<double>(n))};
     return {static_cast<std::size_t>(m), static_cast<std::size_t>(n)};
 }
 
@@ -91,56 +98,10 @@ struct sweep_job {
     bool json;
 };
 
-// Writes `path` atomically: a temporary file in the same directory, renamed over `path` only once complete, and
-// removed on any error, so that an interrupted or failed run never leaves a truncated file behind.
-class atomic_file {
-public:
-    explicit atomic_file(const std::string& path) : path_{path} {
-        std::string pattern = path + ".tmp-XXXXXX";
-        const int fd = ::mkstemp(pattern.data());
-        if (fd < 0) throw usage_error{fmt::format("--out: cannot create a file next to '{}': {}", path, std::strerror(errno))};
-        temp_ = pattern;
-        file_ = ::fdopen(fd, "w");
-        if (file_ == nullptr) {
-            ::close(fd);
-            std::remove(temp_.c_str());
-            throw usage_error{fmt::format("--out: cannot write '{}': {}", temp_, std::strerror(errno))};
-        }
-        std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
-    }
-    atomic_file(const atomic_file&) = delete;
-    atomic_file& operator=(const atomic_file&) = delete;
-    ~atomic_file() {
-        if (file_ != nullptr) std::fclose(file_);
-        if (!committed_) std::remove(temp_.c_str());
-    }
-
-    void write(std::string_view text) {
-        if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) fail();
-    }
-    void commit() {
-        const bool flushed = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
-        const bool closed = std::fclose(file_) == 0;
-        file_ = nullptr;
-        if (!flushed || !closed) fail();
-        if (std::rename(temp_.c_str(), path_.c_str()) != 0) fail();
-        committed_ = true;
-    }
-
-private:
-    [[noreturn]] void fail() const { throw usage_error{fmt::format("--out: cannot write '{}': {}", path_, std::strerror(errno))}; }
-
-    std::string path_;
-    std::string temp_;
-    std::FILE* file_ = nullptr;
-    bool committed_ = false;
-};
-
 // Every pair as CSV, a tile of output stages at a time (memory O(tile x N)).
 template <class T>
-void write_csv(const std::string& path, const batch::output_view<T>& amps, const batch::headphone_view<T>& hps,
-               const sweep_job& job) {
-    atomic_file file{path};
+void write_csv(output_file& file, const batch::output_view<T>& amps, const batch::headphone_view<T>& hps,
+               const sweep_job& job, progress_meter& progress) {
     file.write("output,headphone,max_spl_db,limit,headroom_db\n");
     constexpr batch::index tile = 16;
     const batch::index n = hps.size();
@@ -159,6 +120,7 @@ void write_csv(const std::string& path, const batch::output_view<T>& amps, const
                 fmt::format_to(std::back_inserter(buf), "{},{},{:.4f},{},{:.4f}\n", first + j, i, level(i, j), names[binding(i, j)],
                                margin(i, j));
             file.write({buf.data(), buf.size()});
+            progress.add(n);
         }
     }
     file.commit();
@@ -166,7 +128,7 @@ void write_csv(const std::string& path, const batch::output_view<T>& amps, const
 
 template <class T>
 void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headphone>& headphones, const sweep_job& job,
-               std::ostream& os, bool named = false) {
+               command_output& os, bool named = false) {
     // Catalog gear is ranked by name; a synthetic catalog's entries have only their index.
     const auto output_label = [&](batch::index k) {
         return named ? outputs[static_cast<std::size_t>(k)].name() : fmt::format("output {}", k);
@@ -180,11 +142,24 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
     const batch::index n = hps.size();
     const unsigned threads = batch::sweep_threads(job.settings, m, n);
 
+    // Progress for a person at a terminal, once the work has run a while: every pair is computed, and with --out
+    // written too. The report's JSON is for programs, which get none.
+    progress_meter progress{job.json ? nullptr : os.progress(), "headroom sweep", m * n * (job.out.empty() ? 1 : 2),
+                            os.progress_delay()};
+    batch::sweep_settings settings = job.settings;
+    settings.pairs_done = &progress.done();
+    if (os.progress() != nullptr && !job.json && settings.tile == 0) {
+        // Enough tiles for the count to move (one thread would otherwise take the whole sweep as one tile);
+        // whole headphone vectors keep the results the same bit for bit.
+        const batch::index along = batch::splits_headphones(settings, n, threads) ? n : m;
+        settings.tile = std::max<batch::index>(1, along / (256 * static_cast<batch::index>(threads)));
+    }
+
     // Wall time, and the CPU time of the whole process (all threads): on a shared machine the second says what
     // the sweep costs whatever else is running.
     const std::clock_t cpu_start = std::clock();
     const auto start = std::chrono::steady_clock::now();
-    const batch::tally<T> t = batch::sweep_tally<T>(amps, hps, job.target, job.crest, job.settings);
+    const batch::tally<T> t = batch::sweep_tally<T>(amps, hps, job.target, job.crest, settings);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
 
@@ -202,8 +177,11 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
     const double pairs = static_cast<double>(m) * static_cast<double>(n);
     const auto& names = limit_names;
 
-    if (!job.out.empty()) write_csv<T>(job.out, amps, hps, job);
-
+    // The report is made whole before the CSV file replaces anything, so that nothing after the rename can fail
+    // (file names that are not UTF-8 reach the JSON as U+FFFD: json_text never throws), and "every pair
+    // written" is said only once they have been.
+    const bool csv_to_stdout = job.out == "-";
+    std::string report;
     if (job.json) {
         nlohmann::ordered_json j;
         j["outputs"] = m;
@@ -226,55 +204,62 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
         j["binding"] = b;
         if (!job.out.empty()) j["out"] = job.out;
         if (job.settings.top_k == 0) {
-            os << j.dump(2) << '\n';
-            return;
-        }
-        // The top list can hold millions of entries: it is written one headphone at a time, in the layout dump(2)
-        // gives, after the rest of the document, instead of being built as one tree first.
-        std::string head = j.dump(2);
-        head.resize(head.size() - 2);  // "\n}"
-        os << head << ",\n  \"top\": [";
-        for (batch::index i = 0; i < n; ++i) {
-            nlohmann::ordered_json entry{{"headphone", i}};
-            if (named) entry["headphone_name"] = headphone_label(i);
-            nlohmann::ordered_json best = nlohmann::ordered_json::array();
-            for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q) {
-                nlohmann::ordered_json b{{"output", t.top_output(q, i)}};
-                if (named) b["output_name"] = output_label(t.top_output(q, i));
-                b["headroom_db"] = batch::top_headroom_db<T>(t, hps, q, i, job.target);
-                best.push_back(std::move(b));
+            report = json_text(j) + '\n';
+        } else {
+            // The top list can hold millions of entries: it is made one headphone at a time, in the layout
+            // dump(2) gives, after the rest of the document, instead of being built as one tree first.
+            report = json_text(j);
+            report.resize(report.size() - 2);  // "\n}"
+            report += ",\n  \"top\": [";
+            for (batch::index i = 0; i < n; ++i) {
+                nlohmann::ordered_json entry{{"headphone", i}};
+                if (named) entry["headphone_name"] = headphone_label(i);
+                nlohmann::ordered_json best = nlohmann::ordered_json::array();
+                for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q) {
+                    nlohmann::ordered_json b{{"output", t.top_output(q, i)}};
+                    if (named) b["output_name"] = output_label(t.top_output(q, i));
+                    b["headroom_db"] = batch::top_headroom_db<T>(t, hps, q, i, job.target);
+                    best.push_back(std::move(b));
+                }
+                entry["best"] = std::move(best);
+                report += i == 0 ? "\n    " : ",\n    ";
+                for (const char ch : json_text(entry)) {
+                    report += ch;
+                    if (ch == '\n') report += "    ";
+                }
             }
-            entry["best"] = std::move(best);
-            std::string text = entry.dump(2);
-            std::string indented;
-            indented.reserve(text.size() + text.size() / 4);
-            for (const char ch : text) {
-                indented += ch;
-                if (ch == '\n') indented += "    ";
-            }
-            os << (i == 0 ? "\n    " : ",\n    ") << indented;
+            report += n == 0 ? "]\n}\n" : "\n  ]\n}\n";
         }
-        os << (n == 0 ? "]\n}\n" : "\n  ]\n}\n");
-        return;
+    } else if (!csv_to_stdout) {  // with --out - standard output carries the CSV alone
+        report += fmt::format("{} output stages x {} headphones = {} pairs in {} ({:.3g} pairs/s, {} thread{}, {})\n", m, n,
+                              static_cast<std::int64_t>(m) * n, fmt::format("{}", in_si(seconds, second)), pairs / seconds, threads,
+                              threads == 1 ? "" : "s", sizeof(T) == sizeof(float) ? "float" : "double");
+        report += fmt::format("programme {:.1f} dB SPL, crest factor {:.2f} dB\n", job.target.db(), job.crest.db());
+        report += fmt::format("headroom  min {:+.2f} dB, mean {:+.2f} dB, max {:+.2f} dB\n", lo, mean, hi);
+        report += fmt::format("at least {:+.1f} dB: {} pairs ({:.1f}%)\n", job.min_headroom.db(), above,
+                              100.0 * static_cast<double>(above) / pairs);
+        report += "limited by";
+        for (std::size_t k = 0; k < by_limit.size(); ++k)
+            report += fmt::format("  {} {:.1f}%", names[k], 100.0 * static_cast<double>(by_limit[k]) / pairs);
+        report += '\n';
+        for (batch::index i = 0; i < n && job.settings.top_k > 0; ++i) {
+            // Catalog names are data: shown through terminal_text, so that a name cannot forge lines or drive
+            // the terminal.
+            report += fmt::format("{}:", terminal_text(headphone_label(i)));
+            for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q)
+                report += fmt::format("{} {} ({:+.2f} dB)", q == 0 ? "" : ",", terminal_text(output_label(t.top_output(q, i))),
+                                      batch::top_headroom_db<T>(t, hps, q, i, job.target));
+            report += '\n';
+        }
     }
-    os << fmt::format("{} output stages x {} headphones = {} pairs in {} ({:.3g} pairs/s, {} thread{}, {})\n", m, n,
-                      static_cast<std::int64_t>(m) * n, fmt::format("{}", in_si(seconds, second)), pairs / seconds, threads, threads == 1 ? "" : "s",
-                      sizeof(T) == sizeof(float) ? "float" : "double");
-    os << fmt::format("programme {:.1f} dB SPL, crest factor {:.2f} dB\n", job.target.db(), job.crest.db());
-    os << fmt::format("headroom  min {:+.2f} dB, mean {:+.2f} dB, max {:+.2f} dB\n", lo, mean, hi);
-    os << fmt::format("at least {:+.1f} dB: {} pairs ({:.1f}%)\n", job.min_headroom.db(), above, 100.0 * static_cast<double>(above) / pairs);
-    os << "limited by";
-    for (std::size_t k = 0; k < by_limit.size(); ++k)
-        os << fmt::format("  {} {:.1f}%", names[k], 100.0 * static_cast<double>(by_limit[k]) / pairs);
-    os << '\n';
-    for (batch::index i = 0; i < n && job.settings.top_k > 0; ++i) {
-        os << fmt::format("{}:", headphone_label(i));
-        for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q)
-            os << fmt::format("{} {} ({:+.2f} dB)", q == 0 ? "" : ",", output_label(t.top_output(q, i)),
-                              batch::top_headroom_db<T>(t, hps, q, i, job.target));
-        os << '\n';
+
+    if (!job.out.empty()) {
+        output_file file{"--out", job.out, os.standard_output()};
+        write_csv<T>(file, amps, hps, job, progress);
+        file.commit();
+        if (!job.json && !csv_to_stdout) report += fmt::format("every pair written to {}\n", terminal_text(job.out));
     }
-    if (!job.out.empty()) os << fmt::format("every pair written to {}\n", job.out);
+    os << report;
 }
 
 }  // namespace
@@ -283,9 +268,13 @@ subcommand add_sweep(CLI::App& parent) {
     auto f = std::make_shared<sweep_flags>();
     CLI::App* app = parent.add_subcommand("sweep", "Analyse every amplifier output against every headphone of a catalog");
     app->footer(
-        "Streams statistics in memory O(outputs + headphones); --out writes every pair (CSV, written atomically).\n"
+        "Streams statistics in memory O(outputs + headphones); --out writes every pair as CSV: to a temporary file\n"
+        "renamed over FILE once complete (only a regular file is replaced), or to standard output with --out -.\n"
+        "A sweep that runs over two seconds shows its progress on stderr when that is a terminal (not with --json);\n"
+        "Ctrl-C stops it and removes the temporary file. Exit status: 0 done, 1 output lost (a write failed), 2 bad input.\n"
         "Example: headroom sweep --synthetic 1000x20000 --seed 7 --target 90 --crest 18 --min-headroom 3 --top 3 --json");
-    app->add_option("--synthetic", f->synthetic, "A seeded random catalog of M outputs x N headphones (1000x20000)");
+    app->add_option("--synthetic", f->synthetic,
+                    "A seeded random catalog of M outputs x N headphones (1000x20000); at most 10^7 on a side and 10^10 pairs");
     app->add_option("--amps", f->amps, "Amplifier catalog file (default: the bundled data/amplifiers.json)");
     app->add_option("--headphones", f->headphones, "Headphone catalog file (default: the bundled data/headphones.json)");
     app->get_option("--synthetic")->excludes("--amps")->excludes("--headphones");
@@ -297,10 +286,14 @@ subcommand add_sweep(CLI::App& parent) {
     app->add_option("--top", f->top, "Keep the K best outputs per headphone (default 0: none; 3 for a catalog)")
         ->each([f](const std::string&) { f->top_given = true; });
     app->add_option("--precision", f->precision, "float (fast, within 1e-3 dB) or double (the model's arithmetic)");
-    app->add_option("--out", f->out, "Write every pair to this CSV file");
+    app->add_option("--out", f->out, "Write every pair to this CSV file, atomically; - for standard output (then alone there)");
     app->add_flag("--json", f->json, "Print JSON instead of the report");
+    // An empty value would read as "not given" (--out "" wrote nothing and exited 0): refuse it where given.
+    for (const char* name : {"--synthetic", "--amps", "--headphones", "--seed", "--threads", "--target", "--crest",
+                             "--min-headroom", "--top", "--precision", "--out"})
+        app->get_option(name)->check(non_empty);
 
-    return {app, [f](std::ostream& os) {
+    return {app, [f](command_output& os) {
                 const programme p = programme_flags(f->target, f->crest);
                 sweep_job job{
                     .target = p.average_level(),
@@ -319,8 +312,9 @@ subcommand add_sweep(CLI::App& parent) {
                 job.settings.min_headroom = job.min_headroom;
                 if (f->precision != "float" && f->precision != "double")
                     throw usage_error{"--precision: '" + f->precision + "' is neither float nor double"};
-                if (!f->out.empty() && std::filesystem::is_directory(f->out))
-                    throw usage_error{"--out: '" + f->out + "' is a directory"};
+                if (!f->out.empty()) check_destination("--out", f->out);  // before the work, not after it
+                if (f->out == "-" && f->json)
+                    throw usage_error{"--out -: standard output already carries the JSON; give --out a file name"};
 
                 if (catalog) {
                     const sweep_catalog c = load_sweep_catalog(f->amps, f->headphones);

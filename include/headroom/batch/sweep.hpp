@@ -15,6 +15,7 @@
 #include "headroom/decibel.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -39,7 +40,15 @@ struct sweep_settings {
     // No more threads than one per this many pairs: starting and placing a thread costs about 0.1 ms, and
     // 2^20 pairs are about 0.3 ms of the float tally's work.
     index min_pairs_per_thread = index{1} << 20;
+    // When set, the pairs of each finished tile are added here (relaxed), for a caller that shows progress.
+    std::atomic<index>* pairs_done = nullptr;
 };
+
+namespace detail {
+inline void count_done(const sweep_settings& s, index pairs) noexcept {
+    if (s.pairs_done != nullptr) s.pairs_done->fetch_add(pairs, std::memory_order_relaxed);
+}
+}  // namespace detail
 
 // The threads a sweep of m x n pairs runs on.
 [[nodiscard]] inline unsigned sweep_threads(const sweep_settings& s, index m, index n) noexcept {
@@ -91,6 +100,7 @@ template <class T>
                                   plan.fill(hps, first, count);
                                   t.fill(first, count);
                                   detail::tally_headphones(amps, 0, hps, plan, t, first, count);
+                                  detail::count_done(s, count * amps.size());
                               });
         t.outputs = amps.size();
         return t;
@@ -101,6 +111,7 @@ template <class T>
     detail::for_each_tile(amps.size(), output_tile(s, amps.size(), threads), threads, [&](index first, index count, unsigned w) {
         if (!parts[w]) parts[w].emplace(hps.size(), s.top_k);
         tally_outputs(amps.slice(first, count), first, hps, plan, *parts[w]);
+        detail::count_done(s, count * hps.size());
     });
     if (!parts[0]) parts[0].emplace(hps.size(), s.top_k);
     for (unsigned w = 1; w < threads; ++w)
@@ -129,6 +140,7 @@ template <class T>
         max_spl<T>(tile, hps, g.max_spl_db.middleCols(first, count), g.max_binding.middleCols(first, count));
         headroom<T>(tile, hps, target, crest, g.headroom_db.middleCols(first, count),
                     g.headroom_binding.middleCols(first, count));
+        detail::count_done(s, count * n);
     });
     return g;
 }
