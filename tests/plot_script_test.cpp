@@ -58,10 +58,10 @@ headroom::cli::response_plot response_with(const std::string& name) {
     p.hz = {20, 1000, 20000};
     p.ohm = {300, 320, 350};
     p.phase_deg = {0, 1, 2};
-    p.deviation_db = {0.1, 0, -0.1};
+    p.deviations = {{name, headroom::cli::balanced_colour, {0.1, 0, -0.1}, 10.0, true, 0.2},
+                     {"second", headroom::cli::se_colour, {0.0, 0, 0.0}, 0.0, false, 0.0}};
     p.curve_name = name;
     p.headphone = headroom::cli::marked_headphone{name, 300.0};
-    p.z_out_ohm = 10;
     return p;
 }
 

@@ -334,6 +334,33 @@ TEST_CASE("plot --headphone: the catalog's headphone is looked up and marked; a 
     CHECK(svg.find("nominal Sennheiser HD650 (measured), 320 ohm") != std::string::npos);
 }
 
+TEST_CASE("plot --amp: a catalog amplifier's own outputs are drawn, no derived bridge; response states its Z_out") {
+    const scratch_dir s{"plot_amp"};
+    result r = run({"plot", "load", "--amp", "No Such Amp", "--out", (s.dir / "x.svg").string()});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("--amp: no amplifier 'No Such Amp'") != std::string::npos);
+    CHECK(s.entries().empty());
+    if (!have_gnuplot()) {
+        MESSAGE("gnuplot not found on PATH: the drawn outputs are not checked");
+        return;
+    }
+    r = run({"plot", "load", "--amp", "FiiO K19", "--out", (s.dir / "load.svg").string()});
+    CAPTURE(r.err);
+    REQUIRE(r.code == 0);
+    const std::string load = slurp(s.dir / "load.svg");
+    CHECK(load.find(">6.35mm<") != std::string::npos);
+    CHECK(load.find(">4.4mm balanced<") != std::string::npos);
+    CHECK(load.find("derived") == std::string::npos);  // the amplifier states its balanced output
+
+    // The mini-i Pro 3's headphone output measures 11 ohm: behind it the R70x's curve deviates by a tenth of a dB.
+    r = run({"plot", "response", "--amp", "Matrix Audio mini-i Pro 3 (measured)", "--headphone",
+             "Audio-Technica ATH-R70x (measured)", "--out", (s.dir / "r.svg").string()});
+    CAPTURE(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("Z_out 11 ohm: response spread 0.11 dB") != std::string::npos);
+    CHECK(slurp(s.dir / "r.svg").find("Z_out 11") != std::string::npos);
+}
+
 TEST_CASE("plot --out -: SVG on standard output and nothing else") {
     if (!have_gnuplot()) {
         MESSAGE("gnuplot not found on PATH: plot --out - not checked");

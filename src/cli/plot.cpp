@@ -109,6 +109,52 @@ load_series sweep_loads(const output_stage& out, std::string title, std::string_
 // The stated figures in a line, for the graph's subtitle, literal for gnuplot's enhanced mode.
 std::string describe_limits(const output_stage& out) { return enhanced_literal(describe_output(out)); }
 
+// The outputs a graph shows. A catalog amplifier shows its own outputs (all of them, or the one --output or
+// --bridge picks), each at the gain setting --gain names, or at its loudest: never a balanced output derived from
+// its single-ended figures. Typed-in figures show their stage and, unless --balanced, the bridge derived from it.
+struct plotted_output {
+    std::string title;
+    output_stage stage;
+};
+
+std::vector<plotted_output> plotted_outputs(const gear_flags& f, bool with_derived_bridge) {
+    if (f.amp.empty()) {
+        if (f.balanced) return {{"balanced (as stated)", make_output(f)}};
+        gear_flags leg = f;  // with --bridge the figures describe one leg: draw the leg and the bridge
+        leg.bridge = false;
+        const output_stage se = make_output(leg);
+        std::vector<plotted_output> shown{{"single-ended", se}};
+        if (with_derived_bridge || f.bridge) shown.push_back({"balanced (derived from the single-ended figures)", bridge(se)});
+        return shown;
+    }
+    if (f.bridge || !f.output.empty()) {
+        const output_stage stage = make_output(f);
+        return {{terminal_text(stage.name()), stage}};
+    }
+    const auto amps = amplifier_catalog(f.catalog_dir);
+    const amplifier_entry& a = flag_value("--amp", f.amp, [&](const std::string& n) -> const amplifier_entry& { return find_amplifier(amps, n); });
+    std::vector<plotted_output> shown;
+    for (const auto& o : a.outputs) {
+        const output_setting* pick = &o.settings.front();
+        if (!f.gain.empty() && o.settings.size() > 1) {
+            try {
+                pick = &o.setting(f.gain);
+            } catch (const std::invalid_argument& e) {
+                throw usage_error{std::string{"--gain: "} + e.what()};
+            }
+        } else if (o.settings.size() > 1) {
+            // The loudest setting: the most it can show (32 ohm, where outputs are compared).
+            const auto level = [](const output_setting& s) {
+                return limits::binding_of(detail::load_voltage_limits(s.stage, in_si(32.0, ohm))).voltage;
+            };
+            for (const auto& s : o.settings)
+                if (level(s) > level(*pick)) pick = &s;
+        }
+        shown.push_back({o.name + (pick->gain_name.empty() ? "" : " (" + pick->gain_name + " gain)"), pick->stage});
+    }
+    return shown;
+}
+
 action load_action(std::shared_ptr<plot_flags> f) {
     return [f](command_output& os) {
         const image_format format = format_for(f->out);
@@ -117,18 +163,14 @@ action load_action(std::shared_ptr<plot_flags> f) {
         load_plot p;
         p.range = range_with(hp);
         p.headphone = hp;
-        if (f->gear.balanced) {
-            const output_stage out = make_output(f->gear);
-            p.series.push_back(sweep_loads(out, "balanced (as stated)", balanced_colour, p.range));
-            p.subtitle = describe_limits(out);
-        } else {
-            gear_flags leg = f->gear;  // with --bridge the figures describe one leg: draw the leg and the bridge
-            leg.bridge = false;
-            const output_stage se = make_output(leg);
-            p.series.push_back(sweep_loads(se, "single-ended", se_colour, p.range));
-            p.series.push_back(sweep_loads(bridge(se), "balanced (bridged from the SE figures)", balanced_colour, p.range));
-            p.subtitle = describe_limits(se);
+        const auto shown = plotted_outputs(f->gear, true);
+        for (std::size_t k = 0; k < shown.size(); ++k) {
+            const auto& o = shown[k];
+            const std::string_view colour = o.stage.kind() == topology::balanced && shown.size() == 2 ? balanced_colour : palette_colour(k);
+            p.series.push_back(sweep_loads(o.stage, o.title, colour, p.range));
         }
+        p.subtitle = f->gear.amp.empty() ? describe_limits(shown.front().stage)
+                                         : enhanced_literal(terminal_text(shown.front().stage.name().substr(0, shown.front().stage.name().find(" / "))));
         render(load_plot_script(p, format), f->out, os);
     };
 }
@@ -156,26 +198,41 @@ action response_action(std::shared_ptr<plot_flags> f) {
         if (!curve)
             throw usage_error{"plot response needs --impedance-curve FILE, --driver \"Re=...,Le=...,fs=...,Qms=...,Qes=...\" "
                               "or --headphone NAME with a curve in the catalog"};
-        const impedance z_out = f->gear.zout.empty() ? in_si(0.0, ohm) : output_impedance_flag(f->gear.zout);
+        // The output impedances to draw behind: a catalog amplifier's own outputs, else --zout (or unknown).
+        std::vector<std::pair<std::string, std::optional<impedance>>> behind;
+        if (!f->gear.amp.empty()) {
+            for (const auto& o : plotted_outputs(f->gear, false))
+                behind.emplace_back(o.title, o.stage.output_impedance_stated() ? std::optional{o.stage.output_impedance()} : std::nullopt);
+        } else {
+            behind.emplace_back("", f->gear.zout.empty() ? std::nullopt : std::optional{output_impedance_flag(f->gear.zout)});
+        }
         const frequency_grid g = audio_band_grid();
-        const auto r = analyse_response(*curve, z_out, g);
         const Eigen::ArrayXcd z = ohms_on(*curve, g);
-
         response_plot p;
         for (Eigen::Index i = 0; i < g.size(); ++i) {
             p.hz.push_back(g.hz[i]);
             p.ohm.push_back(std::abs(z[i]));
             p.phase_deg.push_back(std::arg(z[i]) * 180.0 / std::numbers::pi);
-            p.deviation_db.push_back(r.deviation_db[i]);
+        }
+        std::string report;
+        for (std::size_t k = 0; k < behind.size(); ++k) {
+            const auto& [title, z_out] = behind[k];
+            const auto r = analyse_response(*curve, z_out.value_or(in_si(0.0, ohm)), g);
+            deviation_series d{title, behind.size() == 1 ? balanced_colour : palette_colour(k), {}, value_in(z_out.value_or(in_si(0.0, ohm)), ohm),
+                               z_out.has_value(), r.spread.db()};
+            d.db.assign(r.deviation_db.data(), r.deviation_db.data() + r.deviation_db.size());
+            p.deviations.push_back(std::move(d));
+            p.min_ohm = value_in(r.min_impedance, ohm);
+            p.min_hz = value_in(r.min_impedance_at, hertz);
+            report += z_out ? fmt::format("  {}Z_out {:.3g} ohm: response spread {:.2f} dB\n", title.empty() ? "" : title + ": ",
+                                          value_in(*z_out, ohm), r.spread.db())
+                            : fmt::format("  {}Z_out not stated: the response deviation is unknown\n", title.empty() ? "" : title + ": ");
         }
         p.has_phase = (z.imag().abs() > 1e-9 * z.abs()).any();
         p.curve_name = fs::path{curve->name()}.filename().string();
         p.headphone = chosen_headphone(f->gear);
-        p.z_out_ohm = value_in(z_out, ohm);
-        p.min_ohm = value_in(r.min_impedance, ohm);
-        p.min_hz = value_in(r.min_impedance_at, hertz);
-        p.spread_db = r.spread.db();
         render(response_plot_script(p, format), f->out, os);
+        if (f->out != "-") os << report;
     };
 }
 

@@ -133,19 +133,30 @@ std::string load_plot_script(const load_plot& p, image_format format) {
     return g + "unset multiplot\n";
 }
 
+std::string_view palette_colour(std::size_t k) noexcept {
+    constexpr std::array<std::string_view, 6> palette{se_colour, balanced_colour, "#009E73", "#CC79A7", "#E69F00", "#56B4E9"};
+    return palette[k % palette.size()];
+}
+
 std::string response_plot_script(const response_plot& p, image_format format) {
     std::string s = header(format);
     s += "$z << EOD\n";
-    for (std::size_t i = 0; i < p.hz.size(); ++i)
-        s += fmt::format("{:.8g} {:.8g} {:.6g} {:.8g}\n", p.hz[i], p.ohm[i], p.phase_deg[i], p.deviation_db[i]);
+    for (std::size_t i = 0; i < p.hz.size(); ++i) {
+        s += fmt::format("{:.8g} {:.8g} {:.6g}", p.hz[i], p.ohm[i], p.phase_deg[i]);
+        for (const auto& d : p.deviations) s += fmt::format(" {:.8g}", d.db[i]);
+        s += "\n";
+    }
     s += "EOD\n";
     const std::string shown = p.headphone && !p.headphone->name.empty()
                                   ? fmt::format("{} ({})", enhanced_literal(p.headphone->name), enhanced_literal(p.curve_name))
                                   : enhanced_literal(p.curve_name);
+    const std::string behind =
+        p.deviations.size() == 1
+            ? (p.deviations.front().z_out_stated ? fmt::format("behind Z_{{out}} = {:.3g} ohm", p.deviations.front().z_out_ohm)
+                                                 : std::string{"behind an output whose Z_{out} is not stated"})
+            : fmt::format("behind {} outputs", p.deviations.size());
     s += "set multiplot layout 2,1 title " +
-         gnuplot_lines({"Impedance and response deviation",
-                        fmt::format("{{/*0.8 {} behind Z_{{out}} = {:.3g} ohm}}", shown, p.z_out_ohm)}) +
-         "\n";
+         gnuplot_lines({"Impedance and response deviation", fmt::format("{{/*0.8 {} {}}}", shown, behind)}) + "\n";
     s += "set logscale x\nset xrange [20:20000]\nset xtics (";
     constexpr std::array<std::pair<const char*, int>, 10> ticks{
         {{"20", 20}, {"50", 50}, {"100", 100}, {"200", 200}, {"500", 500}, {"1k", 1000}, {"2k", 2000}, {"5k", 5000}, {"10k", 10000}, {"20k", 20000}}};
@@ -179,14 +190,20 @@ std::string response_plot_script(const response_plot& p, image_format format) {
          "\nset autoscale y\n";
     // Keep at least +-0.5 dB on screen so that a tiny deviation does not look large.
     double lo = -0.5, hi = 0.5;
-    for (const double d : p.deviation_db) {
-        lo = std::min(lo, d - 0.1);
-        hi = std::max(hi, d + 0.1);
+    for (const auto& d : p.deviations)
+        for (const double v : d.db) {
+            lo = std::min(lo, v - 0.1);
+            hi = std::max(hi, v + 0.1);
+        }
+    s += fmt::format("set yrange [{:.6g}:{:.6g}]\nplot ", lo, hi);
+    for (std::size_t k = 0; k < p.deviations.size(); ++k) {
+        const auto& d = p.deviations[k];
+        const std::string what = d.z_out_stated ? fmt::format("Z_out {:.3g} ohm: spread {:.2f} dB", d.z_out_ohm, d.spread_db)
+                                                : std::string{"Z_out not stated (0 ohm drawn): unknown"};
+        s += fmt::format("{}$z using 1:{} with lines lw 3 {}lc {} title {}", k ? ", " : "", 4 + k, d.z_out_stated ? "" : "dt 2 ",
+                         rgb(d.colour), gnuplot_quote(d.title.empty() ? what : d.title + ", " + what));
     }
-    s += fmt::format("set yrange [{:.6g}:{:.6g}]\n", lo, hi);
-    s += fmt::format("plot $z using 1:4 with lines lw 3 lc {} title {}\n", rgb(balanced_colour),
-                     gnuplot_quote(fmt::format("20 lg|H(f)/H(1 kHz)|, spread {:.2f} dB", p.spread_db)));
-    return s + "unset multiplot\n";
+    return s + "\nunset multiplot\n";
 }
 
 }  // namespace headroom::cli

@@ -66,14 +66,23 @@ struct load_plot {
 
 // ---- plot response ----
 
+// The response deviation behind one output: its name (user text), Z_out and the deviation on the plot's grid.
+struct deviation_series {
+    std::string title;
+    std::string_view colour;
+    std::vector<double> db;
+    double z_out_ohm = 0.0;
+    bool z_out_stated = true;  // false: no Z_out is stated, and 0 ohm is drawn (a flat line that means "unknown")
+    double spread_db = 0.0;
+};
+
 struct response_plot {
-    std::vector<double> hz, ohm, phase_deg, deviation_db;
+    std::vector<double> hz, ohm, phase_deg;
+    std::vector<deviation_series> deviations;  // at least one
     bool has_phase = false;
     std::string curve_name;  // user text: the curve file's name, or the driver model
     std::optional<marked_headphone> headphone;
-    double z_out_ohm = 0.0;
     double min_ohm = 0.0, min_hz = 0.0;  // the impedance minimum
-    double spread_db = 0.0;
 };
 
 [[nodiscard]] std::string response_plot_script(const response_plot& p, image_format format);
@@ -81,5 +90,7 @@ struct response_plot {
 // Colours from the Okabe-Ito palette (readable with the common colour-vision deficiencies).
 inline constexpr std::string_view se_colour = "#0072B2";
 inline constexpr std::string_view balanced_colour = "#D55E00";
+// More curves (an amplifier's third output, a second gain setting) take the palette's next colours in turn.
+[[nodiscard]] std::string_view palette_colour(std::size_t k) noexcept;
 
 }  // namespace headroom::cli

@@ -36,7 +36,8 @@ response_plot response_with(const std::string& curve, const std::string& headpho
     p.hz = {20, 1000, 20000};
     p.ohm = {300, 320, 350};
     p.phase_deg = {0, 1, 2};
-    p.deviation_db = {0.1, 0, -0.1};
+    p.deviations = {{headphone, balanced_colour, {0.1, 0, -0.1}, 10.0, true, 0.2},
+                     {curve, se_colour, {0.0, 0.0, 0.0}, 0.0, false, 0.0}};
     p.has_phase = ohm > 100;
     p.curve_name = curve;
     p.headphone = marked_headphone{headphone, ohm};
