@@ -122,6 +122,25 @@ TEST_CASE("an output's limits, power points and gain settings become output stag
     }
 }
 
+TEST_CASE("a personal catalog may say basis \"own\" without a source; spec and measured figures need one") {
+    const auto own = parse_headphone_catalog(R"({"format": "headroom-catalog-1", "headphones": [
+  {"name": "My IEM", "type": "iem", "impedance": "16ohm", "sensitivity": "108dB/mW", "basis": "own"}]})",
+                                             "mine.json");
+    REQUIRE(own.size() == 1);
+    CHECK(own.front().basis == figure_basis::own);
+    CHECK(own.front().source.empty());
+    const auto amp = parse_amplifier_catalog(R"({"format": "headroom-catalog-1", "amplifiers": [
+  {"name": "My Amp", "kind": "portable", "basis": "own", "outputs": [{"name": "3.5mm", "topology": "single_ended", "vmax": "2V"}]}]})",
+                                             "mine.json");
+    CHECK(amp.front().source.empty());
+    for (const char* basis : {"spec", "measured"}) {
+        CAPTURE(basis);
+        CHECK(headphone_error(std::string{R"({"format": "headroom-catalog-1", "headphones": [
+  {"name": "My IEM", "type": "iem", "impedance": "16ohm", "sensitivity": "108dB/mW", "basis": ")"} + basis + R"("}]})") ==
+              "phones.json: headphone 'My IEM': source: is missing");
+    }
+}
+
 TEST_CASE("broken catalogs give one error naming file, entry and field") {
     CHECK(amp_error(amp_with(R"("vmax": "-3V")")) == "amps.json: amplifier 'Foo' output 'balanced': vmax: '-3V' must be positive");
     CHECK(amp_error(amp_with(R"("vmax": 7.5)")) == "amps.json: amplifier 'Foo' output 'balanced': vmax: must be a string, not number");

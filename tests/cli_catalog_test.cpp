@@ -274,6 +274,34 @@ TEST_CASE("the bundled catalog is found without --catalog-dir") {
     for (const auto& e : j) CHECK_FALSE(e["source"].get<std::string>().empty());
 }
 
+TEST_CASE("catalog --json round-trips into sweep --headphones/--amps from any folder, curves included") {
+    const std::filesystem::path dir = headroom::test::temp_path("catalog_round_trip");
+    std::filesystem::create_directories(dir);
+    const auto h = run({"catalog", "headphones", "--json"});
+    const auto a = run({"catalog", "amps", "--json"});
+    REQUIRE(h.code == 0);
+    REQUIRE(a.code == 0);
+    // Elsewhere than the bundled folder, so that a curve path relative to it would not be found.
+    std::ofstream{dir / "h.json"} << h.out;
+    std::ofstream{dir / "a.json"} << a.out;
+    const std::vector<std::string> common{"--precision", "double", "--threads", "1", "--json", "--top", "3"};
+    std::vector<std::string> bundled{"sweep"};
+    bundled.insert(bundled.end(), common.begin(), common.end());
+    std::vector<std::string> copied{"sweep", "--headphones", (dir / "h.json").string(), "--amps", (dir / "a.json").string()};
+    copied.insert(copied.end(), common.begin(), common.end());
+    const auto x = run(bundled);
+    const auto y = run(copied);
+    CAPTURE(y.err);
+    REQUIRE(x.code == 0);
+    REQUIRE(y.code == 0);
+    const auto jx = nlohmann::json::parse(x.out);
+    const auto jy = nlohmann::json::parse(y.out);
+    CHECK(jx["top"] == jy["top"]);
+    CHECK(jx["headroom_db"] == jy["headroom_db"]);
+    CHECK(nlohmann::json::parse(h.out)["headphones"].size() == jx["headphones"].get<std::size_t>());
+    std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("headroom sweep ranks catalog outputs per headphone") {
     const test_catalog c;
     const auto r = run({"sweep", "--amps", (c.dir / "amplifiers.json").string(), "--headphones",

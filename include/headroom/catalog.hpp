@@ -43,6 +43,7 @@ struct headphone_entry {
     headphone model;        // named after the entry; carries its sensitivity frequency and impedance curve
     headphone_type type;
     std::string impedance_curve;  // as written in the file (a CSV path relative to it), empty when none
+    std::filesystem::path impedance_curve_file;  // the file it was read from, absolute: what `catalog --json` writes
     std::string driver;           // a driver model's parameters as written, empty when none
     std::string drivers;          // the driver complement as the maker states it ("1DD+4BA")
     figure_basis basis;

@@ -49,7 +49,8 @@ ojson headphone_json(const headphone_entry& h) {
     j["sensitivity"] = sensitivity_text(m.stated_sensitivity());
     if (const auto f = m.sensitivity_frequency()) j["sensitivity_frequency"] = with_unit(value_in(*f, hertz), "Hz");
     if (const auto p = m.rated_power()) j["rated_power"] = with_unit(value_in(*p, watt), "W");
-    if (!h.impedance_curve.empty()) j["impedance_curve"] = h.impedance_curve;
+    // The file's absolute path, so that the JSON read back from anywhere finds the same curve.
+    if (!h.impedance_curve.empty()) j["impedance_curve"] = h.impedance_curve_file.string();
     if (!h.driver.empty()) j["driver"] = h.driver;
     if (!h.drivers.empty()) j["drivers"] = h.drivers;
     j["basis"] = to_string(h.basis);

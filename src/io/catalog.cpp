@@ -316,8 +316,11 @@ headphone_entry read_headphone(const json& e, std::size_t index, const std::stri
     const provenance from = provenance_fields(e, w);
     const std::string note = string_field(e, "note", w, false).value_or("");
     try {
-        return {headphone{name, z, s.value, std::move(details)}, type, curve_text, driver_text, drivers, from.basis, from.source,
-                from.secondary_source, note};
+        std::error_code ec;
+        std::filesystem::path curve_file;
+        if (!curve_text.empty()) curve_file = std::filesystem::absolute(base_dir / std::filesystem::path{curve_text}, ec).lexically_normal();
+        return {headphone{name, z, s.value, std::move(details)}, type, curve_text, std::move(curve_file), driver_text, drivers,
+                from.basis, from.source, from.secondary_source, note};
     } catch (const spec_error& ex) {  // e.g. a sensitivity whose S_V is out of range
         w.fail(ex.field(), ex.what());
     }
