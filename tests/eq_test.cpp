@@ -223,9 +223,9 @@ TEST_CASE("EQ values out of range are refused where the filter or the EQ is made
     CHECK(error([] { (void)eq_filter(eq_filter_type::peaking, hz(30000), gain::of_db(3), 1.0); }) ==
           "EQ filter: Fc must lie within 0 to 24000 Hz");
     CHECK(error([] { (void)parametric_eq(gain::of_db(-100), {}); }) == "EQ: preamp must lie within -60 to 60 dB");
-    CHECK(parse_error_of("Filter 1: ON PK Fc 100 Hz Gain 1000 dB Q 1\n") == "eq.txt:1: Gain 1000.000000 dB must lie within -60 to 60 dB");
+    CHECK(parse_error_of("Filter 1: ON PK Fc 100 Hz Gain 1000 dB Q 1\n") == "eq.txt:1: Gain 1000 dB must lie within -60 to 60 dB");
     CHECK(parse_error_of("Filter 1: ON PK Fc 100 Hz Gain 3 dB Q 1000\n") == "eq.txt:1: Q 1000 must lie within 0.01 to 100");
-    CHECK(parse_error_of("Preamp: -1e9 dB\n") == "eq.txt:1: Preamp -1000000000.000000 dB must lie within -60 to 60 dB");
+    CHECK(parse_error_of("Preamp: -1e9 dB\n") == "eq.txt:1: Preamp -1e9 dB must lie within -60 to 60 dB");
 }
 
 TEST_CASE("a narrow peak between grid points is found exactly") {

@@ -53,10 +53,10 @@ parametric_eq read_parametric_eq(std::string_view text, const std::string& sourc
         if (head == "Preamp:") {
             if (seen_preamp) throw tok.error("a second Preamp line");
             seen_preamp = true;
+            const std::string db_text = tok.peek();
             const double db = tok.number("preamp gain");
             tok.expect("dB");
-            if (!(std::abs(db) <= ranges::max_gain_db))
-                throw tok.error("Preamp " + std::to_string(db) + " dB must lie within -60 to 60 dB");
+            if (!(std::abs(db) <= ranges::max_gain_db)) throw tok.error("Preamp " + db_text + " dB must lie within -60 to 60 dB");
             preamp = gain::of_db(db);
         } else if (head == "Filter" || head == "Filter:") {  // Equalizer APO also writes unnumbered filters
             if (head == "Filter") {
@@ -77,6 +77,7 @@ parametric_eq read_parametric_eq(std::string_view text, const std::string& sourc
             const double fc = tok.number("Fc");
             tok.expect("Hz");
             tok.expect("Gain");
+            const std::string g_text = tok.peek();
             const double g = tok.number("Gain");
             tok.expect("dB");
             tok.expect("Q");
@@ -84,7 +85,7 @@ parametric_eq read_parametric_eq(std::string_view text, const std::string& sourc
             const double q = tok.number("Q");
             if (!(fc > 0.0 && fc < default_eq_sample_rate_hz / 2.0)) throw tok.error("Fc " + fc_text + " Hz must lie between 0 and 24000 Hz");
             if (!(q >= ranges::min_q && q <= ranges::max_q)) throw tok.error("Q " + q_text + " must lie within 0.01 to 100");
-            if (!(std::abs(g) <= ranges::max_gain_db)) throw tok.error("Gain " + std::to_string(g) + " dB must lie within -60 to 60 dB");
+            if (!(std::abs(g) <= ranges::max_gain_db)) throw tok.error("Gain " + g_text + " dB must lie within -60 to 60 dB");
             if (state == "ON") {
                 if (filters.size() == parametric_eq::max_filters)
                     throw tok.error("more than " + std::to_string(parametric_eq::max_filters) + " filters");
