@@ -305,7 +305,7 @@ TEST_CASE("catalog --json round-trips into sweep --headphones/--amps from any fo
 TEST_CASE("headroom sweep ranks catalog outputs per headphone") {
     const test_catalog c;
     const auto r = run({"sweep", "--amps", (c.dir / "amplifiers.json").string(), "--headphones",
-                        (c.dir / "headphones.json").string(), "--precision", "double", "--threads", "1", "--json"});
+                        (c.dir / "headphones.json").string(), "--precision", "double", "--threads", "1", "--top", "3", "--json"});
     REQUIRE(r.code == 0);
     const auto j = nlohmann::json::parse(r.out);
     CHECK(j["outputs"] == 3);  // se, bal/low, bal/high
@@ -313,7 +313,7 @@ TEST_CASE("headroom sweep ranks catalog outputs per headphone") {
     REQUIRE(j["top"].size() == 2);
     const auto& hd = j["top"][0];
     CHECK(hd["headphone_name"] == "Test HD");
-    REQUIRE(hd["best"].size() == 3);  // a catalog sweep keeps the three best by default
+    REQUIRE(hd["best"].size() == 3);
     // Into 300 ohm at 102.23 dB/V, for an 85 dB sine: high 8 V * 300/301 gives 120.26 dB (+35.26 dB), the fitted
     // single-ended 3.855 V gives 113.95 dB (+28.95 dB), low 2 V * 300/301 gives 108.22 dB (+23.22 dB).
     CHECK(hd["best"][0]["output_name"] == "Test Amp / bal / high");

@@ -56,19 +56,26 @@ struct comparison {
     [[nodiscard]] const compared_option& best() const { return options.at(ranking.front()); }
 };
 
-namespace detail {
-
+// A headphone this sensitive (S_V of 110 dB SPL/V or more) makes a few microvolts of hiss audible.
 inline constexpr double sensitive_db_per_v = 110.0;
+
+[[nodiscard]] inline bool is_sensitive(const headphone& hp) noexcept { return hp.sensitivity_per_volt().db() >= sensitive_db_per_v; }
+
+namespace detail {
 
 [[nodiscard]] inline double headroom_or_level(const compared_option& c) noexcept {
     return c.analysis.headroom ? c.analysis.headroom->margin.db() : c.analysis.max.max_level.db();
 }
 
+}  // namespace detail
+
+// Whether an option has at least `enough` headroom for the programme (always, without a programme).
 [[nodiscard]] inline bool has_enough(const compared_option& c, gain enough) noexcept {
     return !c.analysis.headroom || c.analysis.headroom->margin >= enough;
 }
 
-// Whether a is fitter than b for the job (see the header comment).
+// Whether a is fitter than b for the job (see the header comment): the one ranking rule of pair, sweep, the
+// Python module and the web page.
 [[nodiscard]] inline bool fitter(const compared_option& a, const compared_option& b, gain enough, bool sensitive) noexcept {
     const bool ea = has_enough(a, enough), eb = has_enough(b, enough);
     if (ea != eb) return ea;
@@ -85,10 +92,8 @@ inline constexpr double sensitive_db_per_v = 110.0;
         const double za = z_of(a), zb = z_of(b);
         if (za != zb) return za < zb;
     }
-    return headroom_or_level(a) > headroom_or_level(b);
+    return detail::headroom_or_level(a) > detail::headroom_or_level(b);
 }
-
-}  // namespace detail
 
 // Compares options (typically every setting of every output of one amplifier) for a headphone and a programme.
 [[nodiscard]] inline comparison compare_outputs(std::vector<output_option> options, const headphone& hp,
@@ -97,7 +102,7 @@ inline constexpr double sensitive_db_per_v = 110.0;
     comparison c;
     c.programme_used = p;
     c.enough = enough;
-    c.sensitive_headphone = hp.sensitivity_per_volt().db() >= detail::sensitive_db_per_v;
+    c.sensitive_headphone = is_sensitive(hp);
     for (auto& o : options) {
         pair_analysis a = analyse(o.stage, hp, p);
         c.options.push_back({std::move(o), std::move(a), false});
@@ -116,7 +121,7 @@ inline constexpr double sensitive_db_per_v = 110.0;
                 continue;
             }
             const auto& best = c.options[*pick];
-            const bool ok = p && detail::has_enough(o, enough), best_ok = p && detail::has_enough(best, enough);
+            const bool ok = p && has_enough(o, enough), best_ok = p && has_enough(best, enough);
             const double level = o.analysis.max.max_level.db(), best_level = best.analysis.max.max_level.db();
             if (p ? (ok != best_ok ? ok : (ok ? level < best_level : level > best_level)) : level > best_level) pick = k;
         }
@@ -124,7 +129,7 @@ inline constexpr double sensitive_db_per_v = 110.0;
         c.ranking.push_back(*pick);
     }
     std::stable_sort(c.ranking.begin(), c.ranking.end(), [&](std::size_t a, std::size_t b) {
-        return detail::fitter(c.options[a], c.options[b], enough, c.sensitive_headphone);
+        return fitter(c.options[a], c.options[b], enough, c.sensitive_headphone);
     });
     for (const std::size_t k : c.ranking) {
         auto& slot = c.options[k].option.stage.kind() == topology::balanced ? c.best_balanced : c.best_single_ended;

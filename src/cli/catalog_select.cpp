@@ -84,21 +84,24 @@ output_setting catalog_setting(const std::string& dir_flag, const std::string& a
     return pick("--gain", [&]() -> const output_setting& { return o.setting(gain_setting); });
 }
 
-sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string& headphones_file) {
+sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string& headphones_file, const gear_selection& selection) {
     const auto file = [](const std::string& given, const char* name) {
         return given.empty() ? catalog_dir("") / name : std::filesystem::path{given};
     };
     sweep_catalog c;
     try {
-        for (const auto& a : load_amplifier_catalog(file(amps_file, "amplifiers.json")))
-            for (const auto& o : a.outputs)
-                for (const auto& s : o.settings) c.outputs.push_back(s.stage);
-        for (const auto& h : load_headphone_catalog(file(headphones_file, "headphones.json"))) c.headphones.push_back(h.model);
+        auto amps = load_amplifier_catalog(file(amps_file, "amplifiers.json"));
+        auto headphones = load_headphone_catalog(file(headphones_file, "headphones.json"));
+        if (amps.empty()) throw usage_error{"--amps: the catalog lists no amplifiers"};
+        if (headphones.empty()) throw usage_error{"--headphones: the catalog lists no headphones"};
+        c.gear = select_gear(std::move(headphones), std::move(amps), selection);
     } catch (const catalog_error& e) {
         throw usage_error{e.what()};
     }
-    if (c.outputs.empty()) throw usage_error{"--amps: the catalog lists no amplifiers"};
-    if (c.headphones.empty()) throw usage_error{"--headphones: the catalog lists no headphones"};
+    for (const auto& a : c.gear.amps)
+        for (const auto& o : a.outputs)
+            for (const auto& s : o.settings) c.outputs.push_back(s.stage);
+    for (const auto& h : c.gear.headphones) c.headphones.push_back(h.model);
     return c;
 }
 

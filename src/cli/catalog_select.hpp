@@ -4,6 +4,7 @@
 // catalog is found beside an installed command (share/headroom), in the source tree's data/, or under the
 // configured install prefix; a --catalog-dir flag overrides all three.
 
+#include "cli/recommend.hpp"
 #include "headroom/catalog.hpp"
 
 #include <filesystem>
@@ -25,11 +26,13 @@ namespace headroom::cli {
                                              const std::string& output, const std::string& gain_setting);
 
 // Every output stage (one per output and gain setting, named "Amp / output / gain") and every headphone of two
-// catalog files, for a sweep; an empty file name means the bundled catalog's.
+// catalog files that the selection keeps, for a sweep; an empty file name means the bundled catalog's.
 struct sweep_catalog {
+    selected_gear gear;
     std::vector<output_stage> outputs;
     std::vector<headphone> headphones;
 };
-[[nodiscard]] sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string& headphones_file);
+[[nodiscard]] sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string& headphones_file,
+                                               const gear_selection& selection = {});
 
 }  // namespace headroom::cli

@@ -8,6 +8,7 @@
 #include "cli/json_text.hpp"
 #include "cli/output_file.hpp"
 #include "cli/progress.hpp"
+#include "cli/recommend.hpp"
 #include "cli/synthetic.hpp"
 #include "cli/terminal_text.hpp"
 #include "headroom/batch/pack.hpp"
@@ -28,6 +29,7 @@
 #include <optional>
 #include <ostream>
 #include <span>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -50,6 +52,7 @@ struct sweep_flags {
     std::string out;
     bool json = false;
     bool top_given = false;
+    gear_selection selection;
 };
 
 // A whole non-negative number from a flag's text, or a usage_error naming the flag.
@@ -96,6 +99,9 @@ struct sweep_job {
     batch::sweep_settings settings;
     std::string out;
     bool json;
+    // Tables for the selected headphones or amplifiers (--headphone, --amp, --kind): the sweep recommends.
+    const selected_gear* gear = nullptr;
+    std::optional<listing> recommend{};
 };
 
 // Every pair as CSV, a tile of output stages at a time (memory O(tile x N)).
@@ -203,6 +209,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
         for (std::size_t k = 0; k < by_limit.size(); ++k) b[names[k]] = by_limit[k];
         j["binding"] = b;
         if (!job.out.empty()) j["out"] = job.out;
+        if (job.recommend) j["recommendations"] = recommendations_json(*job.gear, *job.recommend);
         if (job.settings.top_k == 0) {
             report = json_text(j) + '\n';
         } else {
@@ -230,6 +237,10 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
             }
             report += n == 0 ? "]\n}\n" : "\n  ]\n}\n";
         }
+    } else if (job.recommend && !csv_to_stdout) {
+        std::ostringstream tables;
+        print_recommendations(tables, *job.gear, *job.recommend);
+        report = tables.str();
     } else if (!csv_to_stdout) {  // with --out - standard output carries the CSV alone
         report += fmt::format("{} output stages x {} headphones = {} pairs in {} ({:.3g} pairs/s, {} thread{}, {})\n", m, n,
                               static_cast<std::int64_t>(m) * n, fmt::format("{}", in_si(seconds, second)), pairs / seconds, threads,
@@ -251,6 +262,9 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
                                       batch::top_headroom_db<T>(t, hps, q, i, job.target));
             report += '\n';
         }
+        if (named && job.settings.top_k == 0)
+            report += "for the outputs that suit a headphone, best first: --headphone NAME (or --amp NAME, --kind iem,\n"
+                      "--connector 4.4mm); --top K lists the K best outputs for every headphone\n";
     }
 
     if (!job.out.empty()) {
@@ -272,7 +286,14 @@ subcommand add_sweep(CLI::App& parent) {
         "renamed over FILE once complete (only a regular file is replaced), or to standard output with --out -.\n"
         "A sweep that runs over two seconds shows its progress on stderr when that is a terminal (not with --json);\n"
         "Ctrl-C stops it and removes the temporary file. Exit status: 0 done, 1 output lost (a write failed), 2 bad input.\n"
-        "Example: headroom sweep --synthetic 1000x20000 --seed 7 --target 90 --crest 18 --min-headroom 3 --top 3 --json");
+        "With --headphone (or a headphone --kind), a table per headphone lists every output that has at least\n"
+        "--min-headroom, each at its advised gain setting (the quietest with enough headroom), ranked by fitness:\n"
+        "enough headroom first; then, for a sensitive headphone (110 dB SPL/V or more), less hiss (by more than\n"
+        "0.5 dB) and a lower output impedance; then more headroom. With --amp alone, a table per amplifier lists the\n"
+        "headphones it drives, most headroom first. Without a selection the report is a summary.\n"
+        "Examples: headroom sweep --headphone \"Sennheiser HD600 (measured)\" --min-headroom 10 --target 85 --crest 18\n"
+        "          headroom sweep --kind iem --kind dongle --top 5\n"
+        "          headroom sweep --synthetic 1000x20000 --seed 7 --target 90 --crest 18 --min-headroom 3 --top 3 --json");
     app->add_option("--synthetic", f->synthetic,
                     "A seeded random catalog of M outputs x N headphones (1000x20000); at most 10^7 on a side and 10^10 pairs");
     app->add_option("--amps", f->amps, "Amplifier catalog file (default: the bundled data/amplifiers.json)");
@@ -282,12 +303,17 @@ subcommand add_sweep(CLI::App& parent) {
     app->add_option("--threads", f->threads, "Most worker threads (default: all cores; small sweeps use fewer, one per 2^20 pairs)");
     app->add_option("--target", f->target, "Programme average level in dB SPL (default 85)");
     app->add_option("--crest", f->crest, "Programme crest factor in dB (default: a sine, 3.01 dB)");
-    app->add_option("--min-headroom", f->min_headroom, "Count the pairs with at least this headroom in dB (default 0)");
-    app->add_option("--top", f->top, "Keep the K best outputs per headphone (default 0: none; 3 for a catalog)")
+    app->add_option("--min-headroom", f->min_headroom,
+                    "Count the pairs with at least this headroom in dB (default 0); with a selection, list only those");
+    app->add_option("--top", f->top,
+                    "Keep the K best outputs per headphone (default 0: none); with a selection, K rows per table "
+                    "(default: all for one table, 10 each for several)")
         ->each([f](const std::string&) { f->top_given = true; });
     app->add_option("--precision", f->precision, "float (fast, within 1e-3 dB) or double (the model's arithmetic)");
     app->add_option("--out", f->out, "Write every pair to this CSV file, atomically; - for standard output (then alone there)");
     app->add_flag("--json", f->json, "Print JSON instead of the report");
+    add_selection_flags(*app, f->selection);
+    for (const char* name : {"--headphone", "--amp", "--kind", "--connector"}) app->get_option(name)->excludes("--synthetic");
     // An empty value would read as "not given" (--out "" wrote nothing and exited 0): refuse it where given.
     for (const char* name : {"--synthetic", "--amps", "--headphones", "--seed", "--threads", "--target", "--crest",
                              "--min-headroom", "--top", "--precision", "--out"})
@@ -305,10 +331,8 @@ subcommand add_sweep(CLI::App& parent) {
                 };
                 job.settings.threads =
                     f->threads.empty() ? 0U : static_cast<unsigned>(whole_number("--threads", f->threads, 1, 1024));
-                // A catalog sweep is a ranking: the three best outputs per headphone unless --top says otherwise.
                 const bool catalog = f->synthetic.empty();
-                job.settings.top_k = static_cast<batch::index>(
-                    whole_number("--top", catalog && !f->top_given ? std::string{"3"} : f->top, 0, 1000));
+                job.settings.top_k = static_cast<batch::index>(whole_number("--top", f->top, 0, 1000));
                 job.settings.min_headroom = job.min_headroom;
                 if (f->precision != "float" && f->precision != "double")
                     throw usage_error{"--precision: '" + f->precision + "' is neither float nor double"};
@@ -317,7 +341,14 @@ subcommand add_sweep(CLI::App& parent) {
                     throw usage_error{"--out -: standard output already carries the JSON; give --out a file name"};
 
                 if (catalog) {
-                    const sweep_catalog c = load_sweep_catalog(f->amps, f->headphones);
+                    const sweep_catalog c = load_sweep_catalog(f->amps, f->headphones, f->selection);
+                    if (c.gear.per_headphone || c.gear.per_amplifier) {
+                        // The tables rank by fitness (recommend.hpp); --top sets their length, not the sweep's top-k.
+                        job.gear = &c.gear;
+                        job.recommend = listing{p, job.min_headroom, std::nullopt};
+                        if (f->top_given) job.recommend->rows = static_cast<std::size_t>(job.settings.top_k);
+                        job.settings.top_k = 0;
+                    }
                     if (f->precision == "float")
                         run_sweep<float>(c.outputs, c.headphones, job, os, true);
                     else

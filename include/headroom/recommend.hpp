@@ -1,0 +1,74 @@
+#pragma once
+
+// Recommendations across a catalog: for one headphone, every output (jack) of every amplifier at its advised gain
+// setting, ranked by fitness for the programme; for one amplifier, every headphone with the output that suits it
+// best. The ranking and the gain advice are compare.hpp's, so a sweep's list, `pair`'s comparison, the Python
+// module and the web page agree on what "best" means.
+
+#include "headroom/catalog.hpp"
+#include "headroom/compare.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace headroom {
+
+// One output of one amplifier, at the gain setting advised for the headphone and programme.
+struct output_recommendation {
+    const amplifier_entry* amplifier;
+    compared_option advised;  // advised.option.output is the output's name, advised.option.gain_setting the setting
+};
+
+// Every output of every amplifier for `hp`, best first by compare.hpp's fitness rule (enough headroom, then for a
+// sensitive headphone less hiss and a lower output impedance, then more headroom). `enough` is the headroom that
+// counts as enough, for the ranking and for the gain advice.
+[[nodiscard]] inline std::vector<output_recommendation> rank_outputs(const headphone& hp, std::span<const amplifier_entry> amps,
+                                                                     const programme& p, gain enough = gain::of_db(0.0)) {
+    std::vector<output_recommendation> ranked;
+    for (const amplifier_entry& a : amps) {
+        std::vector<output_option> options;
+        for (const amplifier_output& o : a.outputs)
+            for (const output_setting& s : o.settings) options.push_back({o.name, s.gain_name, s.stage});
+        if (options.empty()) continue;
+        comparison c = compare_outputs(std::move(options), hp, p, enough);
+        for (const std::size_t k : c.ranking) ranked.push_back({&a, std::move(c.options[k])});
+    }
+    const bool sensitive = is_sensitive(hp);
+    std::stable_sort(ranked.begin(), ranked.end(), [&](const output_recommendation& x, const output_recommendation& y) {
+        return fitter(x.advised, y.advised, enough, sensitive);
+    });
+    return ranked;
+}
+
+// One headphone on one amplifier: the amplifier's best output for it, at the advised gain setting.
+struct headphone_recommendation {
+    const headphone_entry* headphone;
+    compared_option best;
+};
+
+// Every headphone on `amp`, each with the amplifier's fittest output for it, ordered by that output's headroom
+// (most first): which headphones this amplifier drives, and how easily.
+[[nodiscard]] inline std::vector<headphone_recommendation> rank_headphones(const amplifier_entry& amp,
+                                                                           std::span<const headphone_entry> headphones,
+                                                                           const programme& p, gain enough = gain::of_db(0.0)) {
+    std::vector<output_option> options;
+    for (const amplifier_output& o : amp.outputs)
+        for (const output_setting& s : o.settings) options.push_back({o.name, s.gain_name, s.stage});
+    std::vector<headphone_recommendation> ranked;
+    if (options.empty()) return ranked;
+    for (const headphone_entry& h : headphones) {
+        comparison c = compare_outputs(options, h.model, p, enough);
+        ranked.push_back({&h, std::move(c.options[c.ranking.front()])});
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [](const headphone_recommendation& x, const headphone_recommendation& y) {
+        return x.best.analysis.headroom->margin > y.best.analysis.headroom->margin;
+    });
+    return ranked;
+}
+
+}  // namespace headroom

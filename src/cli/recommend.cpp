@@ -1,0 +1,321 @@
+#include "cli/recommend.hpp"
+
+#include "cli/commands.hpp"
+#include "cli/terminal_text.hpp"
+#include "headroom/recommend.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <set>
+#include <span>
+#include <string_view>
+#include <utility>
+
+namespace headroom::cli {
+
+namespace {
+
+// Lower case without spaces, hyphens, underscores or a trailing "mm": "Over-Ear" and "over ear" are one kind,
+// "4.4" and "4.4mm" one connector.
+std::string folded(std::string_view text) {
+    std::string s;
+    for (const char c : text)
+        if (c != ' ' && c != '-' && c != '_') s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (s.size() > 2 && s.ends_with("mm")) s.resize(s.size() - 2);
+    return s;
+}
+
+struct headphone_kind {
+    std::string_view name;
+    std::array<bool, 6> types;  // indexed by headphone_type
+};
+// The kinds people ask for; "over-ear" takes every over-ear type.
+constexpr std::array<headphone_kind, 7> headphone_kinds{{
+    {"iem", {false, false, false, false, true, false}},
+    {"over-ear", {true, true, true, false, false, false}},
+    {"dynamic", {true, false, false, false, false, false}},
+    {"planar", {false, true, false, false, false, false}},
+    {"electrostatic", {false, false, true, false, false, false}},
+    {"on-ear", {false, false, false, true, false, false}},
+    {"earbud", {false, false, false, false, false, true}},
+}};
+constexpr std::array<amplifier_kind, 6> amplifier_kinds{amplifier_kind::desktop, amplifier_kind::portable, amplifier_kind::dongle,
+                                                        amplifier_kind::dap, amplifier_kind::phone, amplifier_kind::laptop};
+
+std::string kind_list() {
+    std::string s;
+    for (const auto& k : headphone_kinds) s += std::string{s.empty() ? "" : ", "} + std::string{k.name};
+    for (const auto k : amplifier_kinds) s += ", " + std::string{to_string(k)};
+    return s;
+}
+
+template <class Entry, class Find>
+std::vector<const Entry*> named(const std::vector<Entry>& all, const std::vector<std::string>& names, std::string_view flag, Find find) {
+    std::vector<const Entry*> picked;
+    for (const std::string& n : names) {
+        const Entry* e = flag_value(flag, n, [&](const std::string& text) { return &find(all, text); });
+        if (std::find(picked.begin(), picked.end(), e) == picked.end()) picked.push_back(e);
+    }
+    return picked;
+}
+
+std::string hiss_text(const pair_analysis& a) {
+    if (!a.hiss) return "-";
+    return a.hiss->low == a.hiss->high ? fmt::format("{:.1f}", a.hiss->low.db())
+                                       : fmt::format("{:.1f}-{:.1f}", a.hiss->low.db(), a.hiss->high.db());
+}
+
+std::string zout_text(const output_stage& s) {
+    return s.output_impedance_stated() ? fmt::format("{:.3g}", value_in(s.output_impedance(), ohm)) : "-";
+}
+
+std::string output_label(const compared_option& o) {
+    return o.option.gain_setting.empty() ? o.option.output : o.option.output + " (" + o.option.gain_setting + ")";
+}
+
+// The rows shown of a table of `qualifying` rows.
+std::size_t shown(const listing& l, std::size_t tables, std::size_t qualifying) {
+    const std::size_t cap = l.rows ? *l.rows : (tables == 1 ? qualifying : 10);
+    return std::min(cap, qualifying);
+}
+
+// The columns a UTF-8 text takes: one per character (the catalog's names are Latin text).
+std::size_t columns(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
+}
+
+// Pads to `width` columns, on the left or the right.
+std::string padded(const std::string& text, std::size_t width, bool right) {
+    const std::string pad(width - std::min(width, columns(text)), ' ');
+    return right ? pad + text : text + pad;
+}
+
+// Columns padded to the widest cell (names are printed through terminal_text, so a name is one line).
+void print_table(std::ostream& os, const std::vector<std::array<std::string, 8>>& rows, const std::array<bool, 8>& right) {
+    std::array<std::size_t, 8> width{};
+    for (const auto& r : rows)
+        for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], columns(r[c]));
+    for (const auto& r : rows) {
+        std::string line = " ";
+        for (std::size_t c = 0; c < r.size(); ++c) {
+            if (width[c] == 0) continue;
+            line += ' ';
+            line += padded(r[c], width[c], right[c]);
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        os << line << '\n';
+    }
+}
+
+void more_line(std::ostream& os, std::size_t more, const listing& l, std::string_view what) {
+    if (more > 0)
+        os << fmt::format("  ... and {} more {} with at least {:+.1f} dB (--top {} lists them)\n", more, what, l.min_headroom.db(),
+                          more + (l.rows ? *l.rows : 10));
+}
+
+}  // namespace
+
+void add_selection_flags(CLI::App& app, gear_selection& s) {
+    app.add_option("--headphone", s.headphones, "List the outputs for this catalog headphone, best first (repeatable; case-insensitive)")
+        ->check(non_empty);
+    app.add_option("--amp", s.amps, "Only this catalog amplifier; alone, list the headphones it drives (repeatable)")->check(non_empty);
+    app.add_option("--kind", s.kinds,
+                   "Only headphones (iem, over-ear, dynamic, planar, electrostatic, on-ear, earbud) or amplifiers "
+                   "(desktop, portable, dongle, dap, phone, laptop) of this kind (repeatable)")
+        ->check(non_empty);
+    app.add_option("--connector", s.connectors, "Only outputs with this connector: 3.5mm, 6.35mm, 4.4mm, 2.5mm, XLR4, ... (repeatable)")
+        ->check(non_empty);
+}
+
+selected_gear select_gear(std::vector<headphone_entry> headphones, std::vector<amplifier_entry> amps, const gear_selection& s) {
+    // Kinds: each names headphone types or an amplifier kind.
+    std::array<bool, 6> types{};
+    std::set<amplifier_kind> amp_kinds;
+    bool headphone_kind_given = false;
+    const auto known = [](const std::string& f) {
+        return std::any_of(headphone_kinds.begin(), headphone_kinds.end(), [&](const auto& x) { return folded(x.name) == f; }) ||
+               std::any_of(amplifier_kinds.begin(), amplifier_kinds.end(), [&](amplifier_kind x) { return to_string(x) == f; });
+    };
+    for (const std::string& k : s.kinds) {
+        std::string f = folded(k);
+        if (!known(f) && f.size() > 1 && f.back() == 's' && known(f.substr(0, f.size() - 1))) f.pop_back();  // "iems", "dongles"
+        const auto h = std::find_if(headphone_kinds.begin(), headphone_kinds.end(), [&](const auto& x) { return folded(x.name) == f; });
+        const auto a = std::find_if(amplifier_kinds.begin(), amplifier_kinds.end(), [&](amplifier_kind x) { return to_string(x) == f; });
+        bool full_type = false;  // a catalog type as written: "over-ear planar"
+        for (std::size_t i = 0; i < types.size(); ++i)
+            if (folded(to_string(static_cast<headphone_type>(i))) == f) types[i] = full_type = true;
+        if (h != headphone_kinds.end()) {
+            for (std::size_t i = 0; i < types.size(); ++i) types[i] = types[i] || h->types[i];
+            headphone_kind_given = true;
+        } else if (a != amplifier_kinds.end()) {
+            amp_kinds.insert(*a);
+        } else if (full_type) {
+            headphone_kind_given = true;
+        } else {
+            throw usage_error{"--kind: '" + terminal_text(k) + "' is not one of " + kind_list()};
+        }
+    }
+
+    selected_gear g;
+    // A table per headphone when headphones are named, or chosen by kind without naming an amplifier; with
+    // --amp and a headphone kind ("which IEMs does it drive?"), a table per amplifier of those headphones.
+    g.per_headphone = !s.headphones.empty() || (headphone_kind_given && s.amps.empty());
+    g.per_amplifier = !g.per_headphone && !s.amps.empty();
+
+    // Headphones: the named ones and those of the kinds asked for; all when neither is given.
+    const auto picked_h = named(headphones, s.headphones, "--headphone",
+                                [](const auto& all, const std::string& n) -> const headphone_entry& { return find_headphone(all, n); });
+    for (const headphone_entry& h : headphones) {
+        const bool by_name = std::find(picked_h.begin(), picked_h.end(), &h) != picked_h.end();
+        const bool by_kind = headphone_kind_given && types[static_cast<std::size_t>(h.type)];
+        if (by_name || by_kind || (s.headphones.empty() && !headphone_kind_given)) g.headphones.push_back(h);
+    }
+    if (g.headphones.empty()) throw usage_error{"--kind: the catalog has no headphone of the kinds asked for"};
+
+    // Amplifiers: named ones and those of the kinds asked for (all when neither), then only their outputs with a
+    // selected connector.
+    const auto picked_a = named(amps, s.amps, "--amp",
+                                [](const auto& all, const std::string& n) -> const amplifier_entry& { return find_amplifier(all, n); });
+    std::set<std::string> connectors;
+    for (const std::string& c : s.connectors) connectors.insert(folded(c));
+    std::set<std::string> known_connectors;
+    for (const amplifier_entry& a : amps)
+        for (const amplifier_output& o : a.outputs)
+            if (!o.connector.empty()) known_connectors.insert(o.connector);
+    for (const std::string& c : s.connectors)
+        if (std::none_of(known_connectors.begin(), known_connectors.end(), [&](const std::string& k) { return folded(k) == folded(c); })) {
+            std::string list;
+            for (const auto& k : known_connectors) list += (list.empty() ? "" : ", ") + k;
+            throw usage_error{"--connector: no output in the catalog has connector '" + terminal_text(c) + "' (connectors: " + list + ")"};
+        }
+    const bool by_amp = !picked_a.empty() || !amp_kinds.empty();
+    for (const amplifier_entry& a : amps) {
+        const bool by_name = std::find(picked_a.begin(), picked_a.end(), &a) != picked_a.end();
+        if (by_amp && !by_name && !amp_kinds.contains(a.kind)) continue;
+        amplifier_entry kept = a;
+        if (!connectors.empty())
+            std::erase_if(kept.outputs, [&](const amplifier_output& o) { return !connectors.contains(folded(o.connector)); });
+        if (!kept.outputs.empty()) g.amps.push_back(std::move(kept));
+    }
+    if (g.amps.empty())
+        throw usage_error{std::string{s.connectors.empty() ? "--kind" : "--connector"} + ": no amplifier output is left by the selection"};
+    return g;
+}
+
+void print_recommendations(std::ostream& os, const selected_gear& g, const listing& l) {
+    const programme& p = l.job;
+    const std::string job = fmt::format("{:.1f} dB SPL with {:.1f} dB peaks", p.average_level().db(), p.crest_factor().db());
+    std::size_t outputs = 0;
+    for (const auto& a : g.amps) outputs += a.outputs.size();
+    if (g.per_headphone) {
+        for (const headphone_entry& h : g.headphones) {
+            const auto ranked = rank_outputs(h.model, g.amps, p, l.min_headroom);
+            const auto qualifying = static_cast<std::size_t>(
+                std::count_if(ranked.begin(), ranked.end(), [&](const auto& r) { return has_enough(r.advised, l.min_headroom); }));
+            os << fmt::format("{}: {:.4g} ohm, {:.1f} dB SPL/V{}; {}: {} of {} outputs have at least {:+.1f} dB headroom\n",
+                              terminal_text(h.name()), value_in(h.model.nominal_impedance(), ohm), h.model.sensitivity_per_volt().db(),
+                              is_sensitive(h.model) ? " (sensitive: hiss and Z_out rank next)" : "", job, qualifying, outputs,
+                              l.min_headroom.db());
+            const std::size_t n = shown(l, g.headphones.size(), qualifying);
+            if (n == 0) {
+                os << '\n';
+                continue;
+            }
+            std::vector<std::array<std::string, 8>> rows{
+                {"#", "amplifier / output", "gain", "headroom", "max SPL", "limit", "hiss dB SPL", "Z_out ohm"}};
+            for (std::size_t k = 0; k < n; ++k) {
+                const auto& r = ranked[k].advised;
+                rows.push_back({std::to_string(k + 1), terminal_text(ranked[k].amplifier->name + " / " + r.option.output),
+                                r.option.gain_setting.empty() ? "-" : terminal_text(r.option.gain_setting),
+                                fmt::format("{:+.1f}", r.analysis.headroom->margin.db()), fmt::format("{:.1f}", r.analysis.max.max_level.db()),
+                                std::string{to_string(r.analysis.headroom->binding)}, hiss_text(r.analysis), zout_text(r.option.stage)});
+            }
+            print_table(os, rows, {true, false, false, true, true, false, true, true});
+            more_line(os, qualifying - n, l, "outputs");
+            os << '\n';
+        }
+        return;
+    }
+    for (const amplifier_entry& a : g.amps) {
+        const auto ranked = rank_headphones(a, g.headphones, p, l.min_headroom);
+        const auto qualifying = static_cast<std::size_t>(
+            std::count_if(ranked.begin(), ranked.end(), [&](const auto& r) { return has_enough(r.best, l.min_headroom); }));
+        os << fmt::format("{} ({}): {}: drives {} of {} headphones with at least {:+.1f} dB headroom\n", terminal_text(a.name),
+                          to_string(a.kind), job, qualifying, g.headphones.size(), l.min_headroom.db());
+        const std::size_t n = shown(l, g.amps.size(), qualifying);
+        if (n == 0) {
+            os << '\n';
+            continue;
+        }
+        std::vector<std::array<std::string, 8>> rows{{"#", "headphone", "output (gain)", "headroom", "max SPL", "limit", "hiss dB SPL", ""}};
+        for (std::size_t k = 0; k < n; ++k) {
+            const auto& r = ranked[k].best;
+            rows.push_back({std::to_string(k + 1), terminal_text(ranked[k].headphone->name()), terminal_text(output_label(r)),
+                            fmt::format("{:+.1f}", r.analysis.headroom->margin.db()), fmt::format("{:.1f}", r.analysis.max.max_level.db()),
+                            std::string{to_string(r.analysis.headroom->binding)}, hiss_text(r.analysis), ""});
+        }
+        print_table(os, rows, {true, false, false, true, true, false, true, true});
+        more_line(os, qualifying - n, l, "headphones");
+        os << '\n';
+    }
+}
+
+nlohmann::ordered_json recommendations_json(const selected_gear& g, const listing& l) {
+    using ojson = nlohmann::ordered_json;
+    const auto figures = [](ojson& e, const compared_option& r) {
+        e["gain_setting"] = r.option.gain_setting.empty() ? ojson(nullptr) : ojson(r.option.gain_setting);
+        e["topology"] = to_string(r.option.stage.kind());
+        // The keys and meanings of pair --json.
+        e["headroom_db"] = r.analysis.headroom->margin.db();
+        e["headroom_limit"] = to_string(r.analysis.headroom->binding);
+        e["max_spl_db"] = r.analysis.max.max_level.db();
+        e["limit"] = to_string(r.analysis.max.binding);
+        e["hiss_spl_db"] = r.analysis.hiss ? ojson(r.analysis.hiss->low.db()) : ojson(nullptr);
+        e["hiss_spl_db_max"] = r.analysis.hiss ? ojson(r.analysis.hiss->high.db()) : ojson(nullptr);
+        e["zout_ohm"] = r.option.stage.output_impedance_stated() ? ojson(value_in(r.option.stage.output_impedance(), ohm)) : ojson(nullptr);
+    };
+    ojson tables = ojson::array();
+    if (g.per_headphone) {
+        for (const headphone_entry& h : g.headphones) {
+            const auto ranked = rank_outputs(h.model, g.amps, l.job, l.min_headroom);
+            ojson list = ojson::array();
+            std::size_t qualifying = 0;
+            for (const auto& r : ranked)
+                if (has_enough(r.advised, l.min_headroom)) ++qualifying;
+            for (std::size_t k = 0; k < shown(l, 1, qualifying); ++k) {
+                const auto& r = ranked[k];
+                ojson e;
+                e["rank"] = k + 1;
+                e["amplifier"] = r.amplifier->name;
+                e["output"] = r.advised.option.output;
+                figures(e, r.advised);
+                list.push_back(std::move(e));
+            }
+            tables.push_back(ojson{{"headphone", h.name()}, {"qualifying", qualifying}, {"outputs", std::move(list)}});
+        }
+        return tables;
+    }
+    for (const amplifier_entry& a : g.amps) {
+        const auto ranked = rank_headphones(a, g.headphones, l.job, l.min_headroom);
+        ojson list = ojson::array();
+        std::size_t qualifying = 0;
+        for (const auto& r : ranked)
+            if (has_enough(r.best, l.min_headroom)) ++qualifying;
+        for (std::size_t k = 0; k < shown(l, 1, qualifying); ++k) {
+            const auto& r = ranked[k];
+            ojson e;
+            e["rank"] = k + 1;
+            e["headphone"] = r.headphone->name();
+            e["output"] = r.best.option.output;
+            figures(e, r.best);
+            list.push_back(std::move(e));
+        }
+        tables.push_back(ojson{{"amplifier", a.name}, {"qualifying", qualifying}, {"headphones", std::move(list)}});
+    }
+    return tables;
+}
+
+}  // namespace headroom::cli

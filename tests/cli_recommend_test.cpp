@@ -1,0 +1,196 @@
+// headroom sweep as a recommender: --headphone/--amp/--kind/--connector select gear, --min-headroom filters the
+// listing, rows are ranked by fitness and agree with `pair`, and a sweep without a selection is a short summary.
+
+#include "support.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace {
+
+using headroom::test::result;
+using headroom::test::run;
+using json = nlohmann::json;
+
+json run_json(const std::vector<std::string>& args) {
+    const result r = run(args);
+    CAPTURE(r.err);
+    REQUIRE(r.code == 0);
+    return json::parse(r.out);
+}
+
+// A catalog where fitness and raw headroom disagree: for a sensitive IEM the quiet output must rank first.
+struct iem_catalog {
+    std::filesystem::path dir = headroom::test::temp_path("cli_recommend");
+    iem_catalog() {
+        std::filesystem::create_directories(dir);
+        std::ofstream{dir / "headphones.json"} << R"({"format": "headroom-catalog-1", "headphones": [
+  {"name": "Quiet IEM", "type": "iem", "impedance": "16ohm", "sensitivity": "125dB/V", "basis": "own"},
+  {"name": "Big Planar", "type": "over-ear planar", "impedance": "50ohm", "sensitivity": "95dB/V", "basis": "own"}]})";
+        std::ofstream{dir / "amplifiers.json"} << R"({"format": "headroom-catalog-1", "amplifiers": [
+  {"name": "Loud Hissy", "kind": "desktop", "basis": "own", "outputs": [
+    {"name": "6.35mm", "topology": "single_ended", "connector": "6.35mm", "vmax": "8V", "zout": "0.5ohm",
+     "noise": "20uV", "noise_weighting": "A-weighted"}]},
+  {"name": "Quiet Dongle", "kind": "dongle", "basis": "own", "outputs": [
+    {"name": "3.5mm", "topology": "single_ended", "connector": "3.5mm", "vmax": "1V", "zout": "0.5ohm",
+     "noise": "1uV", "noise_weighting": "A-weighted"},
+    {"name": "4.4mm balanced", "topology": "balanced", "connector": "4.4mm", "vmax": "2V", "zout": "1ohm",
+     "noise": "2uV", "noise_weighting": "A-weighted"}]}]})";
+    }
+    ~iem_catalog() {
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+    }
+    iem_catalog(const iem_catalog&) = delete;
+    iem_catalog& operator=(const iem_catalog&) = delete;
+    [[nodiscard]] std::vector<std::string> files() const {
+        return {"--amps", (dir / "amplifiers.json").string(), "--headphones", (dir / "headphones.json").string()};
+    }
+};
+
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+}  // namespace
+
+TEST_CASE("sweep --headphone lists exactly the outputs that qualify, best first, with the figures pair gives") {
+    const json j = run_json({"sweep", "--headphone", "Sennheiser HD600 (measured)", "--min-headroom", "10", "--target", "85", "--crest",
+                             "18", "--json"});
+    REQUIRE(j["recommendations"].size() == 1);
+    const json& table = j["recommendations"][0];
+    CHECK(table["headphone"] == "Sennheiser HD600 (measured)");
+    const json& rows = table["outputs"];
+    CHECK(rows.size() == table["qualifying"].get<std::size_t>());
+    REQUIRE(rows.size() > 5);
+
+    // Every row qualifies; the HD600 is not a sensitive load, so fitness is headroom, most first.
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+        CHECK(rows[k]["rank"] == k + 1);
+        CHECK(rows[k]["headroom_db"].get<double>() >= 10.0);
+        if (k > 0) CHECK(rows[k - 1]["headroom_db"].get<double>() >= rows[k]["headroom_db"].get<double>());
+    }
+
+    // The same set from pair, amplifier by amplifier: an output qualifies when any of its settings has +10 dB.
+    std::set<std::pair<std::string, std::string>> expected;
+    const json amps = run_json({"catalog", "amps", "--json"})["amplifiers"];
+    for (const json& a : amps) {
+        const json p = run_json({"pair", "--headphone", "Sennheiser HD600 (measured)", "--amp", a["name"].get<std::string>(), "--target",
+                                 "85", "--crest", "18", "--json"});
+        const json list = p.contains("outputs") ? p["outputs"] : json::array({p});
+        for (const json& o : list) {
+            const std::string output = o.contains("output") && o["output"].is_string() ? o["output"].get<std::string>()
+                                                                                       : a["outputs"][0]["name"].get<std::string>();
+            if (o["headroom_db"].get<double>() >= 10.0) expected.insert({a["name"].get<std::string>(), output});
+        }
+    }
+    std::set<std::pair<std::string, std::string>> listed;
+    for (const json& r : rows) listed.insert({r["amplifier"].get<std::string>(), r["output"].get<std::string>()});
+    CHECK(listed == expected);
+
+    // Each row's figures are pair's for that output and gain setting.
+    for (std::size_t k = 0; k < rows.size(); k += 7) {
+        std::vector<std::string> args{"pair", "--headphone", "Sennheiser HD600 (measured)", "--amp", rows[k]["amplifier"].get<std::string>(),
+                                      "--output", rows[k]["output"].get<std::string>(), "--target", "85", "--crest", "18", "--json"};
+        if (rows[k]["gain_setting"].is_string()) args = with(args, {"--gain", rows[k]["gain_setting"].get<std::string>()});
+        const json p = run_json(args);
+        CAPTURE(rows[k]);
+        CHECK(p["headroom_db"].get<double>() == doctest::Approx(rows[k]["headroom_db"].get<double>()).epsilon(1e-12));
+        CHECK(p["headroom_limit"] == rows[k]["headroom_limit"]);
+        CHECK(p["max_spl_db"].get<double>() == doctest::Approx(rows[k]["max_spl_db"].get<double>()).epsilon(1e-12));
+    }
+
+    // The text is an aligned table with names.
+    const result text = run({"sweep", "--headphone", "sennheiser hd600 (measured)", "--min-headroom", "10", "--target", "85", "--crest", "18"});
+    REQUIRE(text.code == 0);
+    CHECK(text.out.find("Sennheiser HD600 (measured): 300 ohm") != std::string::npos);
+    CHECK(text.out.find(rows[0]["amplifier"].get<std::string>() + " / " + rows[0]["output"].get<std::string>()) != std::string::npos);
+    CHECK(text.out.find("pairs/s") == std::string::npos);
+}
+
+TEST_CASE("for a sensitive IEM, less hiss outranks more headroom; the advised gain and Z_out are shown") {
+    const iem_catalog c;
+    const json j = run_json(with({"sweep", "--headphone", "Quiet IEM", "--target", "85", "--crest", "18", "--json"}, c.files()));
+    const json& rows = j["recommendations"][0]["outputs"];
+    REQUIRE(rows.size() == 3);
+    // 1 uV and 2 uV into 125 dB SPL/V are 5 and 11 dB SPL of hiss; 20 uV is 31 dB SPL: the loud desktop amplifier,
+    // with the most headroom, comes last.
+    CHECK(rows[0]["amplifier"] == "Quiet Dongle");
+    CHECK(rows[0]["output"] == "3.5mm");
+    CHECK(rows[0]["hiss_spl_db_max"].get<double>() == doctest::Approx(125.0 + 20.0 * std::log10(1e-6)).epsilon(1e-9));
+    CHECK(rows[1]["output"] == "4.4mm balanced");
+    CHECK(rows[2]["amplifier"] == "Loud Hissy");
+    CHECK(rows[2]["headroom_db"].get<double>() > rows[0]["headroom_db"].get<double>());
+    CHECK(rows[0]["zout_ohm"].get<double>() == 0.5);
+
+    // The planar is not sensitive: headroom decides, and with --min-headroom the short outputs leave the list.
+    const json p = run_json(with({"sweep", "--headphone", "Big Planar", "--target", "85", "--crest", "18", "--min-headroom", "5", "--json"}, c.files()));
+    const json& prow = p["recommendations"][0]["outputs"];
+    for (const json& r : prow) CHECK(r["headroom_db"].get<double>() >= 5.0);
+    REQUIRE(!prow.empty());
+    CHECK(prow[0]["amplifier"] == "Loud Hissy");
+}
+
+TEST_CASE("sweep selections: kinds, connectors, per-amplifier tables, and errors that name the flag") {
+    const iem_catalog c;
+    // --kind of headphone: a table per headphone of that kind.
+    json j = run_json(with({"sweep", "--kind", "iem", "--json"}, c.files()));
+    REQUIRE(j["recommendations"].size() == 1);
+    CHECK(j["recommendations"][0]["headphone"] == "Quiet IEM");
+    CHECK(j["headphones"] == 1);
+
+    // --connector keeps only those outputs; --kind of amplifier only those amplifiers.
+    j = run_json(with({"sweep", "--headphone", "Quiet IEM", "--connector", "4.4", "--json"}, c.files()));
+    REQUIRE(j["recommendations"][0]["outputs"].size() == 1);
+    CHECK(j["recommendations"][0]["outputs"][0]["output"] == "4.4mm balanced");
+    j = run_json(with({"sweep", "--headphone", "Quiet IEM", "--kind", "desktop", "--json"}, c.files()));
+    REQUIRE(j["recommendations"][0]["outputs"].size() == 1);
+    CHECK(j["recommendations"][0]["outputs"][0]["amplifier"] == "Loud Hissy");
+
+    // --amp alone: which headphones it drives; with a headphone kind, only those.
+    j = run_json(with({"sweep", "--amp", "loud hissy", "--json"}, c.files()));
+    REQUIRE(j["recommendations"].size() == 1);
+    CHECK(j["recommendations"][0]["amplifier"] == "Loud Hissy");
+    CHECK(j["recommendations"][0]["headphones"].size() == 2);
+    j = run_json(with({"sweep", "--amp", "Loud Hissy", "--kind", "planar", "--json"}, c.files()));
+    REQUIRE(j["recommendations"][0]["headphones"].size() == 1);
+    CHECK(j["recommendations"][0]["headphones"][0]["headphone"] == "Big Planar");
+
+    const auto usage = [&](const std::vector<std::string>& args, const std::string& fragment) {
+        const result r = run(with(args, c.files()));
+        CAPTURE(r.err);
+        CHECK(r.code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.find(fragment) != std::string::npos);
+    };
+    usage({"sweep", "--headphone", "Quiet"}, "--headphone: no headphone 'Quiet'; did you mean 'Quiet IEM'");
+    usage({"sweep", "--amp", "Loud"}, "--amp: no amplifier 'Loud'; did you mean 'Loud Hissy'");
+    usage({"sweep", "--kind", "speaker"}, "--kind: 'speaker' is not one of iem, over-ear");
+    usage({"sweep", "--connector", "XLR4"}, "--connector: no output in the catalog has connector 'XLR4' (connectors: 3.5mm, 4.4mm, 6.35mm)");
+    usage({"sweep", "--kind", "earbud"}, "--kind: the catalog has no headphone of the kinds asked for");
+    const result synthetic = run({"sweep", "--synthetic", "4x4", "--headphone", "x"});
+    CHECK(synthetic.code == 2);
+}
+
+TEST_CASE("sweep without a selection is a short summary; --top K still lists K outputs per headphone") {
+    const result r = run({"sweep"});
+    REQUIRE(r.code == 0);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') <= 8);
+    CHECK(r.out.find("--headphone NAME") != std::string::npos);
+    const iem_catalog c;
+    const result top = run(with({"sweep", "--top", "1"}, c.files()));
+    REQUIRE(top.code == 0);
+    CHECK(top.out.find("Quiet IEM: Loud Hissy / 6.35mm") != std::string::npos);
+}
