@@ -29,5 +29,9 @@ expect load plot l
 expect headphones catalog h
 expect 'Sennheiser\ HD600\ \(measured\)' pair --headphone "Sennheiser HD6"
 expect 'FiiO\ K19' pair --headphone x --amp "fiio k1"
+expect iem sweep --kind i
+expect dongle sweep --kind do
+expect 4.4mm sweep --connector 4
+expect 'Sennheiser\ HD600\ \(measured\)' sweep --headphone "Sennheiser HD6"
 [ -z "$(offer pair --out x)" ] || { echo "file flags should fall back to file names"; fail=1; }
 exit $fail

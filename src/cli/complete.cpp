@@ -1,6 +1,7 @@
 #include "cli/complete.hpp"
 
 #include "cli/catalog_select.hpp"
+#include "cli/recommend.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -29,6 +30,12 @@ std::vector<std::string> values_for(const std::string& flag, const std::vector<s
             for (const auto& h : headphone_catalog(dir)) names.push_back(h.name());
         if (flag == "--amp")
             for (const auto& a : amplifier_catalog(dir)) names.push_back(a.name);
+        if (flag == "--connector")
+            for (const auto& a : amplifier_catalog(dir))
+                for (const auto& o : a.outputs)
+                    if (!o.connector.empty()) names.push_back(o.connector);
+        if (flag == "--kind") names = kind_names();
+        if (flag == "--precision") names = {"float", "double"};
     } catch (const std::exception&) {
         // A catalog that does not load completes nothing; the command itself will say why.
     }

@@ -47,8 +47,7 @@ constexpr std::array<amplifier_kind, 6> amplifier_kinds{amplifier_kind::desktop,
 
 std::string kind_list() {
     std::string s;
-    for (const auto& k : headphone_kinds) s += std::string{s.empty() ? "" : ", "} + std::string{k.name};
-    for (const auto k : amplifier_kinds) s += ", " + std::string{to_string(k)};
+    for (const auto& k : kind_names()) s += (s.empty() ? "" : ", ") + k;
     return s;
 }
 
@@ -117,6 +116,13 @@ void more_line(std::ostream& os, std::size_t more, const listing& l, std::string
 }
 
 }  // namespace
+
+std::vector<std::string> kind_names() {
+    std::vector<std::string> names;
+    for (const auto& k : headphone_kinds) names.emplace_back(k.name);
+    for (const auto k : amplifier_kinds) names.emplace_back(to_string(k));
+    return names;
+}
 
 void add_selection_flags(CLI::App& app, gear_selection& s) {
     app.add_option("--headphone", s.headphones, "List the outputs for this catalog headphone, best first (repeatable; case-insensitive)")

@@ -31,6 +31,9 @@ struct gear_selection {
 
 void add_selection_flags(CLI::App& app, gear_selection& s);
 
+// The words --kind takes (for completion and messages).
+[[nodiscard]] std::vector<std::string> kind_names();
+
 // The catalog cut down to the selection. `per_headphone`: a table per headphone (headphones named, or chosen by
 // kind with no amplifier named); else `per_amplifier` when amplifiers were named: a table per amplifier of the
 // selected headphones; else neither (a summary of the selection).
