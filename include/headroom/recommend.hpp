@@ -26,9 +26,10 @@ struct output_recommendation {
 
 // Every output of every amplifier for `hp`, best first by compare.hpp's fitness rule (enough headroom, then for a
 // sensitive headphone less hiss and a lower output impedance, then more headroom). `enough` is the headroom that
-// counts as enough, for the ranking and for the gain advice.
+// counts as enough, for the ranking and for the gain advice. Without a programme, the loudest setting of each
+// output is advised and the loudest output ranks first (for a sensitive headphone, after hiss and Z_out).
 [[nodiscard]] inline std::vector<output_recommendation> rank_outputs(const headphone& hp, std::span<const amplifier_entry> amps,
-                                                                     const programme& p, gain enough = gain::of_db(0.0)) {
+                                                                     const std::optional<programme>& p, gain enough = gain::of_db(0.0)) {
     std::vector<output_recommendation> ranked;
     for (const amplifier_entry& a : amps) {
         std::vector<output_option> options;

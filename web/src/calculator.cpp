@@ -7,6 +7,7 @@
 #include "headroom/frequency_grid.hpp"
 #include "headroom/io.hpp"
 #include "headroom/parse.hpp"
+#include "headroom/recommend.hpp"
 #include "headroom/response.hpp"
 
 #include <fmt/format.h>
@@ -446,29 +447,6 @@ std::string answer(std::string_view request, Body&& body) {
     return out.dump();
 }
 
-// Every output of the catalog for one headphone and programme, fittest first. compare_outputs runs the scalar model
-// (analysis.hpp's analyse) on every gain setting of every output, advises a gain setting per output and ranks the
-// outputs by compare.hpp's fitness rule. This is the one place to switch to the compiled batch engine once it is
-// ready: the page reads only the comparison this returns.
-struct catalog_ranking {
-    comparison result;
-    std::vector<std::pair<const amplifier_entry*, const amplifier_output*>> owner;  // per option
-};
-
-catalog_ranking rank_catalog(const std::vector<amplifier_entry>& amps, const headphone& hp, const std::optional<programme>& p) {
-    std::vector<output_option> options;
-    catalog_ranking r{{}, {}};
-    for (const auto& a : amps)
-        for (const auto& o : a.outputs)
-            for (const auto& s : o.settings) {
-                // Keyed by amplifier and output, so that the gain advice is per output of each amplifier.
-                options.push_back({a.name + '\x1f' + o.name, s.gain_name, s.stage});
-                r.owner.emplace_back(&a, &o);
-            }
-    r.result = compare_outputs(std::move(options), hp, p);
-    return r;
-}
-
 }  // namespace
 
 calculator::calculator(const std::filesystem::path& catalog_dir)
@@ -527,7 +505,7 @@ std::string calculator::analyse(std::string_view request) const {
         j["ranking"] = c.ranking;
         const std::size_t selected = selected_option(c, text_of(r, "output"), text_of(r, "gain"));
         j["selected"] = selected;
-        j["sensitive_headphone"] = c.sensitive_headphone;
+        j["sensitive_headphone"] = is_sensitive(hp);
         j["verdict"] = verdict_lines(c);
         j["eq"] = eq_r ? eq_json(*eq_r, text_of(r.at("eq"), "name"), eq->filters().size()) : ojson(nullptr);
 
@@ -591,18 +569,18 @@ std::string calculator::rank(std::string_view request) const {
     return answer(request, [&](const ojson& r) {
         const headphone hp = make_headphone(r, headphones_);
         const std::optional<programme> p = make_programme(r);
-        const catalog_ranking ranked = rank_catalog(amplifiers_, hp, p);
-        const comparison& c = ranked.result;
+        // Every output of the catalog, fittest first, by the ranking the command line's sweep uses (recommend.hpp).
+        const gain enough = gain::of_db(0.0);
         ojson rows = ojson::array();
-        for (const std::size_t k : c.ranking) {
-            const compared_option& o = c.options[k];
-            const auto& [amp, output] = ranked.owner[k];
+        for (const output_recommendation& r : rank_outputs(hp, amplifiers_, p, enough)) {
+            const compared_option& o = r.advised;
+            const amplifier_entry* amp = r.amplifier;
             const pair_analysis& a = o.analysis;
             ojson row;
             row["amplifier"] = amp->name;
             row["kind"] = to_string(amp->kind);
             row["basis"] = to_string(amp->basis);
-            row["output"] = output->name;
+            row["output"] = o.option.output;
             row["gain_setting"] = o.option.gain_setting.empty() ? ojson(nullptr) : ojson(o.option.gain_setting);
             row["topology"] = to_string(o.option.stage.kind());
             row["max_spl_db"] = a.max.max_level.db();
@@ -610,7 +588,7 @@ std::string calculator::rank(std::string_view request) const {
             row["load_power_w"] = value_in(a.max.load_power, watt);
             row["headroom_db"] = a.headroom ? ojson(a.headroom->margin.db()) : ojson(nullptr);
             row["headroom_limit"] = a.headroom ? ojson(to_string(a.headroom->binding)) : ojson(nullptr);
-            row["enough"] = !a.headroom || a.headroom->margin >= c.enough;
+            row["enough"] = has_enough(o, enough);
             row["hiss_spl_db_max"] = a.hiss ? ojson(a.hiss->high.db()) : ojson(nullptr);
             row["zout_ohm"] = value_in(o.option.stage.output_impedance(), ohm);
             row["zout_stated"] = o.option.stage.output_impedance_stated();
@@ -619,7 +597,7 @@ std::string calculator::rank(std::string_view request) const {
         ojson j;
         j["headphone"] = headphone_json(hp);
         j["programme"] = programme_json(p);
-        j["sensitive_headphone"] = c.sensitive_headphone;
+        j["sensitive_headphone"] = is_sensitive(hp);
         j["rows"] = std::move(rows);
         return j;
     });

@@ -4,7 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { serve, launch, openPage, waitForResult, revisionOf, outputRows, pairJson, typeInto, repo } from "./support.mjs";
+import { serve, launch, openPage, waitForResult, revisionOf, outputRows, pairJson, sweepJson, typeInto, repo } from "./support.mjs";
 
 let server, chrome;
 before(async () => {
@@ -215,6 +215,12 @@ test("which amplifiers drive this headphone: every catalog output, ranked, each 
     near(r.maxSplDb, cli.max_spl_db, `${r.amp} ${r.output}: max SPL`);
     assert.equal(r.limit, cli.headroom_limit);
   }
+  // The order and the advised gain settings are the command line's recommender's (sweep --headphone).
+  const sweep = await sweepJson(["--headphone", "Sennheiser HD600 (measured)", "--target", "95", "--crest", "18"]);
+  const listed = sweep.recommendations[0].outputs;
+  assert.ok(listed.length > 0);
+  assert.deepEqual(rows.slice(0, listed.length).map((r) => [r.amp, r.output, r.gain]),
+                   listed.map((r) => [r.amplifier, r.output, r.gain_setting]));
   // "Use" puts that amplifier and output on the page.
   const rev = await revisionOf(page);
   const last = rows[rows.length - 1];

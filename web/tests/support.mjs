@@ -103,6 +103,12 @@ export async function pairJson(args) {
   return JSON.parse(stdout);
 }
 
+// `headroom sweep ... --json`, parsed.
+export async function sweepJson(args) {
+  const { stdout } = await run(cli, ["sweep", ...args, "--json"], { maxBuffer: 1 << 24 });
+  return JSON.parse(stdout);
+}
+
 // Types into an input as a person does: focus, select what is there, type.
 export async function typeInto(page, selector, text) {
   await page.click(selector, { clickCount: 3 });
