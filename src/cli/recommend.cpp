@@ -211,117 +211,114 @@ selected_gear select_gear(std::vector<headphone_entry> headphones, std::vector<a
     return g;
 }
 
-void print_recommendations(std::ostream& os, const selected_gear& g, const listing& l) {
+namespace {
+
+// One table of the listing: a headphone's outputs or an amplifier's headphones, ranked, all of them (the ones
+// that qualify first, as the fitness rule puts them).
+struct table {
+    std::string heading;
+    bool of_outputs;  // rows are outputs (a headphone's table), else headphones (an amplifier's)
+    std::vector<std::pair<std::string, compared_option>> rows;  // "Amp / output" or the headphone's name
+    std::vector<std::string> amplifier;                          // per row, for outputs: the amplifier's name
+    std::size_t qualifying = 0;
+    std::size_t of = 0;  // how many outputs or headphones were ranked
+};
+
+std::vector<table> tables_of(const selected_gear& g, const listing& l) {
     const programme& p = l.job;
     const std::string job = fmt::format("{:.1f} dB SPL with {:.1f} dB peaks", p.average_level().db(), p.crest_factor().db());
-    std::size_t outputs = 0;
-    for (const auto& a : g.amps) outputs += a.outputs.size();
+    std::vector<table> tables;
     if (g.per_headphone) {
         for (const headphone_entry& h : g.headphones) {
-            const auto ranked = rank_outputs(h.model, g.amps, p, l.min_headroom);
-            const auto qualifying = static_cast<std::size_t>(
-                std::count_if(ranked.begin(), ranked.end(), [&](const auto& r) { return has_enough(r.advised, l.min_headroom); }));
-            os << fmt::format("{}: {:.4g} ohm, {:.1f} dB SPL/V{}; {}: {} of {} outputs have at least {:+.1f} dB headroom\n",
-                              terminal_text(h.name()), value_in(h.model.nominal_impedance(), ohm), h.model.sensitivity_per_volt().db(),
-                              is_sensitive(h.model) ? " (sensitive: hiss and Z_out rank next)" : "", job, qualifying, outputs,
-                              l.min_headroom.db());
-            const std::size_t n = shown(l, g.headphones.size(), qualifying);
-            if (n == 0) {
-                os << '\n';
-                continue;
+            table t{fmt::format("{}: {:.4g} ohm, {:.1f} dB SPL/V{}; {}", terminal_text(h.name()), value_in(h.model.nominal_impedance(), ohm),
+                                h.model.sensitivity_per_volt().db(), is_sensitive(h.model) ? " (sensitive: hiss and Z_out rank next)" : "",
+                                job),
+                    true, {}, {}, 0, 0};
+            for (output_recommendation& r : rank_outputs(h.model, g.amps, p, l.min_headroom)) {
+                t.amplifier.push_back(r.amplifier->name);
+                t.rows.emplace_back(r.amplifier->name + " / " + r.advised.option.output, std::move(r.advised));
             }
-            std::vector<std::array<std::string, 8>> rows{
-                {"#", "amplifier / output", "gain", "headroom", "max SPL", "limit", "hiss dB SPL", "Z_out ohm"}};
+            tables.push_back(std::move(t));
+        }
+    } else {
+        for (const amplifier_entry& a : g.amps) {
+            table t{fmt::format("{} ({}): {}", terminal_text(a.name), to_string(a.kind), job), false, {}, {}, 0, 0};
+            for (headphone_recommendation& r : rank_headphones(a, g.headphones, p, l.min_headroom))
+                t.rows.emplace_back(r.headphone->name(), std::move(r.best));
+            tables.push_back(std::move(t));
+        }
+    }
+    for (table& t : tables) {
+        t.of = t.rows.size();
+        t.qualifying = static_cast<std::size_t>(
+            std::count_if(t.rows.begin(), t.rows.end(), [&](const auto& r) { return has_enough(r.second, l.min_headroom); }));
+    }
+    return tables;
+}
+
+}  // namespace
+
+void print_recommendations(std::ostream& os, const selected_gear& g, const listing& l) {
+    const std::vector<table> tables = tables_of(g, l);
+    for (const table& t : tables) {
+        if (t.of_outputs)
+            os << fmt::format("{}: {} of {} outputs have at least {:+.1f} dB headroom\n", t.heading, t.qualifying, t.of, l.min_headroom.db());
+        else
+            os << fmt::format("{}: drives {} of {} headphones with at least {:+.1f} dB headroom\n", t.heading, t.qualifying, t.of,
+                              l.min_headroom.db());
+        const std::size_t n = shown(l, tables.size(), t.qualifying);
+        if (n > 0) {
+            std::vector<std::array<std::string, 8>> rows{{"#", t.of_outputs ? "amplifier / output" : "headphone",
+                                                          t.of_outputs ? "gain" : "output (gain)", "headroom", "max SPL", "limit",
+                                                          "hiss dB SPL", t.of_outputs ? "Z_out ohm" : ""}};
             for (std::size_t k = 0; k < n; ++k) {
-                const auto& r = ranked[k].advised;
-                rows.push_back({std::to_string(k + 1), terminal_text(ranked[k].amplifier->name + " / " + r.option.output),
-                                r.option.gain_setting.empty() ? "-" : terminal_text(r.option.gain_setting),
+                const auto& [name, r] = t.rows[k];
+                rows.push_back({std::to_string(k + 1), terminal_text(name),
+                                t.of_outputs ? (r.option.gain_setting.empty() ? "-" : terminal_text(r.option.gain_setting))
+                                             : terminal_text(output_label(r)),
                                 fmt::format("{:+.1f}", r.analysis.headroom->margin.db()), fmt::format("{:.1f}", r.analysis.max.max_level.db()),
-                                std::string{to_string(r.analysis.headroom->binding)}, hiss_text(r.analysis), zout_text(r.option.stage)});
+                                std::string{to_string(r.analysis.headroom->binding)}, hiss_text(r.analysis),
+                                t.of_outputs ? zout_text(r.option.stage) : ""});
             }
             print_table(os, rows, {true, false, false, true, true, false, true, true});
-            more_line(os, qualifying - n, l, "outputs");
-            os << '\n';
+            more_line(os, t.qualifying - n, l, t.of_outputs ? "outputs" : "headphones");
         }
-        return;
-    }
-    for (const amplifier_entry& a : g.amps) {
-        const auto ranked = rank_headphones(a, g.headphones, p, l.min_headroom);
-        const auto qualifying = static_cast<std::size_t>(
-            std::count_if(ranked.begin(), ranked.end(), [&](const auto& r) { return has_enough(r.best, l.min_headroom); }));
-        os << fmt::format("{} ({}): {}: drives {} of {} headphones with at least {:+.1f} dB headroom\n", terminal_text(a.name),
-                          to_string(a.kind), job, qualifying, g.headphones.size(), l.min_headroom.db());
-        const std::size_t n = shown(l, g.amps.size(), qualifying);
-        if (n == 0) {
-            os << '\n';
-            continue;
-        }
-        std::vector<std::array<std::string, 8>> rows{{"#", "headphone", "output (gain)", "headroom", "max SPL", "limit", "hiss dB SPL", ""}};
-        for (std::size_t k = 0; k < n; ++k) {
-            const auto& r = ranked[k].best;
-            rows.push_back({std::to_string(k + 1), terminal_text(ranked[k].headphone->name()), terminal_text(output_label(r)),
-                            fmt::format("{:+.1f}", r.analysis.headroom->margin.db()), fmt::format("{:.1f}", r.analysis.max.max_level.db()),
-                            std::string{to_string(r.analysis.headroom->binding)}, hiss_text(r.analysis), ""});
-        }
-        print_table(os, rows, {true, false, false, true, true, false, true, true});
-        more_line(os, qualifying - n, l, "headphones");
         os << '\n';
     }
 }
 
 nlohmann::ordered_json recommendations_json(const selected_gear& g, const listing& l) {
     using ojson = nlohmann::ordered_json;
-    const auto figures = [](ojson& e, const compared_option& r) {
-        e["gain_setting"] = r.option.gain_setting.empty() ? ojson(nullptr) : ojson(r.option.gain_setting);
-        e["topology"] = to_string(r.option.stage.kind());
-        // The keys and meanings of pair --json.
-        e["headroom_db"] = r.analysis.headroom->margin.db();
-        e["headroom_limit"] = to_string(r.analysis.headroom->binding);
-        e["max_spl_db"] = r.analysis.max.max_level.db();
-        e["limit"] = to_string(r.analysis.max.binding);
-        e["hiss_spl_db"] = r.analysis.hiss ? ojson(r.analysis.hiss->low.db()) : ojson(nullptr);
-        e["hiss_spl_db_max"] = r.analysis.hiss ? ojson(r.analysis.hiss->high.db()) : ojson(nullptr);
-        e["zout_ohm"] = r.option.stage.output_impedance_stated() ? ojson(value_in(r.option.stage.output_impedance(), ohm)) : ojson(nullptr);
-    };
-    ojson tables = ojson::array();
-    if (g.per_headphone) {
-        for (const headphone_entry& h : g.headphones) {
-            const auto ranked = rank_outputs(h.model, g.amps, l.job, l.min_headroom);
-            ojson list = ojson::array();
-            std::size_t qualifying = 0;
-            for (const auto& r : ranked)
-                if (has_enough(r.advised, l.min_headroom)) ++qualifying;
-            for (std::size_t k = 0; k < shown(l, 1, qualifying); ++k) {
-                const auto& r = ranked[k];
-                ojson e;
-                e["rank"] = k + 1;
-                e["amplifier"] = r.amplifier->name;
-                e["output"] = r.advised.option.output;
-                figures(e, r.advised);
-                list.push_back(std::move(e));
-            }
-            tables.push_back(ojson{{"headphone", h.name()}, {"qualifying", qualifying}, {"outputs", std::move(list)}});
-        }
-        return tables;
-    }
-    for (const amplifier_entry& a : g.amps) {
-        const auto ranked = rank_headphones(a, g.headphones, l.job, l.min_headroom);
-        ojson list = ojson::array();
-        std::size_t qualifying = 0;
-        for (const auto& r : ranked)
-            if (has_enough(r.best, l.min_headroom)) ++qualifying;
-        for (std::size_t k = 0; k < shown(l, 1, qualifying); ++k) {
-            const auto& r = ranked[k];
+    ojson list = ojson::array();
+    const std::vector<table> tables = tables_of(g, l);
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+        const table& t = tables[i];
+        ojson rows = ojson::array();
+        for (std::size_t k = 0; k < shown(l, 1, t.qualifying); ++k) {
+            const auto& [name, r] = t.rows[k];
             ojson e;
             e["rank"] = k + 1;
-            e["headphone"] = r.headphone->name();
-            e["output"] = r.best.option.output;
-            figures(e, r.best);
-            list.push_back(std::move(e));
+            if (t.of_outputs) e["amplifier"] = t.amplifier[k];
+            else e["headphone"] = name;
+            e["output"] = r.option.output;
+            e["gain_setting"] = r.option.gain_setting.empty() ? ojson(nullptr) : ojson(r.option.gain_setting);
+            e["topology"] = to_string(r.option.stage.kind());
+            // The keys and meanings of pair --json.
+            e["headroom_db"] = r.analysis.headroom->margin.db();
+            e["headroom_limit"] = to_string(r.analysis.headroom->binding);
+            e["max_spl_db"] = r.analysis.max.max_level.db();
+            e["limit"] = to_string(r.analysis.max.binding);
+            e["hiss_spl_db"] = r.analysis.hiss ? ojson(r.analysis.hiss->low.db()) : ojson(nullptr);
+            e["hiss_spl_db_max"] = r.analysis.hiss ? ojson(r.analysis.hiss->high.db()) : ojson(nullptr);
+            e["zout_ohm"] = r.option.stage.output_impedance_stated() ? ojson(value_in(r.option.stage.output_impedance(), ohm)) : ojson(nullptr);
+            rows.push_back(std::move(e));
         }
-        tables.push_back(ojson{{"amplifier", a.name}, {"qualifying", qualifying}, {"headphones", std::move(list)}});
+        if (t.of_outputs)
+            list.push_back(ojson{{"headphone", g.headphones[i].name()}, {"qualifying", t.qualifying}, {"outputs", std::move(rows)}});
+        else
+            list.push_back(ojson{{"amplifier", g.amps[i].name}, {"qualifying", t.qualifying}, {"headphones", std::move(rows)}});
     }
-    return tables;
+    return list;
 }
 
 }  // namespace headroom::cli
