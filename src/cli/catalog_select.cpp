@@ -92,7 +92,10 @@ sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string
     try {
         for (const auto& a : load_amplifier_catalog(file(amps_file, "amplifiers.json")))
             for (const auto& o : a.outputs)
-                for (const auto& s : o.settings) c.outputs.push_back(s.stage);
+                for (const auto& s : o.settings) {
+                    c.outputs.push_back(s.stage);
+                    c.output_names.push_back({a.name, o.name, s.gain_name});
+                }
         for (const auto& h : load_headphone_catalog(file(headphones_file, "headphones.json"))) c.headphones.push_back(h.model);
     } catch (const catalog_error& e) {
         throw usage_error{e.what()};

@@ -1,6 +1,6 @@
 // headroom sweep: every output stage of a catalog against every headphone, on all cores. By default it streams
 // reductions (headroom statistics, how many pairs clear a threshold, which limit binds, the best outputs per
-// headphone) in memory O(M + N); --out writes every pair to a CSV file, atomically.
+// headphone) in memory O(M + N); --out also writes every pair to a CSV file, atomically, from the same sweep.
 
 #include "cli/catalog_select.hpp"
 #include "cli/commands.hpp"
@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <ostream>
 #include <span>
@@ -136,37 +137,46 @@ private:
     bool committed_ = false;
 };
 
-// Every pair as CSV, a tile of output stages at a time (memory O(tile x N)).
-template <class T>
-void write_csv(const std::string& path, const batch::output_view<T>& amps, const batch::headphone_view<T>& hps,
-               const sweep_job& job) {
-    atomic_file file{path};
-    file.write("output,headphone,max_spl_db,limit,headroom_db\n");
-    constexpr batch::index tile = 16;
-    const batch::index n = hps.size();
-    batch::grid<T> level(n, tile), margin(n, tile);
-    batch::limit_grid max_binding(n, tile), binding(n, tile);
-    const auto& names = limit_names;
-    fmt::memory_buffer buf;
-    for (batch::index first = 0; first < amps.size(); first += tile) {
-        const batch::index count = std::min(tile, amps.size() - first);
-        const batch::output_view<T> part = amps.slice(first, count);
-        batch::max_spl<T>(part, hps, level.leftCols(count), max_binding.leftCols(count));
-        batch::headroom<T>(part, hps, job.target, job.crest, margin.leftCols(count), binding.leftCols(count));
-        for (batch::index j = 0; j < count; ++j) {
-            buf.clear();
-            for (batch::index i = 0; i < n; ++i)
-                fmt::format_to(std::back_inserter(buf), "{},{},{:.4f},{},{:.4f}\n", first + j, i, level(i, j), names[binding(i, j)],
-                               margin(i, j));
-            file.write({buf.data(), buf.size()});
-        }
+// A CSV field, quoted where it holds a comma, a quote or a line break (RFC 4180).
+std::string csv_field(const std::string& text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    std::string quoted = "\"";
+    for (const char c : text) {
+        if (c == '"') quoted += '"';
+        quoted += c;
     }
-    file.commit();
+    return quoted + '"';
+}
+
+// The gear of each row, quoted once.
+struct csv_names {
+    std::vector<std::string> headphone, amplifier, output, gain;
+};
+
+// Every pair as CSV, from the sweep's own tiles: the engine calls this from its threads, so each tile is formatted
+// on its thread and written whole under the lock.
+template <class T>
+batch::row_sink<T> csv_rows(atomic_file& file, std::mutex& lock, const csv_names& names) {
+    return [&file, &lock, &names](const batch::pair_rows<T>& tile) {
+        fmt::memory_buffer buf;
+        for (std::size_t q = 0; q < tile.outputs.size(); ++q) {
+            const auto j = static_cast<std::size_t>(tile.outputs[q]);
+            for (batch::index i = 0; i < tile.headphones; ++i) {
+                const auto at = static_cast<std::size_t>(static_cast<batch::index>(q) * tile.stride + i);
+                fmt::format_to(std::back_inserter(buf), "{},{},{},{},{:.4f},{},{:.4f},{}\n",
+                               names.headphone[static_cast<std::size_t>(tile.first_headphone + i)], names.amplifier[j], names.output[j],
+                               names.gain[j], tile.headroom_db[at], to_string(tile.binding[at]), tile.max_spl_db[at],
+                               to_string(tile.max_binding[at]));
+            }
+        }
+        const std::lock_guard guard{lock};
+        file.write({buf.data(), buf.size()});
+    };
 }
 
 template <class T>
-void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headphone>& headphones, const sweep_job& job,
-               std::ostream& os, bool named = false) {
+void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage_names>& output_names,
+               const std::vector<headphone>& headphones, const sweep_job& job, std::ostream& os, bool named = false) {
     // Catalog gear is ranked by name; a synthetic catalog's entries have only their index.
     const auto output_label = [&](batch::index k) {
         return named ? outputs[static_cast<std::size_t>(k)].name() : fmt::format("output {}", k);
@@ -178,31 +188,40 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
     const batch::headphone_columns<T> hps = batch::pack<T>(std::span<const headphone>{headphones});
     const batch::index m = amps.size();
     const batch::index n = hps.size();
-    const unsigned threads = batch::sweep_threads(job.settings, m, n);
+
+    // --out: the rows come from the sweep itself.
+    std::optional<atomic_file> file;
+    std::mutex file_lock;
+    csv_names names;
+    batch::row_sink<T> rows;
+    if (!job.out.empty()) {
+        file.emplace(job.out);
+        file->write("headphone,amplifier,output,gain,headroom_db,limit,max_spl_db,max_limit\n");
+        for (const headphone& h : headphones) names.headphone.push_back(csv_field(h.name()));
+        for (const stage_names& g : output_names) {
+            names.amplifier.push_back(csv_field(g.amplifier));
+            names.output.push_back(csv_field(g.output));
+            names.gain.push_back(csv_field(g.gain));
+        }
+        rows = csv_rows<T>(*file, file_lock, names);
+    }
 
     // Wall time, and the CPU time of the whole process (all threads): on a shared machine the second says what
     // the sweep costs whatever else is running.
     const std::clock_t cpu_start = std::clock();
     const auto start = std::chrono::steady_clock::now();
-    const batch::tally<T> t = batch::sweep_tally<T>(amps, hps, job.target, job.crest, job.settings);
+    const batch::sweep_result result = batch::sweep(amps, hps, job.target, job.crest, job.settings, rows);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+    if (file) file->commit();
 
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0.0;
-    std::int64_t above = t.above.sum();
+    const double lo = result.min_headroom().db(), mean = result.mean_headroom().db(), hi = result.max_headroom().db();
+    const std::int64_t above = result.above_threshold();
     std::array<std::int64_t, limit_count> by_limit{};
-    for (batch::index i = 0; i < n; ++i) {
-        const batch::headphone_summary s = batch::summarise<T>(t, hps, i, job.target);
-        lo = std::min(lo, s.min_headroom_db);
-        hi = std::max(hi, s.max_headroom_db);
-        sum += s.mean_headroom_db;
-    }
-    for (std::size_t k = 0; k < by_limit.size(); ++k) by_limit[k] = t.by_limit.col(static_cast<batch::index>(k)).sum();
-    const double mean = sum / static_cast<double>(n);
+    for (std::size_t k = 0; k < by_limit.size(); ++k) by_limit[k] = result.count(static_cast<limit>(k));
+    const unsigned threads = result.threads();
     const double pairs = static_cast<double>(m) * static_cast<double>(n);
-    const auto& names = limit_names;
-
-    if (!job.out.empty()) write_csv<T>(job.out, amps, hps, job);
+    const auto& names_of_limits = limit_names;
 
     if (job.json) {
         nlohmann::ordered_json j;
@@ -214,6 +233,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
         j["cpu_seconds"] = cpu_seconds;
         j["pairs_per_cpu_second"] = pairs / cpu_seconds;
         j["threads"] = threads;
+        j["simd"] = std::string{batch::to_string(result.path())};
         j["precision"] = sizeof(T) == sizeof(float) ? "float" : "double";
         j["target_spl_db"] = job.target.db();
         j["crest_factor_db"] = job.crest.db();
@@ -222,7 +242,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
         j["above_threshold"] = above;
         j["above_threshold_fraction"] = static_cast<double>(above) / pairs;
         nlohmann::ordered_json b;
-        for (std::size_t k = 0; k < by_limit.size(); ++k) b[names[k]] = by_limit[k];
+        for (std::size_t k = 0; k < by_limit.size(); ++k) b[names_of_limits[k]] = by_limit[k];
         j["binding"] = b;
         if (!job.out.empty()) j["out"] = job.out;
         if (job.settings.top_k == 0) {
@@ -238,10 +258,12 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
             nlohmann::ordered_json entry{{"headphone", i}};
             if (named) entry["headphone_name"] = headphone_label(i);
             nlohmann::ordered_json best = nlohmann::ordered_json::array();
-            for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q) {
-                nlohmann::ordered_json b{{"output", t.top_output(q, i)}};
-                if (named) b["output_name"] = output_label(t.top_output(q, i));
-                b["headroom_db"] = batch::top_headroom_db<T>(t, hps, q, i, job.target);
+            for (const batch::best_output& o : result.best(i)) {
+                nlohmann::ordered_json b{{"output", o.output}};
+                if (named) b["output_name"] = output_label(o.output);
+                b["headroom_db"] = o.headroom.db();
+                b["limit"] = to_string(o.binding);
+                b["max_spl_db"] = o.max_spl.db();
                 best.push_back(std::move(b));
             }
             entry["best"] = std::move(best);
@@ -257,21 +279,23 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
         os << (n == 0 ? "]\n}\n" : "\n  ]\n}\n");
         return;
     }
-    os << fmt::format("{} output stages x {} headphones = {} pairs in {} ({:.3g} pairs/s, {} thread{}, {})\n", m, n,
+    os << fmt::format("{} output stages x {} headphones = {} pairs in {} ({:.3g} pairs/s, {} thread{}, {}, {})\n", m, n,
                       static_cast<std::int64_t>(m) * n, fmt::format("{}", in_si(seconds, second)), pairs / seconds, threads, threads == 1 ? "" : "s",
-                      sizeof(T) == sizeof(float) ? "float" : "double");
+                      sizeof(T) == sizeof(float) ? "float" : "double", batch::to_string(result.path()));
     os << fmt::format("programme {:.1f} dB SPL, crest factor {:.2f} dB\n", job.target.db(), job.crest.db());
     os << fmt::format("headroom  min {:+.2f} dB, mean {:+.2f} dB, max {:+.2f} dB\n", lo, mean, hi);
     os << fmt::format("at least {:+.1f} dB: {} pairs ({:.1f}%)\n", job.min_headroom.db(), above, 100.0 * static_cast<double>(above) / pairs);
     os << "limited by";
     for (std::size_t k = 0; k < by_limit.size(); ++k)
-        os << fmt::format("  {} {:.1f}%", names[k], 100.0 * static_cast<double>(by_limit[k]) / pairs);
+        os << fmt::format("  {} {:.1f}%", names_of_limits[k], 100.0 * static_cast<double>(by_limit[k]) / pairs);
     os << '\n';
     for (batch::index i = 0; i < n && job.settings.top_k > 0; ++i) {
         os << fmt::format("{}:", headphone_label(i));
-        for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q)
-            os << fmt::format("{} {} ({:+.2f} dB)", q == 0 ? "" : ",", output_label(t.top_output(q, i)),
-                              batch::top_headroom_db<T>(t, hps, q, i, job.target));
+        bool first = true;
+        for (const batch::best_output& o : result.best(i)) {
+            os << fmt::format("{} {} ({:+.2f} dB, {})", first ? "" : ",", output_label(o.output), o.headroom.db(), to_string(o.binding));
+            first = false;
+        }
         os << '\n';
     }
     if (!job.out.empty()) os << fmt::format("every pair written to {}\n", job.out);
@@ -283,7 +307,7 @@ subcommand add_sweep(CLI::App& parent) {
     auto f = std::make_shared<sweep_flags>();
     CLI::App* app = parent.add_subcommand("sweep", "Analyse every amplifier output against every headphone of a catalog");
     app->footer(
-        "Streams statistics in memory O(outputs + headphones); --out writes every pair (CSV, written atomically).\n"
+        "Streams statistics in memory O(outputs + headphones); --out also writes every pair (CSV, written atomically).\n"
         "Example: headroom sweep --synthetic 1000x20000 --seed 7 --target 90 --crest 18 --min-headroom 3 --top 3 --json");
     app->add_option("--synthetic", f->synthetic, "A seeded random catalog of M outputs x N headphones (1000x20000)");
     app->add_option("--amps", f->amps, "Amplifier catalog file (default: the bundled data/amplifiers.json)");
@@ -325,18 +349,21 @@ subcommand add_sweep(CLI::App& parent) {
                 if (catalog) {
                     const sweep_catalog c = load_sweep_catalog(f->amps, f->headphones);
                     if (f->precision == "float")
-                        run_sweep<float>(c.outputs, c.headphones, job, os, true);
+                        run_sweep<float>(c.outputs, c.output_names, c.headphones, job, os, true);
                     else
-                        run_sweep<double>(c.outputs, c.headphones, job, os, true);
+                        run_sweep<double>(c.outputs, c.output_names, c.headphones, job, os, true);
                     return;
                 }
                 const catalog_size size = parse_size(f->synthetic);
                 const std::uint64_t seed = whole_number("--seed", f->seed, 0, std::numeric_limits<std::uint64_t>::max());
                 const synthetic_catalog c = make_synthetic(size.outputs, size.headphones, seed);
+                std::vector<stage_names> names;
+                if (!job.out.empty())
+                    for (const output_stage& o : c.outputs) names.push_back({o.name(), "", ""});
                 if (f->precision == "float")
-                    run_sweep<float>(c.outputs, c.headphones, job, os);
+                    run_sweep<float>(c.outputs, names, c.headphones, job, os);
                 else
-                    run_sweep<double>(c.outputs, c.headphones, job, os);
+                    run_sweep<double>(c.outputs, names, c.headphones, job, os);
             }};
 }
 

@@ -1,12 +1,14 @@
 #pragma once
 
-// How a sweep runs on several threads: how many, where they start, and how they share the work. Threads take
-// tiles of work from a shared counter, so a thread slowed by a busy machine simply takes fewer tiles.
+// How a sweep runs on several threads: where they start, and how they share the work. Threads take tiles of work
+// from a shared counter, so a thread slowed by a busy machine simply takes fewer tiles.
 
 #include "headroom/batch/columns.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -15,14 +17,7 @@
 #include <sched.h>
 #endif
 
-namespace headroom::batch {
-
-[[nodiscard]] inline unsigned resolve_threads(unsigned requested) noexcept {
-    if (requested > 0) return requested;
-    return std::max(1U, std::thread::hardware_concurrency());
-}
-
-namespace detail {
+namespace headroom::batch::detail {
 
 // Keeps a sweep's threads on distinct processors while it runs. Left to itself, Linux usually queues a new
 // thread on its creator's processor, and an idle processor may take it over only milliseconds later: on a
@@ -78,38 +73,51 @@ private:
 };
 
 // Runs work(first, count, worker) over tiles of [0, size) on `threads` workers; worker 0 is the calling thread.
-// Workers start work only once placed (see spread_threads).
+// Workers start work only once placed (see spread_threads). The first exception a tile throws stops every
+// worker after its current tile and is rethrown here.
 template <class Work>
 void for_each_tile(index size, index tile, unsigned threads, Work&& work) {
     std::atomic<index> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
     const auto worker = [&](unsigned w) {
-        for (index first = next.fetch_add(tile); first < size; first = next.fetch_add(tile))
-            work(first, std::min(tile, size - first), w);
-    };
-    if (threads <= 1) return worker(0);
-    const spread_threads spread;
-    std::atomic<bool> placed{false};
-    std::vector<std::jthread> pool;
-    pool.reserve(threads - 1);
-    {
-        // Opens the gate however this block ends (creating a thread may throw), so that no worker waits forever.
-        struct gate {
-            std::atomic<bool>& open;
-            ~gate() {
-                open.store(true);
-                open.notify_all();
-            }
-        } const opens_on_exit{placed};
-        for (unsigned w = 1; w < threads; ++w) {
-            pool.emplace_back([&placed, &worker](unsigned self) {
-                placed.wait(false);
-                worker(self);
-            }, w);
-            spread.place(pool.back(), w);
+        try {
+            for (index first = next.fetch_add(tile); first < size; first = next.fetch_add(tile))
+                work(first, std::min(tile, size - first), w);
+        } catch (...) {
+            next.store(size);
+            const std::lock_guard lock{failure_mutex};
+            if (!failure) failure = std::current_exception();
         }
+    };
+    if (threads <= 1) {
+        worker(0);
+    } else {
+        const spread_threads spread;
+        std::atomic<bool> placed{false};
+        std::vector<std::jthread> pool;
+        pool.reserve(threads - 1);
+        {
+            // Opens the gate however this block ends (creating a thread may throw), so that no worker waits forever.
+            struct gate {
+                std::atomic<bool>& open;
+                ~gate() {
+                    open.store(true);
+                    open.notify_all();
+                }
+            } const opens_on_exit{placed};
+            for (unsigned w = 1; w < threads; ++w) {
+                pool.emplace_back([&placed, &worker](unsigned self) {
+                    placed.wait(false);
+                    worker(self);
+                }, w);
+                spread.place(pool.back(), w);
+            }
+        }
+        worker(0);
+        pool.clear();  // joins
     }
-    worker(0);
+    if (failure) std::rethrow_exception(failure);
 }
 
-}  // namespace detail
-}  // namespace headroom::batch
+}  // namespace headroom::batch::detail
