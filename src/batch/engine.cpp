@@ -166,10 +166,17 @@ void check_columns(const output_view<T>& o, const headphone_view<T>& h) {
             if (p > 0 && !(table.ln_r[p] > table.ln_r[p - 1])) fail(who, "has rating loads that do not ascend");
         }
     }
+    // First whether any headphone is wrong (a loop that vectorises), then which.
+    const T* r = h.r.data();
+    const T* s_v = h.s_v.data();
+    const auto load_ok = [](T x) { return x >= std::numeric_limits<T>::min() && x <= static_cast<T>(ranges::max_impedance_ohm); };
+    const auto level_ok = [](T x) { return x > -std::numeric_limits<T>::max() && x < std::numeric_limits<T>::max(); };
+    bool all_ok = true;
+    for (index i = 0; i < h.size(); ++i) all_ok &= load_ok(r[i]) & level_ok(s_v[i]);
+    if (all_ok) return;
     for (index i = 0; i < h.size(); ++i) {
-        if (!(h.r[i] >= std::numeric_limits<T>::min() && h.r[i] <= static_cast<T>(ranges::max_impedance_ohm)))
-            fail("headphone " + std::to_string(i), "load is not within 0 to 1e6 ohm (a positive normal number)");
-        if (!std::isfinite(h.s_v[i])) fail("headphone " + std::to_string(i), "sensitivity is not finite");
+        if (!load_ok(r[i])) fail("headphone " + std::to_string(i), "load is not within 0 to 1e6 ohm (a positive normal number)");
+        if (!level_ok(s_v[i])) fail("headphone " + std::to_string(i), "sensitivity is not finite");
     }
 }
 
@@ -185,50 +192,63 @@ struct output_plan {
     bool tables = false;
 
     output_plan(const output_view<T>& o, T peak_scale) {
-        const index m = o.size();
-        const auto group = [&](index j) {
-            if (o.table(j).size > 0) return rated_group;
-            const unsigned absent = limits::absent_limits(o.terms(j)) & (thermal_bit | gain_bit);
-            const int dividers = o.r_clip[j] == o.z_out[j] ? 0 : 1;
-            const auto skip = std::find(skipped_limits.begin(), skipped_limits.end(), absent) - skipped_limits.begin();
-            return dividers * 4 + static_cast<int>(skip);
+        const auto m = static_cast<std::size_t>(o.size());
+        // Within a group, the strongest outputs first (by their sine voltage into 32 and 300 ohm, sorted as one key
+        // with the group): the lists of the best fill with good outputs early, and later outputs rarely enter them.
+        // The order only changes the last bits of the mean, and depends on the output catalog alone.
+        constexpr std::array<double, 2> loads{32.0, 300.0};
+        const std::array<T, 2> r{static_cast<T>(loads[0]), static_cast<T>(loads[1])};
+        const std::array<T, 2> sqrt_r{static_cast<T>(std::sqrt(loads[0])), static_cast<T>(std::sqrt(loads[1]))};
+        const std::array<T, 2> ln_r{static_cast<T>(std::log(loads[0])), static_cast<T>(std::log(loads[1]))};
+        struct key {
+            int group;
+            double strength;
+            index j;
         };
-        // Within a group, the strongest outputs first (by their sine voltage into 32 and 300 ohm): the lists of the
-        // best fill with good outputs early, and later outputs rarely enter them. The order only changes the last
-        // bits of the mean, and depends on the output catalog alone.
-        std::vector<int> of(static_cast<std::size_t>(m));
-        std::vector<double> strength(static_cast<std::size_t>(m));
-        for (index j = 0; j < m; ++j) {
-            of[static_cast<std::size_t>(j)] = group(j);
-            double product = 1.0;
-            for (const double r : {32.0, 300.0}) {
-                const limits::rating_table_view<T> t = o.table(j);
-                const auto rated = limits::rating_voltages_at(t, static_cast<T>(std::log(r)));
-                product *= static_cast<double>(
-                    limits::binding_of(limits::load_voltages(o.terms(j), static_cast<T>(r), static_cast<T>(std::sqrt(r)), rated)).voltage);
+        std::vector<key> keys(m);
+        sine.resize(m);
+        table.resize(m);
+        for (std::size_t u = 0; u < m; ++u) {
+            const auto j = static_cast<index>(u);
+            sine[u] = o.terms(j);
+            table[u] = o.table(j);
+            int group = rated_group;
+            if (table[u].size == 0) {
+                const unsigned absent = limits::absent_limits(sine[u]) & (thermal_bit | gain_bit);
+                const auto skip = std::find(skipped_limits.begin(), skipped_limits.end(), absent) - skipped_limits.begin();
+                group = (sine[u].r_clip == sine[u].z_out ? 0 : 4) + static_cast<int>(skip);
             }
-            strength[static_cast<std::size_t>(j)] = product;
+            double strength = 1.0;
+            for (std::size_t k = 0; k < loads.size(); ++k) {
+                const auto rated = limits::rating_voltages_at(table[u], ln_r[k]);
+                strength *= static_cast<double>(limits::binding_of(limits::load_voltages(sine[u], r[k], sqrt_r[k], rated)).voltage);
+            }
+            keys[u] = {group, strength, j};
         }
-        original.reserve(static_cast<std::size_t>(m));
-        for (index j = 0; j < m; ++j) original.push_back(j);
-        std::stable_sort(original.begin(), original.end(), [&](index a, index b) {
-            const auto ua = static_cast<std::size_t>(a), ub = static_cast<std::size_t>(b);
-            if (of[ua] != of[ub]) return of[ua] < of[ub];
-            return strength[ua] > strength[ub];
+        std::sort(keys.begin(), keys.end(), [](const key& a, const key& b) {
+            if (a.group != b.group) return a.group < b.group;
+            if (a.strength != b.strength) return a.strength > b.strength;
+            return a.j < b.j;
         });
+        original.resize(m);
+        position.resize(m);
+        programme.resize(m);
+        std::vector<limits::stage_terms<T>> sine_sorted(m);
+        std::vector<limits::rating_table_view<T>> table_sorted(m);
+        for (std::size_t pos = 0; pos < m; ++pos) {
+            const auto j = static_cast<std::size_t>(keys[pos].j);
+            original[pos] = keys[pos].j;
+            position[j] = static_cast<index>(pos);
+            sine_sorted[pos] = sine[j];
+            programme[pos] = sine[j].for_programme(peak_scale);
+            table_sorted[pos] = table[j];
+        }
+        sine = std::move(sine_sorted);
+        table = std::move(table_sorted);
         for (int g = 0; g < group_count; ++g)
             group_end[static_cast<std::size_t>(g)] =
-                std::upper_bound(original.begin(), original.end(), g, [&](int gg, index j) { return gg < of[static_cast<std::size_t>(j)]; }) -
-                original.begin();
-        tables = group_end[rated_group - 1] < m;
-        position.resize(static_cast<std::size_t>(m));
-        for (index pos = 0; pos < m; ++pos) {
-            const index j = original[static_cast<std::size_t>(pos)];
-            position[static_cast<std::size_t>(j)] = pos;
-            sine.push_back(o.terms(j));
-            programme.push_back(o.terms(j).for_programme(peak_scale));
-            table.push_back(o.table(j));
-        }
+                std::partition_point(keys.begin(), keys.end(), [g](const key& k) { return k.group <= g; }) - keys.begin();
+        tables = group_end[rated_group - 1] < static_cast<index>(m);
     }
 
     [[nodiscard]] prepared_outputs<T> view() const noexcept {
@@ -247,7 +267,9 @@ struct tally {
     index n, k;
     bool mean;
     buffer<T> min_v, max_v, kth, top_v;
-    buffer<std::int64_t> log_exp, log_fix, counts, above, top_j;
+    buffer<std::int64_t> log_exp, log_fix;
+    buffer<std::int32_t> counts, above;
+    buffer<std::int64_t> top_j;
 
     tally(index headphones, index top_k, bool with_mean)
         : n{headphones},
@@ -275,8 +297,8 @@ struct tally {
             range(log_exp, first, count, std::int64_t{0});
             range(log_fix, first, count, std::int64_t{0});
         }
-        for (std::size_t l = 0; l < limit_count; ++l) range(counts, static_cast<index>(l) * n + first, count, std::int64_t{0});
-        range(above, first, count, std::int64_t{0});
+        for (std::size_t l = 0; l < limit_count; ++l) range(counts, static_cast<index>(l) * n + first, count, std::int32_t{0});
+        range(above, first, count, std::int32_t{0});
         if (k > 0) {
             range(kth, first, count, -inf);
             range(top_v, first * k, count * k, -inf);
@@ -326,17 +348,15 @@ struct row_buffer {
     }
 };
 
-// Headphone tiles: about four per thread, so that a thread slowed by other load leaves little for the others to
-// wait for; whole vectors of 16 lanes.
+// Headphone tiles: whole chunks (chunk_lanes), one each by default, so that a thread slowed by other load, or
+// started late, leaves little for the others to wait for at the end (taking a tile costs one atomic add), and so
+// that every chunk is finished by one thread (finish()).
+template <class T>
 index headphone_tile(const sweep_settings& s, index n, unsigned threads) noexcept {
-    const auto whole_vectors = [](index count) {
-        constexpr index lanes = 16;
-        return std::max<index>(lanes, (count + lanes - 1) / lanes * lanes);
-    };
-    if (s.tile > 0) return whole_vectors(s.tile);
+    constexpr index chunk = chunk_lanes<T>;
+    if (s.tile > 0) return (s.tile + chunk - 1) / chunk * chunk;
     if (threads == 1) return std::max<index>(n, 1);
-    const auto tiles = static_cast<index>(threads) * 4;
-    return whole_vectors((n + tiles - 1) / tiles);
+    return chunk;
 }
 
 bool splits_headphones(const sweep_settings& s, index n, index blocks, unsigned threads) noexcept {
@@ -364,7 +384,8 @@ public:
           sqrt_r_(static_cast<std::size_t>(n_)),
           ln_r_(static_cast<std::size_t>(plan_.tables ? n_ : 0)),
           threshold_(static_cast<std::size_t>(n_)),
-          crest_db_{crest.db()} {}
+          crest_db_{crest.db()},
+          summaries_(static_cast<std::size_t>((n_ + chunk_lanes<T> - 1) / chunk_lanes<T>)) {}
 
     sweep_result run() {
         const index blocks = (m_ + block_outputs - 1) / block_outputs;
@@ -459,7 +480,7 @@ private:
         tally<T> t{n_, s_.top_k, options_.mean};
         tally_bytes_ = t.bytes();
         const index blocks = (m_ + block_outputs - 1) / block_outputs;
-        for_each_tile(n_, headphone_tile(s_, n_, threads), threads, [&](index first, index count, unsigned w) {
+        for_each_tile(n_, headphone_tile<T>(s_, n_, threads), threads, [&](index first, index count, unsigned w) {
             prepare(first, count);
             t.fill(first, count);
             for (index c = first; c < first + count; c += chunk_lanes<T>) {
@@ -500,6 +521,8 @@ private:
     }
 
     // The results of headphones [first, first + count) from their complete accumulators.
+    // first is a multiple of chunk_lanes: every chunk is finished whole by one thread, whatever the tiles, so the
+    // summary of a chunk, and the sum over the chunks in their order, is the same on any number of threads.
     void finish(tally<T>& t, index first, index count) {
         result_data& r = data();
         kernels_.finish({hps_.s_v.data(), t.min_v.data(), t.max_v.data(), r.min_db_i.data(), r.max_db_i.data(), options_.target_db,
@@ -534,6 +557,17 @@ private:
                               sine.which};
             }
         }
+        summary& sum = summaries_[static_cast<std::size_t>(first / chunk_lanes<T>)];
+        sum = summary{};
+        for (index i = first; i < first + count; ++i) {
+            const auto u = static_cast<std::size_t>(i);
+            sum.lo = std::min(sum.lo, r.min_db_i[u]);
+            sum.hi = std::max(sum.hi, r.max_db_i[u]);
+            if (options_.mean) sum.mean += r.mean_db_i[u];
+            sum.above += t.above[u];
+        }
+        for (std::size_t l = 0; l < limit_count; ++l)
+            for (index i = first; i < first + count; ++i) sum.counts[l] += t.counts[l * static_cast<std::size_t>(n_) + static_cast<std::size_t>(i)];
     }
 
     void keep_counts(tally<T>& t) {
@@ -542,37 +576,33 @@ private:
         data().above_i = std::move(t.above);
     }
 
-    // Over all pairs, from the headphones' results, in headphone order.
+    // Over all pairs, from the summaries of the chunks, in their order.
     void overall() {
         result_data& r = data();
         const auto n = static_cast<std::size_t>(n_);
         constexpr double nan = std::numeric_limits<double>::quiet_NaN();
         if (m_ == 0 || n_ == 0) {
-            r.counts_i = buffer<std::int64_t>(n * limit_count);
-            r.above_i = buffer<std::int64_t>(n);
+            r.counts_i = buffer<std::int32_t>(n * limit_count);
+            r.above_i = buffer<std::int32_t>(n);
             std::fill_n(r.counts_i.data(), r.counts_i.size(), 0);
             std::fill_n(r.above_i.data(), n, 0);
             for (auto* b : {&r.min_db_i, &r.max_db_i, &r.min_v_i, &r.max_v_i, &r.mean_db_i}) std::fill_n(b->data(), b->size(), nan);
             r.min_db = r.mean_db = r.max_db = nan;
         } else {
-            double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0.0;
-            for (std::size_t i = 0; i < n; ++i) {
-                lo = std::min(lo, r.min_db_i[i]);
-                hi = std::max(hi, r.max_db_i[i]);
-                if (options_.mean) sum += r.mean_db_i[i];
+            summary all{};
+            for (const summary& c : summaries_) {
+                all.lo = std::min(all.lo, c.lo);
+                all.hi = std::max(all.hi, c.hi);
+                all.mean += c.mean;
+                all.above += c.above;
+                for (std::size_t l = 0; l < limit_count; ++l) all.counts[l] += c.counts[l];
             }
-            r.min_db = lo;
-            r.max_db = hi;
-            r.mean_db = options_.mean ? sum / static_cast<double>(n) : nan;
+            r.min_db = all.lo;
+            r.max_db = all.hi;
+            r.mean_db = options_.mean ? all.mean / static_cast<double>(n) : nan;
+            r.above = all.above;
+            r.counts = all.counts;
         }
-        for (std::size_t l = 0; l < limit_count; ++l) {
-            std::int64_t c = 0;
-            for (std::size_t i = 0; i < n; ++i) c += r.counts_i[l * n + i];
-            r.counts[l] = c;
-        }
-        std::int64_t above = 0;
-        for (std::size_t i = 0; i < n; ++i) above += r.above_i[i];
-        r.above = above;
         // Everything was held at once at the end: accumulators (less what moved into the result), the result, the
         // prepared catalog, the per-headphone columns and the row buffers.
         r.working_bytes = tally_bytes_ - moved_bytes_ + result_.memory_bytes() + plan_.bytes() + sqrt_r_.bytes() + ln_r_.bytes() +
@@ -592,6 +622,13 @@ private:
     buffer<T> sqrt_r_, ln_r_, threshold_;
     double crest_db_;
     sweep_result result_;
+    // Per chunk of headphones: the figures over all pairs, summed over chunks at the end.
+    struct summary {
+        double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity(), mean = 0.0;
+        std::int64_t above = 0;
+        std::array<std::int64_t, limit_count> counts{};
+    };
+    std::vector<summary> summaries_;
     std::size_t tally_bytes_ = 0, moved_bytes_ = 0, rows_bytes_ = 0;
 };
 
@@ -602,6 +639,8 @@ sweep_result run_sweep(const output_view<T>& outputs, const headphone_view<T>& h
     if (!simd_path_supported(path))
         throw std::invalid_argument{"batch sweep: the " + std::string{to_string(path)} + " path is not supported here (supported: " +
                                     supported_paths() + ")"};
+    if (outputs.size() > std::numeric_limits<std::int32_t>::max())
+        throw std::invalid_argument{"batch sweep: more than 2^31 - 1 output stages"};
     check_columns(outputs, headphones);
     return engine<T>{outputs, headphones, target, crest, s, rows, path}.run();
 }

@@ -78,8 +78,8 @@ struct accumulators {
     T* max_v;               // V
     std::int64_t* log_exp;  // sum of the binary exponents of the limiting voltages
     std::int64_t* log_fix;  // sum of ln(mantissa) in units of 2^-40
-    std::int64_t* counts;   // [limit][headphone]: outputs per binding limit
-    std::int64_t* above;    // outputs with headroom at or above the threshold
+    std::int32_t* counts;   // [limit][headphone]: outputs per binding limit (a sweep has fewer than 2^31 outputs)
+    std::int32_t* above;    // outputs with headroom at or above the threshold
     T* kth;                 // V: the k-th best so far (-inf until k outputs were offered)
     T* top_v;               // [headphone][k]: limiting voltage of the best outputs, best first
     std::int64_t* top_j;    // [headphone][k]: their catalog indices (-1: none yet)

@@ -11,10 +11,11 @@
 // A sweep never decides on dB per pair. For one headphone, headroom (S_V + 20 lg v) - T grows with the limiting
 // load voltage v, so the minimum, the maximum, the best outputs and the threshold need no logarithm: the
 // threshold is one voltage per headphone. The mean needs the sum of ln v; it costs about one multiply per pair:
-// the voltages of a block of outputs are multiplied together, the binary exponent of the running product is moved
-// aside into an integer after every few outputs (exact), and one logarithm per block and headphone turns the
-// remaining mantissa into the sum. The binding limit of each pair is counted with one integer add: the choice of
-// the smallest limit carries a counter increment (one 8-bit field per limit) instead of the limit's number.
+// the voltages of a pass of eight outputs are multiplied together (a balanced tree) into a running product, whose
+// binary exponent is then moved aside into an integer (exact), and one logarithm per block of 128 outputs and
+// headphone turns the remaining mantissa into the sum. The binding limit of each pair is counted with one integer
+// add: the choice of the smallest limit carries a counter increment (one 8-bit field per limit) instead of the
+// limit's number.
 
 #ifndef HEADROOM_BATCH_TARGET
 #error "kernel_impl.hpp is included by a target's translation unit, which defines HEADROOM_BATCH_TARGET"
@@ -29,7 +30,6 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -295,7 +295,7 @@ HEADROOM_FLATTEN void sweep_block_with(const block_job<T>& job) noexcept {
     // Fold the block into the accumulators, in loops simple enough to vectorise.
     const accumulators<T>& acc = job.acc;
     const index f = job.first, stride = acc.stride;
-    const auto outputs = static_cast<std::int64_t>(job.out_count);
+    const auto outputs = static_cast<std::int32_t>(job.out_count);
     T* HEADROOM_RESTRICT min_v = acc.min_v + f;
     T* HEADROOM_RESTRICT max_v = acc.max_v + f;
     for (index i = 0; i < n; ++i) {
@@ -304,19 +304,19 @@ HEADROOM_FLATTEN void sweep_block_with(const block_job<T>& job) noexcept {
     }
     // The packed counts: one loop per limit (the voltage limit's count is the rest).
     for (std::size_t l = 1; l < limit_count; ++l) {
-        std::int64_t* HEADROOM_RESTRICT n_limit = acc.counts + static_cast<index>(l) * stride + f;
+        std::int32_t* HEADROOM_RESTRICT n_limit = acc.counts + static_cast<index>(l) * stride + f;
         const unsigned shift = 8U * static_cast<unsigned>(l - 1);
-        for (index i = 0; i < n; ++i) n_limit[i] += static_cast<std::int64_t>((counts[i] >> shift) & 255U);
+        for (index i = 0; i < n; ++i) n_limit[i] += static_cast<std::int32_t>((counts[i] >> shift) & 255U);
     }
     {
-        std::int64_t* HEADROOM_RESTRICT n_voltage = acc.counts + f;
+        std::int32_t* HEADROOM_RESTRICT n_voltage = acc.counts + f;
         for (index i = 0; i < n; ++i) {
             const lane_bits<T> c = counts[i];
             const lane_bits<T> others = (c & 255U) + ((c >> 8) & 255U) + ((c >> 16) & 255U) + ((c >> 24) & 255U);
-            n_voltage[i] += outputs - static_cast<std::int64_t>(others);
+            n_voltage[i] += outputs - static_cast<std::int32_t>(others);
         }
-        std::int64_t* HEADROOM_RESTRICT n_above = acc.above + f;
-        for (index i = 0; i < n; ++i) n_above[i] += static_cast<std::int64_t>(above[i]);
+        std::int32_t* HEADROOM_RESTRICT n_above = acc.above + f;
+        for (index i = 0; i < n; ++i) n_above[i] += static_cast<std::int32_t>(above[i]);
     }
     if constexpr (Mean) {
         std::int64_t* HEADROOM_RESTRICT log_exp = acc.log_exp + f;
@@ -399,21 +399,23 @@ HEADROOM_FLATTEN void prepare(const prepare_job<T>& job) noexcept {
             bd[i] = static_cast<double>(bt[i]);
             ad[i] = static_cast<double>(at[i]);
         }
-        // reach: 1 v0's neighbour below already reaches (walk down), 2 v0 reaches, 4 the neighbour above reaches.
-        for (index i = 0; i < count; ++i)
-            rd[i] = (headroom_db(sv[i], bd[i], target) >= h ? 1.0 : 0.0) + (headroom_db(sv[i], vd[i], target) >= h ? 2.0 : 0.0) +
-                    (headroom_db(sv[i], ad[i], target) >= h ? 4.0 : 0.0);
+        // v0 when it reaches the threshold and its neighbour below does not; the neighbour above when it reaches and
+        // v0 does not; else (not seen) a walk in the last loop. 0 and +inf need no neighbour: every pair, or none,
+        // reaches the threshold.
         for (index i = 0; i < count; ++i) {
-            const auto code = static_cast<int>(rd[i]);
-            T v = (code & 2) != 0 ? vt[i] : at[i];
-            // 0 and +inf need no neighbour: every pair, or none, reaches the threshold. Elsewhere, where neither v0
-            // nor the neighbour above is the first to reach (not seen), walk on.
-            const bool edge = vt[i] == T(0) || vt[i] == std::numeric_limits<T>::infinity();
-            if (!edge && ((code & 1) != 0 || (code & 6) == 0)) {
-                const auto reaches = [&](T x) { return headroom_db(sv[i], static_cast<double>(x), target) >= h; };
-                for (int step = 0; step < 64 && v > T(0) && reaches(next_down(v)); ++step) v = next_down(v);
-                for (int step = 0; step < 64 && v < std::numeric_limits<T>::infinity() && !reaches(v); ++step) v = next_up(v);
-            }
+            const bool at_v0 = headroom_db(sv[i], vd[i], target) >= h;
+            const bool at_other = headroom_db(sv[i], at_v0 ? bd[i] : ad[i], target) >= h;
+            const bool edge = vd[i] == 0.0 || vd[i] == std::numeric_limits<double>::infinity();
+            rd[i] = edge || at_v0 != at_other ? 0.0 : 1.0;
+            vd[i] = edge || at_v0 ? vd[i] : ad[i];
+        }
+        for (index i = 0; i < count; ++i) out[i] = static_cast<T>(vd[i]);
+        for (index i = 0; i < count; ++i) {
+            if (rd[i] == 0.0) continue;
+            const auto reaches = [&](T x) { return headroom_db(sv[i], static_cast<double>(x), target) >= h; };
+            T v = out[i];
+            for (int step = 0; step < 64 && v > T(0) && reaches(next_down(v)); ++step) v = next_down(v);
+            for (int step = 0; step < 64 && v < std::numeric_limits<T>::infinity() && !reaches(v); ++step) v = next_up(v);
             out[i] = v;
         }
     }

@@ -72,7 +72,9 @@ struct sweep_settings {
     // (mean_headroom() then throws). With top_k > 0 or a row sink the mean is kept.
     bool mean = true;
     split_axis split = split_axis::automatic;
-    index tile = 0;  // headphones or output stages (the split axis) per unit of work; 0: automatic
+    // Headphones or output stages (the split axis) per unit of work, rounded up to whole chunks of headphones (512
+    // in float, 256 in double) or blocks of 128 output stages; 0: automatic.
+    index tile = 0;
     // No more threads than one per this many pairs: starting and placing a thread costs about 0.1 ms.
     index min_pairs_per_thread = index{1} << 20;
     std::optional<simd_path> simd{};  // force a path (it must be supported); default: selected_simd_path()
@@ -154,8 +156,8 @@ struct result_data {
     std::array<std::int64_t, limit_count> counts{};
     std::int64_t above = 0;
     buffer<double> min_db_i, mean_db_i, max_db_i, min_v_i, max_v_i;
-    buffer<std::int64_t> counts_i;  // [limit][headphone]
-    buffer<std::int64_t> above_i;
+    buffer<std::int32_t> counts_i;  // [limit][headphone]
+    buffer<std::int32_t> above_i;
     buffer<best_entry> best;  // [headphone][top_k]
     std::size_t working_bytes = 0;
 };
