@@ -1,9 +1,14 @@
 // Uses the installed library the way another audio tool would; exits non-zero if the answer is wrong.
+#include <headroom/batch/pack.hpp>
+#include <headroom/batch/sweep.hpp>
 #include <headroom/catalog.hpp>
 #include <headroom/headroom.hpp>
 
 #include <cmath>
 #include <cstdio>
+#include <span>
+#include <string>
+#include <vector>
 
 int main() {
     using namespace headroom;
@@ -21,5 +26,12 @@ int main() {
             "source": "https://www.soundonsound.com/reviews/sennheiser-hd600"}]})",
         "inline.json");
     const bool catalog_ok = phones.size() == 1 && phones.front().name() == "Sennheiser HD600";
-    return std::abs(mw - 19.95) < 0.01 && catalog_ok ? 0 : 1;
+    // The compiled batch engine, from headroom::batch: the same maximum level as the scalar model.
+    const std::vector<output_stage> amps{amp};
+    const std::vector<headphone> hps{hd600};
+    const auto r = batch::sweep(batch::pack<double>(std::span<const output_stage>{amps}), batch::pack<double>(std::span<const headphone>{hps}),
+                                spl::of_db(85), sine_crest_factor, {.top_k = 1});
+    const bool batch_ok = std::abs(r.best(0)[0].max_spl.db() - max_output(amp, hd600).max_level.db()) < 1e-9;
+    std::printf("batch engine: %s path, %.2f dB SPL max\n", std::string{batch::to_string(r.path())}.c_str(), r.best(0)[0].max_spl.db());
+    return std::abs(mw - 19.95) < 0.01 && catalog_ok && batch_ok ? 0 : 1;
 }
