@@ -144,26 +144,26 @@ void check_columns(const output_view<T>& o, const headphone_view<T>& h) {
     const auto fail = [](const std::string& who, const std::string& what) {
         throw std::invalid_argument{"batch sweep: " + who + ": " + what};
     };
+    const auto stage = [](index j) { return "output stage " + std::to_string(j); };
     for (const auto* c : {&o.r_clip, &o.i_max, &o.sqrt_p_clip, &o.sqrt_p_thermal, &o.v_gain, &o.z_out})
         if (c->size() != m) fail("output columns", "differ in length");
     if (h.s_v.size() != h.r.size()) fail("headphone columns", "differ in length");
     for (index j = 0; j < m; ++j) {
-        const std::string who = "output stage " + std::to_string(j);
         const limits::stage_terms<T> t = o.terms(j);
         bool any = false;
         for (const T x : {t.v_clip, t.i_max, t.sqrt_p_clip, t.sqrt_p_thermal, t.v_gain}) {
-            if (!(x > T(0))) fail(who, "a limit is not positive (an absent one is +inf)");
+            if (!(x > T(0))) fail(stage(j), "a limit is not positive (an absent one is +inf)");
             any = any || std::isfinite(x);
         }
         const limits::rating_table_view<T> table = o.table(j);
-        if (!any && table.size == 0) fail(who, "has no limit");
+        if (!any && table.size == 0) fail(stage(j), "has no limit");
         for (const T x : {t.r_clip, t.z_out})
             if (!(x >= T(0) && x <= static_cast<T>(ranges::max_impedance_ohm)))
-                fail(who, "an output or source resistance is not within 0 to 1e6 ohm");
-        if (table.size > 32) fail(who, "has a rating table of more than 32 points");
+                fail(stage(j), "an output or source resistance is not within 0 to 1e6 ohm");
+        if (table.size > 32) fail(stage(j), "has a rating table of more than 32 points");
         for (std::size_t p = 0; p < table.size; ++p) {
-            if (!std::isfinite(table.ln_r[p]) || !std::isfinite(table.ln_v[p])) fail(who, "has a rating that is not finite");
-            if (p > 0 && !(table.ln_r[p] > table.ln_r[p - 1])) fail(who, "has rating loads that do not ascend");
+            if (!std::isfinite(table.ln_r[p]) || !std::isfinite(table.ln_v[p])) fail(stage(j), "has a rating that is not finite");
+            if (p > 0 && !(table.ln_r[p] > table.ln_r[p - 1])) fail(stage(j), "has rating loads that do not ascend");
         }
     }
     // First whether any headphone is wrong (a loop that vectorises), then which.
@@ -387,17 +387,17 @@ public:
           crest_db_{crest.db()},
           summaries_(static_cast<std::size_t>((n_ + chunk_lanes<T> - 1) / chunk_lanes<T>)) {}
 
-    sweep_result run() {
+    sweep_result run(workers& pool) {
         const index blocks = (m_ + block_outputs - 1) / block_outputs;
-        const unsigned threads = sweep_threads(s_, m_, n_);
+        const unsigned threads = pool.size();
         allocate_result(threads);
         if (m_ > 0 && n_ > 0) {
             std::vector<row_buffer<T>> row_buffers(rows_ ? threads : 0);
             rows_bytes_ = row_buffers.size() * row_buffer<T>::cells * (2 * sizeof(T) + 2 * sizeof(limit));
             if (splits_headphones(s_, n_, blocks, threads))
-                by_headphones(threads, row_buffers);
+                by_headphones(pool, row_buffers);
             else
-                by_outputs(threads, blocks, row_buffers);
+                by_outputs(pool, blocks, row_buffers);
         }
         overall();
         return std::move(result_);
@@ -476,11 +476,11 @@ private:
     }
 
     // Threads take ranges of headphones; each range meets every output stage, chunk by chunk.
-    void by_headphones(unsigned threads, std::vector<row_buffer<T>>& row_buffers) {
+    void by_headphones(workers& pool, std::vector<row_buffer<T>>& row_buffers) {
         tally<T> t{n_, s_.top_k, options_.mean};
         tally_bytes_ = t.bytes();
         const index blocks = (m_ + block_outputs - 1) / block_outputs;
-        for_each_tile(n_, headphone_tile<T>(s_, n_, threads), threads, [&](index first, index count, unsigned w) {
+        pool.for_each_tile(n_, headphone_tile<T>(s_, n_, pool.size()), [&](index first, index count, unsigned w) {
             prepare(first, count);
             t.fill(first, count);
             for (index c = first; c < first + count; c += chunk_lanes<T>) {
@@ -493,12 +493,13 @@ private:
     }
 
     // Threads take ranges of output stages (whole blocks), each into a tally of its own; the tallies are added.
-    void by_outputs(unsigned threads, index blocks, std::vector<row_buffer<T>>& row_buffers) {
+    void by_outputs(workers& pool, index blocks, std::vector<row_buffer<T>>& row_buffers) {
+        const unsigned threads = pool.size();
         prepare(0, n_);
         std::vector<std::optional<tally<T>>> parts(threads);
         const index tile = s_.tile > 0 ? std::max<index>(1, (s_.tile + block_outputs - 1) / block_outputs)
                                        : std::max<index>(1, blocks / (static_cast<index>(threads) * 4));
-        for_each_tile(blocks, tile, threads, [&](index block_first, index block_count, unsigned w) {
+        pool.for_each_tile(blocks, tile, [&](index block_first, index block_count, unsigned w) {
             if (!parts[w]) {
                 parts[w].emplace(n_, s_.top_k, options_.mean);
                 parts[w]->fill(0, n_);
@@ -641,8 +642,10 @@ sweep_result run_sweep(const output_view<T>& outputs, const headphone_view<T>& h
                                     supported_paths() + ")"};
     if (outputs.size() > std::numeric_limits<std::int32_t>::max())
         throw std::invalid_argument{"batch sweep: more than 2^31 - 1 output stages"};
+    // The threads start first, and come up while the columns are checked and the output stages ordered.
+    workers pool{sweep_threads(s, outputs.size(), headphones.size())};
     check_columns(outputs, headphones);
-    return engine<T>{outputs, headphones, target, crest, s, rows, path}.run();
+    return engine<T>{outputs, headphones, target, crest, s, rows, path}.run(pool);
 }
 
 }  // namespace

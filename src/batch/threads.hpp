@@ -9,7 +9,9 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #if defined(__linux__)
@@ -72,52 +74,82 @@ private:
 #endif
 };
 
-// Runs work(first, count, worker) over tiles of [0, size) on `threads` workers; worker 0 is the calling thread.
-// Workers start work only once placed (see spread_threads). The first exception a tile throws stops every
-// worker after its current tile and is rethrown here.
-template <class Work>
-void for_each_tile(index size, index tile, unsigned threads, Work&& work) {
-    std::atomic<index> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    const auto worker = [&](unsigned w) {
+// The threads of one sweep: started (and placed, see spread_threads) when the sweep begins, so that they come up
+// while the caller prepares the catalog, then given one job: work(first, count, worker) over tiles of [0, size),
+// taken from a shared counter; worker 0 is the calling thread. The first exception a tile throws stops every
+// worker after its current tile and is rethrown by for_each_tile(). Workers that never get a job (the
+// preparation threw) leave when the object is destroyed.
+class workers {
+public:
+    explicit workers(unsigned threads) : threads_{std::max(1U, threads)} {
+        if (threads_ == 1) return;
+        spread_.emplace();
+        pool_.reserve(threads_ - 1);
         try {
-            for (index first = next.fetch_add(tile); first < size; first = next.fetch_add(tile))
-                work(first, std::min(tile, size - first), w);
-        } catch (...) {
-            next.store(size);
-            const std::lock_guard lock{failure_mutex};
-            if (!failure) failure = std::current_exception();
-        }
-    };
-    if (threads <= 1) {
-        worker(0);
-    } else {
-        const spread_threads spread;
-        std::atomic<bool> placed{false};
-        std::vector<std::jthread> pool;
-        pool.reserve(threads - 1);
-        {
-            // Opens the gate however this block ends (creating a thread may throw), so that no worker waits forever.
-            struct gate {
-                std::atomic<bool>& open;
-                ~gate() {
-                    open.store(true);
-                    open.notify_all();
-                }
-            } const opens_on_exit{placed};
-            for (unsigned w = 1; w < threads; ++w) {
-                pool.emplace_back([&placed, &worker](unsigned self) {
-                    placed.wait(false);
-                    worker(self);
+            for (unsigned w = 1; w < threads_; ++w) {
+                pool_.emplace_back([this](unsigned self) {
+                    state_.wait(waiting);
+                    if (state_.load() == working) take_tiles(self);
                 }, w);
-                spread.place(pool.back(), w);
+                spread_->place(pool_.back(), w);
             }
+        } catch (...) {  // a thread could not be created: let the others go before the members are destroyed
+            state_.store(leaving);
+            state_.notify_all();
+            pool_.clear();
+            throw;
         }
-        worker(0);
-        pool.clear();  // joins
     }
-    if (failure) std::rethrow_exception(failure);
-}
+    workers(const workers&) = delete;
+    workers& operator=(const workers&) = delete;
+    ~workers() {
+        if (state_.load() == waiting) {
+            state_.store(leaving);
+            state_.notify_all();
+        }
+        pool_.clear();  // joins
+    }
+
+    [[nodiscard]] unsigned size() const noexcept { return threads_; }
+
+    template <class Work>
+    void for_each_tile(index size, index tile, Work&& work) {
+        size_ = size;
+        tile_ = tile;
+        next_.store(0);
+        context_ = &work;
+        call_ = [](void* w, index first, index count, unsigned worker) { (*static_cast<std::remove_reference_t<Work>*>(w))(first, count, worker); };
+        state_.store(working);
+        state_.notify_all();
+        take_tiles(0);
+        pool_.clear();  // joins
+        if (failure_) std::rethrow_exception(failure_);
+    }
+
+private:
+    enum : int { waiting, working, leaving };
+
+    void take_tiles(unsigned w) noexcept {
+        try {
+            for (index first = next_.fetch_add(tile_); first < size_; first = next_.fetch_add(tile_))
+                call_(context_, first, std::min(tile_, size_ - first), w);
+        } catch (...) {
+            next_.store(size_);
+            const std::lock_guard lock{failure_mutex_};
+            if (!failure_) failure_ = std::current_exception();
+        }
+    }
+
+    unsigned threads_;
+    std::optional<spread_threads> spread_;  // before the pool: restores the caller's processors after the joins
+    std::atomic<int> state_{waiting};
+    index size_ = 0, tile_ = 1;
+    std::atomic<index> next_{0};
+    void* context_ = nullptr;
+    void (*call_)(void*, index, index, unsigned) = nullptr;
+    std::exception_ptr failure_;
+    std::mutex failure_mutex_;
+    std::vector<std::jthread> pool_;
+};
 
 }  // namespace headroom::batch::detail
