@@ -154,24 +154,41 @@ struct rating_voltages {
 };
 
 // Written without early exits or searches whose length depends on the load, so that a loop over many loads
-// vectorises: the segment is found by counting the stated loads below ln_z, and one exponential serves whichever
-// slot applies. A stated load gives exactly its stated rating.
-template <class T>
+// vectorises: the segment is found by walking the inner stated loads with selects, and one exponential serves
+// whichever slot applies. A stated load gives exactly its stated rating.
+//
+// Capacity 0 takes a table of any size. Capacity N > 0 takes a table of 1 to N points whose arrays hold N entries,
+// those past t.size a load of +inf, so that the walk has a fixed length and a loop over many loads against
+// one table vectorises; it gives the same numbers (the walk may step onto the last point only for a load above
+// it, where the segment is not used).
+template <std::size_t Capacity = 0, class T>
 [[nodiscard]] constexpr rating_voltages<T> rating_voltages_at(const rating_table_view<T>& t, T ln_z) noexcept {
     rating_voltages<T> v;
-    if (t.size == 0) return v;
+    if constexpr (Capacity == 0) {
+        if (t.size == 0) return v;
+    }
     const std::size_t last = t.size - 1;
-    // The segment [k, k1] holding ln_z: k counts the inner stated loads below it (one point: k = k1 = 0).
-    std::size_t k = 0;
-    for (std::size_t p = 1; p < last; ++p) k += ln_z > t.ln_r[p] ? 1 : 0;
-    const std::size_t k1 = last == 0 ? 0 : k + 1;
-    const T width = last == 0 ? T(1) : t.ln_r[k1] - t.ln_r[k];
-    const T w = (ln_z - t.ln_r[k]) / width;
-    const T within = ln_z == t.ln_r[k1] ? t.ln_v[k1] : t.ln_v[k] + w * (t.ln_v[k1] - t.ln_v[k]);
-    const bool below = ln_z < t.ln_r[0];
-    const bool above = ln_z > t.ln_r[last];
+    // The segment holding ln_z: its left end is the last inner stated load below ln_z, else the first (one point:
+    // both ends are that point).
+    T lo_r = t.ln_r[0], lo_v = t.ln_v[0];
+    T hi_r = t.ln_r[last == 0 ? 0 : 1], hi_v = t.ln_v[last == 0 ? 0 : 1];
+    const std::size_t steps = Capacity == 0 ? last : Capacity - 1;
+    for (std::size_t p = 1; p < steps; ++p) {
+        const T r = t.ln_r[p], v_here = t.ln_v[p], r_next = t.ln_r[p + 1], v_next = t.ln_v[p + 1];
+        const bool past = ln_z > r;
+        lo_r = past ? r : lo_r;
+        lo_v = past ? v_here : lo_v;
+        hi_r = past ? r_next : hi_r;
+        hi_v = past ? v_next : hi_v;
+    }
+    const T width = last == 0 ? T(1) : hi_r - lo_r;
+    const T w = (ln_z - lo_r) / width;
+    const T within = ln_z == hi_r ? hi_v : lo_v + w * (hi_v - lo_v);
+    const T first_r = t.ln_r[0], first_v = t.ln_v[0], last_r = t.ln_r[last], last_v = t.ln_v[last];
+    const bool below = ln_z < first_r;
+    const bool above = ln_z > last_r;
     // Below: the lowest load's current, I R; above: the highest load's voltage.
-    const T x = below ? t.ln_v[0] + (ln_z - t.ln_r[0]) : (above ? t.ln_v[last] : within);
+    const T x = below ? first_v + (ln_z - first_r) : (above ? last_v : within);
     const T e = detail::exp(x);
     v.below = below ? e : unbounded<T>;
     v.above = above ? e : unbounded<T>;

@@ -186,6 +186,7 @@ template <class T>
 struct output_plan {
     std::vector<limits::stage_terms<T>> programme, sine;
     std::vector<limits::rating_table_view<T>> table;
+    std::vector<T> padded_ln_r, padded_ln_v;  // the tables of at most 8 points, padded (kernel_api.hpp)
     std::vector<index> original;  // catalog index of each position
     std::vector<index> position;  // position of each catalog index
     std::array<index, group_count> group_end{};
@@ -213,7 +214,11 @@ struct output_plan {
             sine[u] = o.terms(j);
             table[u] = o.table(j);
             int group = rated_group;
-            if (table[u].size == 0) {
+            if (table[u].size > 0) {
+                const auto fits = std::find_if(table_capacities.begin(), table_capacities.end() - 1,
+                                               [&](std::size_t capacity) { return table[u].size <= capacity; });
+                group = rated_group + static_cast<int>(fits - table_capacities.begin());
+            } else {
                 const unsigned absent = limits::absent_limits(sine[u]) & (thermal_bit | gain_bit);
                 const auto skip = std::find(skipped_limits.begin(), skipped_limits.end(), absent) - skipped_limits.begin();
                 group = (sine[u].r_clip == sine[u].z_out ? 0 : 4) + static_cast<int>(skip);
@@ -245,6 +250,25 @@ struct output_plan {
         }
         sine = std::move(sine_sorted);
         table = std::move(table_sorted);
+        // Tables of the padded groups, copied into arrays of the group's capacity: past the last point, loads of
+        // +inf and its rating (limit.hpp, rating_voltages_at).
+        std::size_t padded_entries = 0;
+        for (std::size_t pos = 0; pos < m; ++pos)
+            if (table[pos].size > 0 && keys[pos].group < rated_group + 3) padded_entries += capacity_of_group(keys[pos].group);
+        padded_ln_r.resize(padded_entries);
+        padded_ln_v.resize(padded_entries);
+        std::size_t at = 0;
+        for (std::size_t pos = 0; pos < m; ++pos) {
+            if (table[pos].size == 0 || keys[pos].group >= rated_group + 3) continue;
+            const std::size_t capacity = capacity_of_group(keys[pos].group);
+            for (std::size_t p = 0; p < capacity; ++p) {
+                const bool stated = p < table[pos].size;
+                padded_ln_r[at + p] = stated ? table[pos].ln_r[p] : std::numeric_limits<T>::infinity();
+                padded_ln_v[at + p] = table[pos].ln_v[stated ? p : table[pos].size - 1];
+            }
+            table[pos] = {padded_ln_r.data() + at, padded_ln_v.data() + at, table[pos].size};
+            at += capacity;
+        }
         for (int g = 0; g < group_count; ++g)
             group_end[static_cast<std::size_t>(g)] =
                 std::partition_point(keys.begin(), keys.end(), [g](const key& k) { return k.group <= g; }) - keys.begin();
@@ -256,7 +280,8 @@ struct output_plan {
     }
     [[nodiscard]] std::size_t bytes() const noexcept {
         return (programme.capacity() + sine.capacity()) * sizeof(limits::stage_terms<T>) +
-               table.capacity() * sizeof(limits::rating_table_view<T>) + (original.capacity() + position.capacity()) * sizeof(index);
+               table.capacity() * sizeof(limits::rating_table_view<T>) + (padded_ln_r.capacity() + padded_ln_v.capacity()) * sizeof(T) +
+               (original.capacity() + position.capacity()) * sizeof(index);
     }
 };
 

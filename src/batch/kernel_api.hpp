@@ -36,8 +36,11 @@ inline constexpr index chunk_lanes = 2048 / static_cast<index>(sizeof(T));
 inline constexpr unsigned thermal_bit = 1U << static_cast<unsigned>(limit::thermal);
 inline constexpr unsigned gain_bit = 1U << static_cast<unsigned>(limit::gain);
 inline constexpr std::array<unsigned, 4> skipped_limits{0, thermal_bit, gain_bit, thermal_bit | gain_bit};
-inline constexpr int group_count = 9;  // 4 with one divider, 4 with two, 1 with a rating table
-inline constexpr int rated_group = 8;
+inline constexpr int group_count = 12;  // 4 with one divider, 4 with two, 4 with a rating table
+inline constexpr int rated_group = 8;   // the first with a rating table
+// Rating tables by size: at most 2, 4 or 8 points (padded to that many entries, so that the walk over the points
+// has a fixed length), or more.
+inline constexpr std::array<std::size_t, 4> table_capacities{2, 4, 8, 0};
 
 enum class loop_kind { one_divider, two_dividers, rated };
 
@@ -45,12 +48,15 @@ enum class loop_kind { one_divider, two_dividers, rated };
     return g < 4 ? loop_kind::one_divider : (g < 8 ? loop_kind::two_dividers : loop_kind::rated);
 }
 [[nodiscard]] constexpr unsigned skipped_of_group(int g) noexcept { return g < 8 ? skipped_limits[static_cast<std::size_t>(g % 4)] : 0U; }
+[[nodiscard]] constexpr std::size_t capacity_of_group(int g) noexcept {
+    return g < rated_group ? 0 : table_capacities[static_cast<std::size_t>(g - rated_group)];
+}
 
 template <class T>
 struct prepared_outputs {
     const limits::stage_terms<T>* programme;   // the limits for the programme (stage_terms::for_programme)
     const limits::stage_terms<T>* sine;        // the limits as stated, for the maximum sine level
-    const limits::rating_table_view<T>* table;  // each stage's rating table (size 0: none)
+    const limits::rating_table_view<T>* table;  // each stage's rating table (size 0: none; padded to its group's capacity)
     const index* original;                      // catalog index of each position
     std::array<index, group_count> group_end;   // positions [group_end[g - 1], group_end[g]) form group g
     index size;
@@ -153,8 +159,9 @@ struct target_kernels {
 // How a pair is evaluated, by the kind of its output stage (see prepared_outputs): limit.hpp's load voltages,
 // for the programme (peak-type limits scaled by peak_scale) or as stated (the maximum sine level). The vector
 // loops, the exact path of the mean and the details of the best outputs all evaluate pairs through these. Skipped
-// is the group's promise of absent limits (limit.hpp); it changes no value, so the loops outside the groups pass 0.
-template <class T, loop_kind Kind, unsigned Skipped = 0>
+// is the group's promise of absent limits, Capacity its tables' padded size (limit.hpp); neither changes a value,
+// so the loops outside the groups pass 0.
+template <class T, loop_kind Kind, unsigned Skipped = 0, std::size_t Capacity = 0>
 [[nodiscard]] inline std::array<T, limit_count> programme_limits(const limits::stage_terms<T>& t,
                                                                  const limits::rating_table_view<T>& table, T peak_scale,
                                                                  T r, T sqrt_r, T ln_r) noexcept {
@@ -163,11 +170,11 @@ template <class T, loop_kind Kind, unsigned Skipped = 0>
     } else if constexpr (Kind == loop_kind::two_dividers) {
         return limits::load_voltages<Skipped>(t, r, sqrt_r);
     } else {
-        return limits::load_voltages(t, r, sqrt_r, limits::rating_voltages_at(table, ln_r).scaled(peak_scale));
+        return limits::load_voltages(t, r, sqrt_r, limits::rating_voltages_at<Capacity>(table, ln_r).scaled(peak_scale));
     }
 }
 
-template <class T, loop_kind Kind>
+template <class T, loop_kind Kind, std::size_t Capacity = 0>
 [[nodiscard]] inline std::array<T, limit_count> sine_limits(const limits::stage_terms<T>& t,
                                                             const limits::rating_table_view<T>& table, T r, T sqrt_r,
                                                             T ln_r) noexcept {
@@ -176,7 +183,7 @@ template <class T, loop_kind Kind>
     } else if constexpr (Kind == loop_kind::two_dividers) {
         return limits::load_voltages(t, r, sqrt_r);
     } else {
-        return limits::load_voltages(t, r, sqrt_r, limits::rating_voltages_at(table, ln_r));
+        return limits::load_voltages(t, r, sqrt_r, limits::rating_voltages_at<Capacity>(table, ln_r));
     }
 }
 

@@ -126,7 +126,7 @@ HEADROOM_INLINE T pair_voltage(const block_job<T>& job, index pos, index i) noex
 }
 
 // One pass: outputs [pos, pos + A) of one group against the chunk's headphones.
-template <class T, loop_kind Kind, unsigned Skipped, int A, bool Mean, bool TopK, bool Rows>
+template <class T, loop_kind Kind, unsigned Skipped, std::size_t Capacity, int A, bool Mean, bool TopK, bool Rows>
 HEADROOM_PASS void pass(const block_job<T>& job, scratch<T>& s, index pos) noexcept {
     constexpr index lanes = chunk_lanes<T>;
     limits::stage_terms<T> t[A];
@@ -141,7 +141,9 @@ HEADROOM_PASS void pass(const block_job<T>& job, scratch<T>& s, index pos) noexc
     const index n = job.count;
     const T* HEADROOM_RESTRICT r = job.hp.r + job.first;
     const T* HEADROOM_RESTRICT sqrt_r = job.hp.sqrt_r + job.first;
-    const T* HEADROOM_RESTRICT ln_r = job.hp.ln_r != nullptr ? job.hp.ln_r + job.first : nullptr;
+    // (Only stages with a rating table read ln R, which is then there; a pointer chosen at run time here would keep
+    // GCC from vectorising the loop.)
+    const T* HEADROOM_RESTRICT ln_r = (Kind == loop_kind::rated ? job.hp.ln_r : job.hp.r) + job.first;
     const T* HEADROOM_RESTRICT threshold = job.hp.threshold + job.first;
     const T* HEADROOM_RESTRICT kth = job.acc.kth + job.first;
     T* HEADROOM_RESTRICT lo = s.lo;
@@ -171,7 +173,7 @@ HEADROOM_PASS void pass(const block_job<T>& job, scratch<T>& s, index pos) noexc
         // Unrolled whatever its size, so that the loop over headphones has no inner loop left to stop it vectorising.
         HEADROOM_UNROLL
         for (int q = 0; q < A; ++q) {
-            const auto limits_q = programme_limits<T, Kind, Skipped>(t[q], table[q], peak_scale, ri, si, li);
+            const auto limits_q = programme_limits<T, Kind, Skipped, Capacity>(t[q], table[q], peak_scale, ri, si, li);
             const auto smallest = limits::smallest_of(limits_q, count_tags<T>);
             v[q] = smallest.voltage;
             tag[q] = smallest.tag;
@@ -182,7 +184,7 @@ HEADROOM_PASS void pass(const block_job<T>& job, scratch<T>& s, index pos) noexc
             }
             if constexpr (Rows) {
                 const auto which = limits::binding_of(limits_q).which;
-                const auto sine_q = limits::binding_of(sine_limits<T, Kind>(sine[q], table[q], ri, si, li));
+                const auto sine_q = limits::binding_of(sine_limits<T, Kind, Capacity>(sine[q], table[q], ri, si, li));
                 const index at = row + q * lanes + i;
                 job.rows.headroom_db[at] = static_cast<T>(headroom_db(static_cast<double>(s_v[i]), static_cast<double>(v[q]), target_db));
                 job.rows.binding[at] = which;
@@ -221,15 +223,16 @@ HEADROOM_PASS void pass(const block_job<T>& job, scratch<T>& s, index pos) noexc
 
 // Outputs [from, to) of one kind (skipping the limits the group lacks), in passes of pass_outputs. Returns the
 // number of passes.
-template <class T, loop_kind Kind, unsigned Skipped, bool Mean, bool TopK, bool Rows>
+template <class T, loop_kind Kind, unsigned Skipped, std::size_t Capacity, bool Mean, bool TopK, bool Rows>
 HEADROOM_INLINE index run(const block_job<T>& job, scratch<T>& s, index from, index to) noexcept {
     index passes = 0;
     index pos = from;
-    if constexpr (Kind != loop_kind::rated) {
+    // Tables of any size take one output per pass (their walk has a length of its own).
+    if constexpr (Kind != loop_kind::rated || Capacity > 0) {
         for (; pos + pass_outputs <= to; pos += pass_outputs, ++passes)
-            pass<T, Kind, Skipped, pass_outputs, Mean, TopK, Rows>(job, s, pos);
+            pass<T, Kind, Skipped, Capacity, pass_outputs, Mean, TopK, Rows>(job, s, pos);
     }
-    for (; pos < to; ++pos, ++passes) pass<T, Kind, Skipped, 1, Mean, TopK, Rows>(job, s, pos);
+    for (; pos < to; ++pos, ++passes) pass<T, Kind, Skipped, Capacity, 1, Mean, TopK, Rows>(job, s, pos);
     return passes;
 }
 
@@ -239,12 +242,9 @@ HEADROOM_INLINE index run_groups(const block_job<T>& job, scratch<T>& s, std::in
     const auto clamp = [&](index x) { return x < from ? from : (x > to ? to : x); };
     const auto end = [&](int g) { return clamp(job.outs.group_end[static_cast<std::size_t>(g)]); };
     const auto start = [&](int g) { return g == 0 ? from : end(g - 1); };
-    if constexpr (Rows) {
-        // The same groups and passes (so the same products for the mean), without skipping limits: one loop per kind.
-        return (run<T, kind_of_group(G), 0U, Mean, TopK, Rows>(job, s, start(G), end(G)) + ...);
-    } else {
-        return (run<T, kind_of_group(G), skipped_of_group(G), Mean, TopK, Rows>(job, s, start(G), end(G)) + ...);
-    }
+    // Rows: the same groups and passes (so the same products for the mean), without skipping limits.
+    return (run<T, kind_of_group(G), Rows ? 0U : skipped_of_group(G), capacity_of_group(G), Mean, TopK, Rows>(job, s, start(G), end(G)) +
+            ...);
 }
 
 // The exact path of the mean for headphone i of a block: every voltage split into mantissa and exponent first,
