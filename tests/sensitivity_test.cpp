@@ -236,6 +236,17 @@ TEST_CASE("parse_sensitivity rejects text without a unit or number") {
     CHECK_THROWS_WITH_AS((void)parse_sensitivity("97dB"), doctest::Contains("give its unit"), parse_error);
 }
 
+TEST_CASE("a stated frequency that is not one number is a parse_error naming the text, whatever surrounds it") {
+    // std::invalid_argument would pass for std::stod's own exception: these must be the parser's, with the text.
+    for (const char* t : {"97dB/mW@.hz", "97dB/mW@..kHz", "97dB/mW@1.2.3kHz", "97dB/mW @ . Hz", "97dB/mW@hz",
+                          "97dB/mW@1.2.hz.hz", "104 dB SPL (.kHz, 1 Vrms)"}) {
+        CAPTURE(t);
+        CHECK_THROWS_WITH_AS((void)parse_stated_sensitivity(t), doctest::Contains(t), parse_error);
+    }
+    CHECK(value_in(*parse_stated_sensitivity("97dB/mW@.5kHz").at, hertz) == 500.0);
+    CHECK(value_in(*parse_stated_sensitivity("97dB/mW@2.kHz").at, hertz) == 2000.0);
+}
+
 TEST_CASE("value parsers accept every documented unit spelling") {
     CHECK(value_in(parse_voltage("7.5"), volt) == 7.5);
     CHECK(value_in(parse_voltage("7.5V"), volt) == 7.5);

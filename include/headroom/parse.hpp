@@ -10,6 +10,7 @@
 #include "headroom/sensitivity.hpp"
 #include "headroom/units.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <initializer_list>
@@ -245,7 +246,12 @@ inline void erase_all(std::string& t, std::string_view what) {
     std::size_t number = start;
     while (number > 0 && number_char(t[number - 1])) --number;
     if (number == start) throw parse_error{"'" + std::string{original} + "' names a frequency without its number"};
-    const double value = std::stod(t.substr(number, start - number)) * scale;
+    // The run of digits and points must be one number ("1.2.3 hz" and ". hz" are not): read as every number here
+    // is (from_chars, whatever the locale), never by std::stod, which throws its own exceptions.
+    const std::string_view run = std::string_view{t}.substr(number, start - number);
+    if (std::count(run.begin(), run.end(), '.') > 1 || run.find_first_of("0123456789") == std::string_view::npos)
+        throw parse_error{"'" + std::string{original} + "' names a frequency that is not a number"};
+    const double value = split_number(run, "a number").first * scale;
     std::size_t from = number;
     while (from > 0 && t[from - 1] == ' ') --from;
     if (from >= 2 && t.compare(from - 2, 2, "at") == 0) from -= 2;
