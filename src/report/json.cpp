@@ -247,17 +247,6 @@ namespace {
 // Values written back in the catalog's own spellings, with the shortest text that reads back as the same double.
 std::string with_unit(double v, std::string_view unit) { return fmt::format("{}{}", v, unit); }
 
-std::string sensitivity_text(const sensitivity& s) {
-    const double level = s.stated_level().db();
-    switch (s.stated_form()) {
-        case sensitivity::form::db_per_milliwatt: return fmt::format("{}dB/mW", level);
-        case sensitivity::form::db_per_volt: return fmt::format("{}dB/V", level);
-        case sensitivity::form::db_at_current: return fmt::format("{}dB@{}A", level, s.reference_value());
-        case sensitivity::form::voltage_for_level: return fmt::format("{}V@{}dB", s.reference_value(), level);
-    }
-    return {};
-}
-
 // One gain setting's (or a whole output's) stated figures, in the catalog's spellings.
 void put_figures(ojson& j, const output_setting& s) {
     const output_stage& st = s.stage;
@@ -288,6 +277,17 @@ void put_figures(ojson& j, const output_setting& s) {
 }
 
 }  // namespace
+
+std::string sensitivity_text(const sensitivity& s) {
+    const double level = s.stated_level().db();
+    switch (s.stated_form()) {
+        case sensitivity::form::db_per_milliwatt: return fmt::format("{}dB/mW", level);
+        case sensitivity::form::db_per_volt: return fmt::format("{}dB/V", level);
+        case sensitivity::form::db_at_current: return fmt::format("{}dB@{}A", level, s.reference_value());
+        case sensitivity::form::voltage_for_level: return fmt::format("{}V@{}dB", s.reference_value(), level);
+    }
+    return {};
+}
 
 ojson headphone_entry_json(const headphone_entry& h) {
     const headphone& m = h.model;

@@ -83,6 +83,10 @@ void add_frequency_json(ojson& j, const frequency_analysis& a);
 // An output stage's stated figures in SI base units; absent ones are null, so every key is always there.
 [[nodiscard]] ojson output_json(const output_stage& out);
 
+// A sensitivity in the catalog's spelling, the shortest text that reads back as the same value: "97dB/mW",
+// "102.5dB/V", "94.6dB@0.005A", "0.1V@94dB".
+[[nodiscard]] std::string sensitivity_text(const sensitivity& s);
+
 // Catalog entries as the catalog format writes them (headroom-catalog-1, read back by the loader), with what
 // headroom derives under "computed" (`catalog headphones --json`, `catalog amps --json`).
 [[nodiscard]] ojson headphone_entry_json(const headphone_entry& h);
