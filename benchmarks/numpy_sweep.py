@@ -4,9 +4,11 @@ NumPy. Careful means: a chunk of output stages at a time (so the working set sta
 O(chunk x N)), in-place ufuncs with out= (no temporaries per operation), per-headphone terms broadcast rather than
 tiled, and the binding limit found with three comparisons rather than argmin over a stacked copy.
 
-Per pair it computes what the model defines (docs/physics.md sections 3 and 5): the limit voltages, the maximum sine
-SPL and its binding limit, and the headroom for a programme; then the same reductions as the C++ sweep (headroom
-min/mean/max, count above a threshold, binding-limit counts, the k best outputs per headphone).
+Per pair it computes what the model defines (docs/physics.md sections 3 and 5, include/headroom/limit.hpp): the five
+limit voltages (voltage, current, power rating, thermal, gain), the maximum sine SPL and its binding limit, and the
+headroom for a programme, where the peak-type limits (voltage, current, the power rating, gain) pass CF - 3.01 dB
+less and the average-type thermal limit the same average power; then the same reductions as the C++ sweep
+(headroom min/mean/max, count above a threshold, binding-limit counts, the k best outputs per headphone).
 
 Prints one JSON object: pairs, seconds (the sweep alone, catalog generation excluded), pairs_per_second, the same
 in CPU time (cpu_seconds, pairs_per_cpu_second) and the summary, so a driver can put it beside the C++ figures from the same run.
@@ -20,16 +22,19 @@ import numpy as np
 
 SINE_CREST_DB = 3.0102999566398120  # 10 lg 2
 DB20_PER_NEPER = 20.0 / np.log(10.0)
+LIMITS = ("voltage", "current", "power", "thermal", "gain")  # limit.hpp's order: ties go to the first
 
 
 def synthetic(m, n, seed, dtype):
-    """The ranges of `headroom sweep --synthetic` (not the same random stream)."""
+    """The ranges of `headroom sweep --synthetic` (not the same random stream): V_oc behind Z_out (no separate supply
+    sag), I_max and a sine power rating P_clip; no thermal limit and no source + gain (+inf, as in the C++ columns)."""
     rng = np.random.default_rng(seed)
     amps = {
         "v_oc": rng.uniform(0.5, 20.0, m),
         "i_max": rng.uniform(0.02, 1.0, m),
         "z_out": rng.uniform(0.0, 10.0, m),
-        "p_max": rng.uniform(0.05, 5.0, m),
+        "p_clip": rng.uniform(0.05, 5.0, m),
+        "p_thermal": np.full(m, np.inf),
         "v_gain": np.full(m, np.inf),
     }
     hps = {"r": 8.0 * (600.0 / 8.0) ** rng.uniform(0.0, 1.0, n), "s_v": rng.uniform(90.0, 125.0, n)}
@@ -48,7 +53,7 @@ def sweep(amps, hps, target, crest, threshold, top_k, chunk):
     # Per-chunk buffers, reused.
     shape = (chunk, n)
     div = np.empty(shape, dtype)
-    v0, v1, v2, v3 = (np.empty(shape, dtype) for _ in range(4))
+    v0, v1, v2, v3, v4 = (np.empty(shape, dtype) for _ in range(5))
     best = np.empty(shape, dtype)
     code = np.empty(shape, np.uint8)
     mask = np.empty(shape, bool)
@@ -56,16 +61,16 @@ def sweep(amps, hps, target, crest, threshold, top_k, chunk):
     margin = np.empty(shape, dtype)
 
     above = np.zeros(n, np.int64)
-    by_limit = np.zeros(4, np.int64)
+    by_limit = np.zeros(len(LIMITS), np.int64)
     h_min, h_max, h_sum = np.inf, -np.inf, 0.0
     top_h = np.full((0, n), -np.inf)
     top_j = np.zeros((0, n), np.int64)
 
-    def bind(c, a, b, p, g):
-        """best = first smallest of a, b, p, g; code = its index (ties to the first)."""
-        np.copyto(best[:c], a)
+    def bind(c, limits):
+        """best = first smallest of the limits; code = its index (ties to the first)."""
+        np.copyto(best[:c], limits[0])
         code[:c] = 0
-        for k, x in ((1, b), (2, p), (3, g)):
+        for k, x in enumerate(limits[1:], start=1):
             np.less(x, best[:c], out=mask[:c])
             np.copyto(best[:c], x, where=mask[:c])
             code[:c][mask[:c]] = k
@@ -74,33 +79,37 @@ def sweep(amps, hps, target, crest, threshold, top_k, chunk):
         c = min(chunk, m - first)
         sl = slice(first, first + c)
         col = lambda name: amps[name][sl][:, None]
-        # limit voltages (docs/physics.md section 3)
+        # limit voltages (limit.hpp): V_oc and the gain-limited voltage behind the divider R / (R + Z_out)
         np.add(r, col("z_out"), out=div[:c])
         np.divide(r, div[:c], out=div[:c])
         np.multiply(col("v_oc"), div[:c], out=v0[:c])
         np.multiply(col("i_max"), r, out=v1[:c])
-        np.multiply(col("p_max"), r, out=v2[:c])
+        np.multiply(col("p_clip"), r, out=v2[:c])
         np.sqrt(v2[:c], out=v2[:c])
-        np.multiply(col("v_gain"), div[:c], out=v3[:c])
+        np.multiply(col("p_thermal"), r, out=v3[:c])
+        np.sqrt(v3[:c], out=v3[:c])
+        np.multiply(col("v_gain"), div[:c], out=v4[:c])
+        limits = (v0[:c], v1[:c], v2[:c], v3[:c], v4[:c])
         # maximum sine level and its binding limit
-        bind(c, v0[:c], v1[:c], v2[:c], v3[:c])
+        bind(c, limits)
         np.log10(best[:c], out=level[:c])
         np.multiply(level[:c], 20.0, out=level[:c])
         np.add(level[:c], s_v, out=level[:c])
-        # headroom for the programme (section 5): peak-type limits scaled to the programme's peaks
+        # headroom for the programme (section 5): the peak-type limits scaled to the programme's peaks, the thermal
+        # limit (average-type) as it is
         if sine:
             np.subtract(level[:c], target, out=margin[:c])
         else:
-            for x in (v0, v1, v3):
+            for x in (v0, v1, v2, v4):
                 np.multiply(x[:c], peak_scale, out=x[:c])
-            bind(c, v0[:c], v1[:c], v2[:c], v3[:c])
+            bind(c, limits)
             np.log10(best[:c], out=margin[:c])
             np.multiply(margin[:c], 20.0, out=margin[:c])
             np.add(margin[:c], s_v - target, out=margin[:c])
         # reductions
         h = margin[:c]
         above += np.count_nonzero(h >= threshold, axis=0)
-        by_limit += np.bincount(code[:c].ravel(), minlength=4)
+        by_limit += np.bincount(code[:c].ravel(), minlength=len(LIMITS))
         h_min = min(h_min, float(h.min()))
         h_max = max(h_max, float(h.max()))
         h_sum += float(h.sum(dtype=np.float64))
@@ -117,7 +126,7 @@ def sweep(amps, hps, target, crest, threshold, top_k, chunk):
     return {
         "headroom_db": {"min": h_min, "mean": h_sum / (m * n), "max": h_max},
         "above_threshold": int(above.sum()),
-        "binding": {name: int(k) for name, k in zip(("voltage", "current", "power", "gain"), by_limit)},
+        "binding": {name: int(k) for name, k in zip(LIMITS, by_limit)},
         "top_output_of_first_headphone": top_j[:, 0].tolist() if top_k > 0 else [],
     }
 

@@ -1,11 +1,16 @@
 #!/bin/sh
-# Runs every benchmark of the batch core in one session and prints the ratios:
+# Runs every benchmark of the batch engine in one session and prints the ratios:
 #   1. `headroom sweep --synthetic MxN --json` (1 and 2 threads) against benchmarks/numpy_sweep.py on the same
-#      sizes, alternating, several rounds (the fastest round of each is kept: the machine may be shared);
-#   2. the Google Benchmark executable (kernels, tally, threaded sweep, naive scalar loop).
+#      sizes, alternating, several rounds, each a fresh process (median and best are reported: the machine may be
+#      shared); wall and CPU time;
+#   2. the threads: `headroom sweep` on 1 and 2 threads at 1000x20000 and 2000x100000, fresh processes;
+#   3. the best outputs: `headroom sweep --synthetic 2000x200000 --top 5` on 1 and 2 threads (and the same command
+#      of another build, e.g. an earlier engine, with --compare);
+#   4. the Google Benchmark executable: per instruction-set path, the statistics beside their bound (the same loop
+#      without the mean), the best outputs, double precision, threads, and the naive scalar loop.
 #
-# Usage: benchmarks/run.sh [--brief] [--native] [--rounds R]
-#   --brief    small sizes and --benchmark_min_time=0.01: well under a minute, for CI
+# Usage: benchmarks/run.sh [--brief] [--native] [--rounds R] [--compare PATH/TO/OTHER/headroom]
+#   --brief    small sizes, one round, --benchmark_min_time=0.01: well under a minute, for CI
 #   --native   build the benchmark executable with -march=native (never the library or the command)
 # Environment: BUILD_DIR (default build-bench in the source tree), PYTHON (default /usr/bin/python3).
 set -eu
@@ -15,13 +20,15 @@ build=${BUILD_DIR:-$root/build-bench}
 python=${PYTHON:-/usr/bin/python3}
 brief=0
 native=OFF
-rounds=3
+rounds=5
+compare=
 while [ $# -gt 0 ]; do
   case $1 in
     --brief) brief=1 ;;
     --native) native=ON ;;
     --rounds) rounds=$2; shift ;;
-    *) echo "usage: $0 [--brief] [--native] [--rounds R]" >&2; exit 2 ;;
+    --compare) compare=$2; shift ;;
+    *) echo "usage: $0 [--brief] [--native] [--rounds R] [--compare PATH/TO/OTHER/headroom]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -32,86 +39,138 @@ cmake --build "$build" --target headroom_cli headroom_benchmarks -j2 >/dev/null
 
 if [ $brief = 1 ]; then
   sizes="10x100 100x1000"
-  bench_args="--benchmark_min_time=0.01 --benchmark_filter=/(10|100)/(100|1000)"
+  thread_sizes="100x1000"
+  top_size="100x2000"
+  bench_args="--benchmark_min_time=0.01 --benchmark_filter=/(10|100)x(100|1000)$"
   rounds=1
 else
   sizes="100x1000 1000x20000 2000x20000"
+  thread_sizes="1000x20000 2000x100000"
+  top_size="2000x200000"
   bench_args="--benchmark_min_time=0.5"
 fi
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "benchmark executable: -march=native ${native}; library and headroom command: compiler baseline"
+# One fresh process; its JSON on one line. To a file, not a pipe: a reader starting up at the same time would
+# compete with a sweep of a few milliseconds.
+sweep() {
+  dest=$1
+  shift
+  "$@" >"$out/last.json"
+  tr -d '\n' <"$out/last.json" >>"$dest"
+  echo >>"$dest"
+}
+
+cpu=$(lscpu | sed -n 's/^Model name: *//p')
+echo "machine: $cpu, $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "instruction set: $("$build/headroom" sweep --synthetic 2x2 --json | sed -n 's/.*"simd": "\([a-z0-9]*\)".*/\1/p')" \
+  "(the engine selects it at run time; HEADROOM_SIMD forces another); benchmark executable: -march=native ${native}"
 for size in $sizes; do
   r=1
-  while [ $r -le $rounds ]; do
+  while [ $r -le "$rounds" ]; do
     "$python" "$root/benchmarks/numpy_sweep.py" --synthetic "$size" >>"$out/numpy-$size.jsonl"
-    for t in 1 2; do
-      # To a file, not a pipe: a reader starting up at the same time would compete with a sweep of a few ms.
-      "$build/headroom" sweep --synthetic "$size" --threads $t --json >"$out/last.json"
-      tr -d '\n' <"$out/last.json" >>"$out/cli-$size-$t.jsonl"
-      echo >>"$out/cli-$size-$t.jsonl"
-    done
+    for t in 1 2; do sweep "$out/cli-$size-$t.jsonl" "$build/headroom" sweep --synthetic "$size" --threads $t --json; done
     r=$((r + 1))
   done
+done
+for size in $thread_sizes; do
+  r=1
+  while [ $r -le "$rounds" ]; do
+    for t in 1 2; do sweep "$out/threads-$size-$t.jsonl" "$build/headroom" sweep --synthetic "$size" --threads $t --json; done
+    r=$((r + 1))
+  done
+done
+r=1
+while [ $r -le "$rounds" ]; do
+  for t in 1 2; do
+    sweep "$out/top-new-$t.jsonl" "$build/headroom" sweep --synthetic "$top_size" --top 5 --threads $t --json
+    if [ -n "$compare" ]; then sweep "$out/top-old-$t.jsonl" "$compare" sweep --synthetic "$top_size" --top 5 --threads $t --json; fi
+  done
+  r=$((r + 1))
 done
 
 # shellcheck disable=SC2086
 "$build/benchmarks/headroom_benchmarks" $bench_args --benchmark_out="$out/bench.json" --benchmark_out_format=json \
   >/dev/null 2>"$out/bench.err" || { cat "$out/bench.err" >&2; exit 1; }
 
-"$python" - "$out" $sizes <<'EOF'
+"$python" - "$out" "$sizes" "$thread_sizes" "$top_size" "$compare" <<'EOF'
 import json, pathlib, statistics, sys
 
 out = pathlib.Path(sys.argv[1])
-sizes = sys.argv[2:]
+sizes, thread_sizes, top_size, compare = sys.argv[2].split(), sys.argv[3].split(), sys.argv[4], sys.argv[5]
 
-def rates(path, key="pairs_per_second"):
-    return [json.loads(line)[key] for line in path.read_text().splitlines() if line.strip()]
+def load(name):
+    path = out / name
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
-print("\n`headroom sweep --json` against NumPy, same session: pairs per second, best and median of the rounds;")
-print("wall time, and CPU time (which other load on a shared machine disturbs less; not for 2 threads)")
-print(f"{'size':>12} {'':>7} {'numpy':>10} {'1 thread':>10} {'2 threads':>10} {'1t/numpy':>9} {'2t/1t':>6} "
-      f"{'numpy cpu':>10} {'1t cpu':>10} {'cpu ratio':>9}")
+def col(rows, key):
+    return [r[key] for r in rows]
+
+med = statistics.median
+
+print("\n`headroom sweep --json` against NumPy (fresh processes, rounds alternating): pairs per second, median and best;")
+print("wall time and CPU time (CPU: other load on a shared machine disturbs it less)")
+print(f"{'size':>12} {'':>6} {'numpy':>9} {'1 thread':>9} {'2 threads':>9} {'1t/numpy':>8} {'2t/1t':>6} "
+      f"{'numpy cpu':>9} {'1t cpu':>9} {'cpu ratio':>9}")
 for size in sizes:
-    n, c1, c2 = (rates(out / f) for f in (f"numpy-{size}.jsonl", f"cli-{size}-1.jsonl", f"cli-{size}-2.jsonl"))
-    nc, c1c = (rates(out / f, "pairs_per_cpu_second") for f in (f"numpy-{size}.jsonl", f"cli-{size}-1.jsonl"))
-    for label, pick in (("best", max), ("median", statistics.median)):
-        print(f"{size if label == 'best' else '':>12} {label:>7} {pick(n):10.4g} {pick(c1):10.4g} {pick(c2):10.4g} "
-              f"{pick(c1) / pick(n):9.1f} {pick(c2) / pick(c1):6.2f} {pick(nc):10.4g} {pick(c1c):10.4g} "
-              f"{pick(c1c) / pick(nc):9.1f}")
+    n, c1, c2 = load(f"numpy-{size}.jsonl"), load(f"cli-{size}-1.jsonl"), load(f"cli-{size}-2.jsonl")
+    for label, pick in (("median", med), ("best", max)):
+        nw, w1, w2 = pick(col(n, "pairs_per_second")), pick(col(c1, "pairs_per_second")), pick(col(c2, "pairs_per_second"))
+        nc, cc = pick(col(n, "pairs_per_cpu_second")), pick(col(c1, "pairs_per_cpu_second"))
+        print(f"{size if label == 'median' else '':>12} {label:>6} {nw:9.3g} {w1:9.3g} {w2:9.3g} {w1 / nw:8.1f} {w2 / w1:6.2f} "
+              f"{nc:9.3g} {cc:9.3g} {cc / nc:9.1f}")
+
+print("\nthreads: `headroom sweep` seconds (wall), median of the fresh processes, and the speed-up of 2 threads")
+for size in thread_sizes:
+    t1, t2 = load(f"threads-{size}-1.jsonl"), load(f"threads-{size}-2.jsonl")
+    s1, s2 = med(col(t1, "seconds")), med(col(t2, "seconds"))
+    print(f"{size:>12}  1 thread {s1 * 1e3:8.2f} ms  2 threads {s2 * 1e3:8.2f} ms ({t2[0]['threads']} used)  "
+          f"2t / 1t {s1 / s2:5.2f}  (CPU {med(col(t1, 'cpu_seconds')) * 1e3:.2f} ms, {med(col(t2, 'cpu_seconds')) * 1e3:.2f} ms)")
+
+print(f"\nthe five best outputs per headphone: `headroom sweep --synthetic {top_size} --top 5 --json`, seconds of the sweep")
+for who in ("new", "old") if compare else ("new",):
+    for t in (1, 2):
+        rows = load(f"top-{who}-{t}.jsonl")
+        s = med(col(rows, "seconds"))
+        pairs = rows[0]["pairs"]
+        label = "this build" if who == "new" else compare
+        print(f"  {label}, {t} thread{'s' if t > 1 else ''}: {s * 1e3:8.1f} ms median ({pairs / s:.3g} pairs/s), "
+              f"CPU {med(col(rows, 'cpu_seconds')) * 1e3:.1f} ms")
 
 bench = json.loads((out / "bench.json").read_text())
 ctx = bench["context"]
-print(f"\nGoogle Benchmark: {ctx.get('headroom_isa', '?')}; {ctx['num_cpus']} cpus at {ctx['mhz_per_cpu']} MHz, "
-      f"load average {' '.join(f'{x:.2f}' for x in ctx.get('load_avg', []))}; pairs per second (CPU time; sweep: real time)")
+print(f"\nGoogle Benchmark: paths {ctx.get('headroom_paths', '?')}; {ctx.get('headroom_benchmark_flags', '')}; "
+      f"{ctx['num_cpus']} cpus at {ctx['mhz_per_cpu']} MHz, load average {' '.join(f'{x:.2f}' for x in ctx.get('load_avg', []))}")
+print("pairs per second of CPU time (the calling thread's) and of real time; ratios in CPU time, `threads` in real time")
+numpy = {}
+for size in sizes:
+    numpy[size] = med(col(load(f"numpy-{size}.jsonl"), "pairs_per_second"))
 rows = {}
 for b in bench["benchmarks"]:
     if b.get("run_type") == "aggregate":
         continue
-    name = b["name"].split("/")[0]
-    m, n = int(b["M"]), int(b["N"])
-    if "max_threads" in b:  # at most; small sweeps use one thread (the workers counter)
-        name += f" {int(b['max_threads'])}t"
-    rows.setdefault(name, {})[(m, n)] = b["items_per_second"]
-numpy = {}
-for size in sizes:
-    m, n = (int(x) for x in size.split("x"))
-    numpy[(m, n)] = max(rates(out / f"numpy-{size}.jsonl"))
-naive = rows.get("naive_scalar", {})
-all_sizes = sorted({k for r in rows.values() for k in r})
-print(f"{'variant':>24} " + " ".join(f"{f'{m}x{n}':>11}" for m, n in all_sizes))
-for name, r in rows.items():
-    print(f"{name:>24} " + " ".join(f"{r[s]:11.4g}" if s in r else f"{'-':>11}" for s in all_sizes))
-print(f"{'numpy (above)':>24} " + " ".join(f"{numpy[s]:11.4g}" if s in numpy else f"{'-':>11}" for s in all_sizes))
-print("\nratios: variant / numpy, variant / naive scalar loop (same size)")
-for name, r in rows.items():
-    cells = []
-    for s in all_sizes:
-        a = f"{r[s] / numpy[s]:.1f}" if s in r and s in numpy else "-"
-        b = f"{r[s] / naive[s]:.1f}" if s in r and s in naive else "-"
-        cells.append(f"{a + ' / ' + b:>11}")
-    print(f"{name:>24} " + " ".join(cells))
+    parts = b["name"].split("/")
+    rows[tuple(parts)] = b
+print(f"{'benchmark':>40} {'pairs/s':>10} {'real':>10} {'/ bound':>8} {'/ numpy':>8}")
+for key, b in rows.items():
+    name = "/".join(key)
+    size = key[-1]
+    unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b.get("time_unit", "ns")]
+    pairs = b["M"] * b["N"]
+    rate = pairs / (b["cpu_time"] * unit)  # per second of CPU time (of the calling thread)
+    real = pairs / (b["real_time"] * unit)
+    ratio_bound = ratio_numpy = ""
+    if key[0].startswith("threads"):
+        rate = real
+    if key[0].startswith("stats"):
+        bound = rows.get(("bound" + key[0][len("stats"):],) + key[1:])
+        if bound:
+            ratio_bound = f"{rate / (pairs / (bound['cpu_time'] * unit)):.2f}"
+    if size in numpy and not key[0].startswith("naive"):
+        ratio_numpy = f"{rate / numpy[size]:.1f}"
+    print(f"{name:>40} {rate:10.3g} {real:10.3g} {ratio_bound:>8} {ratio_numpy:>8}")
 EOF

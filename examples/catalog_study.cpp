@@ -32,12 +32,12 @@ int main(int argc, char** argv) try {
     std::vector<headphone> models;
     for (const auto& h : headphones) models.push_back(h.model);
 
-    // The batch core works on packed columns of SI values; a tally keeps per-headphone results only.
+    // The batch engine works on packed columns of SI values and keeps per-headphone results only.
     const programme loud{spl::of_db(90.0), gain::of_db(20.0)};
     const auto amps = batch::pack<float>(std::span<const output_stage>{outputs});
     const auto phones = batch::pack<float>(std::span<const headphone>{models});
     const batch::sweep_settings settings{.min_headroom = gain::of_db(0.0)};
-    const batch::tally<float> t = batch::sweep_tally<float>(amps, phones, loud.average_level(), loud.crest_factor(), settings);
+    const batch::sweep_result r = batch::sweep(amps, phones, loud.average_level(), loud.crest_factor(), settings);
 
     struct group {
         std::vector<double> share;  // per headphone: the fraction of outputs with headroom >= 0 dB
@@ -47,8 +47,8 @@ int main(int argc, char** argv) try {
     std::map<headphone_type, group> groups;
     for (batch::index i = 0; i < phones.size(); ++i) {
         group& g = groups[headphones[static_cast<std::size_t>(i)].type];
-        g.share.push_back(static_cast<double>(t.above[i]) / static_cast<double>(t.outputs));
-        const double best = batch::summarise<float>(t, phones, i, loud.average_level()).max_headroom_db;
+        g.share.push_back(static_cast<double>(r.above_threshold(i)) / static_cast<double>(r.outputs()));
+        const double best = r.max_headroom(i).db();
         if (g.hardest < 0 || best < g.hardest_best_db) {
             g.hardest = i;
             g.hardest_best_db = best;

@@ -817,3 +817,25 @@ TEST_CASE("output_stage rejects every bad field") {
         },
         "output stage 'amp (bridged)'", "topology");
 }
+
+TEST_CASE("a known impedance curve: limits and demands are taken at its minimum, where the headroom is least") {
+    // A dynamic headphone of 300 ohm at 1 kHz whose curve falls to 100 ohm at 5 kHz.
+    const headphone flat{"HD", 300_ohm, sensitivity::per_volt(spl::of_db(105))};
+    const headphone curved = flat.with_curve(impedance_curve::tabulated(
+        {{in_si(20.0, hertz), 500_ohm, 0.0}, {in_si(1000.0, hertz), 300_ohm, 0.0}, {in_si(5000.0, hertz), 100_ohm, 0.0},
+         {in_si(20000.0, hertz), 200_ohm, 0.0}}));
+    CHECK(value_in(limit_load(flat), ohm) == 300.0);
+    CHECK(value_in(limit_load(curved), ohm) == doctest::Approx(100.0));
+    // 4 V behind 20 ohm and 40 mA: into 300 ohm the rails allow 3.75 V; into 100 ohm the current limit allows 4 V x
+    // 100/120 = 3.33 V, but 40 mA x 100 ohm = 4 V, so the voltage still binds at 3.33 V.
+    const output_stage out{"amp", output_spec{.open_circuit_voltage = 4_V, .current_limit = 40_mA, .output_impedance = 20_ohm}};
+    const pair_analysis a = analyse(out, flat), b = analyse(out, curved, programme{spl::of_db(85), gain::of_db(18)});
+    CHECK(volts(a.max.load_voltage) == doctest::Approx(4.0 * 300.0 / 320.0));
+    CHECK(volts(b.max.load_voltage) == doctest::Approx(4.0 * 100.0 / 120.0));
+    CHECK(ma(b.max.load_current) == doctest::Approx(4.0 / 120.0 * 1e3));
+    CHECK(b.max.max_level.db() == doctest::Approx(105.0 + 20.0 * std::log10(4.0 * 100.0 / 120.0)));
+    // The programme's current demand is taken there too: the same voltage into a third of the impedance.
+    const requirement need = requirement_for(curved, programme{spl::of_db(85), gain::of_db(18)});
+    CHECK(ma(need.load_current) == doctest::Approx(volts(need.load_voltage) / 100.0 * 1e3));
+    CHECK(b.headroom->margin.db() < analyse(out, flat, programme{spl::of_db(85), gain::of_db(18)}).headroom->margin.db());
+}

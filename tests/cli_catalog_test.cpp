@@ -325,6 +325,6 @@ TEST_CASE("headroom sweep ranks catalog outputs per headphone") {
     const auto text = run({"sweep", "--amps", (c.dir / "amplifiers.json").string(), "--headphones",
                            (c.dir / "headphones.json").string(), "--top", "1"});
     REQUIRE(text.code == 0);
-    CHECK(text.out.find("Test HD: Test Amp / bal / high (+35.26 dB)\n") != std::string::npos);
+    CHECK(text.out.find("Test HD: Test Amp / bal / high (+35.26 dB, voltage)\n") != std::string::npos);
     check_usage_error(run({"sweep", "--amps", (c.dir / "nothing.json").string()}), "cannot open the catalog");
 }

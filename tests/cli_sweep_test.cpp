@@ -3,6 +3,7 @@
 
 #include "cli/synthetic.hpp"
 #include "headroom/analysis.hpp"
+#include "headroom/batch/sweep.hpp"
 #include "support.hpp"
 
 #include <doctest/doctest.h>
@@ -12,9 +13,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -64,10 +67,8 @@ void check_against(const nlohmann::json& j, const expected& e, std::size_t pairs
     CHECK(std::abs(j["headroom_db"]["max"].get<double>() - e.max) < tolerance);
     CHECK(std::abs(j["headroom_db"]["mean"].get<double>() - e.sum / static_cast<double>(pairs)) < tolerance);
     CHECK(j["above_threshold"] == e.above);
-    CHECK(j["binding"]["voltage"] == e.by_limit[0]);
-    CHECK(j["binding"]["current"] == e.by_limit[1]);
-    CHECK(j["binding"]["power"] == e.by_limit[2]);
-    CHECK(j["binding"]["gain"] == e.by_limit[3]);
+    for (std::size_t k = 0; k < headroom::limit_count; ++k) CHECK(j["binding"][std::string{headroom::limit_names[k]}] == e.by_limit[k]);
+    CHECK(headroom::batch::simd_path_named(j["simd"].get<std::string>()).has_value());
     CHECK(j["seconds"].get<double>() > 0.0);
     CHECK(j["pairs_per_second"].get<double>() > 0.0);
 }
@@ -125,12 +126,17 @@ TEST_CASE("sweep --out: every pair as CSV, written whole or not at all") {
     std::vector<std::string> lines;
     for (std::string line; std::getline(in, line);) lines.push_back(line);
     REQUIRE(lines.size() == 1 + 3 * 4);
-    CHECK(lines[0] == "output,headphone,max_spl_db,limit,headroom_db");
-    // The row of output 2 and headphone 1, against the scalar model.
+    CHECK(lines[0] == "headphone,amplifier,output,gain,headroom_db,limit,max_spl_db,max_limit");
+    // The row of output 2 and headphone 1, against the scalar model (rows come in tiles, in no fixed order).
     const auto c = headroom::cli::make_synthetic(3, 4, 2);
     const auto op = headroom::max_output(c.outputs[2], c.headphones[1]);
     const auto h = headroom::headroom_for(c.outputs[2], c.headphones[1], headroom::programme{headroom::spl::of_db(90.0)});
-    CHECK(lines[1 + 2 * 4 + 1] == fmt::format("2,1,{:.4f},{},{:.4f}", op.max_level.db(), to_string(h.binding), h.margin.db()));
+    const std::string row = fmt::format("synthetic headphone 1,synthetic output 2,,,{:.4f},{},{:.4f},{}", h.margin.db(), to_string(h.binding),
+                                        op.max_level.db(), to_string(op.binding));
+    CHECK(std::count(lines.begin(), lines.end(), row) == 1);
+    // Every pair once.
+    std::sort(lines.begin() + 1, lines.end());
+    CHECK(std::adjacent_find(lines.begin() + 1, lines.end()) == lines.end());
     // Only the file itself is left in the directory: the temporary was renamed.
     CHECK(std::distance(std::filesystem::directory_iterator{dir}, std::filesystem::directory_iterator{}) == 1);
 
@@ -142,6 +148,51 @@ TEST_CASE("sweep --out: every pair as CSV, written whole or not at all") {
     CHECK(bad.err.find("--out") != std::string::npos);
     CHECK(std::distance(std::filesystem::directory_iterator{dir}, std::filesystem::directory_iterator{}) == 1);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("sweep --out: catalog names are CSV fields, quoted where needed, never formulas") {
+    const auto dir = headroom::test::temp_path("sweep_out_names");
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    std::ofstream{dir / "headphones.json"} << R"j({"format": "headroom-catalog-1", "headphones": [
+  {"name": "=HYPERLINK(\"http://x\")", "type": "iem", "impedance": "16ohm", "sensitivity": "110dB/mW", "basis": "own"}]})j";
+    std::ofstream{dir / "amplifiers.json"} << R"({"format": "headroom-catalog-1", "amplifiers": [
+  {"name": "Amp, the \"best\"", "kind": "desktop", "basis": "own", "outputs": [
+    {"name": "@se", "topology": "single_ended", "vmax": "2V", "gains": [{"name": "+high", "vmax": "8V"}]}]}]})";
+    const auto file = dir / "pairs.csv";
+    const result r = run({"--amps", (dir / "amplifiers.json").string(), "--headphones", (dir / "headphones.json").string(), "--out",
+                          file.string()});
+    REQUIRE(r.code == 0);
+    const std::string csv = headroom::test::slurp(file);
+    CAPTURE(csv);
+    const auto second_line = csv.substr(csv.find('\n') + 1);
+    CHECK(second_line.rfind(R"j("'=HYPERLINK(""http://x"")","Amp, the ""best""",'@se,'+high,)j", 0) == 0);
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 2);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("sweep --json names the instruction set that ran; HEADROOM_SIMD forces one or is refused") {
+    const char* old = std::getenv("HEADROOM_SIMD");
+    const std::optional<std::string> saved = old != nullptr ? std::optional<std::string>{old} : std::nullopt;
+    ::unsetenv("HEADROOM_SIMD");
+    const result detected = run({"--synthetic", "20x30", "--json"});
+    REQUIRE(detected.code == 0);
+    CHECK(nlohmann::json::parse(detected.out)["simd"] == std::string{to_string(headroom::batch::detected_simd_path())});
+    ::setenv("HEADROOM_SIMD", "baseline", 1);
+    const result forced = run({"--synthetic", "20x30", "--json"});
+    REQUIRE(forced.code == 0);
+    CHECK(nlohmann::json::parse(forced.out)["simd"] == "baseline");
+    // The same statistics, to the last digit printed.
+    CHECK(nlohmann::json::parse(forced.out)["headroom_db"] == nlohmann::json::parse(detected.out)["headroom_db"]);
+    ::setenv("HEADROOM_SIMD", "fastest", 1);
+    const result refused = run({"--synthetic", "20x30", "--json"});
+    CHECK(refused.code == 2);
+    CHECK(refused.out.empty());
+    CHECK(refused.err.find("HEADROOM_SIMD=fastest") != std::string::npos);
+    if (saved)
+        ::setenv("HEADROOM_SIMD", saved->c_str(), 1);
+    else
+        ::unsetenv("HEADROOM_SIMD");
 }
 
 TEST_CASE("sweep: bad input is refused with the flag's name") {

@@ -193,7 +193,7 @@ TEST_CASE("sweep --out -: the CSV alone on standard output; with --json it is re
     const result r = run({"sweep", "--synthetic", "3x4", "--out", "-"});
     REQUIRE(r.code == 0);
     CHECK(r.err.empty());
-    CHECK(r.out.rfind("output,headphone,max_spl_db,limit,headroom_db\n", 0) == 0);
+    CHECK(r.out.rfind("headphone,amplifier,output,gain,headroom_db,limit,max_spl_db,max_limit\n", 0) == 0);
     CHECK(lines(r.out) == 1 + 3 * 4);
     check_refused(run({"sweep", "--synthetic", "3x4", "--out", "-", "--json"}), "--out -");
 }

@@ -114,12 +114,22 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
 
 }  // namespace detail
 
-// The maximum continuous sine output (docs/physics.md section 3).
+// The load the limits and the demands are taken at: |Z| at 1 kHz, or, where the headphone's impedance curve is
+// known, the curve's minimum when lower. Every limit allows less voltage into less impedance and the current
+// demand peaks there (docs/physics.md section 7), so a flat programme has the least headroom at the minimum: the
+// answer errs low. The 1/8 rule is judged against it too. pair, the sweep and its batch engine all use this load.
+[[nodiscard]] inline impedance limit_load(const headphone& hp) noexcept {
+    if (const auto* c = hp.curve()) return std::min(c->minimum().magnitude, hp.nominal_impedance());
+    return hp.nominal_impedance();
+}
+
+// The maximum continuous sine output (docs/physics.md section 3), into limit_load().
 [[nodiscard]] inline operating_point max_output(const output_stage& out, const headphone& hp) noexcept {
-    const auto [v, which] = limits::binding_of(detail::load_voltage_limits(out, hp.nominal_impedance()));
-    const double r = value_in(hp.nominal_impedance(), ohm);
+    const impedance load = limit_load(hp);
+    const auto [v, which] = limits::binding_of(detail::load_voltage_limits(out, load));
+    const double r = value_in(load, ohm);
     return {in_si(v, volt),      in_si(v / r, ampere), in_si(v * v / r, watt), which, hp.level_at(in_si(v, volt)),
-            detail::extrapolation_at(out, hp.nominal_impedance())};
+            detail::extrapolation_at(out, load)};
 }
 
 // What a programme at its target level asks of the amplifier. The output impedance and the source resistance (R_s,
@@ -127,7 +137,7 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
 [[nodiscard]] inline requirement requirement_for(const headphone& hp, const programme& p,
                                                  impedance output_impedance = in_si(0.0, ohm),
                                                  std::optional<impedance> source_resistance = std::nullopt) noexcept {
-    const double r = value_in(hp.nominal_impedance(), ohm);
+    const double r = value_in(limit_load(hp), ohm);
     const double v = value_in(hp.voltage_for(p.average_level()), volt);
     const double v_peak = v * p.crest_factor().voltage_ratio();
     const double v_sine = v_peak / sine_peak_to_rms;  // the sine whose peaks reach the programme's
@@ -149,7 +159,7 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
 // level CF - 3.01 dB below the sine maximum; a thermal limit caps the average power. For a sine both reduce to
 // L_max - T.
 [[nodiscard]] inline headroom_result headroom_for(const output_stage& out, const headphone& hp, const programme& p) noexcept {
-    const auto [v_avg, which] = limits::binding_of(detail::load_voltage_limits(out, hp.nominal_impedance(), p.peak_scale()));
+    const auto [v_avg, which] = limits::binding_of(detail::load_voltage_limits(out, limit_load(hp), p.peak_scale()));
     const spl max_avg = hp.level_at(in_si(v_avg, volt));
     return {max_avg - p.average_level(), which, max_avg};
 }
@@ -169,10 +179,7 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
 
 // NwAvGuy's 1/8 rule: Z_out at most an eighth of the load keeps the response within about 1 dB. The bound holds
 // against the impedance minimum (docs/physics.md section 7), so a known curve's minimum is used, else |Z| at 1 kHz.
-[[nodiscard]] inline impedance one_eighth_rule_load(const headphone& hp) noexcept {
-    if (const auto* c = hp.curve()) return std::min(c->minimum().magnitude, hp.nominal_impedance());
-    return hp.nominal_impedance();
-}
+[[nodiscard]] inline impedance one_eighth_rule_load(const headphone& hp) noexcept { return limit_load(hp); }
 [[nodiscard]] inline bool meets_one_eighth_rule(const output_stage& out, const headphone& hp) noexcept {
     return 8.0 * value_in(out.output_impedance(), ohm) <= value_in(one_eighth_rule_load(hp), ohm);
 }

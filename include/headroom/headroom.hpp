@@ -1,9 +1,9 @@
 #pragma once
 
 // Everything: the typed model (units, decibels, sensitivity, headphone, output stage, analysis, parsing, fitting,
-// curves and EQ across frequency) and the batch layer (columns, pack, kernels, the threaded sweep). Include the
-// individual headers to pay only for what you use; the catalog loader (catalog.hpp, target headroom::catalog)
-// and the fmt formatters (format.hpp) are opt-in.
+// curves and EQ across frequency) and the batch layer (columns, pack, the sweep engine's interface: link
+// headroom::batch to call it). Include the individual headers to pay only for what you use; the catalog loader
+// (catalog.hpp, target headroom::catalog) and the fmt formatters (format.hpp) are opt-in.
 
 #include "headroom/analysis.hpp"
 #include "headroom/decibel.hpp"
@@ -22,7 +22,5 @@
 #include "headroom/version.hpp"
 
 #include "headroom/batch/columns.hpp"
-#include "headroom/batch/kernels.hpp"
 #include "headroom/batch/pack.hpp"
 #include "headroom/batch/sweep.hpp"
-#include "headroom/batch/tally.hpp"

@@ -100,7 +100,10 @@ sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string
     }
     for (const auto& a : c.gear.amps)
         for (const auto& o : a.outputs)
-            for (const auto& s : o.settings) c.outputs.push_back(s.stage);
+            for (const auto& s : o.settings) {
+                c.outputs.push_back(s.stage);
+                c.output_names.push_back({a.name, o.name, s.gain_name});
+            }
     for (const auto& h : c.gear.headphones) c.headphones.push_back(h.model);
     return c;
 }

@@ -25,11 +25,18 @@ namespace headroom::cli {
 [[nodiscard]] output_setting catalog_setting(const std::string& dir_flag, const std::string& amp,
                                              const std::string& output, const std::string& gain_setting);
 
+// The gear an output stage belongs to, by name: a name may itself hold " / " ("3.5mm / 4.4mm"), so the stage's
+// name "Amp / output / gain" cannot be split back into these.
+struct stage_names {
+    std::string amplifier, output, gain;  // output and gain may be empty
+};
+
 // Every output stage (one per output and gain setting, named "Amp / output / gain") and every headphone of two
 // catalog files that the selection keeps, for a sweep; an empty file name means the bundled catalog's.
 struct sweep_catalog {
     selected_gear gear;
     std::vector<output_stage> outputs;
+    std::vector<stage_names> output_names;  // one per output stage
     std::vector<headphone> headphones;
 };
 [[nodiscard]] sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string& headphones_file,

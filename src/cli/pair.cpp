@@ -47,12 +47,14 @@ void print_report(std::ostream& os, const headphone& hp, const output_stage& out
     os << fmt::format("{:<16}{}{}\n", "Output", out_name, describe_output(out));
     os << "\nMaximum continuous sine\n";
     os << fmt::format("  {:<16}{:.2f} dB SPL\n", "level", a.max.max_level.db());
-    os << fmt::format("  {:<16}{}, {}, {} (RMS)\n", "at the load", a.max.load_voltage, a.max.load_current, a.max.load_power);
+    const impedance load = limit_load(hp);
+    os << fmt::format("  {:<16}{}, {}, {} (RMS){}\n", "at the load", a.max.load_voltage, a.max.load_current, a.max.load_power,
+                      load < hp.nominal_impedance() ? fmt::format(" into {:.4g} ohm, the curve's minimum", value_in(load, ohm)) : "");
     os << fmt::format("  {:<16}{}: {}\n", "limited by", to_string(a.max.binding), limit_meaning(a.max.binding, out));
     if (const auto& x = a.max.extrapolated)
         os << fmt::format("  {:<16}{:.4g} ohm is {:.2g}x {} the {} stated load ({:.4g} ohm): the table is assumed to give no more {} "
                           "there, so this is a floor\n",
-                          "extrapolated", r, x->factor, x->below ? "below" : "above", x->below ? "lowest" : "highest",
+                          "extrapolated", value_in(load, ohm), x->factor, x->below ? "below" : "above", x->below ? "lowest" : "highest",
                           value_in(x->stated_load, ohm), x->below ? "current" : "voltage");
     if (a.exceeds_rated_power && *a.exceeds_rated_power)
         os << fmt::format("  {:<16}the maximum exceeds the headphone's rated {}\n", "caution", *hp.rated_power());

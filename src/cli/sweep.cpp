@@ -1,7 +1,7 @@
 // headroom sweep: every output stage of a catalog against every headphone, on all cores. By default it streams
 // reductions (headroom statistics, how many pairs clear a threshold, which limit binds, the best outputs per
-// headphone) in memory O(M + N); --out writes every pair to a CSV file, atomically (output_file.hpp), or to
-// standard output with `--out -`.
+// headphone) in memory O(M + N); --out also writes every pair as CSV, from the same sweep, to a file atomically
+// (output_file.hpp) or to standard output with `--out -`.
 
 #include "cli/catalog_select.hpp"
 #include "cli/commands.hpp"
@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <ostream>
 #include <span>
@@ -104,37 +105,50 @@ struct sweep_job {
     std::optional<listing> recommend{};
 };
 
-// Every pair as CSV, a tile of output stages at a time (memory O(tile x N)).
-template <class T>
-void write_csv(output_file& file, const batch::output_view<T>& amps, const batch::headphone_view<T>& hps,
-               const sweep_job& job, progress_meter& progress) {
-    file.write("output,headphone,max_spl_db,limit,headroom_db\n");
-    constexpr batch::index tile = 16;
-    const batch::index n = hps.size();
-    batch::grid<T> level(n, tile), margin(n, tile);
-    batch::limit_grid max_binding(n, tile), binding(n, tile);
-    const auto& names = limit_names;
-    fmt::memory_buffer buf;
-    for (batch::index first = 0; first < amps.size(); first += tile) {
-        const batch::index count = std::min(tile, amps.size() - first);
-        const batch::output_view<T> part = amps.slice(first, count);
-        batch::max_spl<T>(part, hps, level.leftCols(count), max_binding.leftCols(count));
-        batch::headroom<T>(part, hps, job.target, job.crest, margin.leftCols(count), binding.leftCols(count));
-        for (batch::index j = 0; j < count; ++j) {
-            buf.clear();
-            for (batch::index i = 0; i < n; ++i)
-                fmt::format_to(std::back_inserter(buf), "{},{},{:.4f},{},{:.4f}\n", first + j, i, level(i, j), names[binding(i, j)],
-                               margin(i, j));
-            file.write({buf.data(), buf.size()});
-            progress.add(n);
-        }
+// A catalog name as a CSV field. It is data, whatever it holds: shown as terminal_text (no control character
+// survives, so a name cannot break a row or drive a terminal reading `--out -`), quoted where it holds a comma or
+// a quote (RFC 4180), and led by an apostrophe where a spreadsheet would take it for a formula (= + - @).
+std::string csv_field(const std::string& name) {
+    std::string text = terminal_text(name);
+    if (!text.empty() && std::string_view{"=+-@"}.find(text.front()) != std::string_view::npos) text.insert(0, 1, '\'');
+    if (text.find_first_of(",\"") == std::string::npos) return text;
+    std::string quoted = "\"";
+    for (const char c : text) {
+        if (c == '"') quoted += '"';
+        quoted += c;
     }
-    file.commit();
+    return quoted + '"';
+}
+
+// The gear of each row, as CSV fields made once.
+struct csv_names {
+    std::vector<std::string> headphone, amplifier, output, gain;
+};
+
+// Every pair as CSV, from the sweep's own tiles: the engine calls this from its threads, so each tile is formatted
+// on its thread and written whole under the lock.
+template <class T>
+batch::row_sink<T> csv_rows(output_file& file, std::mutex& lock, const csv_names& names) {
+    return [&file, &lock, &names](const batch::pair_rows<T>& tile) {
+        fmt::memory_buffer buf;
+        for (std::size_t q = 0; q < tile.outputs.size(); ++q) {
+            const auto j = static_cast<std::size_t>(tile.outputs[q]);
+            for (batch::index i = 0; i < tile.headphones; ++i) {
+                const auto at = static_cast<std::size_t>(static_cast<batch::index>(q) * tile.stride + i);
+                fmt::format_to(std::back_inserter(buf), "{},{},{},{},{:.4f},{},{:.4f},{}\n",
+                               names.headphone[static_cast<std::size_t>(tile.first_headphone + i)], names.amplifier[j], names.output[j],
+                               names.gain[j], tile.headroom_db[at], to_string(tile.binding[at]), tile.max_spl_db[at],
+                               to_string(tile.max_binding[at]));
+            }
+        }
+        const std::lock_guard guard{lock};
+        file.write({buf.data(), buf.size()});
+    };
 }
 
 template <class T>
-void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headphone>& headphones, const sweep_job& job,
-               command_output& os, bool named = false) {
+void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage_names>& output_names,
+               const std::vector<headphone>& headphones, const sweep_job& job, command_output& os, bool named = false) {
     // Catalog gear is ranked by name; a synthetic catalog's entries have only their index.
     const auto output_label = [&](batch::index k) {
         return named ? outputs[static_cast<std::size_t>(k)].name() : fmt::format("output {}", k);
@@ -146,42 +160,46 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
     const batch::headphone_columns<T> hps = batch::pack<T>(std::span<const headphone>{headphones});
     const batch::index m = amps.size();
     const batch::index n = hps.size();
-    const unsigned threads = batch::sweep_threads(job.settings, m, n);
 
-    // Progress for a person at a terminal, once the work has run a while: every pair is computed, and with --out
-    // written too. The report's JSON is for programs, which get none.
-    progress_meter progress{job.json ? nullptr : os.progress(), "headroom sweep", m * n * (job.out.empty() ? 1 : 2),
-                            os.progress_delay()};
+    // Progress for a person at a terminal, once the work has run a while (the engine counts the pairs, written
+    // too with --out). The report's JSON is for programs, which get none.
+    progress_meter progress{job.json ? nullptr : os.progress(), "headroom sweep", m * n, os.progress_delay()};
     batch::sweep_settings settings = job.settings;
     settings.pairs_done = &progress.done();
-    if (os.progress() != nullptr && !job.json && settings.tile == 0) {
-        // Enough tiles for the count to move (one thread would otherwise take the whole sweep as one tile);
-        // whole headphone vectors keep the results the same bit for bit.
-        const batch::index along = batch::splits_headphones(settings, n, threads) ? n : m;
-        settings.tile = std::max<batch::index>(1, along / (256 * static_cast<batch::index>(threads)));
+
+    // --out: the rows come from the sweep itself, into the temporary file (or standard output) as they are made.
+    std::optional<output_file> file;
+    std::mutex file_lock;
+    csv_names names;
+    batch::row_sink<T> rows;
+    if (!job.out.empty()) {
+        file.emplace("--out", job.out, os.standard_output());
+        file->write("headphone,amplifier,output,gain,headroom_db,limit,max_spl_db,max_limit\n");
+        for (const headphone& h : headphones) names.headphone.push_back(csv_field(h.name()));
+        for (const stage_names& g : output_names) {
+            names.amplifier.push_back(csv_field(g.amplifier));
+            names.output.push_back(csv_field(g.output));
+            names.gain.push_back(csv_field(g.gain));
+        }
+        rows = csv_rows<T>(*file, file_lock, names);
     }
 
     // Wall time, and the CPU time of the whole process (all threads): on a shared machine the second says what
     // the sweep costs whatever else is running.
     const std::clock_t cpu_start = std::clock();
     const auto start = std::chrono::steady_clock::now();
-    const batch::tally<T> t = batch::sweep_tally<T>(amps, hps, job.target, job.crest, settings);
+    const batch::sweep_result result = batch::sweep(amps, hps, job.target, job.crest, settings, rows);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
 
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0.0;
-    std::int64_t above = t.above.sum();
+    const double lo = result.min_headroom().db(), mean = result.mean_headroom().db(), hi = result.max_headroom().db();
+    const std::int64_t above = result.above_threshold();
     std::array<std::int64_t, limit_count> by_limit{};
-    for (batch::index i = 0; i < n; ++i) {
-        const batch::headphone_summary s = batch::summarise<T>(t, hps, i, job.target);
-        lo = std::min(lo, s.min_headroom_db);
-        hi = std::max(hi, s.max_headroom_db);
-        sum += s.mean_headroom_db;
-    }
-    for (std::size_t k = 0; k < by_limit.size(); ++k) by_limit[k] = t.by_limit.col(static_cast<batch::index>(k)).sum();
-    const double mean = sum / static_cast<double>(n);
+    for (std::size_t k = 0; k < by_limit.size(); ++k) by_limit[k] = result.count(static_cast<limit>(k));
+    const unsigned threads = result.threads();
+    const std::string simd{batch::to_string(result.path())};
     const double pairs = static_cast<double>(m) * static_cast<double>(n);
-    const auto& names = limit_names;
+    const auto& limit_labels = limit_names;
 
     // The report is made whole before the CSV file replaces anything, so that nothing after the rename can fail
     // (file names that are not UTF-8 reach the JSON as U+FFFD: json_text never throws), and "every pair
@@ -198,6 +216,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
         j["cpu_seconds"] = cpu_seconds;
         j["pairs_per_cpu_second"] = pairs / cpu_seconds;
         j["threads"] = threads;
+        j["simd"] = simd;
         j["precision"] = sizeof(T) == sizeof(float) ? "float" : "double";
         j["target_spl_db"] = job.target.db();
         j["crest_factor_db"] = job.crest.db();
@@ -206,7 +225,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
         j["above_threshold"] = above;
         j["above_threshold_fraction"] = static_cast<double>(above) / pairs;
         nlohmann::ordered_json b;
-        for (std::size_t k = 0; k < by_limit.size(); ++k) b[names[k]] = by_limit[k];
+        for (std::size_t k = 0; k < by_limit.size(); ++k) b[limit_labels[k]] = by_limit[k];
         j["binding"] = b;
         if (!job.out.empty()) j["out"] = job.out;
         if (job.recommend) j["recommendations"] = recommendations_json(*job.gear, *job.recommend);
@@ -222,10 +241,12 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
                 nlohmann::ordered_json entry{{"headphone", i}};
                 if (named) entry["headphone_name"] = headphone_label(i);
                 nlohmann::ordered_json best = nlohmann::ordered_json::array();
-                for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q) {
-                    nlohmann::ordered_json b{{"output", t.top_output(q, i)}};
-                    if (named) b["output_name"] = output_label(t.top_output(q, i));
-                    b["headroom_db"] = batch::top_headroom_db<T>(t, hps, q, i, job.target);
+                for (const batch::best_output& o : result.best(i)) {
+                    nlohmann::ordered_json b{{"output", o.output}};
+                    if (named) b["output_name"] = output_label(o.output);
+                    b["headroom_db"] = o.headroom.db();
+                    b["limit"] = to_string(o.binding);
+                    b["max_spl_db"] = o.max_spl.db();
                     best.push_back(std::move(b));
                 }
                 entry["best"] = std::move(best);
@@ -242,24 +263,27 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
         print_recommendations(tables, *job.gear, *job.recommend);
         report = tables.str();
     } else if (!csv_to_stdout) {  // with --out - standard output carries the CSV alone
-        report += fmt::format("{} output stages x {} headphones = {} pairs in {} ({:.3g} pairs/s, {} thread{}, {})\n", m, n,
+        report += fmt::format("{} output stages x {} headphones = {} pairs in {} ({:.3g} pairs/s, {} thread{}, {}, {})\n", m, n,
                               static_cast<std::int64_t>(m) * n, fmt::format("{}", in_si(seconds, second)), pairs / seconds, threads,
-                              threads == 1 ? "" : "s", sizeof(T) == sizeof(float) ? "float" : "double");
+                              threads == 1 ? "" : "s", sizeof(T) == sizeof(float) ? "float" : "double", simd);
         report += fmt::format("programme {:.1f} dB SPL, crest factor {:.2f} dB\n", job.target.db(), job.crest.db());
         report += fmt::format("headroom  min {:+.2f} dB, mean {:+.2f} dB, max {:+.2f} dB\n", lo, mean, hi);
         report += fmt::format("at least {:+.1f} dB: {} pairs ({:.1f}%)\n", job.min_headroom.db(), above,
                               100.0 * static_cast<double>(above) / pairs);
         report += "limited by";
         for (std::size_t k = 0; k < by_limit.size(); ++k)
-            report += fmt::format("  {} {:.1f}%", names[k], 100.0 * static_cast<double>(by_limit[k]) / pairs);
+            report += fmt::format("  {} {:.1f}%", limit_labels[k], 100.0 * static_cast<double>(by_limit[k]) / pairs);
         report += '\n';
         for (batch::index i = 0; i < n && job.settings.top_k > 0; ++i) {
             // Catalog names are data: shown through terminal_text, so that a name cannot forge lines or drive
             // the terminal.
             report += fmt::format("{}:", terminal_text(headphone_label(i)));
-            for (batch::index q = 0; q < t.top_k && t.top_output(q, i) >= 0; ++q)
-                report += fmt::format("{} {} ({:+.2f} dB)", q == 0 ? "" : ",", terminal_text(output_label(t.top_output(q, i))),
-                                      batch::top_headroom_db<T>(t, hps, q, i, job.target));
+            bool first = true;
+            for (const batch::best_output& o : result.best(i)) {
+                report += fmt::format("{} {} ({:+.2f} dB, {})", first ? "" : ",", terminal_text(output_label(o.output)), o.headroom.db(),
+                                      to_string(o.binding));
+                first = false;
+            }
             report += '\n';
         }
         if (named && job.settings.top_k == 0)
@@ -267,10 +291,8 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<headp
                       "--connector 4.4mm); --top K lists the K best outputs for every headphone\n";
     }
 
-    if (!job.out.empty()) {
-        output_file file{"--out", job.out, os.standard_output()};
-        write_csv<T>(file, amps, hps, job, progress);
-        file.commit();
+    if (file) {
+        file->commit();
         if (!job.json && !csv_to_stdout) report += fmt::format("every pair written to {}\n", terminal_text(job.out));
     }
     os << report;
@@ -282,8 +304,10 @@ subcommand add_sweep(CLI::App& parent) {
     auto f = std::make_shared<sweep_flags>();
     CLI::App* app = parent.add_subcommand("sweep", "Analyse every amplifier output against every headphone of a catalog");
     app->footer(
-        "Streams statistics in memory O(outputs + headphones); --out writes every pair as CSV: to a temporary file\n"
+        "Streams statistics in memory O(outputs + headphones); --out also writes every pair as CSV (headphone,\n"
+        "amplifier, output, gain, headroom_db, limit, max_spl_db, max_limit), from the same sweep: to a temporary file\n"
         "renamed over FILE once complete (only a regular file is replaced), or to standard output with --out -.\n"
+        "--json names the instruction set that ran (\"simd\"); HEADROOM_SIMD=baseline|avx2|avx512 forces one.\n"
         "A sweep that runs over two seconds shows its progress on stderr when that is a terminal (not with --json);\n"
         "Ctrl-C stops it and removes the temporary file. Exit status: 0 done, 1 output lost (a write failed), 2 bad input.\n"
         "With --headphone (or a headphone --kind), a table per headphone lists every output that has at least\n"
@@ -350,18 +374,21 @@ subcommand add_sweep(CLI::App& parent) {
                         job.settings.top_k = 0;
                     }
                     if (f->precision == "float")
-                        run_sweep<float>(c.outputs, c.headphones, job, os, true);
+                        run_sweep<float>(c.outputs, c.output_names, c.headphones, job, os, true);
                     else
-                        run_sweep<double>(c.outputs, c.headphones, job, os, true);
+                        run_sweep<double>(c.outputs, c.output_names, c.headphones, job, os, true);
                     return;
                 }
                 const catalog_size size = parse_size(f->synthetic);
                 const std::uint64_t seed = whole_number("--seed", f->seed, 0, std::numeric_limits<std::uint64_t>::max());
                 const synthetic_catalog c = make_synthetic(size.outputs, size.headphones, seed);
+                std::vector<stage_names> names;
+                if (!job.out.empty())
+                    for (const output_stage& o : c.outputs) names.push_back({o.name(), "", ""});
                 if (f->precision == "float")
-                    run_sweep<float>(c.outputs, c.headphones, job, os);
+                    run_sweep<float>(c.outputs, names, c.headphones, job, os);
                 else
-                    run_sweep<double>(c.outputs, c.headphones, job, os);
+                    run_sweep<double>(c.outputs, names, c.headphones, job, os);
             }};
 }
 

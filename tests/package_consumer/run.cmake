@@ -7,7 +7,8 @@ foreach(step
     "${CMAKE_COMMAND};--build;${WORK_DIR}/build"
     "${WORK_DIR}/build/consumer_model"
     "${WORK_DIR}/build/consumer_io"
-    "${WORK_DIR}/build/consumer_catalog")
+    "${WORK_DIR}/build/consumer_catalog"
+    "${WORK_DIR}/build/consumer_batch")
   execute_process(COMMAND ${step} RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "package consumer step failed (${rc}): ${step}")
@@ -29,7 +30,7 @@ if(EXISTS "${WORK_DIR}/prefix/bin/headroom")
   endif()
 endif()
 
-# pkg-config, as a Makefile would use it: `pkg-config --cflags --libs headroom` is enough to build both consumers.
+# pkg-config, as a Makefile would use it: `pkg-config --cflags --libs headroom` is enough to build every consumer.
 find_program(PKG_CONFIG pkg-config)
 find_program(CXX_COMPILER NAMES c++ g++)
 if(PKG_CONFIG AND CXX_COMPILER AND EXISTS "${WORK_DIR}/moved/lib/pkgconfig/headroom.pc")
@@ -41,7 +42,7 @@ if(PKG_CONFIG AND CXX_COMPILER AND EXISTS "${WORK_DIR}/moved/lib/pkgconfig/headr
   endif()
   separate_arguments(flags UNIX_COMMAND "${flags}")
   separate_arguments(extra UNIX_COMMAND "${CXX_FLAGS}")
-  foreach(consumer model io)
+  foreach(consumer model io batch)
     execute_process(COMMAND ${CXX_COMPILER} -std=c++20 ${extra} ${SOURCE_DIR}/${consumer}.cpp ${flags} -o ${WORK_DIR}/pc_${consumer}
                     RESULT_VARIABLE rc)
     if(NOT rc EQUAL 0)

@@ -45,21 +45,13 @@ template <class T = double>
     return c;
 }
 
-// A headphone's load in a sweep: |Z| at 1 kHz, or, where its impedance curve is known, the curve's minimum over
-// 20 Hz-20 kHz. Every limit allows less voltage into less impedance, so that is where the headroom for a flat
-// programme is least (docs/batch.md).
-[[nodiscard]] inline impedance sweep_load(const headphone& h) noexcept {
-    if (const auto* c = h.curve()) return std::min(c->minimum().magnitude, h.nominal_impedance());
-    return h.nominal_impedance();
-}
-
 template <class T = double>
 [[nodiscard]] headphone_columns<T> pack(std::span<const headphone> headphones) {
     const auto n = static_cast<index>(headphones.size());
     headphone_columns<T> c{column<T>(n), column<T>(n)};
     for (index k = 0; k < n; ++k) {
         const headphone& h = headphones[static_cast<std::size_t>(k)];
-        c.r[k] = static_cast<T>(value_in(sweep_load(h), ohm));
+        c.r[k] = static_cast<T>(value_in(limit_load(h), ohm));  // the scalar model's load (analysis.hpp)
         c.s_v[k] = static_cast<T>(h.sensitivity_per_volt().db());
     }
     return c;

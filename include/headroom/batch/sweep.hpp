@@ -1,56 +1,95 @@
 #pragma once
 
-// The sweep driver: every output stage against every headphone, on several threads (threads.hpp). A tally
-// needs memory O(N k), never M x N; full grids are made only by sweep_full(), for callers that ask for them.
+// The batch engine: every output stage of one catalog against every headphone of another, for a programme,
+// reduced to statistics per headphone and overall (headroom extremes and mean, binding limits, pairs above a
+// threshold, the best outputs), in memory O(outputs + headphones x best), never outputs x headphones. A caller that
+// wants every pair gives a row sink: the same threads hand it each tile of pairs as they reduce it.
 //
-// A tally sweep splits the headphone axis when there are enough headphones: each thread folds every output
-// stage into its own ranges of headphones of one shared tally, so there is one tally however many threads, no
-// merge, and results identical bit for bit whatever the number of threads. With few headphones it splits the
-// output-stage axis instead: each thread folds its tiles into a tally of its own, merged at the end.
+// The engine is compiled (target headroom::batch): one portable loop, built once per instruction set (x86-64
+// baseline, AVX2, AVX-512; the baseline elsewhere) and chosen once per sweep from what the processor supports, or
+// forced with HEADROOM_SIMD=baseline|avx2|avx512. Every path gives the same bits. Per pair it calls limit.hpp,
+// the limits the scalar model (analysis.hpp) uses; docs/batch.md explains the rest.
 
 #include "headroom/batch/columns.hpp"
-#include "headroom/batch/kernels.hpp"
-#include "headroom/batch/tally.hpp"
-#include "headroom/batch/threads.hpp"
 #include "headroom/decibel.hpp"
+#include "headroom/limit.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
-#include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <iterator>
+#include <memory>
 #include <optional>
+#include <span>
+#include <string_view>
+#include <thread>
 #include <utility>
-#include <vector>
 
 namespace headroom::batch {
 
-// Which axis the threads of a tally sweep share.
+// The instruction sets the engine's loop is compiled for.
+enum class simd_path : std::uint8_t {
+    baseline,  // the compiler's baseline (SSE2 on x86-64; the only path on other processors)
+    avx2,      // x86-64 with AVX2
+    avx512,    // x86-64 with AVX-512 F, VL, BW and DQ
+};
+inline constexpr std::size_t simd_path_count = 3;
+inline constexpr std::array<std::string_view, simd_path_count> simd_path_names{"baseline", "avx2", "avx512"};
+
+[[nodiscard]] constexpr std::string_view to_string(simd_path p) noexcept {
+    const auto k = static_cast<std::size_t>(p);
+    return k < simd_path_count ? simd_path_names[k] : std::string_view{"unknown"};
+}
+
+[[nodiscard]] constexpr std::optional<simd_path> simd_path_named(std::string_view name) noexcept {
+    for (std::size_t k = 0; k < simd_path_count; ++k)
+        if (simd_path_names[k] == name) return static_cast<simd_path>(k);
+    return std::nullopt;
+}
+
+// Whether this build has the path and this processor runs it.
+[[nodiscard]] bool simd_path_supported(simd_path p) noexcept;
+// The widest path this processor runs.
+[[nodiscard]] simd_path detected_simd_path() noexcept;
+// The path a sweep takes when its settings name none: HEADROOM_SIMD when set, else detected_simd_path().
+// Throws std::runtime_error, naming the variable, when HEADROOM_SIMD names no path or one this processor lacks.
+[[nodiscard]] simd_path selected_simd_path();
+
+// Which axis the threads of a sweep share.
 enum class split_axis : std::uint8_t {
     automatic,   // headphones when every thread gets at least four chunks of them, else output stages
-    headphones,  // one tally, threads take ranges of headphones
-    outputs,     // a tally per thread, threads take ranges of output stages
+    headphones,  // each thread takes ranges of headphones against every output stage
+    outputs,     // each thread takes ranges of output stages into accumulators of its own, added at the end
 };
 
 struct sweep_settings {
     unsigned threads = 0;  // at most this many threads; 0: all hardware threads
-    index tile = 0;        // output stages or headphones (the split axis) per unit of work; 0: automatic
     index top_k = 0;       // best outputs to keep per headphone
-    gain min_headroom = gain::of_db(0.0);
+    gain min_headroom = gain::of_db(0.0);  // the threshold of above_threshold()
+    // The mean headroom costs about one multiply per pair; false leaves it out of a sweep for statistics alone
+    // (mean_headroom() then throws). With top_k > 0 or a row sink the mean is kept.
+    bool mean = true;
     split_axis split = split_axis::automatic;
-    // No more threads than one per this many pairs: starting and placing a thread costs about 0.1 ms, and
-    // 2^20 pairs are about 0.3 ms of the float tally's work.
+    // Headphones or output stages (the split axis) per unit of work, rounded up to whole chunks of headphones (512
+    // in float, 256 in double) or blocks of 128 output stages; 0: automatic.
+    index tile = 0;
+    // No more threads than one per this many pairs: starting and placing a thread costs about 0.1 ms.
     index min_pairs_per_thread = index{1} << 20;
-    // When set, the pairs of each finished tile are added here (relaxed), for a caller that shows progress.
+    std::optional<simd_path> simd{};  // force a path (it must be supported); default: selected_simd_path()
+    // When set, the pairs of each finished block of output stages are added here (relaxed), for a caller that shows
+    // progress; a row sink has had them by then.
     std::atomic<index>* pairs_done = nullptr;
 };
 
-namespace detail {
-inline void count_done(const sweep_settings& s, index pairs) noexcept {
-    if (s.pairs_done != nullptr) s.pairs_done->fetch_add(pairs, std::memory_order_relaxed);
+[[nodiscard]] inline unsigned resolve_threads(unsigned requested) noexcept {
+    if (requested > 0) return requested;
+    return std::max(1U, std::thread::hardware_concurrency());
 }
-}  // namespace detail
 
-// The threads a sweep of m x n pairs runs on.
+// The threads a sweep of m output stages x n headphones runs on.
 [[nodiscard]] inline unsigned sweep_threads(const sweep_settings& s, index m, index n) noexcept {
     const unsigned most = resolve_threads(s.threads);
     const index pairs = m * n;
@@ -58,114 +97,199 @@ inline void count_done(const sweep_settings& s, index pairs) noexcept {
     return static_cast<unsigned>(std::clamp<index>(worth, 1, most));
 }
 
-// Tiles of about a quarter of each thread's share, so that a thread slowed by other load leaves little for the
-// others to wait for at the end; one thread takes everything as one tile. Output-stage tiles hold 64 to 1024
-// stages: a tally pays a fixed cost per tile and chunk of headphones (one logarithm, the counters' epilogue).
-// Headphone tiles are whole multiples of 16, even when asked for otherwise, so that vector loops see the same lanes
-// whatever the number of threads.
-[[nodiscard]] inline index output_tile(const sweep_settings& s, index m, unsigned threads) noexcept {
-    if (s.tile > 0) return s.tile;
-    if (threads == 1) return std::max<index>(m, 1);
-    return std::clamp<index>(m / (static_cast<index>(threads) * 4), 64, 1024);
-}
+// One of the best outputs for a headphone.
+struct best_output {
+    index output;        // catalog index of the output stage
+    gain headroom;       // for the programme
+    limit binding;       // the limit that sets it
+    spl max_spl;         // the pair's maximum continuous sine level
+    limit max_binding;   // the limit that sets that
+    double voltage_v;    // V: the programme's limiting RMS load voltage
+};
 
-[[nodiscard]] inline index headphone_tile(const sweep_settings& s, index n, unsigned threads) noexcept {
-    const auto whole_vectors = [](index count) {
-        constexpr index lanes = 16;
-        return std::max<index>(lanes, (count + lanes - 1) / lanes * lanes);
-    };
-    if (s.tile > 0) return whole_vectors(s.tile);
-    if (threads == 1) return std::max<index>(n, 1);
-    const auto tiles = static_cast<index>(threads) * 4;
-    return whole_vectors((n + tiles - 1) / tiles);
-}
+namespace detail {
 
-[[nodiscard]] inline bool splits_headphones(const sweep_settings& s, index n, unsigned threads) noexcept {
-    if (s.split != split_axis::automatic) return s.split == split_axis::headphones;
-    constexpr index chunk = 256;
-    return threads == 1 || n >= static_cast<index>(threads) * 4 * chunk;
-}
-
-// Reductions per headphone over all output stages (see tally.hpp).
+// An owning array whose elements are written by the engine's threads (so that each thread first touches the
+// memory it works on) rather than zeroed by the caller.
 template <class T>
-[[nodiscard]] tally<T> sweep_tally(const output_view<T>& amps, const headphone_view<T>& hps, spl target, gain crest,
-                                   const sweep_settings& s) {
-    const unsigned threads = sweep_threads(s, amps.size(), hps.size());
-    if (splits_headphones(s, hps.size(), threads)) {
-        // Each thread fills the plan and the tally for the headphones it takes before working on them.
-        tally_plan<T> plan{hps, target, crest, s.min_headroom, deferred_fill};
-        tally<T> t(hps.size(), s.top_k, deferred_fill);
-        detail::for_each_tile(hps.size(), headphone_tile(s, hps.size(), threads), threads,
-                              [&](index first, index count, unsigned) {
-                                  plan.fill(hps, first, count);
-                                  t.fill(first, count);
-                                  detail::tally_headphones(amps, 0, hps, plan, t, first, count);
-                                  detail::count_done(s, count * amps.size());
-                              });
-        t.outputs = amps.size();
-        return t;
+class buffer {
+public:
+    buffer() = default;
+    explicit buffer(std::size_t n) : data_{n > 0 ? new T[n] : nullptr}, size_{n} {}  // default-initialised: not zeroed
+    buffer(const buffer& o) : buffer(o.size_) { std::copy(o.begin(), o.end(), data_.get()); }
+    buffer& operator=(const buffer& o) {
+        if (this != &o) *this = buffer(o);
+        return *this;
     }
-    const tally_plan<T> plan{hps, target, crest, s.min_headroom};
-    // Each worker builds its own tally when it takes its first tile: in parallel, and in memory near its core.
-    std::vector<std::optional<tally<T>>> parts(threads);
-    detail::for_each_tile(amps.size(), output_tile(s, amps.size(), threads), threads, [&](index first, index count, unsigned w) {
-        if (!parts[w]) parts[w].emplace(hps.size(), s.top_k);
-        tally_outputs(amps.slice(first, count), first, hps, plan, *parts[w]);
-        detail::count_done(s, count * hps.size());
-    });
-    if (!parts[0]) parts[0].emplace(hps.size(), s.top_k);
-    for (unsigned w = 1; w < threads; ++w)
-        if (parts[w]) parts[0]->merge(*parts[w]);
-    return std::move(*parts[0]);
-}
+    buffer(buffer&&) noexcept = default;
+    buffer& operator=(buffer&&) noexcept = default;
+    ~buffer() = default;
 
-// Full grids (rows: headphones, columns: output stages), for callers that want every pair.
-template <class T>
-struct sweep_grids {
-    grid<T> max_spl_db;
-    limit_grid max_binding;
-    grid<T> headroom_db;
-    limit_grid headroom_binding;
+    [[nodiscard]] T* data() noexcept { return data_.get(); }
+    [[nodiscard]] const T* data() const noexcept { return data_.get(); }
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] std::size_t bytes() const noexcept { return size_ * sizeof(T); }
+    [[nodiscard]] T& operator[](std::size_t k) noexcept { return data_[k]; }
+    [[nodiscard]] const T& operator[](std::size_t k) const noexcept { return data_[k]; }
+    [[nodiscard]] const T* begin() const noexcept { return data_.get(); }
+    [[nodiscard]] const T* end() const noexcept { return data_.get() + size_; }
+
+private:
+    std::unique_ptr<T[]> data_;
+    std::size_t size_ = 0;
 };
 
-template <class T>
-[[nodiscard]] sweep_grids<T> sweep_full(const output_view<T>& amps, const headphone_view<T>& hps, spl target, gain crest,
-                                        const sweep_settings& s) {
-    const index n = hps.size();
-    const index m = amps.size();
-    sweep_grids<T> g{grid<T>(n, m), limit_grid(n, m), grid<T>(n, m), limit_grid(n, m)};
-    const unsigned threads = sweep_threads(s, m, n);
-    detail::for_each_tile(m, output_tile(s, m, threads), threads, [&](index first, index count, unsigned) {
-        const output_view<T> tile = amps.slice(first, count);
-        max_spl<T>(tile, hps, g.max_spl_db.middleCols(first, count), g.max_binding.middleCols(first, count));
-        headroom<T>(tile, hps, target, crest, g.headroom_db.middleCols(first, count),
-                    g.headroom_binding.middleCols(first, count));
-        detail::count_done(s, count * n);
-    });
-    return g;
-}
-
-// One headphone's summary, in dB, from a tally.
-struct headphone_summary {
-    double min_headroom_db;
-    double mean_headroom_db;
-    double max_headroom_db;
+// A best output as stored: plain numbers.
+struct best_entry {
+    std::int64_t output;
+    double headroom_db;
+    double max_spl_db;
+    double voltage_v;
+    limit binding;
+    limit max_binding;
 };
 
-template <class T>
-[[nodiscard]] headphone_summary summarise(const tally<T>& t, const headphone_view<T>& hps, index i, spl target) noexcept {
-    // The scalar model's expression (S_V + 20 lg v) - T, on the tally's extreme voltages.
-    const double s = static_cast<double>(hps.s_v[i]);
-    const auto db = [&](T v) { return (s + headroom::detail::db20_per_neper * std::log(static_cast<double>(v))) - target.db(); };
-    const double mean = s + headroom::detail::db20_per_neper * t.log_sum[i] / static_cast<double>(t.outputs) - target.db();
-    return {db(t.min_v[i]), mean, db(t.max_v[i])};
-}
+// What a sweep_result holds (the engine fills it; sweep_result's accessors read it).
+struct result_data {
+    index outputs = 0, headphones = 0, top_k = 0;
+    unsigned threads = 1;
+    simd_path path = simd_path::baseline;
+    bool mean = true;
+    double target_db = 0.0, crest_db = 0.0, threshold_db = 0.0;
+    double min_db = 0.0, mean_db = 0.0, max_db = 0.0;
+    std::array<std::int64_t, limit_count> counts{};
+    std::int64_t above = 0;
+    buffer<double> min_db_i, mean_db_i, max_db_i, min_v_i, max_v_i;
+    buffer<std::int32_t> counts_i;  // [limit][headphone]
+    buffer<std::int32_t> above_i;
+    buffer<best_entry> best;  // [headphone][top_k]
+    std::size_t working_bytes = 0;
+};
 
-// The headroom (dB) of the q-th best output for headphone i (q < top_k, top_output(q, i) >= 0).
+struct result_access;
+
+}  // namespace detail
+
+// A headphone's best outputs, best first: larger headroom, then the lower catalog index.
+class best_outputs {
+public:
+    class iterator {
+    public:
+        using iterator_category = std::input_iterator_tag;
+        using value_type = best_output;
+        using difference_type = std::ptrdiff_t;
+        using reference = best_output;
+        using pointer = void;
+        iterator() = default;
+        explicit iterator(const detail::best_entry* e) noexcept : e_{e} {}
+        [[nodiscard]] best_output operator*() const noexcept { return best_outputs::make(*e_); }
+        iterator& operator++() noexcept {
+            ++e_;
+            return *this;
+        }
+        iterator operator++(int) noexcept {
+            iterator old = *this;
+            ++e_;
+            return old;
+        }
+        [[nodiscard]] friend bool operator==(iterator a, iterator b) noexcept { return a.e_ == b.e_; }
+
+    private:
+        const detail::best_entry* e_ = nullptr;
+    };
+
+    best_outputs(const detail::best_entry* first, std::size_t count) noexcept : first_{first}, count_{count} {}
+    [[nodiscard]] std::size_t size() const noexcept { return count_; }
+    [[nodiscard]] bool empty() const noexcept { return count_ == 0; }
+    [[nodiscard]] best_output operator[](std::size_t q) const noexcept { return make(first_[q]); }
+    [[nodiscard]] iterator begin() const noexcept { return iterator{first_}; }
+    [[nodiscard]] iterator end() const noexcept { return iterator{first_ + count_}; }
+
+private:
+    [[nodiscard]] static best_output make(const detail::best_entry& e) noexcept {
+        return {static_cast<index>(e.output), gain::of_db(e.headroom_db), e.binding, spl::of_db(e.max_spl_db), e.max_binding, e.voltage_v};
+    }
+    const detail::best_entry* first_;
+    std::size_t count_;
+};
+
+// What a sweep found, per headphone and over all pairs. Headroom is for the programme of the sweep (target level
+// and crest factor); voltages are the programme's limiting RMS load voltages.
+class sweep_result {
+public:
+    [[nodiscard]] index outputs() const noexcept { return d_.outputs; }
+    [[nodiscard]] index headphones() const noexcept { return d_.headphones; }
+    [[nodiscard]] std::int64_t pairs() const noexcept { return static_cast<std::int64_t>(d_.outputs) * d_.headphones; }
+    [[nodiscard]] spl target() const noexcept { return spl::of_db(d_.target_db); }
+    [[nodiscard]] gain crest_factor() const noexcept { return gain::of_db(d_.crest_db); }
+    [[nodiscard]] gain threshold() const noexcept { return gain::of_db(d_.threshold_db); }
+    [[nodiscard]] index top_k() const noexcept { return d_.top_k; }
+    [[nodiscard]] bool has_mean() const noexcept { return d_.mean; }
+    [[nodiscard]] simd_path path() const noexcept { return d_.path; }  // the instruction set that ran
+    [[nodiscard]] unsigned threads() const noexcept { return d_.threads; }
+
+    // Over all pairs.
+    [[nodiscard]] gain min_headroom() const noexcept { return gain::of_db(d_.min_db); }
+    [[nodiscard]] gain mean_headroom() const;
+    [[nodiscard]] gain max_headroom() const noexcept { return gain::of_db(d_.max_db); }
+    [[nodiscard]] std::int64_t count(limit l) const noexcept { return d_.counts[static_cast<std::size_t>(l)]; }
+    [[nodiscard]] std::int64_t above_threshold() const noexcept { return d_.above; }
+
+    // Per headphone i (0 <= i < headphones()).
+    [[nodiscard]] gain min_headroom(index i) const noexcept { return gain::of_db(d_.min_db_i[at(i)]); }
+    [[nodiscard]] gain mean_headroom(index i) const;
+    [[nodiscard]] gain max_headroom(index i) const noexcept { return gain::of_db(d_.max_db_i[at(i)]); }
+    [[nodiscard]] double min_voltage_v(index i) const noexcept { return d_.min_v_i[at(i)]; }
+    [[nodiscard]] double max_voltage_v(index i) const noexcept { return d_.max_v_i[at(i)]; }
+    [[nodiscard]] std::int64_t count(index i, limit l) const noexcept {
+        return d_.counts_i[static_cast<std::size_t>(l) * static_cast<std::size_t>(d_.headphones) + at(i)];
+    }
+    [[nodiscard]] std::int64_t above_threshold(index i) const noexcept { return d_.above_i[at(i)]; }
+    // The top_k() best outputs (fewer when the catalog has fewer), best first.
+    [[nodiscard]] best_outputs best(index i) const noexcept {
+        return {d_.best.data() + at(i) * static_cast<std::size_t>(d_.top_k), static_cast<std::size_t>(std::min(d_.top_k, d_.outputs))};
+    }
+
+    // Bytes this result holds, and the most the sweep held at once (result, accumulators, working buffers;
+    // not the catalog columns it was given).
+    [[nodiscard]] std::size_t memory_bytes() const noexcept;
+    [[nodiscard]] std::size_t working_bytes() const noexcept { return d_.working_bytes; }
+
+private:
+    friend struct detail::result_access;
+    [[nodiscard]] static std::size_t at(index i) noexcept { return static_cast<std::size_t>(i); }
+
+    detail::result_data d_;
+};
+
+// A tile of pairs, handed to a row sink: every listed output stage against headphones
+// [first_headphone, first_headphone + headphones). Pair (q, i) is at [q * stride + i], i counted from
+// first_headphone. Values are the engine's own: headroom for the programme and its binding limit, the maximum
+// continuous sine level and its binding limit.
 template <class T>
-[[nodiscard]] double top_headroom_db(const tally<T>& t, const headphone_view<T>& hps, index q, index i, spl target) noexcept {
-    return (static_cast<double>(hps.s_v[i]) + headroom::detail::db20_per_neper * std::log(static_cast<double>(t.top_v(q, i)))) -
-           target.db();
-}
+struct pair_rows {
+    std::span<const index> outputs;  // catalog indices, in the tile's order
+    index first_headphone = 0;
+    index headphones = 0;
+    index stride = 0;
+    const T* headroom_db = nullptr;  // dB
+    const limit* binding = nullptr;
+    const T* max_spl_db = nullptr;   // dB SPL
+    const limit* max_binding = nullptr;
+};
+
+// Called once per tile, from the sweep's threads, possibly several at once: it must be safe to call concurrently.
+// Tiles arrive in no particular order; together they hold every pair once. An exception thrown by a sink ends
+// the sweep and is rethrown by sweep().
+template <class T>
+using row_sink = std::function<void(const pair_rows<T>&)>;
+
+// Sweeps every output stage against every headphone for a programme at `target` average level with crest factor
+// `crest`. Throws std::invalid_argument for columns no validated model object gives (a non-positive load, a NaN,
+// an output stage without any limit), and what selected_simd_path() throws.
+[[nodiscard]] sweep_result sweep(const output_view<float>& outputs, const headphone_view<float>& headphones, spl target,
+                                 gain crest, const sweep_settings& settings = {}, const row_sink<float>& rows = {});
+[[nodiscard]] sweep_result sweep(const output_view<double>& outputs, const headphone_view<double>& headphones, spl target,
+                                 gain crest, const sweep_settings& settings = {}, const row_sink<double>& rows = {});
 
 }  // namespace headroom::batch

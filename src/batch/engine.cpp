@@ -1,0 +1,691 @@
+// The batch engine's driver: which instruction set runs, checks of the columns, the order of the output stages,
+// the threads and their tiles, and the result. The per-pair loops are in kernel_impl.hpp, compiled once per
+// instruction set (targets/*.cpp); this file is compiled for the baseline only.
+
+#include "headroom/batch/sweep.hpp"
+
+#include "batch/kernel_api.hpp"
+#include "batch/math.hpp"
+#include "batch/threads.hpp"
+#include "headroom/error.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <array>
+#include <cassert>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+#include <numbers>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#ifndef HEADROOM_BATCH_HAVE_AVX2
+#define HEADROOM_BATCH_HAVE_AVX2 0
+#endif
+#ifndef HEADROOM_BATCH_HAVE_AVX512
+#define HEADROOM_BATCH_HAVE_AVX512 0
+#endif
+
+namespace headroom::batch {
+
+static_assert(std::is_same_v<index, Eigen::Index>);
+
+// ---- Instruction sets
+
+namespace {
+
+struct cpu_features {
+    bool avx2 = false;
+    bool avx512 = false;
+};
+
+cpu_features detect() noexcept {
+    cpu_features f;
+#if (HEADROOM_BATCH_HAVE_AVX2 || HEADROOM_BATCH_HAVE_AVX512) && (defined(__GNUC__) || defined(__clang__))
+    // Also checks that the operating system saves the wider registers (XGETBV).
+    __builtin_cpu_init();
+    f.avx2 = __builtin_cpu_supports("avx2") != 0;
+    f.avx512 = __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512vl") != 0 &&
+               __builtin_cpu_supports("avx512bw") != 0 && __builtin_cpu_supports("avx512dq") != 0;
+#endif
+    return f;
+}
+
+const cpu_features& features() noexcept {
+    static const cpu_features f = detect();
+    return f;
+}
+
+const detail::target_kernels* compiled_kernels(simd_path p) noexcept {
+    switch (p) {
+        case simd_path::baseline: return &detail::baseline::kernels;
+#if HEADROOM_BATCH_HAVE_AVX2
+        case simd_path::avx2: return &detail::avx2::kernels;
+#endif
+#if HEADROOM_BATCH_HAVE_AVX512
+        case simd_path::avx512: return &detail::avx512::kernels;
+#endif
+        default: return nullptr;
+    }
+}
+
+std::string supported_paths() {
+    std::string list;
+    for (std::size_t k = 0; k < simd_path_count; ++k)
+        if (simd_path_supported(static_cast<simd_path>(k))) list += (list.empty() ? "" : ", ") + std::string{simd_path_names[k]};
+    return list;
+}
+
+}  // namespace
+
+bool simd_path_supported(simd_path p) noexcept {
+    if (compiled_kernels(p) == nullptr) return false;
+    switch (p) {
+        case simd_path::baseline: return true;
+        case simd_path::avx2: return features().avx2;
+        case simd_path::avx512: return features().avx512;
+    }
+    return false;
+}
+
+simd_path detected_simd_path() noexcept {
+    if (simd_path_supported(simd_path::avx512)) return simd_path::avx512;
+    if (simd_path_supported(simd_path::avx2)) return simd_path::avx2;
+    return simd_path::baseline;
+}
+
+simd_path selected_simd_path() {
+    const char* env = std::getenv("HEADROOM_SIMD");
+    if (env == nullptr || *env == '\0') return detected_simd_path();
+    const std::string value{env};
+    const auto p = simd_path_named(value);
+    if (!p)
+        throw std::runtime_error{"HEADROOM_SIMD=" + value + " names no instruction set of the batch engine (baseline, avx2 or avx512)"};
+    if (!simd_path_supported(*p))
+        throw std::runtime_error{"HEADROOM_SIMD=" + value + ": this " + (compiled_kernels(*p) == nullptr ? "build" : "processor") +
+                                 " does not support it (supported: " + supported_paths() + ")"};
+    return *p;
+}
+
+// ---- The result
+
+struct detail::result_access {
+    static result_data& of(sweep_result& r) noexcept { return r.d_; }
+};
+
+gain sweep_result::mean_headroom() const {
+    if (!d_.mean) throw std::logic_error{"sweep_result: this sweep left out the mean (sweep_settings::mean)"};
+    return gain::of_db(d_.mean_db);
+}
+
+gain sweep_result::mean_headroom(index i) const {
+    if (!d_.mean) throw std::logic_error{"sweep_result: this sweep left out the mean (sweep_settings::mean)"};
+    return gain::of_db(d_.mean_db_i[at(i)]);
+}
+
+std::size_t sweep_result::memory_bytes() const noexcept {
+    return sizeof(*this) + d_.min_db_i.bytes() + d_.mean_db_i.bytes() + d_.max_db_i.bytes() + d_.min_v_i.bytes() +
+           d_.max_v_i.bytes() + d_.counts_i.bytes() + d_.above_i.bytes() + d_.best.bytes();
+}
+
+namespace detail {
+
+namespace {
+
+// ---- Checks: the columns must be what validated model objects give.
+
+template <class T>
+void check_columns(const output_view<T>& o, const headphone_view<T>& h) {
+    const index m = o.size();
+    const auto fail = [](const std::string& who, const std::string& what) {
+        throw std::invalid_argument{"batch sweep: " + who + ": " + what};
+    };
+    const auto stage = [](index j) { return "output stage " + std::to_string(j); };
+    for (const auto* c : {&o.r_clip, &o.i_max, &o.sqrt_p_clip, &o.sqrt_p_thermal, &o.v_gain, &o.z_out})
+        if (c->size() != m) fail("output columns", "differ in length");
+    if (h.s_v.size() != h.r.size()) fail("headphone columns", "differ in length");
+    for (index j = 0; j < m; ++j) {
+        const limits::stage_terms<T> t = o.terms(j);
+        bool any = false;
+        for (const T x : {t.v_clip, t.i_max, t.sqrt_p_clip, t.sqrt_p_thermal, t.v_gain}) {
+            if (!(x > T(0))) fail(stage(j), "a limit is not positive (an absent one is +inf)");
+            any = any || std::isfinite(x);
+        }
+        const limits::rating_table_view<T> table = o.table(j);
+        if (!any && table.size == 0) fail(stage(j), "has no limit");
+        for (const T x : {t.r_clip, t.z_out})
+            if (!(x >= T(0) && x <= static_cast<T>(ranges::max_impedance_ohm)))
+                fail(stage(j), "an output or source resistance is not within 0 to 1e6 ohm");
+        if (table.size > 32) fail(stage(j), "has a rating table of more than 32 points");
+        for (std::size_t p = 0; p < table.size; ++p) {
+            if (!std::isfinite(table.ln_r[p]) || !std::isfinite(table.ln_v[p])) fail(stage(j), "has a rating that is not finite");
+            if (p > 0 && !(table.ln_r[p] > table.ln_r[p - 1])) fail(stage(j), "has rating loads that do not ascend");
+        }
+    }
+    // First whether any headphone is wrong (a loop that vectorises), then which.
+    const T* r = h.r.data();
+    const T* s_v = h.s_v.data();
+    const auto load_ok = [](T x) { return x >= std::numeric_limits<T>::min() && x <= static_cast<T>(ranges::max_impedance_ohm); };
+    const auto level_ok = [](T x) { return x > -std::numeric_limits<T>::max() && x < std::numeric_limits<T>::max(); };
+    bool all_ok = true;
+    for (index i = 0; i < h.size(); ++i) all_ok &= load_ok(r[i]) & level_ok(s_v[i]);
+    if (all_ok) return;
+    for (index i = 0; i < h.size(); ++i) {
+        if (!load_ok(r[i])) fail("headphone " + std::to_string(i), "load is not within 0 to 1e6 ohm (a positive normal number)");
+        if (!level_ok(s_v[i])) fail("headphone " + std::to_string(i), "sensitivity is not finite");
+    }
+}
+
+// ---- The output stages in the order of their loops (kernel_api.hpp, prepared_outputs).
+
+template <class T>
+struct output_plan {
+    std::vector<limits::stage_terms<T>> programme, sine;
+    std::vector<limits::rating_table_view<T>> table;
+    std::vector<T> padded_ln_r, padded_ln_v;  // the tables of at most 8 points, padded (kernel_api.hpp)
+    std::vector<index> original;  // catalog index of each position
+    std::vector<index> position;  // position of each catalog index
+    std::array<index, group_count> group_end{};
+    bool tables = false;
+
+    output_plan(const output_view<T>& o, T peak_scale) {
+        const auto m = static_cast<std::size_t>(o.size());
+        // Within a group, the strongest outputs first (by their sine voltage into 32 and 300 ohm, sorted as one key
+        // with the group): the lists of the best fill with good outputs early, and later outputs rarely enter them.
+        // The order only changes the last bits of the mean, and depends on the output catalog alone.
+        constexpr std::array<double, 2> loads{32.0, 300.0};
+        const std::array<T, 2> r{static_cast<T>(loads[0]), static_cast<T>(loads[1])};
+        const std::array<T, 2> sqrt_r{static_cast<T>(std::sqrt(loads[0])), static_cast<T>(std::sqrt(loads[1]))};
+        const std::array<T, 2> ln_r{static_cast<T>(std::log(loads[0])), static_cast<T>(std::log(loads[1]))};
+        struct key {
+            int group;
+            double strength;
+            index j;
+        };
+        std::vector<key> keys(m);
+        sine.resize(m);
+        table.resize(m);
+        for (std::size_t u = 0; u < m; ++u) {
+            const auto j = static_cast<index>(u);
+            sine[u] = o.terms(j);
+            table[u] = o.table(j);
+            int group = rated_group;
+            if (table[u].size > 0) {
+                const auto fits = std::find_if(table_capacities.begin(), table_capacities.end() - 1,
+                                               [&](std::size_t capacity) { return table[u].size <= capacity; });
+                group = rated_group + static_cast<int>(fits - table_capacities.begin());
+            } else {
+                const unsigned absent = limits::absent_limits(sine[u]) & (thermal_bit | gain_bit);
+                const auto skip = std::find(skipped_limits.begin(), skipped_limits.end(), absent) - skipped_limits.begin();
+                group = (sine[u].r_clip == sine[u].z_out ? 0 : 4) + static_cast<int>(skip);
+            }
+            double strength = 1.0;
+            for (std::size_t k = 0; k < loads.size(); ++k) {
+                const auto rated = limits::rating_voltages_at(table[u], ln_r[k]);
+                strength *= static_cast<double>(limits::binding_of(limits::load_voltages(sine[u], r[k], sqrt_r[k], rated)).voltage);
+            }
+            keys[u] = {group, strength, j};
+        }
+        std::sort(keys.begin(), keys.end(), [](const key& a, const key& b) {
+            if (a.group != b.group) return a.group < b.group;
+            if (a.strength != b.strength) return a.strength > b.strength;
+            return a.j < b.j;
+        });
+        original.resize(m);
+        position.resize(m);
+        programme.resize(m);
+        std::vector<limits::stage_terms<T>> sine_sorted(m);
+        std::vector<limits::rating_table_view<T>> table_sorted(m);
+        for (std::size_t pos = 0; pos < m; ++pos) {
+            const auto j = static_cast<std::size_t>(keys[pos].j);
+            original[pos] = keys[pos].j;
+            position[j] = static_cast<index>(pos);
+            sine_sorted[pos] = sine[j];
+            programme[pos] = sine[j].for_programme(peak_scale);
+            table_sorted[pos] = table[j];
+        }
+        sine = std::move(sine_sorted);
+        table = std::move(table_sorted);
+        // Tables of the padded groups, copied into arrays of the group's capacity: past the last point, loads of
+        // +inf and its rating (limit.hpp, rating_voltages_at).
+        std::size_t padded_entries = 0;
+        for (std::size_t pos = 0; pos < m; ++pos)
+            if (table[pos].size > 0 && keys[pos].group < rated_group + 3) padded_entries += capacity_of_group(keys[pos].group);
+        padded_ln_r.resize(padded_entries);
+        padded_ln_v.resize(padded_entries);
+        std::size_t at = 0;
+        for (std::size_t pos = 0; pos < m; ++pos) {
+            if (table[pos].size == 0 || keys[pos].group >= rated_group + 3) continue;
+            const std::size_t capacity = capacity_of_group(keys[pos].group);
+            for (std::size_t p = 0; p < capacity; ++p) {
+                const bool stated = p < table[pos].size;
+                padded_ln_r[at + p] = stated ? table[pos].ln_r[p] : std::numeric_limits<T>::infinity();
+                padded_ln_v[at + p] = table[pos].ln_v[stated ? p : table[pos].size - 1];
+            }
+            table[pos] = {padded_ln_r.data() + at, padded_ln_v.data() + at, table[pos].size};
+            at += capacity;
+        }
+        for (int g = 0; g < group_count; ++g)
+            group_end[static_cast<std::size_t>(g)] =
+                std::partition_point(keys.begin(), keys.end(), [g](const key& k) { return k.group <= g; }) - keys.begin();
+        tables = group_end[rated_group - 1] < static_cast<index>(m);
+    }
+
+    [[nodiscard]] prepared_outputs<T> view() const noexcept {
+        return {programme.data(), sine.data(), table.data(), original.data(), group_end, static_cast<index>(original.size())};
+    }
+    [[nodiscard]] std::size_t bytes() const noexcept {
+        return (programme.capacity() + sine.capacity()) * sizeof(limits::stage_terms<T>) +
+               table.capacity() * sizeof(limits::rating_table_view<T>) + (padded_ln_r.capacity() + padded_ln_v.capacity()) * sizeof(T) +
+               (original.capacity() + position.capacity()) * sizeof(index);
+    }
+};
+
+// ---- Accumulators (kernel_api.hpp), for the whole sweep or one thread's share of the outputs.
+
+template <class T>
+struct tally {
+    index n, k;
+    bool mean;
+    buffer<T> min_v, max_v, kth, top_v;
+    buffer<std::int64_t> log_exp, log_fix;
+    buffer<std::int32_t> counts, above;
+    buffer<std::int64_t> top_j;
+
+    tally(index headphones, index top_k, bool with_mean)
+        : n{headphones},
+          k{top_k},
+          mean{with_mean},
+          min_v(size(n)),
+          max_v(size(n)),
+          kth(size(k > 0 ? n : 0)),
+          top_v(size(n * k)),
+          log_exp(size(with_mean ? n : 0)),
+          log_fix(size(with_mean ? n : 0)),
+          counts(size(n * static_cast<index>(limit_count))),
+          above(size(n)),
+          top_j(size(n * k)) {}
+
+    static std::size_t size(index x) noexcept { return static_cast<std::size_t>(x); }
+
+    // The starting values of headphones [first, first + count), written by the thread that will work on them.
+    void fill(index first, index count) noexcept {
+        constexpr T inf = std::numeric_limits<T>::infinity();
+        const auto range = [&](auto& b, index f, index c, auto value) { std::fill_n(b.data() + f, c, value); };
+        range(min_v, first, count, inf);
+        range(max_v, first, count, -inf);
+        if (mean) {
+            range(log_exp, first, count, std::int64_t{0});
+            range(log_fix, first, count, std::int64_t{0});
+        }
+        for (std::size_t l = 0; l < limit_count; ++l) range(counts, static_cast<index>(l) * n + first, count, std::int32_t{0});
+        range(above, first, count, std::int32_t{0});
+        if (k > 0) {
+            range(kth, first, count, -inf);
+            range(top_v, first * k, count * k, -inf);
+            range(top_j, first * k, count * k, std::int64_t{-1});
+        }
+    }
+
+    [[nodiscard]] accumulators<T> view() noexcept {
+        return {min_v.data(), max_v.data(), log_exp.data(), log_fix.data(), counts.data(), above.data(),
+                kth.data(),   top_v.data(), top_j.data(),   n,              k};
+    }
+
+    // Adds another tally over other outputs (the same headphones). Every part is exact, so the order of merging
+    // does not matter.
+    void merge(tally& o) noexcept {
+        for (index i = 0; i < n; ++i) {
+            min_v[i] = std::min(min_v[i], o.min_v[i]);
+            max_v[i] = std::max(max_v[i], o.max_v[i]);
+            above[i] += o.above[i];
+            if (mean) {
+                log_exp[i] += o.log_exp[i];
+                log_fix[i] += o.log_fix[i];
+            }
+        }
+        for (std::size_t c = 0; c < counts.size(); ++c) counts[c] += o.counts[c];
+        const accumulators<T> acc = view();
+        for (index i = 0; i < n; ++i)
+            for (index q = 0; q < k && o.top_j[i * k + q] >= 0; ++q) offer(acc, i, o.top_v[i * k + q], o.top_j[i * k + q]);
+    }
+
+    [[nodiscard]] std::size_t bytes() const noexcept {
+        return min_v.bytes() + max_v.bytes() + kth.bytes() + top_v.bytes() + log_exp.bytes() + log_fix.bytes() + counts.bytes() +
+               above.bytes() + top_j.bytes();
+    }
+};
+
+// One thread's buffer of rows: a block of outputs against a chunk of headphones.
+template <class T>
+struct row_buffer {
+    static constexpr auto cells = static_cast<std::size_t>(block_outputs * chunk_lanes<T>);
+    buffer<T> headroom_db{cells}, max_spl_db{cells};
+    buffer<limit> binding{cells}, max_binding{cells};
+
+    [[nodiscard]] row_block<T> view() noexcept { return {headroom_db.data(), binding.data(), max_spl_db.data(), max_binding.data()}; }
+    [[nodiscard]] std::size_t bytes() const noexcept {
+        return headroom_db.bytes() + max_spl_db.bytes() + binding.bytes() + max_binding.bytes();
+    }
+};
+
+// Headphone tiles: whole chunks (chunk_lanes), one each by default, so that a thread slowed by other load, or
+// started late, leaves little for the others to wait for at the end (taking a tile costs one atomic add), and so
+// that every chunk is finished by one thread (finish()).
+template <class T>
+index headphone_tile(const sweep_settings& s, index n, unsigned threads) noexcept {
+    constexpr index chunk = chunk_lanes<T>;
+    if (s.tile > 0) return (s.tile + chunk - 1) / chunk * chunk;
+    if (threads == 1) return std::max<index>(n, 1);
+    return chunk;
+}
+
+bool splits_headphones(const sweep_settings& s, index n, index blocks, unsigned threads) noexcept {
+    if (threads == 1 || blocks < 2) return true;
+    if (s.split != split_axis::automatic) return s.split == split_axis::headphones;
+    return n >= static_cast<index>(threads) * 4 * 256;
+}
+
+template <class T>
+class engine {
+public:
+    engine(const output_view<T>& outputs, const headphone_view<T>& headphones, spl target, gain crest, const sweep_settings& s,
+           const row_sink<T>& rows, simd_path path)
+        : outputs_{outputs},
+          hps_{headphones},
+          s_{s},
+          rows_{rows},
+          path_{path},
+          kernels_{path_kernels(path)},
+          m_{outputs.size()},
+          n_{headphones.size()},
+          peak_scale_{static_cast<T>(headroom::peak_scale(crest))},
+          plan_{outputs, peak_scale_},
+          options_{target.db(), s.min_headroom.db(), s.mean || s.top_k > 0 || static_cast<bool>(rows), static_cast<bool>(rows)},
+          sqrt_r_(static_cast<std::size_t>(n_)),
+          ln_r_(static_cast<std::size_t>(plan_.tables ? n_ : 0)),
+          threshold_(static_cast<std::size_t>(n_)),
+          crest_db_{crest.db()},
+          summaries_(static_cast<std::size_t>((n_ + chunk_lanes<T> - 1) / chunk_lanes<T>)) {}
+
+    sweep_result run(workers& pool) {
+        const index blocks = (m_ + block_outputs - 1) / block_outputs;
+        const unsigned threads = pool.size();
+        allocate_result(threads);
+        if (m_ > 0 && n_ > 0) {
+            std::vector<row_buffer<T>> row_buffers(rows_ ? threads : 0);
+            rows_bytes_ = row_buffers.size() * row_buffer<T>::cells * (2 * sizeof(T) + 2 * sizeof(limit));
+            if (splits_headphones(s_, n_, blocks, threads))
+                by_headphones(pool, row_buffers);
+            else
+                by_outputs(pool, blocks, row_buffers);
+        }
+        overall();
+        return std::move(result_);
+    }
+
+private:
+    static const kernel_table<T>& path_kernels(simd_path p) {
+        const target_kernels* k = nullptr;
+        switch (p) {
+            case simd_path::baseline: k = &baseline::kernels; break;
+#if HEADROOM_BATCH_HAVE_AVX2
+            case simd_path::avx2: k = &avx2::kernels; break;
+#endif
+#if HEADROOM_BATCH_HAVE_AVX512
+            case simd_path::avx512: k = &avx512::kernels; break;
+#endif
+            default: break;
+        }
+        if (k == nullptr) throw std::logic_error{"batch sweep: no kernels for " + std::string{to_string(p)}};
+        if constexpr (sizeof(T) == sizeof(float))
+            return k->f32;
+        else
+            return k->f64;
+    }
+
+    result_data& data() noexcept { return result_access::of(result_); }
+
+    headphone_lanes<T> lanes() noexcept {
+        return {hps_.r.data(), hps_.s_v.data(), sqrt_r_.data(), plan_.tables ? ln_r_.data() : nullptr, threshold_.data()};
+    }
+
+    void allocate_result(unsigned threads) {
+        result_data& r = data();
+        const auto n = static_cast<std::size_t>(n_);
+        r.outputs = m_;
+        r.headphones = n_;
+        r.top_k = s_.top_k;
+        r.threads = threads;
+        r.path = path_;
+        r.mean = options_.mean;
+        r.target_db = options_.target_db;
+        r.crest_db = crest_db_;
+        r.threshold_db = options_.min_headroom_db;
+        r.min_db_i = buffer<double>(n);
+        r.max_db_i = buffer<double>(n);
+        r.min_v_i = buffer<double>(n);
+        r.max_v_i = buffer<double>(n);
+        if (options_.mean) r.mean_db_i = buffer<double>(n);
+        r.best = buffer<best_entry>(n * static_cast<std::size_t>(s_.top_k));
+    }
+
+    // Prepares headphones [first, first + count) and their results once their accumulators are complete.
+    void prepare(index first, index count) noexcept {
+        kernels_.prepare({lanes(), options_, first, count, plan_.tables});
+    }
+
+    void sweep_chunk_blocks(tally<T>& t, index first, index count, index block_first, index block_count, row_buffer<T>* rows) {
+        block_job<T> job{lanes(), plan_.view(), t.view(), rows != nullptr ? rows->view() : row_block<T>{}, options_, peak_scale_,
+                         first, count, 0, 0};
+        for (index b = block_first; b < block_first + block_count; ++b) {
+            job.out_first = b * block_outputs;
+            job.out_count = std::min(block_outputs, m_ - job.out_first);
+            kernels_.sweep_block(job);
+            if (rows != nullptr) {
+                const pair_rows<T> tile{std::span<const index>{plan_.original.data() + job.out_first, static_cast<std::size_t>(job.out_count)},
+                                        first,
+                                        count,
+                                        chunk_lanes<T>,
+                                        rows->headroom_db.data(),
+                                        rows->binding.data(),
+                                        rows->max_spl_db.data(),
+                                        rows->max_binding.data()};
+                rows_(tile);
+            }
+            if (s_.pairs_done != nullptr) s_.pairs_done->fetch_add(job.out_count * count, std::memory_order_relaxed);
+        }
+    }
+
+    // Threads take ranges of headphones; each range meets every output stage, chunk by chunk.
+    void by_headphones(workers& pool, std::vector<row_buffer<T>>& row_buffers) {
+        tally<T> t{n_, s_.top_k, options_.mean};
+        tally_bytes_ = t.bytes();
+        const index blocks = (m_ + block_outputs - 1) / block_outputs;
+        pool.for_each_tile(n_, headphone_tile<T>(s_, n_, pool.size()), [&](index first, index count, unsigned w) {
+            prepare(first, count);
+            t.fill(first, count);
+            for (index c = first; c < first + count; c += chunk_lanes<T>) {
+                const index cn = std::min(chunk_lanes<T>, first + count - c);
+                sweep_chunk_blocks(t, c, cn, 0, blocks, row_buffers.empty() ? nullptr : &row_buffers[w]);
+                finish(t, c, cn);
+            }
+        });
+        keep_counts(t);
+    }
+
+    // Threads take ranges of output stages (whole blocks), each into a tally of its own; the tallies are added.
+    void by_outputs(workers& pool, index blocks, std::vector<row_buffer<T>>& row_buffers) {
+        const unsigned threads = pool.size();
+        prepare(0, n_);
+        std::vector<std::optional<tally<T>>> parts(threads);
+        const index tile = s_.tile > 0 ? std::max<index>(1, (s_.tile + block_outputs - 1) / block_outputs)
+                                       : std::max<index>(1, blocks / (static_cast<index>(threads) * 4));
+        pool.for_each_tile(blocks, tile, [&](index block_first, index block_count, unsigned w) {
+            if (!parts[w]) {
+                parts[w].emplace(n_, s_.top_k, options_.mean);
+                parts[w]->fill(0, n_);
+            }
+            for (index c = 0; c < n_; c += chunk_lanes<T>)
+                sweep_chunk_blocks(*parts[w], c, std::min(chunk_lanes<T>, n_ - c), block_first, block_count,
+                                   row_buffers.empty() ? nullptr : &row_buffers[w]);
+        });
+        tally<T>* total = nullptr;
+        for (auto& p : parts) {
+            if (!p) continue;
+            tally_bytes_ += p->bytes();
+            if (total == nullptr)
+                total = &*p;
+            else
+                total->merge(*p);
+        }
+        for (index c = 0; c < n_; c += chunk_lanes<T>) finish(*total, c, std::min(chunk_lanes<T>, n_ - c));
+        keep_counts(*total);
+    }
+
+    // The results of headphones [first, first + count) from their complete accumulators.
+    // first is a multiple of chunk_lanes: every chunk is finished whole by one thread, whatever the tiles, so the
+    // summary of a chunk, and the sum over the chunks in their order, is the same on any number of threads.
+    void finish(tally<T>& t, index first, index count) {
+        result_data& r = data();
+        kernels_.finish({hps_.s_v.data(), t.min_v.data(), t.max_v.data(), r.min_db_i.data(), r.max_db_i.data(), options_.target_db,
+                         first, count});
+        const double m = static_cast<double>(m_);
+        const headphone_lanes<T> hp = lanes();
+        const prepared_outputs<T> outs = plan_.view();
+        const index k = s_.top_k, listed = std::min(k, m_);
+        for (index i = first; i < first + count; ++i) {
+            const auto u = static_cast<std::size_t>(i);
+            const double s_v = static_cast<double>(hps_.s_v[i]);
+            r.min_v_i[u] = static_cast<double>(t.min_v[u]);
+            r.max_v_i[u] = static_cast<double>(t.max_v[u]);
+            if (options_.mean) {
+                // (S_V + 20 lg v) - T averaged over the outputs: S_V - T + (20 / ln 10) (sum of ln v) / M.
+                const double sum_ln = std::numbers::ln2 * static_cast<double>(t.log_exp[u]) + fixed_point_unit<T> * static_cast<double>(t.log_fix[u]);
+                r.mean_db_i[u] = (s_v + headroom::detail::db20_per_neper * (sum_ln / m)) - options_.target_db;
+            }
+            for (index q = 0; q < listed; ++q) {
+                const auto at = u * static_cast<std::size_t>(k) + static_cast<std::size_t>(q);
+                const std::int64_t j = t.top_j[at];
+                const index pos = plan_.position[static_cast<std::size_t>(j)];
+                // The pair again, for the details: the same functions give the same voltage as the loop did.
+                const auto [v, which] = limits::binding_of(programme_limits_at(outs, pos, hp, i, peak_scale_));
+                const auto sine = limits::binding_of(sine_limits_at(outs, pos, hp, i));
+                assert(v == t.top_v[at]);
+                r.best[at] = {j,
+                              headroom_db(s_v, static_cast<double>(v), options_.target_db),
+                              headroom_db(s_v, static_cast<double>(sine.voltage), 0.0),
+                              static_cast<double>(v),
+                              which,
+                              sine.which};
+            }
+        }
+        summary& sum = summaries_[static_cast<std::size_t>(first / chunk_lanes<T>)];
+        sum = summary{};
+        for (index i = first; i < first + count; ++i) {
+            const auto u = static_cast<std::size_t>(i);
+            sum.lo = std::min(sum.lo, r.min_db_i[u]);
+            sum.hi = std::max(sum.hi, r.max_db_i[u]);
+            if (options_.mean) sum.mean += r.mean_db_i[u];
+            sum.above += t.above[u];
+        }
+        for (std::size_t l = 0; l < limit_count; ++l)
+            for (index i = first; i < first + count; ++i) sum.counts[l] += t.counts[l * static_cast<std::size_t>(n_) + static_cast<std::size_t>(i)];
+    }
+
+    void keep_counts(tally<T>& t) {
+        moved_bytes_ = t.counts.bytes() + t.above.bytes();
+        data().counts_i = std::move(t.counts);
+        data().above_i = std::move(t.above);
+    }
+
+    // Over all pairs, from the summaries of the chunks, in their order.
+    void overall() {
+        result_data& r = data();
+        const auto n = static_cast<std::size_t>(n_);
+        constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+        if (m_ == 0 || n_ == 0) {
+            r.counts_i = buffer<std::int32_t>(n * limit_count);
+            r.above_i = buffer<std::int32_t>(n);
+            std::fill_n(r.counts_i.data(), r.counts_i.size(), 0);
+            std::fill_n(r.above_i.data(), n, 0);
+            for (auto* b : {&r.min_db_i, &r.max_db_i, &r.min_v_i, &r.max_v_i, &r.mean_db_i}) std::fill_n(b->data(), b->size(), nan);
+            r.min_db = r.mean_db = r.max_db = nan;
+        } else {
+            summary all{};
+            for (const summary& c : summaries_) {
+                all.lo = std::min(all.lo, c.lo);
+                all.hi = std::max(all.hi, c.hi);
+                all.mean += c.mean;
+                all.above += c.above;
+                for (std::size_t l = 0; l < limit_count; ++l) all.counts[l] += c.counts[l];
+            }
+            r.min_db = all.lo;
+            r.max_db = all.hi;
+            r.mean_db = options_.mean ? all.mean / static_cast<double>(n) : nan;
+            r.above = all.above;
+            r.counts = all.counts;
+        }
+        // Everything was held at once at the end: accumulators (less what moved into the result), the result, the
+        // prepared catalog, the per-headphone columns and the row buffers.
+        r.working_bytes = tally_bytes_ - moved_bytes_ + result_.memory_bytes() + plan_.bytes() + sqrt_r_.bytes() + ln_r_.bytes() +
+                          threshold_.bytes() + rows_bytes_;
+    }
+
+    const output_view<T>& outputs_;
+    const headphone_view<T>& hps_;
+    const sweep_settings& s_;
+    const row_sink<T>& rows_;
+    simd_path path_;
+    const kernel_table<T>& kernels_;
+    index m_, n_;
+    T peak_scale_;
+    output_plan<T> plan_;
+    sweep_options options_;
+    buffer<T> sqrt_r_, ln_r_, threshold_;
+    double crest_db_;
+    sweep_result result_;
+    // Per chunk of headphones: the figures over all pairs, summed over chunks at the end.
+    struct summary {
+        double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity(), mean = 0.0;
+        std::int64_t above = 0;
+        std::array<std::int64_t, limit_count> counts{};
+    };
+    std::vector<summary> summaries_;
+    std::size_t tally_bytes_ = 0, moved_bytes_ = 0, rows_bytes_ = 0;
+};
+
+template <class T>
+sweep_result run_sweep(const output_view<T>& outputs, const headphone_view<T>& headphones, spl target, gain crest,
+                       const sweep_settings& s, const row_sink<T>& rows) {
+    const simd_path path = s.simd ? *s.simd : selected_simd_path();
+    if (!simd_path_supported(path))
+        throw std::invalid_argument{"batch sweep: the " + std::string{to_string(path)} + " path is not supported here (supported: " +
+                                    supported_paths() + ")"};
+    if (outputs.size() > std::numeric_limits<std::int32_t>::max())
+        throw std::invalid_argument{"batch sweep: more than 2^31 - 1 output stages"};
+    // The threads start first, and come up while the columns are checked and the output stages ordered.
+    workers pool{sweep_threads(s, outputs.size(), headphones.size())};
+    check_columns(outputs, headphones);
+    return engine<T>{outputs, headphones, target, crest, s, rows, path}.run(pool);
+}
+
+}  // namespace
+}  // namespace detail
+
+sweep_result sweep(const output_view<float>& outputs, const headphone_view<float>& headphones, spl target, gain crest,
+                   const sweep_settings& settings, const row_sink<float>& rows) {
+    return detail::run_sweep<float>(outputs, headphones, target, crest, settings, rows);
+}
+
+sweep_result sweep(const output_view<double>& outputs, const headphone_view<double>& headphones, spl target, gain crest,
+                   const sweep_settings& settings, const row_sink<double>& rows) {
+    return detail::run_sweep<double>(outputs, headphones, target, crest, settings, rows);
+}
+
+}  // namespace headroom::batch
