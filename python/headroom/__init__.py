@@ -53,16 +53,33 @@ from ._result import (
     Result,
     Verdict,
 )
+from ._sweep import (
+    HEADPHONE_COLUMNS,
+    LIMITS,
+    OUTPUT_COLUMNS,
+    TABLE_COLUMNS,
+    Grid,
+    PerHeadphone,
+    SweepResult,
+    Top,
+    headphone_columns,
+    output_columns,
+    sweep,
+    synthetic,
+)
 
 if TYPE_CHECKING:
-    from . import dask as dask
+    from .distributed import dask_sweep as dask_sweep
 
 __all__ = [
+    "HEADPHONE_COLUMNS", "LIMITS", "OUTPUT_COLUMNS", "TABLE_COLUMNS",
     "Amplifier", "AmplifierOutput", "Analysis", "Catalog", "CatalogError", "CatalogHeadphone", "ComparedOutput",
     "Comparison", "EQFilter", "Fit", "GainSetting", "HeadroomError", "Headphone", "ImpedanceCurve", "InputFileError",
     "MissingFileError", "Need", "OutputStage", "ParametricEQ", "ParseError", "Programme", "Recommendation",
     "Recommendations", "Result", "Sensitivity", "SpecError", "UnknownNameError", "Verdict", "__version__",
-    "analyse", "catalog", "compare_outputs", "fit", "need", "rank_headphones", "rank_outputs",
+    "Grid", "PerHeadphone", "SweepResult", "Top",
+    "analyse", "catalog", "compare_outputs", "dask_sweep", "fit", "headphone_columns", "need", "output_columns",
+    "rank_headphones", "rank_outputs", "sweep", "synthetic",
 ]
 
 Quantity = Union[float, int, str]
@@ -245,9 +262,9 @@ def rank_headphones(
 
 
 def __getattr__(name: str) -> Any:
-    # headroom.dask imports Dask only when it is used.
-    if name == "dask":
-        import importlib
+    # headroom.dask_sweep (headroom/distributed.py) imports Dask only when it is used.
+    if name == "dask_sweep":
+        from .distributed import dask_sweep
 
-        return importlib.import_module(".dask", __name__)
+        return dask_sweep
     raise AttributeError(f"module 'headroom' has no attribute {name!r}")

@@ -314,3 +314,23 @@ def _rank_headphones(
     min_headroom: _Decibels = 0.0,
     top: int | None = None,
 ) -> dict[str, Any]: ...
+
+# The batch engine (python/src/sweep.cpp); headroom/_sweep.py wraps these.
+_limit_names: tuple[str, ...]
+
+def _pack_outputs(outputs: Sequence[OutputStage]) -> dict[str, npt.NDArray[Any]]: ...
+def _pack_headphones(headphones: Sequence[Headphone]) -> dict[str, npt.NDArray[Any]]: ...
+def _synthetic(outputs: int, headphones: int, seed: int) -> tuple[dict[str, npt.NDArray[Any]], dict[str, npt.NDArray[Any]]]: ...
+def _sweep(
+    outputs: dict[str, npt.NDArray[Any]],
+    headphones: dict[str, npt.NDArray[Any]],
+    programme: Programme | None,
+    target: _Decibels | None,
+    crest: _Decibels | None,
+    min_headroom: _Decibels | None,
+    threads: int,
+    top: int,
+    precision: str,
+    grid: bool,
+) -> dict[str, Any]: ...
+def _overall_mean(per_headphone: npt.NDArray[np.float64], precision: str) -> float: ...

@@ -92,5 +92,6 @@ void register_errors(py::module_& m);
 
 void bind_model(py::module_& m);
 void bind_catalog(py::module_& m);
+void bind_sweep(py::module_& m);
 
 }  // namespace headroom::python

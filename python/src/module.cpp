@@ -17,4 +17,5 @@ PYBIND11_MODULE(_core, m) {
     headroom::python::register_errors(m);
     headroom::python::bind_model(m);
     headroom::python::bind_catalog(m);
+    headroom::python::bind_sweep(m);
 }
