@@ -16,8 +16,10 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -55,6 +57,16 @@ py::dict headphone_dict(const batch::headphone_columns<double>& c) {
     d["r"] = copy_column<double>(c.r);
     d["s_v"] = copy_column<double>(c.s_v);
     return d;
+}
+
+// A read-only NumPy view of memory `owner` keeps alive; an empty array of its own when there is none.
+template <class T>
+py::array view(const void* data, std::vector<py::ssize_t> shape, std::vector<py::ssize_t> strides, const py::capsule& owner) {
+    const bool empty = std::any_of(shape.begin(), shape.end(), [](py::ssize_t e) { return e == 0; });
+    py::array a = empty || data == nullptr ? py::array(py::dtype::of<T>(), shape)
+                                           : py::array(py::dtype::of<T>(), shape, strides, static_cast<const T*>(data), owner);
+    a.attr("flags").attr("writeable") = false;
+    return a;
 }
 
 template <class T>
@@ -181,65 +193,43 @@ py::dict sweep_columns(const py::dict& outs, const py::dict& hps, const programm
     for (std::size_t k = 0; k < limit_count; ++k) binding[py::str(std::string{limit_names[k]})] = res.count(static_cast<limit>(k));
     d["binding"] = binding;
 
-    // Per headphone.
+    // The per-headphone arrays and the best outputs are the result's own memory, as read-only NumPy views that keep
+    // it alive: a sweep of 10^5 headphones with their five best outputs hands over 40 MB without copying it.
+    auto owned = std::make_unique<batch::sweep_result>(std::move(res));
+    const py::capsule owner(owned.get(), [](void* r) { delete static_cast<batch::sweep_result*>(r); });
+    const batch::sweep_result* held = owned.release();
+    const batch::detail::result_data& rd = held->data();
     const auto un = static_cast<py::ssize_t>(n);
-    py::array_t<double> lo(un), mean(un), hi(un), v_lo(un), v_hi(un);
-    py::array_t<std::int64_t> above(un), counts({static_cast<py::ssize_t>(limit_count), un});
-    {
-        double *a = lo.mutable_data(), *b = mean.mutable_data(), *c = hi.mutable_data(), *e = v_lo.mutable_data(), *h = v_hi.mutable_data();
-        std::int64_t *u = above.mutable_data(), *w = counts.mutable_data();
-        for (index i = 0; i < n; ++i) {
-            a[i] = res.min_headroom(i).db();
-            b[i] = res.mean_headroom(i).db();
-            c[i] = res.max_headroom(i).db();
-            e[i] = res.min_voltage_v(i);
-            h[i] = res.max_voltage_v(i);
-            u[i] = res.above_threshold(i);
-            for (std::size_t l = 0; l < limit_count; ++l) w[static_cast<index>(l) * n + i] = res.count(i, static_cast<limit>(l));
-        }
-    }
     py::dict per;
-    per["min_headroom_db"] = lo;
-    per["mean_headroom_db"] = mean;
-    per["max_headroom_db"] = hi;
-    per["min_voltage_v"] = v_lo;
-    per["max_voltage_v"] = v_hi;
-    per["above_threshold"] = above;
-    per["binding"] = counts;
+    per["min_headroom_db"] = view<double>(rd.min_db_i.data(), {un}, {sizeof(double)}, owner);
+    per["mean_headroom_db"] = view<double>(rd.mean_db_i.data(), {un}, {sizeof(double)}, owner);
+    per["max_headroom_db"] = view<double>(rd.max_db_i.data(), {un}, {sizeof(double)}, owner);
+    per["min_voltage_v"] = view<double>(rd.min_v_i.data(), {un}, {sizeof(double)}, owner);
+    per["max_voltage_v"] = view<double>(rd.max_v_i.data(), {un}, {sizeof(double)}, owner);
+    per["above_threshold"] = view<std::int32_t>(rd.above_i.data(), {un}, {sizeof(std::int32_t)}, owner);
+    per["binding"] = view<std::int32_t>(rd.counts_i.data(), {static_cast<py::ssize_t>(limit_count), un},
+                                        {static_cast<py::ssize_t>(static_cast<std::size_t>(un) * sizeof(std::int32_t)), sizeof(std::int32_t)}, owner);
     d["per_headphone"] = per;
 
-    // The best outputs per headphone, best first: (headphones x k) arrays, k = min(top_k, outputs).
+    // The best outputs per headphone, best first: (headphones x k) views, k = min(top_k, outputs), of the stored
+    // entries (batch::detail::best_entry, top_k per headphone).
+    using entry = batch::detail::best_entry;
     const auto k = static_cast<py::ssize_t>(std::min(top_k, m));
-    py::array_t<std::int64_t> t_out({un, k});
-    py::array_t<double> t_head({un, k}), t_spl({un, k}), t_v({un, k});
-    py::array_t<std::uint8_t> t_lim({un, k}), t_mlim({un, k});
-    {
-        std::int64_t* o = t_out.mutable_data();
-        double *hd = t_head.mutable_data(), *sp = t_spl.mutable_data(), *vv = t_v.mutable_data();
-        std::uint8_t *li = t_lim.mutable_data(), *ml = t_mlim.mutable_data();
-        std::size_t at = 0;
-        for (index i = 0; i < n; ++i)
-            for (const batch::best_output& b : res.best(i)) {
-                o[at] = b.output;
-                hd[at] = b.headroom.db();
-                li[at] = static_cast<std::uint8_t>(b.binding);
-                sp[at] = b.max_spl.db();
-                ml[at] = static_cast<std::uint8_t>(b.max_binding);
-                vv[at] = b.voltage_v;
-                ++at;
-            }
-    }
+    const std::vector<py::ssize_t> shape{un, k};
+    const std::vector<py::ssize_t> strides{static_cast<py::ssize_t>(static_cast<std::size_t>(top_k) * sizeof(entry)), sizeof(entry)};
+    const auto* base = reinterpret_cast<const char*>(rd.best.data());
+    const auto field = [&](std::size_t offset) { return base == nullptr ? nullptr : base + offset; };
     py::dict top;
-    top["output"] = t_out;
-    top["headroom_db"] = t_head;
-    top["limit"] = t_lim;
-    top["max_spl_db"] = t_spl;
-    top["max_limit"] = t_mlim;
-    top["voltage_v"] = t_v;
+    top["output"] = view<std::int64_t>(field(offsetof(entry, output)), shape, strides, owner);
+    top["headroom_db"] = view<double>(field(offsetof(entry, headroom_db)), shape, strides, owner);
+    top["limit"] = view<std::uint8_t>(field(offsetof(entry, binding)), shape, strides, owner);
+    top["max_spl_db"] = view<double>(field(offsetof(entry, max_spl_db)), shape, strides, owner);
+    top["max_limit"] = view<std::uint8_t>(field(offsetof(entry, max_binding)), shape, strides, owner);
+    top["voltage_v"] = view<double>(field(offsetof(entry, voltage_v)), shape, strides, owner);
     d["top"] = top;
     d["grid"] = g ? py::object(g->to_dict()) : py::object(py::none());
-    d["memory_bytes"] = res.memory_bytes();
-    d["working_bytes"] = res.working_bytes();
+    d["memory_bytes"] = held->memory_bytes();
+    d["working_bytes"] = held->working_bytes();
     return d;
 }
 
