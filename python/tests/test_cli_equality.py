@@ -3,10 +3,12 @@ command with --json and compares every key, numbers to 1e-9 relative."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import headroom as hr
-from conftest import AUTOEQ_DIR, CURVES_DIR, assert_same
+from conftest import AUTOEQ_DIR, CURVES_DIR, SOURCE_DIR, assert_same
 
 # (pair flags, the same gear through the module)
 TYPED_IN = [
@@ -133,8 +135,13 @@ def test_catalog_entries(cli):
     amps = cli("catalog", "amps", "--json")["amplifiers"]
     assert [h.name for h in cat.headphones] == [h["name"] for h in headphones]
     assert [a.name for a in cat.amplifiers] == [a["name"] for a in amps]
+    # An installed package (the wheel) reads its own copy of the catalog; the command, the source tree's.
+    own_data = str(Path(cat.headphones_file).resolve().parent)
     for entry, expected in zip(cat.headphones, headphones):
-        assert_same(entry.to_dict(), expected, entry.name)
+        got = entry.to_dict()
+        if "impedance_curve" in got:
+            got["impedance_curve"] = got["impedance_curve"].replace(own_data, str(SOURCE_DIR / "data"), 1)
+        assert_same(got, expected, entry.name)
     for entry, expected in zip(cat.amplifiers, amps):
         assert_same(entry.to_dict(), expected, entry.name)
 
