@@ -8,6 +8,9 @@ The model (docs/model.md) in Python, on the same compiled core as the ``headroom
     r = headroom.analyse(out, hp, target=85, crest=18)
     r.max_spl_db, r.limit, r.headroom_db, r.headroom_limit
 
+``headroom.sweep`` runs the command's batch engine over whole catalogs (catalog gear or NumPy columns in, NumPy
+arrays out) and ``headroom.dask_sweep`` the same over a Dask cluster, with the same result.
+
 Results carry the command line's JSON keys and units (SI base units and dB, the unit in the key); bad input raises
 a ``headroom.HeadroomError``, a ``ValueError`` naming the entity and the field. docs/python.md is the tour.
 """
