@@ -104,11 +104,15 @@ def dask_sweep(
     to the worker that sweeps them. No grid: a cluster sweep is for catalogs whose grid would not fit.
     """
     prog, tgt, cr = _programme_args(programme, target, crest)
-    if prog is not None:  # sent to the workers as numbers: the compiled Programme does not pickle
-        prog, tgt, cr = None, prog.target_spl_db, prog.crest_factor_db
     n_threads, k = _threads(threads), _top(top)
     i = _inputs(outputs, headphones, precision)
     n = i.headphones["r"].shape[0]
+    # The settings are checked here, by the engine on no headphones, so that a mistake is raised at once and not
+    # from a worker.
+    no_headphones = {name: col[:0] for name, col in i.headphones.items()}
+    _core._sweep(i.outputs, no_headphones, prog, tgt, cr, min_headroom, n_threads, k, precision, False)
+    if prog is not None:  # sent to the workers as numbers: the compiled Programme does not pickle
+        prog, tgt, cr = None, prog.target_spl_db, prog.crest_factor_db
     if partitions is None:
         partitions = 2 * max(1, len(client.scheduler_info().get("workers", {})))
     if isinstance(partitions, bool) or not isinstance(partitions, (int, np.integer)):

@@ -54,8 +54,17 @@ def test_more_parts_than_headphones(client):
     assert_identical(hr.sweep(outputs, headphones, top=1), hr.dask_sweep(client, outputs, headphones, top=1, partitions=10))
 
 
-def test_bad_partitions(client):
+def test_bad_settings_are_raised_before_any_work_is_sent(client):
     outputs, headphones = hr.synthetic(3, 3, 2)
     with pytest.raises(hr.SpecError) as e:
         hr.dask_sweep(client, outputs, headphones, partitions=0)
     assert e.value.field == "partitions"
+    with pytest.raises(hr.SpecError) as e:
+        hr.dask_sweep(client, outputs, headphones, hr.Programme(85), target=90)
+    assert e.value.field == "target"
+    with pytest.raises(hr.ParseError) as e:
+        hr.dask_sweep(client, outputs, headphones, min_headroom="lots")
+    assert e.value.field == "min_headroom"
+    with pytest.raises(hr.SpecError) as e:
+        hr.dask_sweep(client, outputs, dict(headphones, r=-headphones["r"]))
+    assert e.value.field == "r"
