@@ -38,7 +38,9 @@ class CMakeBuild(build_ext):
             if shutil.which("ninja"):
                 configure += ["-G", "Ninja"]
             subprocess.run(configure, check=True)
-        subprocess.run(["cmake", "--build", str(build), "--target", "headroom_python"], check=True)
+        # One compiler per core (Ninja's default is two more), or CMAKE_BUILD_PARALLEL_LEVEL.
+        jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL") or str(os.cpu_count() or 1)
+        subprocess.run(["cmake", "--build", str(build), "--target", "headroom_python", "--parallel", jobs], check=True)
         if stage.exists():
             shutil.rmtree(stage)
         subprocess.run(["cmake", "--install", str(build), "--component", "python", "--prefix", str(stage)], check=True)
