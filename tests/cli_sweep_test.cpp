@@ -171,6 +171,50 @@ TEST_CASE("sweep --out: catalog names are CSV fields, quoted where needed, never
     std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("sweep --out: the bundled catalog's rows agree with pair for the same gear") {
+    const auto dir = headroom::test::temp_path("sweep_out_pair");
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "pairs.csv";
+    const result r = run({"--precision", "double", "--target", "90", "--crest", "18", "--out", file.string()});
+    REQUIRE(r.code == 0);
+    std::ifstream in{file};
+    std::string line;
+    std::getline(in, line);
+    // A headphone with an impedance curve (its minimum is the load), and one without; each against every output.
+    int checked = 0;
+    const auto split = [](const std::string& row) {
+        std::vector<std::string> fields{""};
+        bool quoted = false;
+        for (const char c : row) {
+            if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) fields.emplace_back();
+            else fields.back() += c;
+        }
+        return fields;
+    };
+    while (std::getline(in, line)) {
+        const auto f = split(line);
+        REQUIRE(f.size() == 8);
+        if (f[0] != "Sennheiser HD650 (measured)" && f[0] != "HiFiMan Sundara") continue;
+        if (f[1] != "Chord Mojo (measured)" && f[1] != "FiiO K19" && f[1] != "Schiit Magni 2") continue;
+        std::vector<std::string> args{"pair", "--headphone", f[0], "--amp", f[1], "--target", "90", "--crest", "18", "--json"};
+        if (!f[2].empty()) args.insert(args.end(), {"--output", f[2]});
+        if (!f[3].empty()) args.insert(args.end(), {"--gain", f[3]});
+        const result p = headroom::test::run(args);
+        CAPTURE(line);
+        REQUIRE(p.code == 0);
+        const auto j = nlohmann::json::parse(p.out);
+        CHECK(std::abs(std::stod(f[4]) - j["headroom_db"].get<double>()) <= 5e-5);
+        CHECK(f[5] == j["headroom_limit"].get<std::string>());
+        CHECK(std::abs(std::stod(f[6]) - j["max_spl_db"].get<double>()) <= 5e-5);
+        CHECK(f[7] == j["limit"].get<std::string>());
+        ++checked;
+    }
+    CHECK(checked >= 6);
+    std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("sweep --json names the instruction set that ran; HEADROOM_SIMD forces one or is refused") {
     const char* old = std::getenv("HEADROOM_SIMD");
     const std::optional<std::string> saved = old != nullptr ? std::optional<std::string>{old} : std::nullopt;

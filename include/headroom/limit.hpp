@@ -9,7 +9,6 @@
 // bindings) includes this and nothing else.
 
 #include <array>
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -118,7 +117,8 @@ template <class T>
     const T r = (c - kt * ln2_hi) - kt * ln2_lo;
     T p = exp_taylor<T, degree>[degree];
     for (int n = degree - 1; n >= 0; --n) p = p * r + exp_taylor<T, degree>[static_cast<std::size_t>(n)];
-    const T scale = std::bit_cast<T>(static_cast<bits>(static_cast<bits>(k + bias) << mantissa_bits));
+    // __builtin_bit_cast is std::bit_cast, which the web build's standard library (emscripten 3.1's libc++) lacks.
+    const T scale = __builtin_bit_cast(T, static_cast<bits>(static_cast<bits>(k + bias) << mantissa_bits));
     const T y = p * scale;
     const T inf = std::numeric_limits<T>::infinity();
     const T out = x > highest ? inf : (x < lowest ? T(0) : y);
