@@ -6,6 +6,7 @@
 #include "cli/json_text.hpp"
 #include "cli/terminal_text.hpp"
 #include "headroom/format.hpp"
+#include "report/json.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -23,113 +24,6 @@ struct catalog_flags {
     std::string catalog_dir;
     bool json = false;
 };
-
-// Values written back in the catalog's own spellings, with the shortest text that reads back as the same double.
-std::string with_unit(double v, std::string_view unit) { return fmt::format("{}{}", v, unit); }
-
-std::string sensitivity_text(const sensitivity& s) {
-    const double level = s.stated_level().db();
-    switch (s.stated_form()) {
-        case sensitivity::form::db_per_milliwatt: return fmt::format("{}dB/mW", level);
-        case sensitivity::form::db_per_volt: return fmt::format("{}dB/V", level);
-        case sensitivity::form::db_at_current: return fmt::format("{}dB@{}A", level, s.reference_value());
-        case sensitivity::form::voltage_for_level: return fmt::format("{}V@{}dB", s.reference_value(), level);
-    }
-    return {};
-}
-
-// A headphone as a catalog entry (headroom-catalog-1), so that `catalog headphones --json` can be read back by
-// --headphones; what headroom derives goes under "computed", which the loader ignores.
-ojson headphone_json(const headphone_entry& h) {
-    const headphone& m = h.model;
-    ojson j;
-    j["name"] = h.name();
-    j["type"] = to_string(h.type);
-    j["impedance"] = with_unit(value_in(m.nominal_impedance(), ohm), "ohm");
-    j["sensitivity"] = sensitivity_text(m.stated_sensitivity());
-    if (const auto f = m.sensitivity_frequency()) j["sensitivity_frequency"] = with_unit(value_in(*f, hertz), "Hz");
-    if (const auto p = m.rated_power()) j["rated_power"] = with_unit(value_in(*p, watt), "W");
-    // The file's absolute path, so that the JSON read back from anywhere finds the same curve.
-    if (!h.impedance_curve.empty()) j["impedance_curve"] = h.impedance_curve_file.string();
-    if (!h.driver.empty()) j["driver"] = h.driver;
-    if (!h.drivers.empty()) j["drivers"] = h.drivers;
-    j["basis"] = to_string(h.basis);
-    if (!h.source.empty()) j["source"] = h.source;
-    if (!h.secondary_source.empty()) j["secondary_source"] = h.secondary_source;
-    if (!h.note.empty()) j["note"] = h.note;
-    ojson c;
-    c["impedance_ohm"] = value_in(m.nominal_impedance(), ohm);
-    c["sensitivity_db_per_v"] = m.sensitivity_per_volt().db();
-    c["sensitivity_db_per_mw"] = m.stated_sensitivity().per_milliwatt(m.nominal_impedance()).db();
-    if (const auto* curve = m.curve()) {
-        const auto min = curve->minimum();
-        c["min_impedance_ohm"] = value_in(min.magnitude, ohm);
-        c["min_impedance_hz"] = value_in(min.at, hertz);
-    }
-    j["computed"] = c;
-    return j;
-}
-
-// One gain setting's (or a whole output's) stated figures, in the catalog's spellings.
-void put_figures(ojson& j, const output_setting& s) {
-    const output_stage& st = s.stage;
-    const output_spec& spec = st.spec();
-    if (spec.open_circuit_voltage) j["vmax"] = with_unit(value_in(*spec.open_circuit_voltage, volt), "V");
-    if (spec.current_limit) j["imax"] = with_unit(value_in(*spec.current_limit, ampere), "A");
-    if (spec.clipping_power) j["pmax"] = with_unit(value_in(*spec.clipping_power, watt), "W");
-    if (spec.thermal_power) j["thermal_power"] = with_unit(value_in(*spec.thermal_power, watt), "W");
-    if (spec.source_resistance) j["source_resistance"] = with_unit(value_in(*spec.source_resistance, ohm), "ohm");
-    if (spec.output_impedance) j["zout"] = with_unit(value_in(*spec.output_impedance, ohm), "ohm");
-    if (spec.noise) {
-        j["noise"] = with_unit(value_in(spec.noise->low(), volt), "V");
-        if (spec.noise->weighting() != noise_weighting::not_stated) j["noise_weighting"] = to_string(spec.noise->weighting());
-    }
-    if (spec.source) {
-        j["source_level"] = with_unit(value_in(spec.source->full_scale(), volt), "V");
-        j["gain"] = with_unit(spec.source->amplifier_gain().db(), "dB");
-    } else if (s.stated_gain) {
-        j["gain"] = with_unit(s.stated_gain->db(), "dB");
-    }
-    if (spec.ratings) {
-        ojson pts = ojson::array();
-        for (const auto& p : spec.ratings->points())
-            pts.push_back(fmt::format("{}W@{}ohm", value_in(p.output, watt), value_in(p.load, ohm)));
-        j["power"] = pts;
-    }
-    j["computed"] = output_json(st);
-}
-
-ojson amplifier_json(const amplifier_entry& a) {
-    ojson j;
-    j["name"] = a.name;
-    j["kind"] = to_string(a.kind);
-    j["basis"] = to_string(a.basis);
-    if (!a.source.empty()) j["source"] = a.source;
-    if (!a.secondary_source.empty()) j["secondary_source"] = a.secondary_source;
-    if (!a.note.empty()) j["note"] = a.note;
-    auto outputs = ojson::array();
-    for (const auto& o : a.outputs) {
-        ojson out;
-        out["name"] = o.name;
-        out["topology"] = to_string(o.kind);
-        if (!o.connector.empty()) out["connector"] = o.connector;
-        if (o.settings.size() == 1 && o.settings.front().gain_name.empty()) {
-            put_figures(out, o.settings.front());
-        } else {
-            auto gains = ojson::array();
-            for (const auto& s : o.settings) {
-                ojson g;
-                g["name"] = s.gain_name;
-                put_figures(g, s);
-                gains.push_back(g);
-            }
-            out["gains"] = gains;
-        }
-        outputs.push_back(out);
-    }
-    j["outputs"] = outputs;
-    return j;
-}
 
 std::string limits_text(const output_setting& setting) {
     const output_stage& s = setting.stage;
@@ -183,13 +77,13 @@ subcommand add_catalog(CLI::App& parent) {
                     const auto list = headphone_catalog(f->catalog_dir);
                     if (!f->json) return print_headphones(os, list);
                     ojson j{{"format", "headroom-catalog-1"}, {"headphones", ojson::array()}};
-                    for (const auto& h : list) j["headphones"].push_back(headphone_json(h));
+                    for (const auto& h : list) j["headphones"].push_back(report::headphone_entry_json(h));
                     os << json_text(j) << '\n';
                 } else {
                     const auto list = amplifier_catalog(f->catalog_dir);
                     if (!f->json) return print_amplifiers(os, list);
                     ojson j{{"format", "headroom-catalog-1"}, {"amplifiers", ojson::array()}};
-                    for (const auto& a : list) j["amplifiers"].push_back(amplifier_json(a));
+                    for (const auto& a : list) j["amplifiers"].push_back(report::amplifier_entry_json(a));
                     os << json_text(j) << '\n';
                 }
             }};

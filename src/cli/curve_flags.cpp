@@ -48,34 +48,7 @@ headphone with_curve_flags(const curve_flags& f, headphone hp) {
 std::optional<frequency_analysis> analyse_frequency(const curve_flags& f, const output_stage& out, const headphone& hp,
                                                     const std::optional<programme>& p) {
     const auto eq = make_eq(f);
-    const impedance_curve* curve = hp.curve();
-    if (curve == nullptr && !eq) return std::nullopt;
-    const impedance_curve z = curve != nullptr ? *curve : impedance_curve::resistive(hp.nominal_impedance());
-    const frequency_grid g = audio_band_grid();
-    frequency_analysis a{
-        .curve_source = curve != nullptr ? curve->name() : fmt::format("{:.4g} ohm (resistive)", value_in(hp.nominal_impedance(), ohm)),
-        .has_curve = curve != nullptr,
-        .at_1khz = z.magnitude_at(in_si(1000.0, hertz)),
-        .nominal = hp.nominal_impedance(),
-        .response = analyse_response(z, out.output_impedance(), g),
-        .max = max_output_across(out, hp, z, g),
-        .eq = std::nullopt,
-        .headroom = std::nullopt,
-        .eq_programme_headroom = std::nullopt,
-    };
-    if (eq) a.eq = eq_response_on(*eq, g, p ? p->spectrum() : programme_spectrum::pink);
-    if (p) {
-        std::optional<eq_demand> demand;
-        if (a.eq) demand = eq_demand{a.eq->gain_db, a.eq->preamp};
-        a.headroom = headroom_across(out, hp, z, *p, g, demand);
-        if (a.eq) {
-            // Music spreads over frequency: a programme of this spectrum gains programme_increase through the
-            // filters, everywhere at once, rather than the peak boost at one frequency.
-            const eq_demand spread{Eigen::ArrayXd::Constant(g.size(), a.eq->programme_increase.db()), a.eq->preamp};
-            a.eq_programme_headroom = headroom_across(out, hp, z, *p, g, spread).worst;
-        }
-    }
-    return a;
+    return report::analyse_frequency(out, hp, eq ? &*eq : nullptr, p);
 }
 
 // Rounded to 0.01 with the sign of zero dropped, so that a deviation of -0.001 dB reads +0.00, not -0.00.
@@ -121,31 +94,6 @@ void print_frequency_report(std::ostream& os, const frequency_analysis& a, bool 
     if (a.eq_programme_headroom)
         os << fmt::format("  {:<16}{:+.2f} dB for {} through the EQ (an estimate for real programme)\n", "EQ headroom",
                           a.eq_programme_headroom->db(), to_string(a.eq->spectrum));
-}
-
-void add_frequency_json(nlohmann::ordered_json& j, const frequency_analysis& a) {
-    if (a.has_curve) {
-        j["fr_deviation_db"] = a.response.spread.db();
-        j["min_impedance_ohm"] = value_in(a.response.min_impedance, ohm);
-        j["min_impedance_hz"] = value_in(a.response.min_impedance_at, hertz);
-        j["worst_max_spl_db"] = a.max.lowest_max_level.db();
-        j["worst_max_spl_hz"] = value_in(a.max.lowest_max_level_at, hertz);
-        j["worst_max_spl_limit"] = to_string(a.max.lowest_binding);
-    }
-    if (a.headroom) {
-        j["worst_headroom_db"] = a.headroom->worst.db();
-        j["worst_headroom_hz"] = value_in(a.headroom->worst_at, hertz);
-        j["worst_headroom_limit"] = to_string(a.headroom->worst_binding);
-    }
-    if (a.eq) {
-        j["eq_max_boost_db"] = a.eq->peak.boost.db();
-        j["eq_max_boost_hz"] = value_in(a.eq->peak.at, hertz);
-        j["eq_preamp_db"] = a.eq->preamp.db();
-        j["eq_programme_increase_db"] = a.eq->programme_increase.db();
-        j["eq_spectrum"] = to_string(a.eq->spectrum);
-        j["eq_digital_clipping_db"] = a.eq->digital_overshoot.db();
-    }
-    if (a.eq_programme_headroom) j["eq_programme_headroom_db"] = a.eq_programme_headroom->db();
 }
 
 }  // namespace headroom::cli

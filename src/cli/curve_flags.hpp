@@ -8,9 +8,9 @@
 #include "headroom/frequency_grid.hpp"
 #include "headroom/impedance_curve.hpp"
 #include "headroom/response.hpp"
+#include "report/json.hpp"
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include <optional>
 #include <ostream>
@@ -31,26 +31,14 @@ std::optional<parametric_eq> make_eq(const curve_flags& f);
 // The headphone with the curve --impedance-curve or --driver give, if any (it replaces a catalog entry's own).
 headphone with_curve_flags(const curve_flags& f, headphone hp);
 
-// Everything pair reports across 20 Hz-20 kHz; each part is present when its inputs are.
-struct frequency_analysis {
-    std::string curve_source;  // the file, the driver parameters, or the nominal impedance
-    bool has_curve = false;    // false: only an EQ, on a resistive load of the nominal impedance
-    impedance at_1khz;
-    impedance nominal;  // --impedance, which the sensitivity conversions use
-    response_deviation response;
-    frequency_operating_points max;
-    std::optional<eq_response> eq;
-    std::optional<frequency_headroom> headroom;  // with a programme; includes the EQ's boost when there is one
-    std::optional<gain> eq_programme_headroom;   // with a programme and an EQ: headroom for the programme's spectrum
-};
-
-// None when the headphone has no curve and no EQ is given.
+// Everything pair reports across 20 Hz-20 kHz (report/json.hpp); none when the headphone has no curve and no
+// --eq is given.
+using report::frequency_analysis;
 std::optional<frequency_analysis> analyse_frequency(const curve_flags& f, const output_stage& out, const headphone& hp,
                                                     const std::optional<programme>& p);
 
 // Without a stated output impedance the response deviation is unknown (0 ohm would make it flat): the report
 // says so rather than print 0 dB. (The JSON keeps the 0 ohm figure beside "zout_stated": false.)
 void print_frequency_report(std::ostream& os, const frequency_analysis& a, bool output_impedance_stated);
-void add_frequency_json(nlohmann::ordered_json& j, const frequency_analysis& a);
 
 }  // namespace headroom::cli

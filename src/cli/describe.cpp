@@ -37,35 +37,6 @@ std::string describe_output(const output_stage& out) {
     return s;
 }
 
-ojson output_json(const output_stage& out) {
-    const auto opt = [](const auto& q, auto unit) { return q ? ojson(value_in(*q, unit)) : ojson(nullptr); };
-    ojson j;
-    j["topology"] = to_string(out.kind());
-    j["derived"] = out.derived();
-    j["vmax_vrms"] = opt(out.open_circuit_voltage(), volt);
-    j["source_resistance_ohm"] = opt(out.spec().source_resistance, ohm);
-    j["imax_arms"] = opt(out.current_limit(), ampere);
-    j["pclip_w"] = opt(out.clipping_power(), watt);
-    j["thermal_power_w"] = opt(out.thermal_power(), watt);
-    ojson ratings = ojson::array();
-    if (const auto& t = out.ratings())
-        for (const auto& p : t->points()) ratings.push_back({{"power_w", value_in(p.output, watt)}, {"load_ohm", value_in(p.load, ohm)}});
-    j["ratings"] = ratings;
-    j["zout_ohm"] = value_in(out.output_impedance(), ohm);
-    j["zout_stated"] = out.output_impedance_stated();  // false: zout_ohm is the 0 ohm assumed
-    j["gain_limited_vrms"] = opt(out.gain_limited_voltage(), volt);
-    if (const auto& n = out.noise()) {
-        j["noise_vrms"] = value_in(n->low(), volt);
-        j["noise_vrms_max"] = value_in(n->high(), volt);
-        j["noise_weighting"] = to_string(n->weighting());
-    } else {
-        j["noise_vrms"] = nullptr;
-        j["noise_vrms_max"] = nullptr;
-        j["noise_weighting"] = nullptr;
-    }
-    return j;
-}
-
 std::string_view limit_meaning(limit l, const output_stage& out) {
     switch (l) {
         case limit::voltage:

@@ -18,9 +18,6 @@ using ojson = nlohmann::ordered_json;
 // "single-ended: V_oc 7.5 V, I_max 250 mA, rated 1.2 W @ 32 ohm .. 130 mW @ 600 ohm, Z_out 0.5 ohm"
 [[nodiscard]] std::string describe_output(const output_stage& out);
 
-// The stage's stated figures in SI base units; absent ones are null, so every key is always there.
-[[nodiscard]] ojson output_json(const output_stage& out);
-
 // Why the binding limit matters, in the words a headphone owner uses.
 [[nodiscard]] std::string_view limit_meaning(limit l, const output_stage& out);
 

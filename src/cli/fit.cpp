@@ -6,6 +6,7 @@
 #include "cli/json_text.hpp"
 #include "headroom/fit.hpp"
 #include "headroom/parse.hpp"
+#include "report/json.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -25,35 +26,6 @@ struct fit_flags {
     std::string zout;
     bool json = false;
 };
-
-template <class Q, class Unit>
-nlohmann::ordered_json optional_json(const std::optional<Q>& q, Unit unit) {
-    return q ? nlohmann::ordered_json(value_in(*q, unit)) : nlohmann::ordered_json(nullptr);
-}
-
-nlohmann::ordered_json to_json(const stage_fit& f) {
-    nlohmann::ordered_json j;
-    j["model"] = to_string(f.model);
-    j["vmax_vrms"] = optional_json(f.open_circuit_voltage, volt);
-    j["vmax_is_lower_bound"] = f.voltage_is_lower_bound;
-    j["source_resistance_ohm"] = optional_json(f.source_resistance, ohm);
-    j["imax_arms"] = optional_json(f.current_limit, ampere);
-    j["pmax_w"] = optional_json(f.clipping_power, watt);
-    j["zout_ohm"] = value_in(f.stage.output_impedance(), ohm);
-    auto points = nlohmann::ordered_json::array();
-    for (const auto& p : f.points) {
-        nlohmann::ordered_json q;
-        q["load_ohm"] = value_in(p.stated.load, ohm);
-        q["power_w"] = value_in(p.stated.output, watt);
-        q["model_power_w"] = value_in(p.model_power, watt);
-        q["error_db"] = p.error.db();
-        q["limit"] = to_string(p.binding);
-        points.push_back(q);
-    }
-    j["points"] = points;
-    j["max_error_db"] = f.max_error.db();
-    return j;
-}
 
 void print_report(std::ostream& os, const stage_fit& f) {
     os << fmt::format("The table behaves like: {} limited, Z_out {:.4g} ohm\n", to_string(f.model),
@@ -98,7 +70,7 @@ subcommand add_fit(CLI::App& parent) {
                 if (!f->zout.empty()) options.output_impedance = output_impedance_flag(f->zout);
                 const stage_fit fit = model_from_flags([&] { return fit_output_stage(table.points(), options, "amplifier output"); });
                 if (f->json)
-                    os << json_text(to_json(fit)) << '\n';
+                    os << json_text(report::fit_json(fit)) << '\n';
                 else
                     print_report(os, fit);
             }};

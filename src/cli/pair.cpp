@@ -10,6 +10,7 @@
 #include "headroom/analysis.hpp"
 #include "headroom/format.hpp"
 #include "headroom/parse.hpp"
+#include "report/json.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -22,6 +23,8 @@
 namespace headroom::cli {
 
 namespace {
+
+using report::gain_stage;
 
 struct pair_flags {
     gear_flags gear;
@@ -91,80 +94,11 @@ void print_report(std::ostream& os, const headphone& hp, const output_stage& out
                       human_duration(e.who_weekly));
 }
 
-ojson to_json(const output_stage& out, const headphone& hp, const std::optional<programme>& p, const pair_analysis& a) {
-    ojson j;
-    j["topology"] = to_string(out.kind());
-    j["derived"] = out.derived();
-    j["sensitivity_db_per_v"] = hp.sensitivity_per_volt().db();
-    j["sensitivity_frequency_hz"] = hp.sensitivity_frequency() ? ojson(value_in(*hp.sensitivity_frequency(), hertz)) : ojson(nullptr);
-    j["max_spl_db"] = a.max.max_level.db();
-    j["limit"] = to_string(a.max.binding);
-    j["load_voltage_vrms"] = value_in(a.max.load_voltage, volt);
-    j["load_current_arms"] = value_in(a.max.load_current, ampere);
-    j["load_power_w"] = value_in(a.max.load_power, watt);
-    if (const auto& x = a.max.extrapolated)
-        j["extrapolated"] = {{"below", x->below}, {"stated_load_ohm", value_in(x->stated_load, ohm)}, {"factor", x->factor}};
-    else
-        j["extrapolated"] = nullptr;
-    j["damping_factor"] = a.damping_factor ? ojson(*a.damping_factor) : ojson(nullptr);
-    j["zout_loss_db"] = a.output_impedance_loss.db();
-    j["meets_one_eighth_rule"] = a.meets_one_eighth_rule;
-    j["one_eighth_rule_load_ohm"] = value_in(a.one_eighth_rule_load, ohm);
-    // false: no output impedance was stated, and the figures above (and fr_deviation_db) assume 0 ohm.
-    j["zout_stated"] = out.output_impedance_stated();
-    if (a.exceeds_rated_power) j["exceeds_rated_power"] = *a.exceeds_rated_power;
-    if (a.hiss) {
-        j["hiss_spl_db"] = a.hiss->low.db();
-        j["hiss_spl_db_max"] = a.hiss->high.db();
-        j["hiss_weighting"] = to_string(a.hiss->weighting);
-        j["dynamic_range_db"] = a.dynamic_range->db();
-    }
-    if (p) {
-        j["target_spl_db"] = p->average_level().db();
-        j["crest_factor_db"] = p->crest_factor().db();
-        j["required_voltage_vrms"] = value_in(a.need->load_voltage, volt);
-        j["required_current_arms"] = value_in(a.need->load_current, ampere);
-        j["required_power_w"] = value_in(a.need->load_power, watt);
-        j["required_peak_voltage_v"] = value_in(a.need->peak_voltage, volt);
-        j["required_peak_current_a"] = value_in(a.need->peak_current, ampere);
-        j["required_sine_power_w"] = value_in(a.need->sine_power, watt);
-        j["required_open_circuit_voltage_vrms"] = value_in(a.need->open_circuit_voltage, volt);
-        j["headroom_db"] = a.headroom->margin.db();
-        j["headroom_limit"] = to_string(a.headroom->binding);
-        if (a.hiss_below_programme) j["hiss_below_target_db"] = a.hiss_below_programme->db();
-        const auto& e = *a.exposure;
-        j["exposure_dba"] = e.a_weighted_level.db();
-        j["a_weighting_db"] = e.a_weighting.db();
-        j["exposure_spectrum"] = to_string(e.spectrum);
-        j["exposure_minutes"] = value_in(e.niosh_daily, second) / 60.0;
-        j["who_weekly_hours"] = value_in(e.who_weekly, second) / 3600.0;
-    }
-    return j;
-}
-
-// The gain a programme needs after the stated source, and what the stated gain leaves to spare.
-struct gain_stage {
-    voltage full_scale;
-    gain stated, needed;
-};
-
-std::optional<gain_stage> gain_stage_of(const output_stage& out, const pair_analysis& a) {
-    if (!out.source() || !a.need) return std::nullopt;
-    return gain_stage{out.source()->full_scale(), out.source()->amplifier_gain(), a.need->gain_after(out.source()->full_scale())};
-}
-
 void print_gain_stage(std::ostream& os, const gain_stage& g) {
     os << fmt::format("  {:<16}{:+.1f} dB after {} at full scale; the programme needs {:+.1f} dB: {}\n", "gain", g.stated.db(),
                       g.full_scale, g.needed.db(),
                       g.stated >= g.needed ? fmt::format("{:.1f} dB to spare", (g.stated - g.needed).db())
                                            : fmt::format("{:.1f} dB short", (g.needed - g.stated).db()));
-}
-
-void add_gain_stage_json(ojson& j, const std::optional<gain_stage>& g) {
-    if (!g) return;
-    j["gain_db"] = g->stated.db();
-    j["gain_needed_db"] = g->needed.db();
-    j["gain_headroom_db"] = (g->stated - g->needed).db();
 }
 
 // ---- need: what a headphone needs, without any amplifier ---------------------------------------------------
@@ -191,26 +125,6 @@ void print_need(std::ostream& os, const headphone& hp, const programme& p, const
     os << fmt::format("  {:<20}{:+.1f} dB after a {} source at full scale\n", "gain", n.gain_after(source).db(), source);
 }
 
-ojson need_json(const headphone& hp, const programme& p, const requirement& n, const std::optional<impedance>& zout,
-                voltage source) {
-    ojson j;
-    j["impedance_ohm"] = value_in(hp.nominal_impedance(), ohm);
-    j["sensitivity_db_per_v"] = hp.sensitivity_per_volt().db();
-    j["target_spl_db"] = p.average_level().db();
-    j["crest_factor_db"] = p.crest_factor().db();
-    j["required_voltage_vrms"] = value_in(n.load_voltage, volt);
-    j["required_current_arms"] = value_in(n.load_current, ampere);
-    j["required_power_w"] = value_in(n.load_power, watt);
-    j["required_peak_voltage_v"] = value_in(n.peak_voltage, volt);
-    j["required_peak_current_a"] = value_in(n.peak_current, ampere);
-    j["required_sine_power_w"] = value_in(n.sine_power, watt);
-    j["required_open_circuit_voltage_vrms"] = value_in(n.open_circuit_voltage, volt);
-    j["zout_ohm"] = zout ? ojson(value_in(*zout, ohm)) : ojson(nullptr);
-    j["source_vrms"] = value_in(source, volt);
-    j["gain_after_source_db"] = n.gain_after(source).db();
-    return j;
-}
-
 void run_need(std::ostream& os, const headphone& hp, const std::optional<programme>& p, const std::string& zout_flag,
               const std::string& source_flag, bool json) {
     if (!p) throw usage_error{"--target: give the level to reach (and --crest for music), or an amplifier to analyse"};
@@ -220,7 +134,7 @@ void run_need(std::ostream& os, const headphone& hp, const std::optional<program
     if (!(value_in(source, volt) > 0.0)) throw usage_error{"--source: '" + source_flag + "' must be positive"};
     const requirement n = requirement_for(hp, *p, zout.value_or(in_si(0.0, ohm)));
     if (json)
-        os << need_json(hp, *p, n, zout, source).dump(2) << '\n';
+        os << report::need_json(hp, *p, n, zout, source).dump(2) << '\n';
     else
         print_need(os, hp, *p, n, zout, source);
 }
@@ -268,46 +182,6 @@ void print_comparison(std::ostream& os, const headphone& hp, const comparison& c
     for (const auto& line : verdict_lines(c)) os << "  " << line << '\n';
 }
 
-ojson comparison_json(const headphone& hp, const comparison& c) {
-    ojson j;
-    ojson outputs = ojson::array();
-    for (const auto& o : c.options) {
-        ojson e;
-        e["output"] = o.option.output;
-        e["gain_setting"] = o.option.gain_setting.empty() ? ojson(nullptr) : ojson(o.option.gain_setting);
-        e["recommended_gain"] = o.recommended_gain;
-        const ojson single = to_json(o.option.stage, hp, c.programme_used, o.analysis);  // the single-output keys
-        for (const auto& [k, v] : single.items()) e[k] = v;
-        add_gain_stage_json(e, gain_stage_of(o.option.stage, o.analysis));
-        outputs.push_back(e);
-    }
-    j["outputs"] = outputs;
-    ojson v;
-    const auto& best = c.best();
-    v["output"] = best.option.output;
-    v["gain_setting"] = best.option.gain_setting.empty() ? ojson(nullptr) : ojson(best.option.gain_setting);
-    v["ranking"] = c.ranking;
-    v["enough_headroom_db"] = c.enough.db();
-    v["sensitive_headphone"] = c.sensitive_headphone;
-    if (c.best_balanced && c.best_single_ended) {
-        const auto& bal = c.options[*c.best_balanced].analysis;
-        const auto& se = c.options[*c.best_single_ended].analysis;
-        ojson b;
-        b["balanced"] = c.options[*c.best_balanced].option.output;
-        b["single_ended"] = c.options[*c.best_single_ended].option.output;
-        b["max_spl_db"] = bal.max.max_level.db() - se.max.max_level.db();
-        b["headroom_db"] = bal.headroom && se.headroom ? ojson(bal.headroom->margin.db() - se.headroom->margin.db()) : ojson(nullptr);
-        b["hiss_db"] = bal.hiss && se.hiss ? ojson(bal.hiss->high.db() - se.hiss->high.db()) : ojson(nullptr);
-        b["hiss_db_min"] = bal.hiss && se.hiss ? ojson(bal.hiss->low.db() - se.hiss->low.db()) : ojson(nullptr);
-        v["balanced_vs_single_ended"] = b;
-    } else {
-        v["balanced_vs_single_ended"] = nullptr;
-    }
-    v["lines"] = verdict_lines(c);
-    j["verdict"] = v;
-    return j;
-}
-
 // True when the flags describe no amplifier at all: then pair answers what the headphone needs.
 bool no_amplifier(const gear_flags& f) {
     return f.amp.empty() && f.vmax.empty() && f.imax.empty() && f.pmax.empty() && f.thermal.empty() && f.power.empty() &&
@@ -334,7 +208,7 @@ subcommand add_pair(CLI::App& parent) {
                 if (const auto options = comparison_options(f->gear)) {
                     const comparison c = compare_outputs(*options, hp, p);
                     if (f->json)
-                        os << comparison_json(hp, c).dump(2) << '\n';
+                        os << report::comparison_json(hp, c).dump(2) << '\n';
                     else
                         print_comparison(os, hp, c);
                     return;
@@ -342,11 +216,11 @@ subcommand add_pair(CLI::App& parent) {
                 const output_stage out = make_output(f->gear);
                 const pair_analysis a = analyse(out, hp, p);
                 const auto across = analyse_frequency(f->curves, out, hp, p);
-                const auto stage = gain_stage_of(out, a);
+                const auto stage = report::gain_stage_of(out, a);
                 if (f->json) {
-                    auto j = to_json(out, hp, p, a);
-                    add_gain_stage_json(j, stage);
-                    if (across) add_frequency_json(j, *across);
+                    auto j = report::pair_json(out, hp, p, a);
+                    report::add_gain_stage_json(j, stage);
+                    if (across) report::add_frequency_json(j, *across);
                     os << j.dump(2) << '\n';
                 } else {
                     print_report(os, hp, out, f->gear, p, a);

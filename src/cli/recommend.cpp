@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/terminal_text.hpp"
 #include "headroom/recommend.hpp"
+#include "report/json.hpp"
 
 #include <fmt/format.h>
 
@@ -300,17 +301,8 @@ nlohmann::ordered_json recommendations_json(const selected_gear& g, const listin
             e["rank"] = k + 1;
             if (t.of_outputs) e["amplifier"] = t.amplifier[k];
             else e["headphone"] = name;
-            e["output"] = r.option.output;
-            e["gain_setting"] = r.option.gain_setting.empty() ? ojson(nullptr) : ojson(r.option.gain_setting);
-            e["topology"] = to_string(r.option.stage.kind());
-            // The keys and meanings of pair --json.
-            e["headroom_db"] = r.analysis.headroom->margin.db();
-            e["headroom_limit"] = to_string(r.analysis.headroom->binding);
-            e["max_spl_db"] = r.analysis.max.max_level.db();
-            e["limit"] = to_string(r.analysis.max.binding);
-            e["hiss_spl_db"] = r.analysis.hiss ? ojson(r.analysis.hiss->low.db()) : ojson(nullptr);
-            e["hiss_spl_db_max"] = r.analysis.hiss ? ojson(r.analysis.hiss->high.db()) : ojson(nullptr);
-            e["zout_ohm"] = r.option.stage.output_impedance_stated() ? ojson(value_in(r.option.stage.output_impedance(), ohm)) : ojson(nullptr);
+            const ojson row = report::recommendation_json(r);  // the keys and meanings of pair --json
+            for (const auto& [key, value] : row.items()) e[key] = value;
             rows.push_back(std::move(e));
         }
         if (t.of_outputs)

@@ -255,6 +255,10 @@ public:
     [[nodiscard]] std::size_t memory_bytes() const noexcept;
     [[nodiscard]] std::size_t working_bytes() const noexcept { return d_.working_bytes; }
 
+    // The stored arrays themselves, for a caller that hands them on without copying them (the Python module's
+    // NumPy arrays are views of these, kept alive with the result).
+    [[nodiscard]] const detail::result_data& data() const noexcept { return d_; }
+
 private:
     friend struct detail::result_access;
     [[nodiscard]] static std::size_t at(index i) noexcept { return static_cast<std::size_t>(i); }

@@ -1,0 +1,451 @@
+"""The batch sweep: every output stage of one catalog against every headphone of another, on the compiled engine of
+``headroom sweep`` (include/headroom/batch/sweep.hpp), with NumPy arrays in and out.
+
+A catalog reaches the engine as structure-of-arrays columns (the engine's own layout, batch/columns.hpp): model
+objects are packed by the C++ code that packs them for the command line, and columns given as NumPy arrays are
+checked here, converted only where their dtype or layout differs from what the engine reads, and then read in place.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple, Union
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _core
+from ._core import (
+    Amplifier,
+    AmplifierOutput,
+    Catalog,
+    CatalogHeadphone,
+    GainSetting,
+    Headphone,
+    OutputStage,
+    Programme,
+    SpecError,
+)
+from ._result import Result
+
+LIMITS: tuple[str, ...] = tuple(_core._limit_names)
+"""The limits by code: ``LIMITS[code]`` names the limit code a sweep's ``limit`` arrays hold."""
+
+OUTPUT_COLUMNS = ("v_clip", "r_clip", "i_max", "sqrt_p_clip", "sqrt_p_thermal", "v_gain", "z_out")
+"""An output stage's terms, SI base units: open-circuit RMS voltage at clipping (V), the resistance behind it (ohm),
+RMS current limit (A), square roots of the sine power rating and the continuous power (sqrt W), open-circuit voltage
+at full scale (V), output impedance (ohm). An absent limit is +inf."""
+TABLE_COLUMNS = ("table_first", "table_ln_r", "table_ln_v")
+"""Rating tables, packed end to end: output j's points are [table_first[j], table_first[j + 1]) of ln(load / ohm)
+(ascending) and ln(V) = ln(sqrt(P R)) at each load."""
+HEADPHONE_COLUMNS = ("r", "s_v")
+"""A headphone's load (ohm) and its sensitivity for 1 Vrms (dB SPL)."""
+
+Columns = Mapping[str, npt.ArrayLike]
+"""Structure-of-arrays columns: a mapping from column name to a one-dimensional array."""
+OutputsLike = Union[Catalog, Amplifier, AmplifierOutput, GainSetting, OutputStage, Iterable[Any], Columns]
+HeadphonesLike = Union[Catalog, CatalogHeadphone, Headphone, str, Iterable[Any], Columns]
+
+_DTYPES = {"float": np.float32, "double": np.float64}
+_MAX_OHM = 1e6  # the model's largest impedance (error.hpp, ranges::max_impedance_ohm)
+_MAX_TABLE = 32  # points in one rating table (the engine's limit)
+
+
+class PerHeadphone(NamedTuple):
+    """Per headphone (arrays of length N, ``binding`` of shape (5, N): pairs per limit, in LIMITS order)."""
+
+    min_headroom_db: npt.NDArray[np.float64]
+    mean_headroom_db: npt.NDArray[np.float64]
+    max_headroom_db: npt.NDArray[np.float64]
+    min_voltage_v: npt.NDArray[np.float64]
+    max_voltage_v: npt.NDArray[np.float64]
+    above_threshold: npt.NDArray[np.int64]
+    binding: npt.NDArray[np.int64]
+
+
+class Top(NamedTuple):
+    """The best outputs per headphone, best first (more headroom, then the lower index): arrays of shape (N, k) with
+    k = min(top, outputs). ``output`` indexes the output catalog; ``limit`` and ``max_limit`` are codes (LIMITS)."""
+
+    output: npt.NDArray[np.int64]
+    headroom_db: npt.NDArray[np.float64]
+    limit: npt.NDArray[np.uint8]
+    max_spl_db: npt.NDArray[np.float64]
+    max_limit: npt.NDArray[np.uint8]
+    voltage_v: npt.NDArray[np.float64]
+
+
+class Grid(NamedTuple):
+    """Every pair, as arrays of shape (outputs, headphones): headroom (dB) and its limit code, the maximum continuous
+    sine level (dB SPL) and its limit code; values in the sweep's precision."""
+
+    headroom_db: npt.NDArray[np.floating[Any]]
+    limit: npt.NDArray[np.uint8]
+    max_spl_db: npt.NDArray[np.floating[Any]]
+    max_limit: npt.NDArray[np.uint8]
+
+
+class SweepResult(Result):
+    """What a sweep found: a mapping with the keys of ``headroom sweep --json`` (the statistics over all pairs, the
+    programme, the timing), and as attributes ``per_headphone`` (PerHeadphone), ``top`` (Top) and ``grid`` (Grid,
+    None unless asked for). ``copied`` names the columns that had to be converted (dtype or layout) before the
+    engine could read them; the others were read in place. ``to_dict()`` adds the command's "top" list."""
+
+    __slots__ = ("per_headphone", "top", "grid", "copied", "_names")
+
+    outputs: int
+    headphones: int
+    pairs: int
+    seconds: float
+    pairs_per_second: float
+    threads: int
+    simd: str
+    precision: str
+    target_spl_db: float
+    crest_factor_db: float
+    min_headroom_db: float
+    headroom_db: dict[str, float]
+    above_threshold: int
+    above_threshold_fraction: float
+    binding: dict[str, int]
+    memory_bytes: int
+    working_bytes: int
+
+    per_headphone: PerHeadphone
+    top: Top
+    grid: Grid | None
+    copied: tuple[str, ...]
+
+    def __init__(self, raw: Mapping[str, Any], names: tuple[list[str], list[str]] | None = None, copied: tuple[str, ...] = ()) -> None:
+        data = {k: v for k, v in raw.items() if k not in ("per_headphone", "top", "grid")}
+        super().__init__(data)
+        object.__setattr__(self, "per_headphone", PerHeadphone(**raw["per_headphone"]))
+        object.__setattr__(self, "top", Top(**raw["top"]))
+        object.__setattr__(self, "grid", Grid(**raw["grid"]) if raw.get("grid") is not None else None)
+        object.__setattr__(self, "copied", tuple(copied))
+        object.__setattr__(self, "_names", names)
+
+    def top_list(self) -> list[dict[str, Any]]:
+        """The best outputs per headphone as ``headroom sweep --top K --json`` lists them ("top"); with catalog gear,
+        with its names."""
+        names = self._names
+        top = self.top
+        out: list[dict[str, Any]] = []
+        for i in range(self.headphones):
+            entry: dict[str, Any] = {"headphone": i}
+            if names is not None:
+                entry["headphone_name"] = names[1][i]
+            best = []
+            for q in range(top.output.shape[1]):
+                j = int(top.output[i, q])
+                b: dict[str, Any] = {"output": j}
+                if names is not None:
+                    b["output_name"] = names[0][j]
+                b["headroom_db"] = float(top.headroom_db[i, q])
+                b["limit"] = LIMITS[top.limit[i, q]]
+                b["max_spl_db"] = float(top.max_spl_db[i, q])
+                best.append(b)
+            entry["best"] = best
+            out.append(entry)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        if self.top.output.shape[1] > 0:
+            d["top"] = self.top_list()
+        return d
+
+
+def _error(entity: str, field: str, problem: str) -> SpecError:
+    e = SpecError(f"{entity}: {field} {problem}")
+    e.entity, e.field, e.problem = entity, field, problem
+    return e
+
+
+def _stages(outputs: Any) -> list[OutputStage] | None:
+    """Output stages from catalog gear (every gain setting of every output of every amplifier, in catalog order, as
+    ``headroom sweep`` takes them), or None for columns."""
+    if isinstance(outputs, Mapping):
+        return None
+    if isinstance(outputs, OutputStage):
+        return [outputs]
+    if isinstance(outputs, GainSetting):
+        return [outputs.stage]
+    if isinstance(outputs, AmplifierOutput):
+        return [s.stage for s in outputs.settings]
+    if isinstance(outputs, Amplifier):
+        return [s.stage for o in outputs.outputs for s in o.settings]
+    if isinstance(outputs, Catalog):
+        return [s.stage for a in outputs.amplifiers for o in a.outputs for s in o.settings]
+    if isinstance(outputs, (str, bytes)):
+        from . import _bundled
+
+        return _stages(_bundled().amplifier(outputs))
+    try:
+        items = iter(outputs)
+    except TypeError:
+        raise TypeError(f"outputs: expected catalog gear or a mapping of columns, not {type(outputs).__name__}") from None
+    stages: list[OutputStage] = []
+    for item in items:
+        if not isinstance(item, (OutputStage, GainSetting, AmplifierOutput, Amplifier, str)):
+            raise TypeError(f"outputs: expected OutputStage, GainSetting, AmplifierOutput, Amplifier or name items, not {type(item).__name__}")
+        stages.extend(_stages(item) or [])
+    return stages
+
+
+def _headphone_models(headphones: Any) -> list[Headphone] | None:
+    if isinstance(headphones, Mapping):
+        return None
+    if isinstance(headphones, Headphone):
+        return [headphones]
+    if isinstance(headphones, CatalogHeadphone):
+        return [headphones.model]
+    if isinstance(headphones, Catalog):
+        return [h.model for h in headphones.headphones]
+    if isinstance(headphones, (str, bytes)):
+        from . import _bundled
+
+        return [_bundled().headphone(headphones).model]
+    try:
+        items = iter(headphones)
+    except TypeError:
+        raise TypeError(f"headphones: expected catalog gear or a mapping of columns, not {type(headphones).__name__}") from None
+    models: list[Headphone] = []
+    for item in items:
+        if not isinstance(item, (Headphone, CatalogHeadphone, str)):
+            raise TypeError(f"headphones: expected Headphone, CatalogHeadphone or name items, not {type(item).__name__}")
+        models.extend(_headphone_models(item) or [])
+    return models
+
+
+def output_columns(outputs: OutputsLike) -> dict[str, npt.NDArray[Any]]:
+    """Output stages as the engine's columns (float64; OUTPUT_COLUMNS and TABLE_COLUMNS), packed by the code that
+    packs them for ``headroom sweep``. Columns given as a mapping are returned as they are."""
+    stages = _stages(outputs)
+    if stages is None:
+        return dict(outputs)  # type: ignore[arg-type]
+    return _core._pack_outputs(stages)
+
+
+def headphone_columns(headphones: HeadphonesLike) -> dict[str, npt.NDArray[Any]]:
+    """Headphones as the engine's columns (float64; HEADPHONE_COLUMNS): the load the limits use (a known curve's
+    minimum) and the sensitivity for 1 Vrms."""
+    models = _headphone_models(headphones)
+    if models is None:
+        return dict(headphones)  # type: ignore[arg-type]
+    return _core._pack_headphones(models)
+
+
+def synthetic(outputs: int, headphones: int, seed: int = 1) -> tuple[dict[str, npt.NDArray[Any]], dict[str, npt.NDArray[Any]]]:
+    """The seeded random catalog of ``headroom sweep --synthetic MxN --seed S``, as (output, headphone) columns:
+    output stages with V_oc 0.5-20 V, I_max 0.02-1 A, Z_out 0-10 ohm, P_max 0.05-5 W; headphones of 8-600 ohm
+    (log-uniform) and 90-125 dB SPL/V. The same arguments give the command line's catalog, bit for bit."""
+    for name, value in (("outputs", outputs), ("headphones", headphones), ("seed", seed)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"synthetic catalog: {name}: expected a whole number, not {type(value).__name__}")
+        if value < 0:
+            raise _error("synthetic catalog", name, "must not be negative")
+    return _core._synthetic(int(outputs), int(headphones), int(seed))
+
+
+def _column(entity: str, field: str, value: Any, dtype: type, length: int | None, copied: list[str]) -> npt.NDArray[Any]:
+    """One column as the engine reads it: one-dimensional, C-contiguous, of `dtype` (read in place when it is so)."""
+    a = np.asarray(value)
+    if a.dtype.kind not in "fiu":
+        raise _error(entity, field, f"must hold real numbers, not {a.dtype}")
+    if a.ndim != 1:
+        raise _error(entity, field, f"must be one-dimensional, not of shape {a.shape}")
+    if length is not None and a.shape[0] != length:
+        raise _error(entity, field, f"has {a.shape[0]} entries where {length} are expected")
+    if dtype is not np.int64 and a.dtype.kind == "f" and a.dtype.itemsize > np.dtype(dtype).itemsize:
+        with np.errstate(over="ignore"):
+            b = np.ascontiguousarray(a, dtype=dtype)
+    else:
+        b = np.ascontiguousarray(a, dtype=dtype)
+    if dtype is np.int64 and a.dtype.kind == "f":
+        if not np.array_equal(b, a):
+            raise _error(entity, field, "must hold whole numbers")
+    if b is not value:
+        copied.append(field)
+    return b
+
+
+def _first_bad(mask: npt.NDArray[np.bool_]) -> int | None:
+    bad = np.flatnonzero(mask)
+    return int(bad[0]) if bad.size else None
+
+
+def _check_values(entity: str, field: str, x: npt.NDArray[Any], ok: npt.NDArray[np.bool_], problem: str, what: str) -> None:
+    k = _first_bad(~ok)
+    if k is None:
+        return
+    shown = "NaN" if math.isnan(float(x[k])) else repr(float(x[k]))
+    raise _error(entity, field, f"{problem}: {shown} at index {k} ({what} {k})")
+
+
+def _prepare_outputs(columns: Mapping[str, Any], dtype: type, copied: list[str]) -> dict[str, npt.NDArray[Any]]:
+    unknown = set(columns) - set(OUTPUT_COLUMNS) - set(TABLE_COLUMNS)
+    if unknown:
+        raise _error("outputs", sorted(unknown)[0], f"is not a column of output stages ({', '.join(OUTPUT_COLUMNS + TABLE_COLUMNS)})")
+    given = [c for c in OUTPUT_COLUMNS if c in columns]
+    if not given:
+        raise _error("outputs", "v_clip", "is missing: give at least one limit column")
+    m = np.asarray(columns[given[0]]).shape[0] if np.asarray(columns[given[0]]).ndim >= 1 else None
+    if m is None:
+        raise _error("outputs", given[0], "must be one-dimensional, not a scalar")
+    out: dict[str, npt.NDArray[Any]] = {}
+    for name in OUTPUT_COLUMNS:
+        if name in columns:
+            out[name] = _column("outputs", name, columns[name], dtype, m, copied)
+    # Absent columns: an absent limit is +inf; Z_out 0; the resistance behind the clipping voltage is Z_out.
+    for name in ("v_clip", "i_max", "sqrt_p_clip", "sqrt_p_thermal", "v_gain"):
+        out.setdefault(name, np.full(m, np.inf, dtype=dtype))
+    out.setdefault("z_out", np.zeros(m, dtype=dtype))
+    out.setdefault("r_clip", out["z_out"])
+    tables = [c for c in TABLE_COLUMNS if c in columns]
+    if tables and len(tables) != len(TABLE_COLUMNS):
+        missing = next(c for c in TABLE_COLUMNS if c not in columns)
+        raise _error("outputs", missing, "is missing: rating tables need table_first, table_ln_r and table_ln_v")
+    if tables:
+        first = _column("outputs", "table_first", columns["table_first"], np.int64, m + 1, copied)
+        ln_r = _column("outputs", "table_ln_r", columns["table_ln_r"], dtype, None, copied)
+        ln_v = _column("outputs", "table_ln_v", columns["table_ln_v"], dtype, ln_r.shape[0], copied)
+    else:
+        first = np.zeros(m + 1, dtype=np.int64)
+        ln_r = np.zeros(0, dtype=dtype)
+        ln_v = np.zeros(0, dtype=dtype)
+    if first[0] != 0 or first[-1] != ln_r.shape[0]:
+        raise _error("outputs", "table_first", f"must run from 0 to the length of table_ln_r ({ln_r.shape[0]}), not {first[0]} to {first[-1]}")
+    sizes = np.diff(first)
+    _check_values("outputs", "table_first", first[1:], sizes >= 0, "must not decrease", "output stage")
+    _check_values("outputs", "table_first", sizes.astype(np.float64), sizes <= _MAX_TABLE, f"a table holds at most {_MAX_TABLE} points", "output stage")
+    out["table_first"], out["table_ln_r"], out["table_ln_v"] = first, ln_r, ln_v
+
+    for name in ("v_clip", "i_max", "sqrt_p_clip", "sqrt_p_thermal", "v_gain"):
+        _check_values("outputs", name, out[name], out[name] > 0, "must be positive (an absent limit is +inf)", "output stage")
+    for name in ("r_clip", "z_out"):
+        x = out[name]
+        _check_values("outputs", name, x, (x >= 0) & (x <= _MAX_OHM), f"must be within 0 to {_MAX_OHM:g} ohm", "output stage")
+    for name, x in (("table_ln_r", ln_r), ("table_ln_v", ln_v)):
+        _check_values("outputs", name, x, np.isfinite(x), "must be finite", "table point")
+    if ln_r.size > 1:
+        # Within each table the loads ascend: every step but those that cross into the next table.
+        step_ok = np.diff(ln_r) > 0
+        crossing = np.zeros(ln_r.size - 1, dtype=bool)
+        starts = first[1:-1]
+        starts = starts[(starts > 0) & (starts < ln_r.size)]
+        crossing[starts - 1] = True
+        _check_values("outputs", "table_ln_r", ln_r[1:], step_ok | crossing, "must ascend within each table", "table point")
+    limited = np.zeros(m, dtype=bool)
+    for name in ("v_clip", "i_max", "sqrt_p_clip", "sqrt_p_thermal", "v_gain"):
+        limited |= np.isfinite(out[name])
+    limited |= sizes > 0
+    k = _first_bad(~limited)
+    if k is not None:
+        raise _error("outputs", "v_clip", f"output stage {k} has no limit: every limit column is +inf and it has no rating table")
+    return out
+
+
+def _prepare_headphones(columns: Mapping[str, Any], dtype: type, copied: list[str]) -> dict[str, npt.NDArray[Any]]:
+    unknown = set(columns) - set(HEADPHONE_COLUMNS)
+    if unknown:
+        raise _error("headphones", sorted(unknown)[0], "is not a column of headphones (r, s_v)")
+    for name in HEADPHONE_COLUMNS:
+        if name not in columns:
+            raise _error("headphones", name, "is missing")
+    r = _column("headphones", "r", columns["r"], dtype, None, copied)
+    s_v = _column("headphones", "s_v", columns["s_v"], dtype, r.shape[0], copied)
+    tiny = np.finfo(dtype).tiny
+    _check_values("headphones", "r", r, (r >= tiny) & (r <= _MAX_OHM), f"must be a load within 0 to {_MAX_OHM:g} ohm", "headphone")
+    _check_values("headphones", "s_v", s_v, np.isfinite(s_v), "must be finite", "headphone")
+    return {"r": r, "s_v": s_v}
+
+
+def _threads(threads: int | None) -> int:
+    if threads is None:
+        return 0
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)):
+        raise TypeError(f"sweep: threads: expected a whole number or None, not {type(threads).__name__}")
+    if not 1 <= threads <= 1024:
+        raise _error("sweep", "threads", f"must be between 1 and 1024 (None: all cores), not {threads}")
+    return int(threads)
+
+
+def _top(top: int) -> int:
+    if isinstance(top, bool) or not isinstance(top, (int, np.integer)):
+        raise TypeError(f"sweep: top: expected a whole number, not {type(top).__name__}")
+    if not 0 <= top <= 1000:
+        raise _error("sweep", "top", f"must be between 0 and 1000, not {top}")
+    return int(top)
+
+
+def _precision(precision: str) -> type:
+    if precision not in _DTYPES:
+        raise _error("sweep", "precision", f"must be 'float' or 'double', not {precision!r}")
+    return _DTYPES[precision]
+
+
+class _Inputs(NamedTuple):
+    outputs: dict[str, npt.NDArray[Any]]
+    headphones: dict[str, npt.NDArray[Any]]
+    names: tuple[list[str], list[str]] | None
+    copied: tuple[str, ...]
+
+
+def _inputs(outputs: OutputsLike, headphones: HeadphonesLike, precision: str) -> _Inputs:
+    dtype = _precision(precision)
+    stages = _stages(outputs)
+    models = _headphone_models(headphones)
+    names = ([s.name for s in stages], [h.name for h in models]) if stages is not None and models is not None else None
+    copied: list[str] = []
+    o = _core._pack_outputs(stages) if stages is not None else outputs
+    h = _core._pack_headphones(models) if models is not None else headphones
+    # Packed columns are the engine's own (float64): converted for a float sweep, not counted as the caller's copies.
+    o_copied: list[str] = []
+    h_copied: list[str] = []
+    o = _prepare_outputs(o, dtype, o_copied)  # type: ignore[arg-type]
+    h = _prepare_headphones(h, dtype, h_copied)  # type: ignore[arg-type]
+    if stages is None:
+        copied += o_copied
+    if models is None:
+        copied += h_copied
+    return _Inputs(o, h, names, tuple(copied))
+
+
+def _programme_args(programme: Programme | None, target: Any, crest: Any) -> tuple[Any, Any, Any]:
+    if programme is not None:
+        return programme, target, crest
+    return None, 85.0 if target is None else target, crest
+
+
+def sweep(
+    outputs: OutputsLike,
+    headphones: HeadphonesLike,
+    programme: Programme | None = None,
+    *,
+    target: Any = None,
+    crest: Any = None,
+    min_headroom: Any = 0.0,
+    top: int = 0,
+    threads: int | None = None,
+    precision: str = "float",
+    grid: bool = False,
+) -> SweepResult:
+    """Every output stage against every headphone for a programme (default: 85 dB SPL, a sine), on the engine of
+    ``headroom sweep``, in memory O(outputs + headphones x top) unless ``grid=True`` asks for every pair.
+
+    ``outputs``: catalog gear (a Catalog, Amplifier, AmplifierOutput, GainSetting, OutputStage, or a list of them;
+    every gain setting counts, in catalog order) or a mapping of columns (OUTPUT_COLUMNS, TABLE_COLUMNS; absent
+    limits may be left out). ``headphones``: a Catalog, headphones or names, or a mapping of columns ("r", "s_v").
+    ``min_headroom``: the threshold of ``above_threshold``; ``top``: best outputs kept per headphone; ``threads``:
+    at most this many (None: all cores; small sweeps use fewer); ``precision``: "float" (fast, within 1e-3 dB) or
+    "double" (the model's arithmetic). The compiled sweep runs with the GIL released.
+    """
+    prog, tgt, cr = _programme_args(programme, target, crest)
+    n_threads, k = _threads(threads), _top(top)
+    if not isinstance(grid, (bool, np.bool_)):
+        raise TypeError(f"sweep: grid: expected True or False, not {type(grid).__name__}")
+    i = _inputs(outputs, headphones, precision)
+    raw = _core._sweep(i.outputs, i.headphones, prog, tgt, cr, min_headroom, n_threads, k, precision, bool(grid))
+    return SweepResult(raw, i.names, i.copied)

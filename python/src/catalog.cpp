@@ -1,0 +1,204 @@
+// The bundled catalog (or any catalog in its format) in Python: headphones and amplifiers with their outputs and
+// gain settings, each carrying the model objects the analyses take, and the recommender over it (recommend.hpp).
+
+#include "bindings.hpp"
+
+#include "headroom/catalog.hpp"
+#include "headroom/recommend.hpp"
+#include "report/json.hpp"
+
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+#include <vector>
+
+namespace headroom::python {
+
+namespace {
+
+// A loaded catalog: where it came from and its entries.
+struct catalog {
+    std::vector<headphone_entry> headphones;
+    std::vector<amplifier_entry> amplifiers;
+    std::filesystem::path headphones_file, amplifiers_file;
+};
+
+template <class Load>
+auto load_file(const std::filesystem::path& path, Load load) {
+    try {
+        return load(path);
+    } catch (const io_error& e) {
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec)) throw missing_file{path.string(), e.what()};
+        throw;
+    }
+}
+
+catalog load_catalog(const std::filesystem::path& headphones_file, const std::filesystem::path& amplifiers_file) {
+    catalog c;
+    c.headphones = load_file(headphones_file, [](const std::filesystem::path& p) { return load_headphone_catalog(p); });
+    c.amplifiers = load_file(amplifiers_file, [](const std::filesystem::path& p) { return load_amplifier_catalog(p); });
+    c.headphones_file = headphones_file;
+    c.amplifiers_file = amplifiers_file;
+    return c;
+}
+
+// Runs a lookup that throws std::invalid_argument with the nearest names on a miss.
+template <class Find>
+decltype(auto) look_up(const char* kind, Find find) {
+    try {
+        return find();
+    } catch (const std::invalid_argument& e) {
+        throw unknown_name{kind, e.what()};
+    }
+}
+
+py::object text_or_none(const std::string& s) { return s.empty() ? py::object(py::none()) : py::object(py::str(s)); }
+
+py::list options_of(const amplifier_entry& a) {
+    py::list l;
+    for (const auto& o : a.outputs)
+        for (const auto& s : o.settings) l.append(py::make_tuple(o.name, text_or_none(s.gain_name), s.stage));
+    return l;
+}
+
+// The count of ranked options with enough headroom, and the rows that `sweep --headphone/--amp --json` lists: the
+// qualifying ones (the ranking puts them first), at most `top`.
+template <class Ranked, class Row>
+py::dict ranked_json(const char* owner_key, const std::string& owner, const char* rows_key, const std::vector<Ranked>& ranked,
+                     gain enough, std::optional<std::size_t> top, Row row) {
+    const auto qualifying = static_cast<std::size_t>(std::count_if(ranked.begin(), ranked.end(), [&](const Ranked& r) { return has_enough(row(r).second, enough); }));
+    report::ojson rows = report::ojson::array();
+    for (std::size_t k = 0; k < std::min(top.value_or(qualifying), qualifying); ++k) {
+        const auto [name, option] = row(ranked[k]);
+        report::ojson e;
+        e["rank"] = k + 1;
+        e[owner_key == std::string_view{"headphone"} ? "amplifier" : "headphone"] = name;
+        const report::ojson fields = report::recommendation_json(option);
+        for (const auto& [key, value] : fields.items()) e[key] = value;
+        rows.push_back(std::move(e));
+    }
+    report::ojson j;
+    j[owner_key] = owner;
+    j["qualifying"] = qualifying;
+    j[rows_key] = std::move(rows);
+    return to_python(j).cast<py::dict>();
+}
+
+std::optional<std::size_t> top_arg(std::optional<long long> top) {
+    if (!top) return std::nullopt;
+    if (*top < 0) throw spec_error{"recommendation", "top", "must not be negative"};
+    return static_cast<std::size_t>(*top);
+}
+
+}  // namespace
+
+void bind_catalog(py::module_& m) {
+    using namespace pybind11::literals;
+
+    py::class_<output_setting>(m, "GainSetting", "One gain setting of one amplifier output: the output stage the analyses use.")
+        .def_property_readonly("name", [](const output_setting& s) { return text_or_none(s.gain_name); },
+                               "The setting's name ('low', 'high'), None when the output has one setting.")
+        .def_property_readonly("gain_db", [](const output_setting& s) -> std::optional<double> {
+            if (s.stated_gain) return s.stated_gain->db();
+            return std::nullopt;
+        }, "The setting's voltage gain in dB, when stated.")
+        .def_readonly("stage", &output_setting::stage)
+        .def("__repr__", [](const output_setting& s) { return "GainSetting(" + std::string{py::repr(text_or_none(s.gain_name))} + ")"; });
+
+    py::class_<amplifier_output>(m, "AmplifierOutput", "One output (jack) of a catalog amplifier, with its gain settings.")
+        .def_readonly("name", &amplifier_output::name)
+        .def_property_readonly("topology", [](const amplifier_output& o) { return std::string{to_string(o.kind)}; })
+        .def_property_readonly("connector", [](const amplifier_output& o) { return text_or_none(o.connector); })
+        .def_readonly("settings", &amplifier_output::settings)
+        .def("setting", [](const amplifier_output& o, const std::string& name) {
+            return look_up("gain setting", [&]() -> const output_setting& { return o.setting(name); });
+        }, "name"_a = "", "The gain setting of this name (case-insensitive); '' when the output has one.")
+        .def("__repr__", [](const amplifier_output& o) { return "AmplifierOutput(" + std::string{py::repr(py::str(o.name))} + ")"; });
+
+    py::class_<amplifier_entry>(m, "Amplifier", "A catalog amplifier: its kind, source and outputs.")
+        .def_readonly("name", &amplifier_entry::name)
+        .def_property_readonly("kind", [](const amplifier_entry& a) { return std::string{to_string(a.kind)}; })
+        .def_property_readonly("basis", [](const amplifier_entry& a) { return std::string{to_string(a.basis)}; },
+                               "'spec' (the maker's figures), 'measured' or 'own'")
+        .def_property_readonly("source", [](const amplifier_entry& a) { return text_or_none(a.source); })
+        .def_property_readonly("secondary_source", [](const amplifier_entry& a) { return text_or_none(a.secondary_source); })
+        .def_property_readonly("note", [](const amplifier_entry& a) { return text_or_none(a.note); })
+        .def_readonly("outputs", &amplifier_entry::outputs)
+        .def("output", [](const amplifier_entry& a, const std::string& name) {
+            return look_up("output", [&]() -> const amplifier_output& { return a.output(name); });
+        }, "name"_a, "The output of this name (case-insensitive).")
+        .def_property_readonly("balanced_output", [](const amplifier_entry& a) -> std::optional<amplifier_output> {
+            if (const auto* o = a.balanced_output()) return *o;
+            return std::nullopt;
+        })
+        .def("options", &options_of, "Every (output, gain_setting, OutputStage) of the amplifier, as compare_outputs takes them.")
+        .def("to_dict", [](const amplifier_entry& a) { return to_python(report::amplifier_entry_json(a)); },
+             "The entry as `catalog amps --json` writes it.")
+        .def("__repr__", [](const amplifier_entry& a) { return "Amplifier(" + std::string{py::repr(py::str(a.name))} + ")"; });
+
+    py::class_<headphone_entry>(m, "CatalogHeadphone", "A catalog headphone: its model (a Headphone), type and source.")
+        .def_property_readonly("name", &headphone_entry::name)
+        .def_readonly("model", &headphone_entry::model, "The Headphone the analyses take (with its impedance curve, if any).")
+        .def_property_readonly("type", [](const headphone_entry& h) { return std::string{to_string(h.type)}; })
+        .def_property_readonly("basis", [](const headphone_entry& h) { return std::string{to_string(h.basis)}; })
+        .def_property_readonly("source", [](const headphone_entry& h) { return text_or_none(h.source); })
+        .def_property_readonly("secondary_source", [](const headphone_entry& h) { return text_or_none(h.secondary_source); })
+        .def_property_readonly("note", [](const headphone_entry& h) { return text_or_none(h.note); })
+        .def_property_readonly("drivers", [](const headphone_entry& h) { return text_or_none(h.drivers); })
+        .def_property_readonly("impedance_curve_file", [](const headphone_entry& h) -> std::optional<std::filesystem::path> {
+            if (h.impedance_curve.empty()) return std::nullopt;
+            return h.impedance_curve_file;
+        })
+        .def("to_dict", [](const headphone_entry& h) { return to_python(report::headphone_entry_json(h)); },
+             "The entry as `catalog headphones --json` writes it.")
+        .def("__repr__", [](const headphone_entry& h) { return "CatalogHeadphone(" + std::string{py::repr(py::str(h.name()))} + ")"; });
+
+    py::class_<catalog>(m, "Catalog", "Headphones and amplifiers read from catalog files (docs/catalog-format.md).")
+        .def_readonly("headphones", &catalog::headphones)
+        .def_readonly("amplifiers", &catalog::amplifiers)
+        .def_readonly("headphones_file", &catalog::headphones_file)
+        .def_readonly("amplifiers_file", &catalog::amplifiers_file)
+        .def("headphone", [](const catalog& c, const std::string& name) {
+            return look_up("headphone", [&]() -> const headphone_entry& { return find_headphone(c.headphones, name); });
+        }, "name"_a, "The headphone of this name (case-insensitive); a miss suggests the nearest names.")
+        .def("amplifier", [](const catalog& c, const std::string& name) {
+            return look_up("amplifier", [&]() -> const amplifier_entry& { return find_amplifier(c.amplifiers, name); });
+        }, "name"_a, "The amplifier of this name (case-insensitive); a miss suggests the nearest names.")
+        .def("__repr__", [](const catalog& c) {
+            return "Catalog(" + std::to_string(c.headphones.size()) + " headphones, " + std::to_string(c.amplifiers.size()) + " amplifiers)";
+        });
+
+    m.def("_load_catalog", &load_catalog, "headphones_file"_a, "amplifiers_file"_a);
+
+    m.def("_rank_outputs", [](py::handle hp_object, std::vector<amplifier_entry> amps, py::handle prog, py::handle target,
+                              py::handle crest, py::handle min_headroom, std::optional<long long> top) {
+        const auto p = programme_arg(prog, target, crest);
+        const gain enough = gain::of_db(decibel_arg(min_headroom, "recommendation", "min_headroom").value_or(0.0));
+        // A catalog entry or a Headphone of one's own.
+        const headphone hp = py::isinstance<headphone_entry>(hp_object) ? hp_object.cast<const headphone_entry&>().model
+                                                                        : hp_object.cast<headphone>();
+        const auto ranked = rank_outputs(hp, amps, p, enough);
+        return ranked_json("headphone", hp.name(), "outputs", ranked, enough, top_arg(top), [](const output_recommendation& r) {
+            return std::pair<std::string, const compared_option&>{r.amplifier->name, r.advised};
+        });
+    }, "headphone"_a, "amplifiers"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "min_headroom"_a = 0.0,
+       "top"_a = py::none());
+
+    m.def("_rank_headphones", [](const amplifier_entry& amp, std::vector<headphone_entry> headphones, py::handle prog, py::handle target,
+                                 py::handle crest, py::handle min_headroom, std::optional<long long> top) {
+        const auto p = programme_arg(prog, target, crest);
+        if (!p) throw spec_error{"recommendation", "programme", "is missing: ranking headphones by headroom needs a target level"};
+        const gain enough = gain::of_db(decibel_arg(min_headroom, "recommendation", "min_headroom").value_or(0.0));
+        const auto ranked = rank_headphones(amp, headphones, *p, enough);
+        return ranked_json("amplifier", amp.name, "headphones", ranked, enough, top_arg(top), [](const headphone_recommendation& r) {
+            return std::pair<std::string, const compared_option&>{r.headphone->name(), r.best};
+        });
+    }, "amplifier"_a, "headphones"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "min_headroom"_a = 0.0,
+       "top"_a = py::none());
+}
+
+}  // namespace headroom::python

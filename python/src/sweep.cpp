@@ -1,0 +1,292 @@
+// The batch engine (headroom::batch, include/headroom/batch/sweep.hpp) in Python: catalogs as structure-of-arrays
+// columns of NumPy arrays, the sweep itself with the GIL released, and its results as NumPy arrays. The package's
+// headroom/_sweep.py checks and converts the columns (naming a bad one) before they reach here; the checks here
+// only guard memory (lengths and table offsets), and the engine's own checks stand behind both.
+
+#include "bindings.hpp"
+
+#include "batch/kernel_api.hpp"  // chunk_lanes: the engine's unit of summation
+#include "cli/synthetic.hpp"
+#include "headroom/batch/pack.hpp"
+#include "headroom/batch/sweep.hpp"
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace headroom::python {
+
+namespace {
+
+using batch::index;
+
+template <class T>
+using array = py::array_t<T, py::array::c_style>;
+
+constexpr std::array<const char*, 7> output_fields{"v_clip", "r_clip", "i_max", "sqrt_p_clip", "sqrt_p_thermal", "v_gain", "z_out"};
+
+template <class T, class Column>
+py::array_t<T> copy_column(const Column& c) {
+    py::array_t<T> a(static_cast<py::ssize_t>(c.size()));
+    std::copy_n(c.data(), c.size(), a.mutable_data());
+    return a;
+}
+
+// Packed columns (batch/pack.hpp, the one place model objects become numbers) as a dict of NumPy arrays.
+py::dict output_dict(const batch::output_columns<double>& c) {
+    py::dict d;
+    const std::array<const batch::column<double>*, 7> columns{&c.v_clip, &c.r_clip, &c.i_max, &c.sqrt_p_clip, &c.sqrt_p_thermal, &c.v_gain, &c.z_out};
+    for (std::size_t k = 0; k < columns.size(); ++k) d[output_fields[k]] = copy_column<double>(*columns[k]);
+    d["table_first"] = copy_column<std::int64_t>(c.table_first);
+    d["table_ln_r"] = copy_column<double>(c.table_ln_r);
+    d["table_ln_v"] = copy_column<double>(c.table_ln_v);
+    return d;
+}
+
+py::dict headphone_dict(const batch::headphone_columns<double>& c) {
+    py::dict d;
+    d["r"] = copy_column<double>(c.r);
+    d["s_v"] = copy_column<double>(c.s_v);
+    return d;
+}
+
+// A read-only NumPy view of memory `owner` keeps alive; an empty array of its own when there is none.
+template <class T>
+py::array view(const void* data, std::vector<py::ssize_t> shape, std::vector<py::ssize_t> strides, const py::capsule& owner) {
+    const bool empty = std::any_of(shape.begin(), shape.end(), [](py::ssize_t e) { return e == 0; });
+    py::array a = empty || data == nullptr ? py::array(py::dtype::of<T>(), shape)
+                                           : py::array(py::dtype::of<T>(), shape, strides, static_cast<const T*>(data), owner);
+    a.attr("flags").attr("writeable") = false;
+    return a;
+}
+
+template <class T>
+Eigen::Map<const batch::column<T>> map(const array<T>& a) {
+    return {a.data(), static_cast<index>(a.size())};
+}
+
+template <class T>
+array<T> column_arg(const py::dict& d, const char* entity, const char* name) {
+    if (!d.contains(name)) throw spec_error{entity, name, "is missing"};
+    auto a = array<T>::ensure(d[name]);
+    if (!a || a.ndim() != 1) throw spec_error{entity, name, "must be a one-dimensional array"};
+    return a;
+}
+
+// Every pair's figures copied from the engine's tiles into (outputs x headphones) arrays; tiles are disjoint, so
+// the threads write without a lock.
+template <class T>
+struct grid_arrays {
+    py::array_t<T> headroom_db, max_spl_db;
+    py::array_t<std::uint8_t> limit, max_limit;
+
+    grid_arrays(index m, index n)
+        : headroom_db({m, n}), max_spl_db({m, n}), limit({m, n}), max_limit({m, n}) {}
+
+    batch::row_sink<T> sink(index n) {
+        static_assert(sizeof(headroom::limit) == sizeof(std::uint8_t));
+        T* h = headroom_db.mutable_data();
+        T* s = max_spl_db.mutable_data();
+        std::uint8_t* l = limit.mutable_data();
+        std::uint8_t* ml = max_limit.mutable_data();
+        return [=](const batch::pair_rows<T>& t) {
+            const auto count = static_cast<std::size_t>(t.headphones);
+            for (std::size_t q = 0; q < t.outputs.size(); ++q) {
+                const auto to = static_cast<std::size_t>(t.outputs[q] * n + t.first_headphone);
+                const auto from = static_cast<std::size_t>(static_cast<index>(q) * t.stride);
+                std::copy_n(t.headroom_db + from, count, h + to);
+                std::copy_n(t.max_spl_db + from, count, s + to);
+                std::memcpy(l + to, t.binding + from, count);
+                std::memcpy(ml + to, t.max_binding + from, count);
+            }
+        };
+    }
+
+    [[nodiscard]] py::dict to_dict() const {
+        py::dict d;
+        d["headroom_db"] = headroom_db;
+        d["limit"] = limit;
+        d["max_spl_db"] = max_spl_db;
+        d["max_limit"] = max_limit;
+        return d;
+    }
+};
+
+template <class T>
+py::dict sweep_columns(const py::dict& outs, const py::dict& hps, const programme& p, double min_headroom_db, unsigned threads, index top_k,
+                       bool grid) {
+    std::vector<array<T>> columns;
+    for (const char* name : output_fields) columns.push_back(column_arg<T>(outs, "outputs", name));
+    const auto first = column_arg<std::int64_t>(outs, "outputs", "table_first");
+    const auto ln_r = column_arg<T>(outs, "outputs", "table_ln_r");
+    const auto ln_v = column_arg<T>(outs, "outputs", "table_ln_v");
+    const auto r = column_arg<T>(hps, "headphones", "r");
+    const auto s_v = column_arg<T>(hps, "headphones", "s_v");
+    const auto m = static_cast<index>(columns[0].size());
+    const auto n = static_cast<index>(r.size());
+    for (std::size_t k = 1; k < columns.size(); ++k)
+        if (columns[k].size() != m) throw spec_error{"outputs", output_fields[k], "differs in length from v_clip"};
+    if (s_v.size() != n) throw spec_error{"headphones", "s_v", "differs in length from r"};
+    if (first.size() != m + 1) throw spec_error{"outputs", "table_first", "must hold one offset more than there are outputs"};
+    if (ln_v.size() != ln_r.size()) throw spec_error{"outputs", "table_ln_v", "differs in length from table_ln_r"};
+    const std::int64_t* f = first.data();
+    if (f[0] != 0 || f[m] != ln_r.size()) throw spec_error{"outputs", "table_first", "must run from 0 to the length of table_ln_r"};
+    for (index j = 0; j < m; ++j)
+        if (f[j + 1] < f[j]) throw spec_error{"outputs", "table_first", "must not decrease"};
+
+    static_assert(sizeof(std::int64_t) == sizeof(index));
+    const batch::output_view<T> ov{map(columns[0]), map(columns[1]), map(columns[2]), map(columns[3]), map(columns[4]),
+                                   map(columns[5]), map(columns[6]), reinterpret_cast<const index*>(f), ln_r.data(), ln_v.data()};
+    const batch::headphone_view<T> hv{map(r), map(s_v)};
+    batch::sweep_settings s;
+    s.threads = threads;
+    s.top_k = top_k;
+    s.min_headroom = gain::of_db(min_headroom_db);
+    std::optional<grid_arrays<T>> g;
+    batch::row_sink<T> sink;
+    if (grid) {
+        g.emplace(m, n);
+        sink = g->sink(n);
+    }
+
+    batch::sweep_result res;
+    double seconds = 0.0;
+    {
+        // The engine reads only the arrays held above and writes only its result and the grid's arrays.
+        const py::gil_scoped_release release;
+        const auto start = std::chrono::steady_clock::now();
+        res = batch::sweep(ov, hv, p.average_level(), p.crest_factor(), s, sink);
+        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+
+    // The figures the command line's sweep --json reports, under its keys.
+    const double pairs = static_cast<double>(m) * static_cast<double>(n);
+    py::dict d;
+    d["outputs"] = m;
+    d["headphones"] = n;
+    d["pairs"] = static_cast<std::int64_t>(m) * n;
+    d["seconds"] = seconds;
+    d["pairs_per_second"] = pairs / seconds;
+    d["threads"] = res.threads();
+    d["simd"] = std::string{batch::to_string(res.path())};
+    d["precision"] = sizeof(T) == sizeof(float) ? "float" : "double";
+    d["target_spl_db"] = p.average_level().db();
+    d["crest_factor_db"] = p.crest_factor().db();
+    d["min_headroom_db"] = min_headroom_db;
+    py::dict headroom;
+    headroom["min"] = res.min_headroom().db();
+    headroom["mean"] = res.mean_headroom().db();
+    headroom["max"] = res.max_headroom().db();
+    d["headroom_db"] = headroom;
+    d["above_threshold"] = res.above_threshold();
+    d["above_threshold_fraction"] = static_cast<double>(res.above_threshold()) / pairs;
+    py::dict binding;
+    for (std::size_t k = 0; k < limit_count; ++k) binding[py::str(std::string{limit_names[k]})] = res.count(static_cast<limit>(k));
+    d["binding"] = binding;
+
+    // The per-headphone arrays and the best outputs are the result's own memory, as read-only NumPy views that keep
+    // it alive: a sweep of 10^5 headphones with their five best outputs hands over 40 MB without copying it.
+    auto owned = std::make_unique<batch::sweep_result>(std::move(res));
+    const py::capsule owner(owned.get(), [](void* r) { delete static_cast<batch::sweep_result*>(r); });
+    const batch::sweep_result* held = owned.release();
+    const batch::detail::result_data& rd = held->data();
+    const auto un = static_cast<py::ssize_t>(n);
+    py::dict per;
+    per["min_headroom_db"] = view<double>(rd.min_db_i.data(), {un}, {sizeof(double)}, owner);
+    per["mean_headroom_db"] = view<double>(rd.mean_db_i.data(), {un}, {sizeof(double)}, owner);
+    per["max_headroom_db"] = view<double>(rd.max_db_i.data(), {un}, {sizeof(double)}, owner);
+    per["min_voltage_v"] = view<double>(rd.min_v_i.data(), {un}, {sizeof(double)}, owner);
+    per["max_voltage_v"] = view<double>(rd.max_v_i.data(), {un}, {sizeof(double)}, owner);
+    per["above_threshold"] = view<std::int32_t>(rd.above_i.data(), {un}, {sizeof(std::int32_t)}, owner);
+    per["binding"] = view<std::int32_t>(rd.counts_i.data(), {static_cast<py::ssize_t>(limit_count), un},
+                                        {static_cast<py::ssize_t>(static_cast<std::size_t>(un) * sizeof(std::int32_t)), sizeof(std::int32_t)}, owner);
+    d["per_headphone"] = per;
+
+    // The best outputs per headphone, best first: (headphones x k) views, k = min(top_k, outputs), of the stored
+    // entries (batch::detail::best_entry, top_k per headphone).
+    using entry = batch::detail::best_entry;
+    const auto k = static_cast<py::ssize_t>(std::min(top_k, m));
+    const std::vector<py::ssize_t> shape{un, k};
+    const std::vector<py::ssize_t> strides{static_cast<py::ssize_t>(static_cast<std::size_t>(top_k) * sizeof(entry)), sizeof(entry)};
+    const auto* base = reinterpret_cast<const char*>(rd.best.data());
+    const auto field = [&](std::size_t offset) { return base == nullptr ? nullptr : base + offset; };
+    py::dict top;
+    top["output"] = view<std::int64_t>(field(offsetof(entry, output)), shape, strides, owner);
+    top["headroom_db"] = view<double>(field(offsetof(entry, headroom_db)), shape, strides, owner);
+    top["limit"] = view<std::uint8_t>(field(offsetof(entry, binding)), shape, strides, owner);
+    top["max_spl_db"] = view<double>(field(offsetof(entry, max_spl_db)), shape, strides, owner);
+    top["max_limit"] = view<std::uint8_t>(field(offsetof(entry, max_binding)), shape, strides, owner);
+    top["voltage_v"] = view<double>(field(offsetof(entry, voltage_v)), shape, strides, owner);
+    d["top"] = top;
+    d["grid"] = g ? py::object(g->to_dict()) : py::object(py::none());
+    d["memory_bytes"] = held->memory_bytes();
+    d["working_bytes"] = held->working_bytes();
+    return d;
+}
+
+// The overall mean from the per-headphone means, as the engine forms it (engine.cpp, finish() and overall()): summed
+// in order within each chunk of chunk_lanes headphones, the chunks' sums added in order, divided by the count. For a
+// sweep cut into parts along the headphones, so that the whole gives the single sweep's mean bit for bit.
+template <class T>
+double overall_mean(const array<double>& per_headphone) {
+    const auto n = static_cast<index>(per_headphone.size());
+    if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+    const double* x = per_headphone.data();
+    double all = 0.0;
+    for (index c = 0; c < n; c += batch::detail::chunk_lanes<T>) {
+        double sum = 0.0;
+        for (index i = c; i < std::min(n, c + batch::detail::chunk_lanes<T>); ++i) sum += x[i];
+        all += sum;
+    }
+    return all / static_cast<double>(n);
+}
+
+}  // namespace
+
+void bind_sweep(py::module_& m) {
+    using namespace pybind11::literals;
+
+    m.def("_pack_outputs", [](const std::vector<output_stage>& outputs) { return output_dict(batch::pack<double>(std::span<const output_stage>{outputs})); },
+          "outputs"_a);
+    m.def("_pack_headphones", [](const std::vector<headphone>& headphones) {
+        return headphone_dict(batch::pack<double>(std::span<const headphone>{headphones}));
+    }, "headphones"_a);
+
+    m.def("_synthetic", [](std::int64_t outputs, std::int64_t headphones, std::uint64_t seed) {
+        if (outputs < 0) throw spec_error{"synthetic catalog", "outputs", "must not be negative"};
+        if (headphones < 0) throw spec_error{"synthetic catalog", "headphones", "must not be negative"};
+        const cli::synthetic_catalog c = cli::make_synthetic(static_cast<std::size_t>(outputs), static_cast<std::size_t>(headphones), seed);
+        return py::make_tuple(output_dict(batch::pack<double>(std::span<const output_stage>{c.outputs})),
+                              headphone_dict(batch::pack<double>(std::span<const headphone>{c.headphones})));
+    }, "outputs"_a, "headphones"_a, "seed"_a);
+
+    m.def("_sweep", [](const py::dict& outs, const py::dict& hps, py::handle prog, py::handle target, py::handle crest, py::handle min_headroom,
+                       unsigned threads, index top_k, const std::string& precision, bool grid) {
+        const auto p = programme_arg(prog, target, crest);
+        if (!p) throw spec_error{"sweep", "target", "is missing: a sweep needs the programme's level"};
+        const double threshold = decibel_arg(min_headroom, "sweep", "min_headroom").value_or(0.0);
+        if (top_k < 0) throw spec_error{"sweep", "top", "must not be negative"};
+        if (precision == "float") return sweep_columns<float>(outs, hps, *p, threshold, threads, top_k, grid);
+        if (precision == "double") return sweep_columns<double>(outs, hps, *p, threshold, threads, top_k, grid);
+        throw spec_error{"sweep", "precision", "must be 'float' or 'double', not '" + precision + "'"};
+    }, "outputs"_a, "headphones"_a, "programme"_a, "target"_a, "crest"_a, "min_headroom"_a, "threads"_a, "top"_a, "precision"_a, "grid"_a);
+
+    m.def("_overall_mean", [](const array<double>& per_headphone, const std::string& precision) {
+        return precision == "float" ? overall_mean<float>(per_headphone) : overall_mean<double>(per_headphone);
+    }, "per_headphone"_a, "precision"_a);
+
+    py::list limits;
+    for (const auto name : limit_names) limits.append(py::str(std::string{name}));
+    m.attr("_limit_names") = py::tuple(limits);
+}
+
+}  // namespace headroom::python

@@ -1,0 +1,70 @@
+"""headroom.dask_sweep on a local cluster of two worker processes equals headroom.sweep exactly: every statistic
+(the mean included, bit for bit), every per-headphone array and the top lists, whatever the cut into parts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import headroom as hr
+
+distributed = pytest.importorskip("distributed")
+
+TIMING = {"seconds", "pairs_per_second", "threads", "memory_bytes", "working_bytes"}
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+def assert_identical(local: hr.SweepResult, cluster: hr.SweepResult) -> None:
+    a = {k: v for k, v in local.to_dict().items() if k not in TIMING}
+    b = {k: v for k, v in cluster.to_dict().items() if k not in TIMING}
+    assert a == b
+    for name, x, y in zip(hr.PerHeadphone._fields, local.per_headphone, cluster.per_headphone):
+        assert x.dtype == y.dtype and np.array_equal(x, y), name
+    for name, x, y in zip(hr.Top._fields, local.top, cluster.top):
+        assert x.dtype == y.dtype and np.array_equal(x, y), name
+
+
+@pytest.mark.parametrize("precision,partitions", [("float", 3), ("double", 5), ("float", None)])
+def test_a_cluster_sweep_is_the_local_sweep(client, precision, partitions):
+    outputs, headphones = hr.synthetic(200, 2500, 9)
+    kwargs = dict(target=90, crest=18, min_headroom=3, top=3, precision=precision)
+    local = hr.sweep(outputs, headphones, **kwargs)
+    cluster = hr.dask_sweep(client, outputs, headphones, partitions=partitions, **kwargs)
+    assert_identical(local, cluster)
+    assert cluster.headroom_db["mean"] == local.headroom_db["mean"]
+
+
+def test_a_cluster_sweep_of_the_catalog(client):
+    cat = hr.catalog()
+    programme = hr.Programme(95, crest=18)
+    local = hr.sweep(cat, cat, programme, top=2)
+    cluster = hr.dask_sweep(client, cat, cat, programme, top=2, partitions=4)
+    assert_identical(local, cluster)
+    assert cluster.to_dict()["top"][0]["best"][0]["output_name"] == local.to_dict()["top"][0]["best"][0]["output_name"]
+
+
+def test_more_parts_than_headphones(client):
+    outputs, headphones = hr.synthetic(30, 3, 2)
+    assert_identical(hr.sweep(outputs, headphones, top=1), hr.dask_sweep(client, outputs, headphones, top=1, partitions=10))
+
+
+def test_bad_settings_are_raised_before_any_work_is_sent(client):
+    outputs, headphones = hr.synthetic(3, 3, 2)
+    with pytest.raises(hr.SpecError) as e:
+        hr.dask_sweep(client, outputs, headphones, partitions=0)
+    assert e.value.field == "partitions"
+    with pytest.raises(hr.SpecError) as e:
+        hr.dask_sweep(client, outputs, headphones, hr.Programme(85), target=90)
+    assert e.value.field == "target"
+    with pytest.raises(hr.ParseError) as e:
+        hr.dask_sweep(client, outputs, headphones, min_headroom="lots")
+    assert e.value.field == "min_headroom"
+    with pytest.raises(hr.SpecError) as e:
+        hr.dask_sweep(client, outputs, dict(headphones, r=-headphones["r"]))
+    assert e.value.field == "r"

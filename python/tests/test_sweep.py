@@ -1,0 +1,198 @@
+"""headroom.sweep: the command's sweep from Python. Its statistics and top lists equal `headroom sweep --json`
+exactly (the same engine on the same bits), for the bundled catalog and a --synthetic one; columns given in the
+engine's dtype are read in place; the grid agrees with the statistics; bad columns raise a SpecError naming the
+field. Sizes stay small: the suite runs in seconds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import headroom as hr
+
+TIMING = {"seconds", "pairs_per_second", "cpu_seconds", "pairs_per_cpu_second", "threads", "memory_bytes", "working_bytes"}
+
+
+def figures(d: dict) -> dict:
+    return {k: v for k, v in d.items() if k not in TIMING}
+
+
+@pytest.mark.parametrize("precision", ["float", "double"])
+def test_synthetic_sweep_equals_the_command(cli, precision):
+    outputs, headphones = hr.synthetic(300, 3000, 7)
+    got = hr.sweep(outputs, headphones, target=90, crest=18, min_headroom=3, top=3, precision=precision)
+    expected = cli("sweep", "--synthetic", "300x3000", "--seed", "7", "--target", "90", "--crest", "18", "--min-headroom", "3",
+                   "--top", "3", "--precision", precision, "--json")
+    assert figures(got.to_dict()) == figures(expected)
+    assert got.pairs == 900_000 and got.top.output.shape == (3000, 3)
+
+
+def test_catalog_sweep_equals_the_command(cli):
+    cat = hr.catalog()
+    got = hr.sweep(cat, cat, hr.Programme(95, crest=18), top=2, threads=2)
+    expected = cli("sweep", "--target", "95", "--crest", "18", "--top", "2", "--threads", "2", "--json")
+    assert figures(got.to_dict()) == figures(expected)
+    assert got.to_dict()["top"][0]["headphone_name"] == cat.headphones[0].name
+    # The same gear as lists of objects, and as packed columns.
+    stages = [s.stage for a in cat.amplifiers for o in a.outputs for s in o.settings]
+    by_objects = hr.sweep(stages, [h.model for h in cat.headphones], target=95, crest=18, top=2)
+    by_columns = hr.sweep(hr.output_columns(cat), hr.headphone_columns(cat), target=95, crest=18, top=2)
+    for other in (by_objects, by_columns):
+        assert figures(dict(other)) == figures(dict(got))
+        assert all(np.array_equal(a, b) for a, b in zip(other.top, got.top))
+
+
+def test_the_default_programme_is_the_commands(cli):
+    outputs, headphones = hr.synthetic(40, 500, 3)
+    expected = cli("sweep", "--synthetic", "40x500", "--seed", "3", "--json")
+    assert figures(dict(hr.sweep(outputs, headphones))) == figures(expected)
+
+
+def test_per_headphone_arrays_make_the_statistics():
+    outputs, headphones = hr.synthetic(200, 1500, 11)
+    r = hr.sweep(outputs, headphones, target=88, crest=15, min_headroom=6, top=4, precision="double")
+    per = r.per_headphone
+    assert per.min_headroom_db.min() == r.headroom_db["min"] and per.max_headroom_db.max() == r.headroom_db["max"]
+    assert per.above_threshold.sum() == r.above_threshold
+    assert dict(zip(hr.LIMITS, per.binding.sum(axis=1).tolist())) == r.binding
+    assert (per.binding.sum(axis=0) == 200).all()
+    assert np.array_equal(r.top.headroom_db[:, 0], per.max_headroom_db)
+    assert not per.min_headroom_db.flags.writeable  # views of the result, read-only
+
+
+@pytest.mark.parametrize("precision", ["float", "double"])
+def test_the_grid_holds_every_pair(precision):
+    outputs, headphones = hr.synthetic(150, 1200, 5)
+    r = hr.sweep(outputs, headphones, target=85, crest=12, top=3, precision=precision, grid=True)
+    g = r.grid
+    assert g is not None and g.headroom_db.shape == (150, 1200) and g.limit.dtype == np.uint8
+    assert g.headroom_db.dtype == (np.float32 if precision == "float" else np.float64)
+    counts = np.bincount(g.limit.ravel(), minlength=len(hr.LIMITS))
+    assert dict(zip(hr.LIMITS, counts.tolist())) == r.binding
+    # The best output of each headphone is the grid's best in its column (ties to the lower index).
+    assert np.array_equal(np.argmax(g.headroom_db, axis=0), r.top.output[:, 0])
+    tol = 1e-3 if precision == "float" else 0.0
+    assert np.allclose(g.headroom_db.max(axis=0), r.per_headphone.max_headroom_db, rtol=0, atol=tol)
+    assert np.allclose(g.headroom_db.min(axis=0), r.per_headphone.min_headroom_db, rtol=0, atol=tol)
+    assert hr.sweep(outputs, headphones, target=85, crest=12).grid is None
+
+
+def test_columns_in_the_engines_dtype_are_read_in_place():
+    outputs, headphones = hr.synthetic(50, 400, 2)
+    as_float = {k: (v.astype(np.float32) if v.dtype == np.float64 else v) for k, v in outputs.items()}
+    hp_float = {k: v.astype(np.float32) for k, v in headphones.items()}
+    assert hr.sweep(as_float, hp_float).copied == ()
+    assert hr.sweep(outputs, headphones, precision="double").copied == ()
+    assert set(hr.sweep(outputs, headphones).copied) == set(hr.OUTPUT_COLUMNS) | {"table_ln_r", "table_ln_v", "r", "s_v"}
+    strided = dict(headphones, r=np.repeat(headphones["r"], 2)[::2])
+    assert hr.sweep(outputs, strided, precision="double").copied == ("r",)
+    # Lists and absent limits are taken too: a stage with only a voltage limit and an output impedance.
+    simple = hr.sweep({"v_clip": [2.0, 5.0], "z_out": [1.0, 10.0]}, {"r": [32.0, 300.0], "s_v": [100.0, 95.0]}, precision="double")
+    stages = [hr.OutputStage(vmax=2.0, zout=1.0), hr.OutputStage(vmax=5.0, zout=10.0)]
+    same = hr.sweep(stages, [hr.Headphone(32, "100dB/V"), hr.Headphone(300, "95dB/V")], precision="double")
+    assert figures(dict(simple)) == figures(dict(same))
+
+
+def test_a_sweep_keeps_its_arrays_after_the_inputs_are_gone():
+    outputs, headphones = hr.synthetic(30, 300, 4)
+    r = hr.sweep(outputs, headphones, top=2)
+    del outputs, headphones
+    top = r.top
+    del r
+    assert top.output.shape == (300, 2) and (top.output >= 0).all() and (top.output < 30).all()
+
+
+def nan_at(column: np.ndarray, k: int) -> np.ndarray:
+    c = column.astype(np.float64).copy()
+    c[k] = np.nan
+    return c
+
+
+@pytest.mark.parametrize(
+    "change,entity,field",
+    [
+        (lambda o, h: (dict(o, v_clip=nan_at(o["v_clip"], 3)), h), "outputs", "v_clip"),
+        (lambda o, h: (dict(o, i_max=-o["i_max"]), h), "outputs", "i_max"),
+        (lambda o, h: (dict(o, z_out=o["z_out"] + 2e6), h), "outputs", "z_out"),
+        (lambda o, h: (dict(o, v_gain=o["v_gain"][:-1]), h), "outputs", "v_gain"),
+        (lambda o, h: (dict(o, r_clip=o["r_clip"].reshape(2, -1)), h), "outputs", "r_clip"),
+        (lambda o, h: (dict(o, sqrt_p_clip=o["sqrt_p_clip"].astype(str)), h), "outputs", "sqrt_p_clip"),
+        (lambda o, h: (dict(o, sqrt_p_clip=o["sqrt_p_clip"].astype(complex)), h), "outputs", "sqrt_p_clip"),
+        (lambda o, h: (dict(o, sqrt_p_clip=o["sqrt_p_clip"].astype(object)), h), "outputs", "sqrt_p_clip"),
+        (lambda o, h: (dict(o, sqrt_p_thermal=o["sqrt_p_thermal"] > 0), h), "outputs", "sqrt_p_thermal"),
+        (lambda o, h: (dict(o, table_first=o["table_first"] + 1), h), "outputs", "table_first"),
+        (lambda o, h: ({k: v for k, v in o.items() if k != "table_ln_v"}, h), "outputs", "table_ln_v"),
+        (lambda o, h: (dict(o, volts=o["v_clip"]), h), "outputs", "volts"),
+        (lambda o, h: ({"z_out": o["z_out"]}, h), "outputs", "v_clip"),  # no limit at all
+        (lambda o, h: (o, dict(h, r=nan_at(h["r"], 7))), "headphones", "r"),
+        (lambda o, h: (o, dict(h, r=-h["r"])), "headphones", "r"),
+        (lambda o, h: (o, dict(h, r=np.zeros_like(h["r"]))), "headphones", "r"),
+        (lambda o, h: (o, dict(h, s_v=np.full_like(h["s_v"], np.inf))), "headphones", "s_v"),
+        (lambda o, h: (o, dict(h, s_v=h["s_v"][:5])), "headphones", "s_v"),
+        (lambda o, h: (o, dict(h, s_v=np.stack([h["s_v"], h["s_v"]]))), "headphones", "s_v"),
+        (lambda o, h: (o, {"r": h["r"]}), "headphones", "s_v"),
+    ],
+)
+def test_bad_columns_name_the_field(change, entity, field):
+    outputs, headphones = hr.synthetic(20, 100, 1)
+    o, h = change(outputs, headphones)
+    with pytest.raises(hr.SpecError) as e:
+        hr.sweep(o, h)
+    assert isinstance(e.value, ValueError)
+    assert (e.value.entity, e.value.field) == (entity, field), str(e.value)
+    assert str(e.value).startswith(f"{entity}: {field} ")
+
+
+def test_a_nan_is_named_with_its_index():
+    outputs, headphones = hr.synthetic(20, 100, 1)
+    with pytest.raises(hr.SpecError, match=r"NaN at index 7 \(headphone 7\)"):
+        hr.sweep(outputs, dict(headphones, r=nan_at(headphones["r"], 7)))
+
+
+def test_bad_rating_tables_are_refused():
+    stage = hr.OutputStage(power=["1W@32", "0.2W@300"])
+    o = hr.output_columns([stage, stage])
+    backwards = dict(o, table_ln_r=o["table_ln_r"][[1, 0, 3, 2]])
+    with pytest.raises(hr.SpecError) as e:
+        hr.sweep(backwards, hr.headphone_columns("Sennheiser HD600"))
+    assert e.value.field == "table_ln_r"
+    # Two tables back to back may step down from one to the next.
+    assert hr.sweep(o, hr.headphone_columns("Sennheiser HD600")).pairs == 2
+
+
+@pytest.mark.parametrize(
+    "kwargs,field",
+    [
+        ({"precision": "half"}, "precision"),
+        ({"top": -1}, "top"),
+        ({"threads": 0}, "threads"),
+        ({"target": 300}, "average level"),
+        ({"target": "loud"}, "target"),
+        ({"min_headroom": "lots"}, "min_headroom"),
+    ],
+)
+def test_bad_settings_name_the_field(kwargs, field):
+    outputs, headphones = hr.synthetic(5, 10, 1)
+    with pytest.raises(hr.HeadroomError) as e:
+        hr.sweep(outputs, headphones, **kwargs)
+    assert e.value.field == field, str(e.value)
+
+
+def test_wrong_kinds_of_argument_are_type_errors():
+    outputs, headphones = hr.synthetic(5, 10, 1)
+    with pytest.raises(TypeError):
+        hr.sweep(42, headphones)
+    with pytest.raises(TypeError):
+        hr.sweep(outputs, [1.0, 2.0])
+    with pytest.raises(TypeError):
+        hr.sweep(outputs, headphones, top=2.5)
+    with pytest.raises(TypeError):
+        hr.synthetic(5.5, 10)
+    with pytest.raises(hr.SpecError):
+        hr.synthetic(-1, 10)
+
+
+def test_empty_catalogs_give_no_figures():
+    outputs, headphones = hr.synthetic(0, 10, 1)
+    r = hr.sweep(outputs, headphones, top=3)
+    assert r.pairs == 0 and np.isnan(r.headroom_db["mean"]) and r.top.output.shape == (10, 0)
