@@ -289,7 +289,7 @@ TEST_CASE("limit.hpp: the exponential and the rating tables are constant express
         CHECK(limits::detail::exp(x) == doctest::Approx(std::exp(x)).epsilon(3e-16));
 }
 
-TEST_CASE("pack: SI values from the model; a known impedance curve is swept at its minimum") {
+TEST_CASE("pack: SI values from the model, and a known impedance curve is swept at its minimum") {
     output_spec s;
     s.open_circuit_voltage = volts(7.5);
     s.source = source_gain{volts(2.0), gain::of_db(20.0)};

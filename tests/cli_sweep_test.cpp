@@ -215,7 +215,7 @@ TEST_CASE("sweep --out: the bundled catalog's rows agree with pair for the same 
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("sweep --json names the instruction set that ran; HEADROOM_SIMD forces one or is refused") {
+TEST_CASE("sweep --json names the instruction set that ran, and HEADROOM_SIMD forces one or is refused") {
     const char* old = std::getenv("HEADROOM_SIMD");
     const std::optional<std::string> saved = old != nullptr ? std::optional<std::string>{old} : std::nullopt;
     ::unsetenv("HEADROOM_SIMD");

@@ -189,7 +189,7 @@ TEST_CASE("empty file and value arguments are refused naming the flag, before an
     CHECK(s.entries().empty());
 }
 
-TEST_CASE("sweep --out -: the CSV alone on standard output; with --json it is refused") {
+TEST_CASE("sweep --out -: the CSV alone on standard output, and with --json it is refused") {
     const result r = run({"sweep", "--synthetic", "3x4", "--out", "-"});
     REQUIRE(r.code == 0);
     CHECK(r.err.empty());
