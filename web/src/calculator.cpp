@@ -9,6 +9,7 @@
 #include "headroom/parse.hpp"
 #include "headroom/recommend.hpp"
 #include "headroom/response.hpp"
+#include "report/json.hpp"  // the JSON keys of `headroom pair --json`, written once
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -257,102 +258,28 @@ std::optional<parametric_eq> make_eq(const ojson& request) {
 
 // ---- the answer -------------------------------------------------------------------------------------------
 
-ojson number_or_null(const std::optional<double>& v) { return v ? ojson(*v) : ojson(nullptr); }
-
-// The keys of `headroom pair --json` for one output stage (src/cli/pair.cpp), with the words of its report.
-ojson option_json(const compared_option& o, const std::optional<programme>& p) {
+// The keys of `headroom pair --json` for one output stage and across frequency, made where the command line makes
+// them (src/report), with the words of its report and the option's place in the comparison.
+ojson option_json(const compared_option& o, const headphone& hp, const std::optional<programme>& p, const parametric_eq* eq) {
     const output_stage& out = o.option.stage;
     const pair_analysis& a = o.analysis;
-    ojson j;
+    ojson j = report::pair_json(out, hp, p, a);
+    report::add_gain_stage_json(j, report::gain_stage_of(out, a));
+    if (const auto f = report::analyse_frequency(out, hp, eq, p)) report::add_frequency_json(j, *f);
     j["output"] = o.option.output;
     j["gain_setting"] = o.option.gain_setting.empty() ? ojson(nullptr) : ojson(o.option.gain_setting);
     j["recommended_gain"] = o.recommended_gain;
     j["description"] = cli::describe_output(out);
-    j["topology"] = to_string(out.kind());
-    j["derived"] = out.derived();
-    j["max_spl_db"] = a.max.max_level.db();
-    j["limit"] = to_string(a.max.binding);
     j["limit_meaning"] = cli::limit_meaning(a.max.binding, out);
-    j["load_voltage_vrms"] = value_in(a.max.load_voltage, volt);
-    j["load_current_arms"] = value_in(a.max.load_current, ampere);
-    j["load_power_w"] = value_in(a.max.load_power, watt);
-    if (const auto& x = a.max.extrapolated)
-        j["extrapolated"] = {{"below", x->below}, {"stated_load_ohm", value_in(x->stated_load, ohm)}, {"factor", x->factor}};
-    else
-        j["extrapolated"] = nullptr;
-    j["damping_factor"] = number_or_null(a.damping_factor);
     j["zout_ohm"] = value_in(out.output_impedance(), ohm);
-    j["zout_loss_db"] = a.output_impedance_loss.db();
-    j["meets_one_eighth_rule"] = a.meets_one_eighth_rule;
-    j["one_eighth_rule_load_ohm"] = value_in(a.one_eighth_rule_load, ohm);
-    j["zout_stated"] = out.output_impedance_stated();
-    if (a.exceeds_rated_power) j["exceeds_rated_power"] = *a.exceeds_rated_power;
-    if (a.hiss) {
-        j["hiss_spl_db"] = a.hiss->low.db();
-        j["hiss_spl_db_max"] = a.hiss->high.db();
-        j["hiss_weighting"] = to_string(a.hiss->weighting);
-        j["dynamic_range_db"] = a.dynamic_range->db();
-    }
     if (p) {
-        const auto& n = *a.need;
-        j["required_voltage_vrms"] = value_in(n.load_voltage, volt);
-        j["required_current_arms"] = value_in(n.load_current, ampere);
-        j["required_power_w"] = value_in(n.load_power, watt);
-        j["required_peak_voltage_v"] = value_in(n.peak_voltage, volt);
-        j["required_peak_current_a"] = value_in(n.peak_current, ampere);
-        j["required_sine_power_w"] = value_in(n.sine_power, watt);
-        j["required_open_circuit_voltage_vrms"] = value_in(n.open_circuit_voltage, volt);
-        j["headroom_db"] = a.headroom->margin.db();
-        j["headroom_limit"] = to_string(a.headroom->binding);
-        if (a.hiss_below_programme) j["hiss_below_target_db"] = a.hiss_below_programme->db();
         const auto& e = *a.exposure;
-        j["exposure_dba"] = e.a_weighted_level.db();
-        j["exposure_minutes"] = value_in(e.niosh_daily, second) / 60.0;
-        j["who_weekly_hours"] = value_in(e.who_weekly, second) / 3600.0;
         j["exposure_text"] = fmt::format("{:.1f} dB(A) estimated ({}: {:+.2f} dB): NIOSH {} a day, WHO/ITU-T H.870 {} a week",
                                          e.a_weighted_level.db(), to_string(e.spectrum), e.a_weighting.db(),
                                          cli::human_duration(e.niosh_daily), cli::human_duration(e.who_weekly));
-        if (const auto& src = out.source()) {
-            const gain needed = n.gain_after(src->full_scale());
-            j["gain_db"] = src->amplifier_gain().db();
-            j["gain_needed_db"] = needed.db();
-            j["gain_headroom_db"] = (src->amplifier_gain() - needed).db();
-            j["source_vrms"] = value_in(src->full_scale(), volt);
-        }
+        if (const auto& src = out.source()) j["source_vrms"] = value_in(src->full_scale(), volt);
     }
     return j;
-}
-
-// The figures `headroom pair` adds across 20 Hz-20 kHz when the headphone has an impedance curve or an EQ is given
-// (src/cli/curve_flags.cpp's analyse_frequency and add_frequency_json, under the same keys).
-void add_frequency_json(ojson& j, const output_stage& out, const headphone& hp, const std::optional<programme>& p,
-                        const std::optional<eq_response>& eq, const frequency_grid& g) {
-    const impedance_curve* curve = hp.curve();
-    if (curve == nullptr && !eq) return;
-    const impedance_curve z = curve != nullptr ? *curve : impedance_curve::resistive(hp.nominal_impedance());
-    if (curve != nullptr) {
-        const response_deviation r = analyse_response(z, out.output_impedance(), g);
-        const frequency_operating_points m = max_output_across(out, hp, z, g);
-        j["fr_deviation_db"] = r.spread.db();
-        j["min_impedance_ohm"] = value_in(r.min_impedance, ohm);
-        j["min_impedance_hz"] = value_in(r.min_impedance_at, hertz);
-        j["worst_max_spl_db"] = m.lowest_max_level.db();
-        j["worst_max_spl_hz"] = value_in(m.lowest_max_level_at, hertz);
-        j["worst_max_spl_limit"] = to_string(m.lowest_binding);
-    }
-    if (!p) return;
-    std::optional<eq_demand> demand;
-    if (eq) demand = eq_demand{eq->gain_db, eq->preamp};
-    const frequency_headroom h = headroom_across(out, hp, z, *p, g, demand);
-    j["worst_headroom_db"] = h.worst.db();
-    j["worst_headroom_hz"] = value_in(h.worst_at, hertz);
-    j["worst_headroom_limit"] = to_string(h.worst_binding);
-    if (eq) {
-        // Music spreads over frequency: a programme of this spectrum gains programme_increase through the filters,
-        // everywhere at once, rather than the peak boost at one frequency.
-        const eq_demand spread{Eigen::ArrayXd::Constant(g.size(), eq->programme_increase.db()), eq->preamp};
-        j["eq_programme_headroom_db"] = headroom_across(out, hp, z, *p, g, spread).worst.db();
-    }
 }
 
 ojson eq_json(const eq_response& eq, const std::string& name, std::size_t filters) {
@@ -497,9 +424,7 @@ std::string calculator::analyse(std::string_view request) const {
         j["programme"] = programme_json(p);
         ojson options = ojson::array();
         for (const auto& o : c.options) {
-            ojson oj = option_json(o, p);
-            add_frequency_json(oj, o.option.stage, hp, p, eq_r, g);
-            options.push_back(std::move(oj));
+            options.push_back(option_json(o, hp, p, eq ? &*eq : nullptr));
         }
         j["options"] = std::move(options);
         j["ranking"] = c.ranking;
