@@ -4,6 +4,7 @@
 // only guard memory (lengths and table offsets), and the engine's own checks stand behind both.
 
 #include "bindings.hpp"
+#include "report/json.hpp"
 
 #include "batch/kernel_api.hpp"  // chunk_lanes: the engine's unit of summation
 #include "cli/synthetic.hpp"
@@ -168,30 +169,8 @@ py::dict sweep_columns(const py::dict& outs, const py::dict& hps, const programm
         seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
 
-    // The figures the command line's sweep --json reports, under its keys.
-    const double pairs = static_cast<double>(m) * static_cast<double>(n);
-    py::dict d;
-    d["outputs"] = m;
-    d["headphones"] = n;
-    d["pairs"] = static_cast<std::int64_t>(m) * n;
-    d["seconds"] = seconds;
-    d["pairs_per_second"] = pairs / seconds;
-    d["threads"] = res.threads();
-    d["simd"] = std::string{batch::to_string(res.path())};
-    d["precision"] = sizeof(T) == sizeof(float) ? "float" : "double";
-    d["target_spl_db"] = p.average_level().db();
-    d["crest_factor_db"] = p.crest_factor().db();
-    d["min_headroom_db"] = min_headroom_db;
-    py::dict headroom;
-    headroom["min"] = res.min_headroom().db();
-    headroom["mean"] = res.mean_headroom().db();
-    headroom["max"] = res.max_headroom().db();
-    d["headroom_db"] = headroom;
-    d["above_threshold"] = res.above_threshold();
-    d["above_threshold_fraction"] = static_cast<double>(res.above_threshold()) / pairs;
-    py::dict binding;
-    for (std::size_t k = 0; k < limit_count; ++k) binding[py::str(std::string{limit_names[k]})] = res.count(static_cast<limit>(k));
-    d["binding"] = binding;
+    // The figures the command line's sweep --json reports, made where it makes them.
+    py::dict d = to_python(report::sweep_json(res, sizeof(T) == sizeof(float), seconds));
 
     // The per-headphone arrays and the best outputs are the result's own memory, as read-only NumPy views that keep
     // it alive: a sweep of 10^5 headphones with their five best outputs hands over 40 MB without copying it.

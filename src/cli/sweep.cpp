@@ -15,6 +15,7 @@
 #include "headroom/batch/sweep.hpp"
 #include "headroom/format.hpp"
 #include "headroom/parse.hpp"
+#include "report/json.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -192,14 +193,8 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
 
-    const double lo = result.min_headroom().db(), mean = result.mean_headroom().db(), hi = result.max_headroom().db();
-    const std::int64_t above = result.above_threshold();
-    std::array<std::int64_t, limit_count> by_limit{};
-    for (std::size_t k = 0; k < by_limit.size(); ++k) by_limit[k] = result.count(static_cast<limit>(k));
     const unsigned threads = result.threads();
-    const std::string simd{batch::to_string(result.path())};
     const double pairs = static_cast<double>(m) * static_cast<double>(n);
-    const auto& limit_labels = limit_names;
 
     // The report is made whole before the CSV file replaces anything, so that nothing after the rename can fail
     // (file names that are not UTF-8 reach the JSON as U+FFFD: json_text never throws), and "every pair
@@ -207,26 +202,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage
     const bool csv_to_stdout = job.out == "-";
     std::string report;
     if (job.json) {
-        nlohmann::ordered_json j;
-        j["outputs"] = m;
-        j["headphones"] = n;
-        j["pairs"] = static_cast<std::int64_t>(m) * n;
-        j["seconds"] = seconds;
-        j["pairs_per_second"] = pairs / seconds;
-        j["cpu_seconds"] = cpu_seconds;
-        j["pairs_per_cpu_second"] = pairs / cpu_seconds;
-        j["threads"] = threads;
-        j["simd"] = simd;
-        j["precision"] = sizeof(T) == sizeof(float) ? "float" : "double";
-        j["target_spl_db"] = job.target.db();
-        j["crest_factor_db"] = job.crest.db();
-        j["min_headroom_db"] = job.min_headroom.db();
-        j["headroom_db"] = {{"min", lo}, {"mean", mean}, {"max", hi}};
-        j["above_threshold"] = above;
-        j["above_threshold_fraction"] = static_cast<double>(above) / pairs;
-        nlohmann::ordered_json b;
-        for (std::size_t k = 0; k < by_limit.size(); ++k) b[limit_labels[k]] = by_limit[k];
-        j["binding"] = b;
+        nlohmann::ordered_json j = report::sweep_json(result, sizeof(T) == sizeof(float), seconds, cpu_seconds);
         if (!job.out.empty()) j["out"] = job.out;
         if (job.recommend) j["recommendations"] = recommendations_json(*job.gear, *job.recommend);
         if (job.settings.top_k == 0) {
@@ -265,14 +241,15 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage
     } else if (!csv_to_stdout) {  // with --out - standard output carries the CSV alone
         report += fmt::format("{} output stages x {} headphones = {} pairs in {} ({:.3g} pairs/s, {} thread{}, {}, {})\n", m, n,
                               static_cast<std::int64_t>(m) * n, fmt::format("{}", in_si(seconds, second)), pairs / seconds, threads,
-                              threads == 1 ? "" : "s", sizeof(T) == sizeof(float) ? "float" : "double", simd);
+                              threads == 1 ? "" : "s", sizeof(T) == sizeof(float) ? "float" : "double", batch::to_string(result.path()));
         report += fmt::format("programme {:.1f} dB SPL, crest factor {:.2f} dB\n", job.target.db(), job.crest.db());
-        report += fmt::format("headroom  min {:+.2f} dB, mean {:+.2f} dB, max {:+.2f} dB\n", lo, mean, hi);
-        report += fmt::format("at least {:+.1f} dB: {} pairs ({:.1f}%)\n", job.min_headroom.db(), above,
-                              100.0 * static_cast<double>(above) / pairs);
+        report += fmt::format("headroom  min {:+.2f} dB, mean {:+.2f} dB, max {:+.2f} dB\n", result.min_headroom().db(),
+                              result.mean_headroom().db(), result.max_headroom().db());
+        report += fmt::format("at least {:+.1f} dB: {} pairs ({:.1f}%)\n", job.min_headroom.db(), result.above_threshold(),
+                              100.0 * static_cast<double>(result.above_threshold()) / pairs);
         report += "limited by";
-        for (std::size_t k = 0; k < by_limit.size(); ++k)
-            report += fmt::format("  {} {:.1f}%", limit_labels[k], 100.0 * static_cast<double>(by_limit[k]) / pairs);
+        for (std::size_t k = 0; k < limit_count; ++k)
+            report += fmt::format("  {} {:.1f}%", limit_names[k], 100.0 * static_cast<double>(result.count(static_cast<limit>(k))) / pairs);
         report += '\n';
         for (batch::index i = 0; i < n && job.settings.top_k > 0; ++i) {
             // Catalog names are data: shown through terminal_text, so that a name cannot forge lines or drive

@@ -7,6 +7,7 @@
 // (headroom::io) and nlohmann-json, and neither the command line nor CLI11.
 
 #include "headroom/analysis.hpp"
+#include "headroom/batch/sweep.hpp"
 #include "headroom/catalog.hpp"
 #include "headroom/compare.hpp"
 #include "headroom/eq.hpp"
@@ -77,6 +78,14 @@ void add_frequency_json(ojson& j, const frequency_analysis& a);
 // One ranked option of a recommendation (a row of `sweep --headphone H --json`): output, gain_setting, topology,
 // headroom_db, headroom_limit, max_spl_db, limit, hiss_spl_db(_max), zout_ohm. The caller adds rank and names.
 [[nodiscard]] ojson recommendation_json(const compared_option& r);
+
+// ---- a catalog sweep (`sweep --json`) -------------------------------------------------------------------------
+
+// The statistics of a batch sweep: sizes, time, threads, path, precision, the programme and threshold,
+// headroom_db {min, mean, max}, above_threshold(_fraction) and binding counts per limit. cpu_seconds (with
+// pairs_per_cpu_second) where the caller measured it.
+[[nodiscard]] ojson sweep_json(const batch::sweep_result& r, bool single_precision, double seconds,
+                               std::optional<double> cpu_seconds = std::nullopt);
 
 // ---- gear ----------------------------------------------------------------------------------------------------
 
