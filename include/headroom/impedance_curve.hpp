@@ -6,6 +6,7 @@
 // resonance). This header is the model only; frequency_grid.hpp evaluates curves on grids, and the text readers
 // live with the other readers (headroom::io).
 
+#include "headroom/curve_math.hpp"
 #include "headroom/error.hpp"
 #include "headroom/units.hpp"
 
@@ -17,6 +18,7 @@
 #include <cstddef>
 #include <limits>
 #include <numbers>
+#include <span>
 #include <string>
 #include <utility>
 #include <variant>
@@ -58,10 +60,8 @@ public:
 
     // Z(f) in ohm.
     [[nodiscard]] std::complex<double> ohms_at(double hz) const noexcept {
-        const double re = value_in(re_, ohm);
-        const double fs = value_in(fs_, hertz);
-        const std::complex<double> coil{re, 2.0 * std::numbers::pi * hz * le_.value()};
-        return coil + re * qms_ / qes_ / std::complex<double>{1.0, qms_ * (hz / fs - fs / hz)};
+        const auto z = curves::driver_at(value_in(re_, ohm), le_.value(), value_in(fs_, hertz), qms_, qes_, hz);
+        return {z.re, z.im};
     }
 
 private:
@@ -114,6 +114,20 @@ public:
 
     [[nodiscard]] const std::string& name() const noexcept { return name_; }
     [[nodiscard]] bool is_driver_model() const noexcept { return std::holds_alternative<driver_model>(model_); }
+    // The driver model, or null for a measured table.
+    [[nodiscard]] const driver_model* model() const noexcept { return std::get_if<driver_model>(&model_); }
+
+    // A measured table as plain numbers (empty for a driver model), for the batch engine's columns.
+    struct table_view {
+        std::span<const double> ln_hz;      // ln(Hz), strictly ascending
+        std::span<const double> ln_ohm;     // ln(ohm)
+        std::span<const double> phase_rad;  // radians, positive when inductive
+    };
+    [[nodiscard]] table_view points() const noexcept {
+        const auto* t = std::get_if<table>(&model_);
+        if (t == nullptr) return {};
+        return {t->ln_hz, t->ln_ohm, t->phase_rad};
+    }
 
     // Z(f) in ohm.
     [[nodiscard]] std::complex<double> ohms_at(frequency f) const noexcept {
@@ -153,15 +167,9 @@ private:
 
     [[nodiscard]] static std::complex<double> table_ohms(const table& t, double hz) noexcept {
         const double u = std::log(hz);
-        const std::size_t n = t.ln_hz.size();
-        if (u <= t.ln_hz.front()) return std::polar(std::exp(t.ln_ohm.front()), t.phase_rad.front());
-        if (u >= t.ln_hz.back()) return std::polar(std::exp(t.ln_ohm[n - 1]), t.phase_rad[n - 1]);
-        const auto hi = static_cast<std::size_t>(std::upper_bound(t.ln_hz.begin(), t.ln_hz.end(), u) - t.ln_hz.begin());
-        const std::size_t lo = hi - 1;
-        const double w = (u - t.ln_hz[lo]) / (t.ln_hz[hi] - t.ln_hz[lo]);
-        const double ln_mag = t.ln_ohm[lo] + w * (t.ln_ohm[hi] - t.ln_ohm[lo]);
-        const double phase = t.phase_rad[lo] + w * (t.phase_rad[hi] - t.phase_rad[lo]);
-        return std::polar(std::exp(ln_mag), phase);
+        const auto above = static_cast<std::size_t>(std::upper_bound(t.ln_hz.begin(), t.ln_hz.end(), u) - t.ln_hz.begin());
+        const auto p = curves::table_at(t.ln_hz.data(), t.ln_ohm.data(), t.phase_rad.data(), t.ln_hz.size(), above, u);
+        return std::polar(std::exp(p.ln_mag), p.phase);
     }
 
     std::string name_;

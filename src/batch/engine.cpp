@@ -6,6 +6,7 @@
 
 #include "batch/kernel_api.hpp"
 #include "batch/math.hpp"
+#include "batch/plan.hpp"
 #include "batch/threads.hpp"
 #include "headroom/error.hpp"
 
@@ -137,154 +138,8 @@ namespace detail {
 
 namespace {
 
-// ---- Checks: the columns must be what validated model objects give.
-
-template <class T>
-void check_columns(const output_view<T>& o, const headphone_view<T>& h) {
-    const index m = o.size();
-    const auto fail = [](const std::string& who, const std::string& what) {
-        throw std::invalid_argument{"batch sweep: " + who + ": " + what};
-    };
-    const auto stage = [](index j) { return "output stage " + std::to_string(j); };
-    for (const auto* c : {&o.r_clip, &o.i_max, &o.sqrt_p_clip, &o.sqrt_p_thermal, &o.v_gain, &o.z_out})
-        if (c->size() != m) fail("output columns", "differ in length");
-    if (h.s_v.size() != h.r.size()) fail("headphone columns", "differ in length");
-    for (index j = 0; j < m; ++j) {
-        const limits::stage_terms<T> t = o.terms(j);
-        bool any = false;
-        for (const T x : {t.v_clip, t.i_max, t.sqrt_p_clip, t.sqrt_p_thermal, t.v_gain}) {
-            if (!(x > T(0))) fail(stage(j), "a limit is not positive (an absent one is +inf)");
-            any = any || std::isfinite(x);
-        }
-        const limits::rating_table_view<T> table = o.table(j);
-        if (!any && table.size == 0) fail(stage(j), "has no limit");
-        for (const T x : {t.r_clip, t.z_out})
-            if (!(x >= T(0) && x <= static_cast<T>(ranges::max_impedance_ohm)))
-                fail(stage(j), "an output or source resistance is not within 0 to 1e6 ohm");
-        if (table.size > 32) fail(stage(j), "has a rating table of more than 32 points");
-        for (std::size_t p = 0; p < table.size; ++p) {
-            if (!std::isfinite(table.ln_r[p]) || !std::isfinite(table.ln_v[p])) fail(stage(j), "has a rating that is not finite");
-            if (p > 0 && !(table.ln_r[p] > table.ln_r[p - 1])) fail(stage(j), "has rating loads that do not ascend");
-        }
-    }
-    // First whether any headphone is wrong (a loop that vectorises), then which.
-    const T* r = h.r.data();
-    const T* s_v = h.s_v.data();
-    const auto load_ok = [](T x) { return x >= std::numeric_limits<T>::min() && x <= static_cast<T>(ranges::max_impedance_ohm); };
-    const auto level_ok = [](T x) { return x > -std::numeric_limits<T>::max() && x < std::numeric_limits<T>::max(); };
-    bool all_ok = true;
-    for (index i = 0; i < h.size(); ++i) all_ok &= load_ok(r[i]) & level_ok(s_v[i]);
-    if (all_ok) return;
-    for (index i = 0; i < h.size(); ++i) {
-        if (!load_ok(r[i])) fail("headphone " + std::to_string(i), "load is not within 0 to 1e6 ohm (a positive normal number)");
-        if (!level_ok(s_v[i])) fail("headphone " + std::to_string(i), "sensitivity is not finite");
-    }
-}
-
-// ---- The output stages in the order of their loops (kernel_api.hpp, prepared_outputs).
-
-template <class T>
-struct output_plan {
-    std::vector<limits::stage_terms<T>> programme, sine;
-    std::vector<limits::rating_table_view<T>> table;
-    std::vector<T> padded_ln_r, padded_ln_v;  // the tables of at most 8 points, padded (kernel_api.hpp)
-    std::vector<index> original;  // catalog index of each position
-    std::vector<index> position;  // position of each catalog index
-    std::array<index, group_count> group_end{};
-    bool tables = false;
-
-    output_plan(const output_view<T>& o, T peak_scale) {
-        const auto m = static_cast<std::size_t>(o.size());
-        // Within a group, the strongest outputs first (by their sine voltage into 32 and 300 ohm, sorted as one key
-        // with the group): the lists of the best fill with good outputs early, and later outputs rarely enter them.
-        // The order only changes the last bits of the mean, and depends on the output catalog alone.
-        constexpr std::array<double, 2> loads{32.0, 300.0};
-        const std::array<T, 2> r{static_cast<T>(loads[0]), static_cast<T>(loads[1])};
-        const std::array<T, 2> sqrt_r{static_cast<T>(std::sqrt(loads[0])), static_cast<T>(std::sqrt(loads[1]))};
-        const std::array<T, 2> ln_r{static_cast<T>(std::log(loads[0])), static_cast<T>(std::log(loads[1]))};
-        struct key {
-            int group;
-            double strength;
-            index j;
-        };
-        std::vector<key> keys(m);
-        sine.resize(m);
-        table.resize(m);
-        for (std::size_t u = 0; u < m; ++u) {
-            const auto j = static_cast<index>(u);
-            sine[u] = o.terms(j);
-            table[u] = o.table(j);
-            int group = rated_group;
-            if (table[u].size > 0) {
-                const auto fits = std::find_if(table_capacities.begin(), table_capacities.end() - 1,
-                                               [&](std::size_t capacity) { return table[u].size <= capacity; });
-                group = rated_group + static_cast<int>(fits - table_capacities.begin());
-            } else {
-                const unsigned absent = limits::absent_limits(sine[u]) & (thermal_bit | gain_bit);
-                const auto skip = std::find(skipped_limits.begin(), skipped_limits.end(), absent) - skipped_limits.begin();
-                group = (sine[u].r_clip == sine[u].z_out ? 0 : 4) + static_cast<int>(skip);
-            }
-            double strength = 1.0;
-            for (std::size_t k = 0; k < loads.size(); ++k) {
-                const auto rated = limits::rating_voltages_at(table[u], ln_r[k]);
-                strength *= static_cast<double>(limits::binding_of(limits::load_voltages(sine[u], r[k], sqrt_r[k], rated)).voltage);
-            }
-            keys[u] = {group, strength, j};
-        }
-        std::sort(keys.begin(), keys.end(), [](const key& a, const key& b) {
-            if (a.group != b.group) return a.group < b.group;
-            if (a.strength != b.strength) return a.strength > b.strength;
-            return a.j < b.j;
-        });
-        original.resize(m);
-        position.resize(m);
-        programme.resize(m);
-        std::vector<limits::stage_terms<T>> sine_sorted(m);
-        std::vector<limits::rating_table_view<T>> table_sorted(m);
-        for (std::size_t pos = 0; pos < m; ++pos) {
-            const auto j = static_cast<std::size_t>(keys[pos].j);
-            original[pos] = keys[pos].j;
-            position[j] = static_cast<index>(pos);
-            sine_sorted[pos] = sine[j];
-            programme[pos] = sine[j].for_programme(peak_scale);
-            table_sorted[pos] = table[j];
-        }
-        sine = std::move(sine_sorted);
-        table = std::move(table_sorted);
-        // Tables of the padded groups, copied into arrays of the group's capacity: past the last point, loads of
-        // +inf and its rating (limit.hpp, rating_voltages_at).
-        std::size_t padded_entries = 0;
-        for (std::size_t pos = 0; pos < m; ++pos)
-            if (table[pos].size > 0 && keys[pos].group < rated_group + 3) padded_entries += capacity_of_group(keys[pos].group);
-        padded_ln_r.resize(padded_entries);
-        padded_ln_v.resize(padded_entries);
-        std::size_t at = 0;
-        for (std::size_t pos = 0; pos < m; ++pos) {
-            if (table[pos].size == 0 || keys[pos].group >= rated_group + 3) continue;
-            const std::size_t capacity = capacity_of_group(keys[pos].group);
-            for (std::size_t p = 0; p < capacity; ++p) {
-                const bool stated = p < table[pos].size;
-                padded_ln_r[at + p] = stated ? table[pos].ln_r[p] : std::numeric_limits<T>::infinity();
-                padded_ln_v[at + p] = table[pos].ln_v[stated ? p : table[pos].size - 1];
-            }
-            table[pos] = {padded_ln_r.data() + at, padded_ln_v.data() + at, table[pos].size};
-            at += capacity;
-        }
-        for (int g = 0; g < group_count; ++g)
-            group_end[static_cast<std::size_t>(g)] =
-                std::partition_point(keys.begin(), keys.end(), [g](const key& k) { return k.group <= g; }) - keys.begin();
-        tables = group_end[rated_group - 1] < static_cast<index>(m);
-    }
-
-    [[nodiscard]] prepared_outputs<T> view() const noexcept {
-        return {programme.data(), sine.data(), table.data(), original.data(), group_end, static_cast<index>(original.size())};
-    }
-    [[nodiscard]] std::size_t bytes() const noexcept {
-        return (programme.capacity() + sine.capacity()) * sizeof(limits::stage_terms<T>) +
-               table.capacity() * sizeof(limits::rating_table_view<T>) + (padded_ln_r.capacity() + padded_ln_v.capacity()) * sizeof(T) +
-               (original.capacity() + position.capacity()) * sizeof(index);
-    }
-};
+// The checks of the columns and the order of the output stages are plan.hpp's, shared with the sweep across
+// frequency.
 
 // ---- Accumulators (kernel_api.hpp), for the whole sweep or one thread's share of the outputs.
 

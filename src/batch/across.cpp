@@ -1,0 +1,583 @@
+// The sweep across frequency's driver: checks of the columns, the cells of output stages and their order, the EQ's
+// factors, the threads and their chunks of headphones, and the result. The loops are in across_impl.hpp, compiled
+// once per instruction set (targets/across_*.cpp); this file is compiled for the baseline only.
+
+#include "headroom/batch/across.hpp"
+
+#include "batch/across_api.hpp"
+#include "batch/kernel_api.hpp"
+#include "batch/math.hpp"
+#include "batch/memory.hpp"
+#include "batch/plan.hpp"
+#include "batch/threads.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <numbers>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#ifndef HEADROOM_BATCH_HAVE_AVX2
+#define HEADROOM_BATCH_HAVE_AVX2 0
+#endif
+#ifndef HEADROOM_BATCH_HAVE_AVX512
+#define HEADROOM_BATCH_HAVE_AVX512 0
+#endif
+
+namespace headroom::batch {
+
+struct detail::across_access {
+    static across_data& of(across_result& r) noexcept { return r.d_; }
+};
+
+std::size_t across_result::memory_bytes() const noexcept {
+    return sizeof(*this) + d_.min_db_i.bytes() + d_.mean_db_i.bytes() + d_.max_db_i.bytes() + d_.counts_i.bytes() +
+           d_.above_i.bytes() + d_.best.bytes();
+}
+
+namespace detail {
+namespace {
+
+[[noreturn]] void fail(const std::string& what) { throw std::invalid_argument{"batch sweep across frequency: " + what}; }
+
+// ---- Checks: what validated curves, presets and grids give (impedance_curve.hpp, eq.hpp, frequency_grid.hpp).
+
+template <class T>
+void check_across(const across_view<T>& h) {
+    const auto n = static_cast<std::size_t>(h.size());
+    const auto f_count = h.grid_hz.size();
+    if (h.curve.size() != n || h.eq.size() != n) fail("the curve and EQ indices must have one entry per headphone");
+    if (f_count == 0) fail("the grid has no frequency");
+    if (f_count > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) fail("the grid is too large");
+    for (std::size_t f = 0; f < f_count; ++f)
+        if (!(std::isfinite(h.grid_hz[f]) && h.grid_hz[f] > 0.0 && (f == 0 || h.grid_hz[f] > h.grid_hz[f - 1])))
+            fail("the grid's frequencies must be positive, finite and ascending");
+    const std::size_t curves = h.re.size();
+    for (const auto* c : {&h.le, &h.fs, &h.qms, &h.qes})
+        if (c->size() != curves) fail("the driver-model columns differ in length");
+    if (h.table_first.size() != curves + 1) fail("table_first must have one entry per curve and one more");
+    if (h.table_first[0] != 0 || static_cast<std::size_t>(h.table_first[curves]) != h.ln_hz.size())
+        fail("table_first must run from 0 to the number of points");
+    if (h.ln_ohm.size() != h.ln_hz.size() || h.phase_rad.size() != h.ln_hz.size()) fail("the curve point columns differ in length");
+    for (std::size_t c = 0; c < curves; ++c) {
+        const index first = h.table_first[c], last = h.table_first[c + 1];
+        if (last < first) fail("table_first must not decrease");
+        const std::string name = "curve " + std::to_string(c);
+        if (last == first) {
+            const bool ok = h.re[c] > 0.0 && h.re[c] <= ranges::max_impedance_ohm && h.le[c] >= 0.0 && h.le[c] <= 10.0 && h.fs[c] >= 1.0 &&
+                            h.fs[c] <= 1e5 && h.qms[c] >= ranges::min_q && h.qms[c] <= ranges::max_q && h.qes[c] >= ranges::min_q &&
+                            h.qes[c] <= ranges::max_q;
+            if (!ok) fail(name + ": a driver model's parameters are out of range (impedance_curve.hpp)");
+            continue;
+        }
+        for (index p = first; p < last; ++p) {
+            const auto u = static_cast<std::size_t>(p);
+            if (!std::isfinite(h.ln_hz[u]) || !std::isfinite(h.ln_ohm[u]) || !std::isfinite(h.phase_rad[u]))
+                fail(name + ": a point is not finite");
+            if (p > first && !(h.ln_hz[u] > h.ln_hz[u - 1])) fail(name + ": the frequencies must ascend");
+            if (std::abs(h.phase_rad[u]) > std::numbers::pi / 2.0 * (1.0 + 1e-12)) fail(name + ": a phase is beyond 90 degrees");
+            if (std::exp(h.ln_ohm[u]) > ranges::max_impedance_ohm) fail(name + ": a magnitude is above 1e6 ohm");
+        }
+    }
+    const std::size_t presets = h.preamp_db.size();
+    if (h.boost_db.size() != presets * f_count) fail("boost_db must hold one value per preset and grid frequency");
+    for (const double x : h.boost_db)
+        if (!(std::abs(x) <= 1000.0)) fail("an EQ boost is not finite (or beyond 1000 dB)");
+    for (const double x : h.preamp_db)
+        if (!(std::abs(x) <= 1000.0)) fail("an EQ preamp is not finite (or beyond 1000 dB)");
+    for (std::size_t i = 0; i < n; ++i) {
+        if (h.curve[i] < -1 || h.curve[i] >= static_cast<std::int64_t>(curves)) fail("headphone " + std::to_string(i) + ": no such curve");
+        if (h.eq[i] < -1 || h.eq[i] >= static_cast<std::int64_t>(presets)) fail("headphone " + std::to_string(i) + ": no such EQ preset");
+    }
+}
+
+const across_kernel_table<float>* pick(const across_target_kernels& k, float*) { return &k.f32; }
+const across_kernel_table<double>* pick(const across_target_kernels& k, double*) { return &k.f64; }
+
+template <class T>
+const across_kernel_table<T>& kernels_for(simd_path p) {
+    const across_target_kernels* k = nullptr;
+    switch (p) {
+        case simd_path::baseline: k = &baseline::across_kernels; break;
+#if HEADROOM_BATCH_HAVE_AVX2
+        case simd_path::avx2: k = &avx2::across_kernels; break;
+#endif
+#if HEADROOM_BATCH_HAVE_AVX512
+        case simd_path::avx512: k = &avx512::across_kernels; break;
+#endif
+        default: break;
+    }
+    if (k == nullptr) throw std::logic_error{"batch sweep across frequency: no kernels for " + std::string{to_string(p)}};
+    return *pick(*k, static_cast<T*>(nullptr));
+}
+
+// ---- Cells: output stages grouped by their output impedance, so that each cell's candidate frequencies are
+// those of a narrow range of source resistances (docs/batch.md). Stages behind no resistance at all form a cell of
+// their own (their dividers are exactly 1). Neighbouring ranges are merged until each cell holds enough stages to
+// repay its candidate test (one per headphone and cell).
+
+template <class T>
+std::vector<int> cells_of(const output_view<T>& o) {
+    const index m = o.size();
+    std::vector<int> cell(static_cast<std::size_t>(m), 0);
+    if (m == 0) return cell;
+    // A factor of 4 per range of Z_out.
+    const auto bucket = [&](index j) -> int {
+        const double z = static_cast<double>(o.z_out[j]), r = static_cast<double>(o.r_clip[j]);
+        if (z == 0.0 && r == 0.0) return 0;
+        const double key = std::max(z, r);
+        return 1 + std::clamp(static_cast<int>(std::floor(std::log2(key) / 2.0)) + 20, 0, 60);
+    };
+    std::vector<int> b(static_cast<std::size_t>(m));
+    std::array<index, 64> size{};
+    for (index j = 0; j < m; ++j) {
+        b[static_cast<std::size_t>(j)] = bucket(j);
+        ++size[static_cast<std::size_t>(b[static_cast<std::size_t>(j)])];
+    }
+    // Merge ranges (not the cell of zero resistance) into cells of at least a quarter of the stages or 256.
+    const index enough = std::max<index>(std::min<index>(256, m), m / 4);
+    std::array<int, 64> to_cell{};
+    int next = size[0] > 0 ? 1 : 0;
+    index filled = 0;
+    for (std::size_t k = 1; k < size.size(); ++k) {
+        to_cell[k] = next;
+        filled += size[k];
+        if (filled >= enough) {
+            ++next;
+            filled = 0;
+        }
+    }
+    // A small remainder joins the cell before it.
+    if (filled > 0 && filled < enough && next > (size[0] > 0 ? 1 : 0))
+        for (std::size_t k = 1; k < size.size(); ++k)
+            if (to_cell[k] == next) to_cell[k] = next - 1;
+    for (index j = 0; j < m; ++j) cell[static_cast<std::size_t>(j)] = to_cell[static_cast<std::size_t>(b[static_cast<std::size_t>(j)])];
+    return cell;
+}
+
+// A cell holding more distinct rating tables than this is evaluated at every frequency (the candidate test costs a
+// pass over the grid per table and headphone).
+constexpr std::size_t most_tables_per_cell = 32;
+
+template <class T>
+struct across_plan {
+    output_plan<T> outputs;
+    std::vector<cell_summary> cells;
+    std::vector<std::int32_t> cell_tables;          // the distinct tables of each cell, end to end
+    std::vector<limits::rating_table_view<T>> tables;  // distinct tables
+
+    across_plan(const output_view<T>& o, T peak_scale) : outputs{o, peak_scale, cells_of(o)} {
+        const std::size_t cell_count = outputs.cell_group_end.size();
+        cells.resize(cell_count);
+        std::vector<std::vector<std::int32_t>> ids(cell_count);
+        std::map<std::pair<std::vector<T>, std::vector<T>>, std::int32_t> known;
+        for (std::size_t c = 0; c < cell_count; ++c) {
+            cell_summary& s = cells[c];
+            for (index pos = outputs.cell_first[c]; pos < outputs.cell_first[c + 1]; ++pos) {
+                const auto u = static_cast<std::size_t>(pos);
+                const limits::stage_terms<T>& t = outputs.sine[u];
+                const auto finite = [](T x) { return x != limits::unbounded<T>; };
+                s.current = s.current || finite(t.i_max);
+                s.root = s.root || finite(t.sqrt_p_clip) || finite(t.sqrt_p_thermal);
+                const auto widen = [](bool& zero, double& lo, double& hi, double r) {
+                    if (r == 0.0) {
+                        zero = true;
+                    } else {
+                        lo = lo <= hi ? std::min(lo, r) : r;
+                        hi = std::max(hi, r);
+                    }
+                };
+                if (finite(t.v_clip)) widen(s.voltage_zero, s.voltage_lo, s.voltage_hi, static_cast<double>(t.r_clip));
+                if (finite(t.v_gain)) widen(s.gain_zero, s.gain_lo, s.gain_hi, static_cast<double>(t.z_out));
+                const limits::rating_table_view<T>& table = outputs.table[u];
+                if (table.size == 0) continue;
+                std::pair<std::vector<T>, std::vector<T>> key{{table.ln_r, table.ln_r + table.size}, {table.ln_v, table.ln_v + table.size}};
+                auto [it, added] = known.try_emplace(std::move(key), static_cast<std::int32_t>(tables.size()));
+                if (added) tables.push_back(table);
+                if (std::find(ids[c].begin(), ids[c].end(), it->second) == ids[c].end()) ids[c].push_back(it->second);
+            }
+            s.dense = ids[c].size() > most_tables_per_cell;
+        }
+        for (const auto& list : ids) cell_tables.insert(cell_tables.end(), list.begin(), list.end());
+        std::size_t at = 0;
+        for (std::size_t c = 0; c < cell_count; ++c) {
+            cells[c].tables = cell_tables.data() + at;
+            cells[c].table_count = cells[c].dense ? 0 : static_cast<std::int32_t>(ids[c].size());
+            at += ids[c].size();
+        }
+    }
+};
+
+// ---- One thread's buffers, reused for every chunk it takes.
+
+template <class T>
+struct workspace {
+    index frequencies, cells;
+    page_buffer<T> grid, slot;
+    page_buffer<whole_of<T>> grid_index, slot_index;
+    page_buffer<double> scratch;
+    page_buffer<std::uint8_t> keep;
+    page_buffer<std::int32_t> list, list_size;
+    page_buffer<index> cell_slot_first;
+    std::size_t slot_capacity = 0;  // slots
+
+    workspace(index f, index c)
+        : frequencies{f},
+          cells{c},
+          grid(static_cast<std::size_t>(7 * f * across_lanes)),
+          grid_index(static_cast<std::size_t>(f * across_lanes)),
+          scratch(static_cast<std::size_t>(scratch_doubles(f) * across_lanes)),
+          keep(static_cast<std::size_t>(f * across_lanes)),
+          list(static_cast<std::size_t>(c * f * across_lanes)),
+          list_size(static_cast<std::size_t>(c * across_lanes)),
+          cell_slot_first(static_cast<std::size_t>(c + 1)) {}
+
+    void reserve_slots(index slots) {
+        if (static_cast<std::size_t>(slots) <= slot_capacity) return;
+        slot_capacity = static_cast<std::size_t>(slots) + static_cast<std::size_t>(slots) / 2;
+        slot = page_buffer<T>(7 * slot_capacity * across_lanes);
+        slot_index = page_buffer<whole_of<T>>(slot_capacity * across_lanes);
+    }
+
+    [[nodiscard]] across_workspace<T> view() noexcept {
+        across_workspace<T> w{};
+        const auto plane = static_cast<std::size_t>(frequencies * across_lanes);
+        const std::size_t slot_plane = slot_capacity * across_lanes;
+        for (std::size_t k = 0; k < 7; ++k) {
+            w.grid[k] = grid.data() + k * plane;
+            w.slot[k] = slot_capacity > 0 ? slot.data() + k * slot_plane : nullptr;
+        }
+        w.grid_index = grid_index.data();
+        w.slot_index = slot_capacity > 0 ? slot_index.data() : nullptr;
+        w.cell_slot_first = cell_slot_first.data();
+        w.scratch = scratch.data();
+        w.keep = keep.data();
+        w.list = list.data();
+        w.list_size = list_size.data();
+        return w;
+    }
+
+    [[nodiscard]] std::size_t bytes() const noexcept {
+        return grid.bytes() + slot.bytes() + grid_index.bytes() + slot_index.bytes() + scratch.bytes() + keep.bytes() + list.bytes() +
+               list_size.bytes() + cell_slot_first.bytes();
+    }
+};
+
+template <class T>
+class across_engine {
+public:
+    across_engine(const output_view<T>& outputs, const across_view<T>& headphones, spl target, gain crest, const across_settings& s,
+                  const across_row_sink<T>& rows, simd_path path)
+        : hps_{headphones},
+          s_{s},
+          rows_{rows},
+          path_{path},
+          kernels_{kernels_for<T>(path)},
+          m_{outputs.size()},
+          n_{headphones.size()},
+          f_{headphones.frequencies()},
+          peak_scale_{static_cast<T>(headroom::peak_scale(crest))},
+          plan_{outputs, peak_scale_},
+          target_db_{target.db()},
+          crest_db_{crest.db()} {
+        // The grid as the typed curve takes it (ln f by std::log), and each preset's factors as response.hpp has them.
+        grid_ln_hz_.resize(static_cast<std::size_t>(f_));
+        for (index f = 0; f < f_; ++f) grid_ln_hz_[static_cast<std::size_t>(f)] = std::log(hps_.grid_hz[static_cast<std::size_t>(f)]);
+        const auto presets = hps_.preamp_db.size();
+        eq_w_.resize(presets * static_cast<std::size_t>(f_));
+        eq_gd_.resize(eq_w_.size());
+        for (std::size_t e = 0; e < presets; ++e)
+            for (std::size_t f = 0; f < static_cast<std::size_t>(f_); ++f) {
+                const double boost = hps_.boost_db[e * static_cast<std::size_t>(f_) + f];
+                eq_w_[e * static_cast<std::size_t>(f_) + f] = static_cast<T>((-gain::of_db(boost)).voltage_ratio());
+                const double digital = std::min(hps_.preamp_db[e] + boost, 0.0);
+                eq_gd_[e * static_cast<std::size_t>(f_) + f] = static_cast<T>(gain::of_db(digital).voltage_ratio());
+            }
+        ln_mag_ = plan_.outputs.tables;
+    }
+
+    across_result run(workers& pool) {
+        const unsigned threads = pool.size();
+        allocate_result(threads);
+        const index chunks = (n_ + across_lanes - 1) / across_lanes;
+        summaries_.assign(static_cast<std::size_t>(chunks), summary{});
+        std::vector<std::int64_t> evaluated(threads, 0);
+        // Each thread's buffers, made by the thread on its first chunk and reused for the rest.
+        std::vector<std::optional<workspace<T>>> spaces(threads);
+        std::vector<std::optional<row_buffer>> rows(threads);
+        if (m_ > 0 && n_ > 0) {
+            const index tile = threads == 1 ? chunks : 1;
+            pool.for_each_tile(chunks, tile, [&](index first_chunk, index count, unsigned w) {
+                if (!spaces[w]) spaces[w].emplace(f_, static_cast<index>(plan_.cells.size()));
+                if (rows_ && !rows[w]) rows[w].emplace();
+                for (index c = first_chunk; c < first_chunk + count; ++c) chunk(*spaces[w], c, rows[w] ? &*rows[w] : nullptr, evaluated[w]);
+            });
+        }
+        across_data& r = data();
+        for (const std::int64_t e : evaluated) r.evaluated += e;
+        std::size_t work = 0;
+        for (unsigned w = 0; w < threads; ++w) work += (spaces[w] ? spaces[w]->bytes() : 0) + (rows[w] ? rows[w]->bytes() : 0);
+        overall(work);
+        return std::move(result_);
+    }
+
+private:
+    // One thread's rows of a block of outputs against a chunk.
+    struct row_buffer {
+        static constexpr auto cells = static_cast<std::size_t>(block_outputs * across_lanes);
+        buffer<T> headroom_db{cells};
+        buffer<std::int32_t> frequency{cells};
+        buffer<limit> binding{cells};
+        [[nodiscard]] std::size_t bytes() const noexcept { return headroom_db.bytes() + frequency.bytes() + binding.bytes(); }
+    };
+
+    struct summary {
+        double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity(), mean = 0.0;
+        std::int64_t above = 0;
+        std::array<std::int64_t, limit_count> counts{};
+    };
+
+    across_data& data() noexcept { return across_access::of(result_); }
+
+    void allocate_result(unsigned threads) {
+        across_data& r = data();
+        const auto n = static_cast<std::size_t>(n_);
+        r.outputs = m_;
+        r.headphones = n_;
+        r.frequencies = f_;
+        r.top_k = s_.top_k;
+        r.threads = threads;
+        r.path = path_;
+        r.pruned = s_.prune;
+        r.target_db = target_db_;
+        r.crest_db = crest_db_;
+        r.threshold_db = s_.min_headroom.db();
+        r.min_db_i = buffer<double>(n);
+        r.max_db_i = buffer<double>(n);
+        r.mean_db_i = buffer<double>(n);
+        r.counts_i = buffer<std::int32_t>(n * limit_count);
+        r.above_i = buffer<std::int32_t>(n);
+        const auto k = static_cast<std::size_t>(s_.top_k);
+        r.best = buffer<across_best_entry>(n * k);
+        kth_ = buffer<T>(k > 0 ? n : 0);
+        top_u_ = buffer<T>(n * k);
+        top_j_ = buffer<std::int64_t>(n * k);
+        top_f_ = buffer<std::int32_t>(n * k);
+        top_l_ = buffer<limit>(n * k);
+    }
+
+    across_accumulators<T> accumulators() noexcept {
+        across_data& r = data();
+        return {r.min_db_i.data(), r.max_db_i.data(), r.mean_db_i.data(), r.counts_i.data(), r.above_i.data(), kth_.data(),
+                top_u_.data(),     top_j_.data(),     top_f_.data(),      top_l_.data(),     n_,               s_.top_k};
+    }
+
+    // Chunk c: headphones [c * lanes, ...): prepared, swept against every output stage, finished.
+    void chunk(workspace<T>& ws, index c, row_buffer* rows, std::int64_t& evaluated) {
+        const index first = c * across_lanes, count = std::min(across_lanes, n_ - first);
+        fill(first, count);
+        across_prepare_job<T> prep{ws.view(),
+                                   first,
+                                   count,
+                                   f_,
+                                   hps_.headphones.r.data(),
+                                   hps_.curve.data(),
+                                   hps_.eq.data(),
+                                   hps_.table_first.data(),
+                                   hps_.ln_hz.data(),
+                                   hps_.ln_ohm.data(),
+                                   hps_.phase_rad.data(),
+                                   hps_.re.data(),
+                                   hps_.le.data(),
+                                   hps_.fs.data(),
+                                   hps_.qms.data(),
+                                   hps_.qes.data(),
+                                   hps_.grid_hz.data(),
+                                   grid_ln_hz_.data(),
+                                   eq_w_.data(),
+                                   eq_gd_.data(),
+                                   plan_.cells.data(),
+                                   static_cast<index>(plan_.cells.size()),
+                                   plan_.tables.data(),
+                                   ln_mag_,
+                                   s_.prune};
+        kernels_.prepare(prep);
+        if (s_.prune) {
+            ws.reserve_slots(ws.cell_slot_first[static_cast<std::size_t>(plan_.cells.size())]);
+            prep.ws = ws.view();
+            kernels_.gather(prep);
+        }
+        const prepared_outputs<T> outs = plan_.outputs.view();
+        across_block_job<T> job{ws.view(),
+                                outs,
+                                plan_.outputs.cell_first.data(),
+                                plan_.outputs.cell_group_end.data(),
+                                plan_.cells.data(),
+                                static_cast<index>(plan_.cells.size()),
+                                accumulators(),
+                                rows != nullptr ? across_row_block<T>{rows->headroom_db.data(), rows->frequency.data(), rows->binding.data()}
+                                                : across_row_block<T>{},
+                                rows != nullptr,
+                                s_.prune,
+                                hps_.headphones.s_v.data() + first,
+                                target_db_,
+                                s_.min_headroom.db(),
+                                peak_scale_,
+                                first,
+                                count,
+                                f_,
+                                0,
+                                0,
+                                &evaluated};
+        for (index b = 0; b < m_; b += block_outputs) {
+            job.out_first = b;
+            job.out_count = std::min(block_outputs, m_ - b);
+            kernels_.sweep_block(job);
+            if (rows != nullptr) {
+                const across_rows<T> tile{std::span<const index>{plan_.outputs.original.data() + b, static_cast<std::size_t>(job.out_count)},
+                                          first,
+                                          count,
+                                          across_lanes,
+                                          rows->headroom_db.data(),
+                                          rows->frequency.data(),
+                                          rows->binding.data(),
+                                          hps_.grid_hz};
+                rows_(tile);
+            }
+            if (s_.pairs_done != nullptr) s_.pairs_done->fetch_add(job.out_count * count, std::memory_order_relaxed);
+        }
+        finish(first, count, c);
+    }
+
+    // The starting values of headphones [first, first + count), written by the thread that works on them.
+    void fill(index first, index count) noexcept {
+        across_data& r = data();
+        constexpr double inf = std::numeric_limits<double>::infinity();
+        std::fill_n(r.min_db_i.data() + first, count, inf);
+        std::fill_n(r.max_db_i.data() + first, count, -inf);
+        std::fill_n(r.mean_db_i.data() + first, count, 0.0);
+        for (std::size_t l = 0; l < limit_count; ++l) std::fill_n(r.counts_i.data() + static_cast<index>(l) * n_ + first, count, 0);
+        std::fill_n(r.above_i.data() + first, count, 0);
+        const index k = s_.top_k;
+        if (k > 0) {
+            std::fill_n(kth_.data() + first, count, -std::numeric_limits<T>::infinity());
+            std::fill_n(top_u_.data() + first * k, count * k, -std::numeric_limits<T>::infinity());
+            std::fill_n(top_j_.data() + first * k, count * k, std::int64_t{-1});
+            std::fill_n(top_f_.data() + first * k, count * k, 0);
+            std::fill_n(top_l_.data() + first * k, count * k, limit::voltage);
+        }
+    }
+
+    void finish(index first, index count, index c) {
+        across_data& r = data();
+        const double m = static_cast<double>(m_);
+        const index k = s_.top_k, listed = std::min(k, m_);
+        summary& sum = summaries_[static_cast<std::size_t>(c)];
+        for (index i = first; i < first + count; ++i) {
+            const auto u = static_cast<std::size_t>(i);
+            r.mean_db_i[u] /= m;  // the sum of the pairs' headroom, in the order of the outputs
+            const double s_v = static_cast<double>(hps_.headphones.s_v[i]);
+            for (index q = 0; q < listed; ++q) {
+                const auto at = u * static_cast<std::size_t>(k) + static_cast<std::size_t>(q);
+                r.best[at] = {top_j_[at], headroom_db(s_v, static_cast<double>(top_u_[at]), target_db_),
+                              hps_.grid_hz[static_cast<std::size_t>(top_f_[at])], top_l_[at]};
+            }
+            sum.lo = std::min(sum.lo, r.min_db_i[u]);
+            sum.hi = std::max(sum.hi, r.max_db_i[u]);
+            sum.mean += r.mean_db_i[u];
+            sum.above += r.above_i[u];
+            for (std::size_t l = 0; l < limit_count; ++l) sum.counts[l] += r.counts_i[l * static_cast<std::size_t>(n_) + u];
+        }
+    }
+
+    void overall(std::size_t work) {
+        across_data& r = data();
+        constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+        if (m_ == 0 || n_ == 0) {
+            std::fill_n(r.counts_i.data(), r.counts_i.size(), 0);
+            std::fill_n(r.above_i.data(), r.above_i.size(), 0);
+            for (auto* b : {&r.min_db_i, &r.max_db_i, &r.mean_db_i}) std::fill_n(b->data(), b->size(), nan);
+            r.min_db = r.mean_db = r.max_db = nan;
+        } else {
+            summary all{};
+            for (const summary& c : summaries_) {
+                all.lo = std::min(all.lo, c.lo);
+                all.hi = std::max(all.hi, c.hi);
+                all.mean += c.mean;
+                all.above += c.above;
+                for (std::size_t l = 0; l < limit_count; ++l) all.counts[l] += c.counts[l];
+            }
+            r.min_db = all.lo;
+            r.max_db = all.hi;
+            r.mean_db = all.mean / static_cast<double>(n_);
+            r.above = all.above;
+            r.counts = all.counts;
+        }
+        r.working_bytes = result_.memory_bytes() + kth_.bytes() + top_u_.bytes() + top_j_.bytes() + top_f_.bytes() + top_l_.bytes() +
+                          plan_.outputs.bytes() + (eq_w_.size() + eq_gd_.size()) * sizeof(T) + grid_ln_hz_.size() * sizeof(double) + work;
+    }
+
+    const across_view<T>& hps_;
+    const across_settings& s_;
+    const across_row_sink<T>& rows_;
+    simd_path path_;
+    const across_kernel_table<T>& kernels_;
+    index m_, n_, f_;
+    T peak_scale_;
+    across_plan<T> plan_;
+    double target_db_, crest_db_;
+    std::vector<double> grid_ln_hz_;
+    std::vector<T> eq_w_, eq_gd_;
+    bool ln_mag_ = false;
+    buffer<T> kth_, top_u_;
+    buffer<std::int64_t> top_j_;
+    buffer<std::int32_t> top_f_;
+    buffer<limit> top_l_;
+    std::vector<summary> summaries_;
+    across_result result_;
+};
+
+// The threads a sweep of m output stages x n headphones runs on: no more than one per chunk of headphones (the
+// threads share the headphones, so that each headphone's figures are summed in one order whatever their number).
+unsigned across_threads(const across_settings& s, index m, index n) noexcept {
+    const unsigned most = resolve_threads(s.threads);
+    const index pairs = m * n;
+    const index worth = s.min_pairs_per_thread > 0 ? pairs / s.min_pairs_per_thread : pairs;
+    const index chunks = (n + across_lanes - 1) / across_lanes;
+    return static_cast<unsigned>(std::clamp<index>(std::min(worth, chunks), 1, most));
+}
+
+template <class T>
+across_result run_across(const output_view<T>& outputs, const across_view<T>& headphones, spl target, gain crest,
+                         const across_settings& s, const across_row_sink<T>& rows) {
+    const simd_path path = s.simd ? *s.simd : selected_simd_path();
+    if (!simd_path_supported(path)) fail("the " + std::string{to_string(path)} + " path is not supported here");
+    if (outputs.size() > std::numeric_limits<std::int32_t>::max()) fail("more than 2^31 - 1 output stages");
+    if (s.top_k < 0) fail("top_k must not be negative");
+    workers pool{across_threads(s, outputs.size(), headphones.size())};
+    check_columns(outputs, headphones.headphones);
+    check_across(headphones);
+    return across_engine<T>{outputs, headphones, target, crest, s, rows, path}.run(pool);
+}
+
+}  // namespace
+}  // namespace detail
+
+across_result sweep_across(const output_view<float>& outputs, const across_view<float>& headphones, spl target, gain crest,
+                           const across_settings& settings, const across_row_sink<float>& rows) {
+    return detail::run_across<float>(outputs, headphones, target, crest, settings, rows);
+}
+
+across_result sweep_across(const output_view<double>& outputs, const across_view<double>& headphones, spl target, gain crest,
+                           const across_settings& settings, const across_row_sink<double>& rows) {
+    return detail::run_across<double>(outputs, headphones, target, crest, settings, rows);
+}
+
+}  // namespace headroom::batch
