@@ -59,7 +59,7 @@ int main(int argc, char** argv) try {
         char noise_text[16] = "-";
         if (r.a.hiss) std::snprintf(noise_text, sizeof noise_text, "%.1f dB", r.a.hiss->high.db());
         std::printf("%-66s %8s %8s %+7.1f dB %9s\n", r.output.c_str(), damping_text,
-                    r.zout_stated ? (r.a.meets_one_eighth_rule ? "yes" : "no") : "-", r.a.headroom->margin.db(), noise_text);
+                    r.a.meets_one_eighth_rule ? (*r.a.meets_one_eighth_rule ? "yes" : "no") : "-", r.a.headroom->margin.db(), noise_text);
     }
     std::printf("\ndamping -: no output impedance stated. hiss: the amplifier's stated noise as SPL in this IEM, at any volume.\n");
 } catch (const std::exception& e) {

@@ -179,8 +179,10 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
 
 // NwAvGuy's 1/8 rule: Z_out at most an eighth of the load keeps the response within about 1 dB. The bound holds
 // against the impedance minimum (docs/physics.md section 7), so a known curve's minimum is used, else |Z| at 1 kHz.
+// Unknown (no value) where the output impedance is not stated: an unstated Z_out is not a met rule.
 [[nodiscard]] inline impedance one_eighth_rule_load(const headphone& hp) noexcept { return limit_load(hp); }
-[[nodiscard]] inline bool meets_one_eighth_rule(const output_stage& out, const headphone& hp) noexcept {
+[[nodiscard]] inline std::optional<bool> meets_one_eighth_rule(const output_stage& out, const headphone& hp) noexcept {
+    if (!out.output_impedance_stated()) return std::nullopt;
     return 8.0 * value_in(out.output_impedance(), ohm) <= value_in(one_eighth_rule_load(hp), ohm);
 }
 
@@ -233,7 +235,7 @@ struct pair_analysis {
     operating_point max;
     gain output_impedance_loss;
     std::optional<double> damping_factor;
-    bool meets_one_eighth_rule;
+    std::optional<bool> meets_one_eighth_rule;  // none where Z_out is not stated
     impedance one_eighth_rule_load;          // |Z|min of a known curve, else |Z| at 1 kHz
     std::optional<bool> exceeds_rated_power;  // at max output, when the headphone states a rated power
     std::optional<hiss_range> hiss;

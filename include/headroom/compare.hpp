@@ -10,8 +10,11 @@
 //   2. for a sensitive headphone (S_V of 110 dB SPL/V or more, where a few microvolts of hiss become audible),
 //      less hiss, then a lower output impedance (a flatter response, more damping);
 //   3. more headroom.
-// Gain advice: of an output's settings, the one with the lowest maximum level that still has enough headroom:
-// the most travel on the volume knob and the least hiss. Without a programme, the loudest setting is advised.
+// Setting advice (docs/physics.md section 8), among one output's settings: enough headroom first; then, among
+// those with enough, one that meets the 1/8 rule over one that fails it or whose Z_out is unknown; then for gain
+// settings the lowest maximum level (the most travel on the volume knob and the least hiss; without a programme the
+// loudest), for output-impedance selectors the lowest Z_out (the flattest response, the most damping). A
+// load-sensed output offers only the mode the device selects (options_of, recommend.hpp).
 // The verdict is worded here (with fmt), once, for every front end.
 
 #include "headroom/analysis.hpp"
@@ -31,17 +34,21 @@
 
 namespace headroom {
 
-// One output stage of an amplifier: the output (jack) it belongs to and its gain setting ("" when it has none).
+// One output stage of an amplifier: the output (jack) it belongs to and its setting ("" when it has none), and
+// what kind of setting that is.
 struct output_option {
     std::string output;
     std::string gain_setting;
     output_stage stage;
+    setting_kind kind = setting_kind::gain;
 };
 
 struct compared_option {
     output_option option;
     pair_analysis analysis;
     bool recommended_gain = false;  // the setting advised for this output (always true when it has one setting)
+    // Advised although it fails the 1/8 rule, because the settings of this output that meet it lack the headroom.
+    bool fails_one_eighth_for_headroom = false;
 };
 
 struct comparison {
@@ -73,6 +80,26 @@ namespace detail {
 [[nodiscard]] inline bool has_enough(const compared_option& c, gain enough) noexcept {
     return !c.analysis.headroom || c.analysis.headroom->margin >= enough;
 }
+
+namespace detail {
+
+// Whether setting a is the better advice than setting b of the same output (see the header comment).
+[[nodiscard]] inline bool better_setting(const compared_option& a, const compared_option& b, bool with_programme, gain enough) noexcept {
+    const bool ea = has_enough(a, enough), eb = has_enough(b, enough);
+    if (ea != eb) return ea;
+    if (!ea) return headroom_or_level(a) > headroom_or_level(b);  // none is enough: the most headroom
+    const bool ra = a.analysis.meets_one_eighth_rule.value_or(false), rb = b.analysis.meets_one_eighth_rule.value_or(false);
+    if (ra != rb) return ra;
+    if (a.option.kind == setting_kind::output_impedance) {
+        const double za = value_in(a.option.stage.output_impedance(), ohm), zb = value_in(b.option.stage.output_impedance(), ohm);
+        if (za != zb) return za < zb;
+        return headroom_or_level(a) > headroom_or_level(b);
+    }
+    const double la = a.analysis.max.max_level.db(), lb = b.analysis.max.max_level.db();
+    return with_programme ? la < lb : la > lb;
+}
+
+}  // namespace detail
 
 // Whether a is fitter than b for the job (see the header comment): the one ranking rule of pair, sweep, the
 // Python module and the web page.
@@ -107,25 +134,22 @@ namespace detail {
         pair_analysis a = analyse(o.stage, hp, p);
         c.options.push_back({std::move(o), std::move(a), false});
     }
-    // Gain advice per output: the quietest setting with enough headroom, else the one with the most.
+    // Setting advice per output (see the header comment).
     std::vector<std::string> outputs;
     for (const auto& o : c.options)
         if (std::find(outputs.begin(), outputs.end(), o.option.output) == outputs.end()) outputs.push_back(o.option.output);
     for (const auto& name : outputs) {
         std::optional<std::size_t> pick;
+        bool some_meets_rule = false;
         for (std::size_t k = 0; k < c.options.size(); ++k) {
             const auto& o = c.options[k];
             if (o.option.output != name) continue;
-            if (!pick) {
-                pick = k;
-                continue;
-            }
-            const auto& best = c.options[*pick];
-            const bool ok = p && has_enough(o, enough), best_ok = p && has_enough(best, enough);
-            const double level = o.analysis.max.max_level.db(), best_level = best.analysis.max.max_level.db();
-            if (p ? (ok != best_ok ? ok : (ok ? level < best_level : level > best_level)) : level > best_level) pick = k;
+            some_meets_rule = some_meets_rule || o.analysis.meets_one_eighth_rule.value_or(false);
+            if (!pick || detail::better_setting(o, c.options[*pick], p.has_value(), enough)) pick = k;
         }
-        c.options[*pick].recommended_gain = true;
+        auto& advised = c.options[*pick];
+        advised.recommended_gain = true;
+        advised.fails_one_eighth_for_headroom = advised.analysis.meets_one_eighth_rule == false && some_meets_rule;
         c.ranking.push_back(*pick);
     }
     std::stable_sort(c.ranking.begin(), c.ranking.end(), [&](std::size_t a, std::size_t b) {
@@ -142,7 +166,9 @@ namespace detail {
 [[nodiscard]] inline std::vector<std::string> verdict_lines(const comparison& c) {
     std::vector<std::string> lines;
     const auto label = [](const compared_option& o) {
-        return o.option.gain_setting.empty() ? o.option.output : o.option.output + " (" + o.option.gain_setting + " gain)";
+        if (o.option.gain_setting.empty()) return o.option.output;
+        const char* what = o.option.kind == setting_kind::gain ? " gain" : (o.option.kind == setting_kind::load_sensed ? ", selected by the load" : " output impedance");
+        return o.option.output + " (" + o.option.gain_setting + what + ")";
     };
     const compared_option& best = c.best();
     if (c.best_balanced && c.best_single_ended) {
@@ -181,6 +207,10 @@ namespace detail {
         advice += fmt::format(": the loudest, {:.1f} dB SPL at most", best.analysis.max.max_level.db());
     }
     lines.push_back(advice);
+    if (best.fails_one_eighth_for_headroom)
+        lines.push_back(fmt::format("{} fails the 1/8 rule (Z_out {:.3g} ohm against {:.4g} ohm): the settings that meet it lack the headroom",
+                                    label(best), value_in(best.option.stage.output_impedance(), ohm),
+                                    value_in(best.analysis.one_eighth_rule_load, ohm)));
     return lines;
 }
 

@@ -94,7 +94,7 @@ class Analysis(Result):
     extrapolated: dict[str, Any] | None
     damping_factor: float | None
     zout_loss_db: float
-    meets_one_eighth_rule: bool
+    meets_one_eighth_rule: bool | None
     one_eighth_rule_load_ohm: float
     zout_stated: bool
     exceeds_rated_power: bool | None

@@ -215,7 +215,7 @@ output_stage make_output(const std::string& name, py::handle vmax, py::handle im
 std::vector<output_option> options_arg(py::handle options) {
     std::vector<output_option> list;
     const auto add_output = [&](const amplifier_output& o) {
-        for (const auto& s : o.settings) list.push_back({o.name, s.gain_name, s.stage});
+        for (const auto& s : o.settings) list.push_back({o.name, s.gain_name, s.stage, s.kind});
     };
     if (py::isinstance<amplifier_entry>(options)) {
         for (const auto& o : options.cast<const amplifier_entry&>().outputs) add_output(o);

@@ -83,6 +83,17 @@ auto flag_value(std::string_view flag, const std::string& text, Parse parse) {
     }
 }
 
+// The same for a look-up that returns a reference (a catalog entry, one of its outputs): `get` is called with no
+// argument, and its reference passed on.
+template <class Get>
+decltype(auto) flag_lookup(std::string_view flag, Get get) {
+    try {
+        return get();
+    } catch (const std::invalid_argument& e) {
+        throw usage_error{std::string{flag} + ": " + e.what()};
+    }
+}
+
 // The flag that states a model field (spec_error::field()), so that a value the model refuses is reported against
 // the flag it came from; "" when no flag states it.
 [[nodiscard]] std::string_view flag_for_field(std::string_view field) noexcept;

@@ -5,6 +5,7 @@
 #include "cli/curve_flags.hpp"
 #include "cli/describe.hpp"
 #include "headroom/compare.hpp"
+#include "headroom/recommend.hpp"
 #include "cli/gear_flags.hpp"
 #include "cli/terminal_text.hpp"
 #include "headroom/analysis.hpp"
@@ -62,7 +63,7 @@ void print_report(std::ostream& os, const headphone& hp, const output_stage& out
         const bool against_curve = a.one_eighth_rule_load < hp.nominal_impedance();
         os << fmt::format("  {:<16}{}  (1/8 rule {} against {:.4g} ohm{})\n", "damping factor",
                           a.damping_factor ? fmt::format("{:.1f}", *a.damping_factor) : std::string{"unbounded (0 ohm source)"},
-                          a.meets_one_eighth_rule ? "met" : "NOT met: the response will follow the impedance curve",
+                          a.meets_one_eighth_rule.value_or(false) ? "met" : "NOT met: the response will follow the impedance curve",
                           value_in(a.one_eighth_rule_load, ohm), against_curve ? ", the curve's minimum" : "");
         os << fmt::format("  {:<16}{:.2f} dB\n", "Z_out loss", a.output_impedance_loss.db());
     } else {
@@ -141,19 +142,23 @@ void run_need(std::ostream& os, const headphone& hp, const std::optional<program
 
 // ---- comparing the outputs of a catalog amplifier ----------------------------------------------------------
 
-// The options to compare when --amp names an amplifier without choosing one stage: every setting of every output,
-// or of the one --output names.
-std::optional<std::vector<output_option>> comparison_options(const gear_flags& f) {
-    if (f.amp.empty() || f.bridge || !f.gain.empty()) return std::nullopt;
+// The options --amp gives this headphone: every setting of every output, or of the one --output names, or the one
+// --gain names; of a load-sensed output only the mode the device selects for this headphone (options_of). None
+// with typed-in figures or --bridge (make_output).
+std::optional<std::vector<output_option>> catalog_options(const gear_flags& f, const headphone& hp) {
+    if (f.amp.empty() || f.bridge) return std::nullopt;
     const auto amps = amplifier_catalog(f.catalog_dir);
     const amplifier_entry& a = flag_value("--amp", f.amp, [&](const std::string& n) -> const amplifier_entry& { return find_amplifier(amps, n); });
-    std::vector<output_option> options;
-    for (const auto& o : a.outputs) {
-        if (!f.output.empty() && !flag_value("--output", f.output, [&](const std::string& n) { return &a.output(n) == &o; })) continue;
-        for (const auto& s : o.settings) options.push_back({o.name, s.gain_name, s.stage});
-    }
-    if (options.size() <= 1) return std::nullopt;
-    return options;
+    const amplifier_output* only = nullptr;
+    if (!f.output.empty()) only = &flag_lookup("--output", [&]() -> const amplifier_output& { return a.output(f.output); });
+    std::vector<output_option> options = options_of(a, hp, only);
+    if (f.gain.empty()) return options;
+    if (only == nullptr) only = &flag_lookup("--output", [&]() -> const amplifier_output& { return a.output(""); });
+    const output_setting& named = flag_lookup("--gain", [&]() -> const output_setting& { return only->setting(f.gain); });
+    for (const auto& o : options)
+        if (o.gain_setting == named.gain_name) return std::vector<output_option>{o};
+    throw usage_error{"--gain: '" + named.gain_name + "' is a mode '" + a.name + "' selects itself from the load, and into this headphone it uses '" +
+                      options.front().gain_setting + "': leave --gain out"};
 }
 
 void print_comparison(std::ostream& os, const headphone& hp, const comparison& c) {
@@ -162,7 +167,7 @@ void print_comparison(std::ostream& os, const headphone& hp, const comparison& c
     if (c.programme_used)
         os << fmt::format("{:<12}{:.1f} dB SPL average, crest factor {:.1f} dB\n", "Programme", c.programme_used->average_level().db(),
                           c.programme_used->crest_factor().db());
-    os << fmt::format("\n{:<24} {:<8} {:>9} {:>10} {:>9} {:<8} {:>14} {:>8} {:<8}\n", "output", "gain", "max SPL", "max power",
+    os << fmt::format("\n{:<24} {:<8} {:>9} {:>10} {:>9} {:<8} {:>14} {:>8} {:<8}\n", "output", "setting", "max SPL", "max power",
                       "headroom", "limit", "hiss (dB SPL)", "damping", "1/8 rule");
     for (const auto& o : c.options) {
         const auto& a = o.analysis;
@@ -176,7 +181,7 @@ void print_comparison(std::ostream& os, const headphone& hp, const comparison& c
                           o.option.gain_setting.empty() ? "-" : o.option.gain_setting, a.max.max_level.db(),
                           fmt::format("{:.3g}", a.max.load_power), a.headroom ? fmt::format("{:+.1f}", a.headroom->margin.db()) : "-",
                           to_string(a.headroom ? a.headroom->binding : a.max.binding), hiss, damping,
-                          zs ? (a.meets_one_eighth_rule ? "met" : "NOT met") : "-", o.recommended_gain && o.option.gain_setting.size() ? "  <- advised gain" : "");
+                          a.meets_one_eighth_rule ? (*a.meets_one_eighth_rule ? "met" : "NOT met") : "-", o.recommended_gain && o.option.gain_setting.size() ? (o.option.kind == setting_kind::load_sensed ? "  <- selected by the load" : "  <- advised") : "");
     }
     os << "\nVerdict\n";
     for (const auto& line : verdict_lines(c)) os << "  " << line << '\n';
@@ -205,7 +210,8 @@ subcommand add_pair(CLI::App& parent) {
                 const headphone hp = with_curve_flags(f->curves, make_headphone(f->gear));
                 const auto p = make_programme(f->gear);
                 if (no_amplifier(f->gear)) return run_need(os, hp, p, f->gear.zout, "2V", f->json);
-                if (const auto options = comparison_options(f->gear)) {
+                const auto options = catalog_options(f->gear, hp);
+                if (options && options->size() > 1) {
                     const comparison c = compare_outputs(*options, hp, p);
                     if (f->json)
                         os << report::comparison_json(hp, c).dump(2) << '\n';
@@ -213,7 +219,7 @@ subcommand add_pair(CLI::App& parent) {
                         print_comparison(os, hp, c);
                     return;
                 }
-                const output_stage out = make_output(f->gear);
+                const output_stage out = options ? options->front().stage : make_output(f->gear);
                 const pair_analysis a = analyse(out, hp, p);
                 const auto across = analyse_frequency(f->curves, out, hp, p);
                 const auto stage = report::gain_stage_of(out, a);

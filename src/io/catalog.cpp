@@ -3,6 +3,7 @@
 
 #include "headroom/catalog.hpp"
 
+#include "headroom/analysis.hpp"
 #include "headroom/io.hpp"
 #include "headroom/parse.hpp"
 
@@ -28,6 +29,7 @@ constexpr std::array<std::string_view, 6> headphone_type_names{"over-ear dynamic
 constexpr std::array<std::string_view, 6> amplifier_kind_names{"desktop", "portable", "dongle", "dap", "phone", "laptop"};
 constexpr std::array<std::string_view, 7> connector_names{"3.5mm", "6.35mm", "4.4mm", "2.5mm", "XLR4", "2xXLR3", "other"};
 constexpr std::array<std::string_view, 2> noise_weighting_names{"A-weighted", "unweighted"};
+constexpr std::array<std::string_view, 3> setting_kind_names{"gain", "load_sensed", "output_impedance"};
 constexpr std::string_view format_tag = "headroom-catalog-1";
 
 }  // namespace
@@ -269,7 +271,7 @@ headphone_entry read_headphone(const json& e, std::size_t index, const std::stri
     w.entry = "headphone '" + name + "'";
     check_fields(e,
                  {"name", "type", "impedance", "sensitivity", "sensitivity_frequency", "rated_power", "impedance_curve",
-                  "driver", "drivers", "basis", "source", "secondary_source", "computed", "note"},
+                  "impedance_curve_basis", "driver", "drivers", "basis", "source", "secondary_source", "computed", "note"},
                  w, "a headphone");
     const auto type = static_cast<headphone_type>(enum_field(e, "type", headphone_type_names, w));
     if (!find_field(e, "impedance")) w.fail("impedance", "is missing");
@@ -294,6 +296,10 @@ headphone_entry read_headphone(const json& e, std::size_t index, const std::stri
     const std::string driver_text = string_field(e, "driver", w, false).value_or("");
     if (!curve_text.empty() && !driver_text.empty()) w.fail("driver", "and impedance_curve exclude each other: give one");
     if (find_field(e, "impedance_curve") && detail::trim(curve_text).empty()) w.fail("impedance_curve", "must not be empty");
+    constexpr std::array<std::string_view, 2> curve_bases{"measured", "reconstructed"};
+    const bool reconstructed = find_field(e, "impedance_curve_basis") && enum_field(e, "impedance_curve_basis", curve_bases, w) == 1;
+    if (find_field(e, "impedance_curve_basis") && curve_text.empty())
+        w.fail("impedance_curve_basis", "describes an impedance_curve, and there is none");
     if (!curve_text.empty()) {
         const std::filesystem::path path = base_dir / std::filesystem::path{curve_text};
         std::error_code ec;
@@ -319,8 +325,8 @@ headphone_entry read_headphone(const json& e, std::size_t index, const std::stri
         std::error_code ec;
         std::filesystem::path curve_file;
         if (!curve_text.empty()) curve_file = std::filesystem::absolute(base_dir / std::filesystem::path{curve_text}, ec).lexically_normal();
-        return {headphone{name, z, s.value, std::move(details)}, type, curve_text, std::move(curve_file), driver_text, drivers,
-                from.basis, from.source, from.secondary_source, note};
+        return {headphone{name, z, s.value, std::move(details)}, type, curve_text, std::move(curve_file), reconstructed, driver_text,
+                drivers, from.basis, from.source, from.secondary_source, note};
     } catch (const spec_error& ex) {  // e.g. a sensitivity whose S_V is out of range
         w.fail(ex.field(), ex.what());
     }
@@ -338,6 +344,8 @@ struct electrical {
     std::optional<impedance> zout, source_resistance;
     std::optional<gain> amplifier_gain;
     std::optional<std::vector<power_point>> points;  // "power": sine ratings at loads
+    std::optional<gain> snr;                         // a stated SNR or dynamic range instead of a noise voltage
+    std::optional<voltage> snr_reference;            // the level it is stated against
 
     [[nodiscard]] bool states_limits() const noexcept { return vmax || imax || pmax || thermal || source_resistance || points; }
 };
@@ -357,6 +365,11 @@ electrical read_electrical(const json& o, const where& w) {
     e.source_level = quantity_field(o, "source_level", parse_voltage, volt, sign::positive, "2V", w);
     e.amplifier_gain = gain_field(o, "gain", w);
     e.points = power_points_field(o, w);
+    e.snr = gain_field(o, "snr", w);
+    e.snr_reference = quantity_field(o, "snr_reference", parse_voltage, volt, sign::positive, "2V", w);
+    if (e.snr && !(e.snr->db() > 0.0)) w.fail("snr", "'" + *string_field(o, "snr", w, true) + "' must be positive");
+    if (e.snr && e.noise) w.fail("snr", "and noise exclude each other: give the noise voltage, or the SNR it is derived from");
+    if (e.snr_reference && !e.snr) w.fail("snr_reference", "needs the snr it is the reference of");
     return e;
 }
 
@@ -374,7 +387,11 @@ electrical overlay(const electrical& base, const electrical& over) {
         e.points = over.points;
     }
     if (over.zout) e.zout = over.zout;
-    if (over.noise) e.noise = over.noise;
+    if (over.noise || over.snr) {  // a setting's noise figure replaces the output's, however it is stated
+        e.noise = over.noise;
+        e.snr = over.snr;
+        e.snr_reference = over.snr_reference;
+    }
     if (over.weighting) e.weighting = over.weighting;
     if (over.source_level) e.source_level = over.source_level;
     if (over.amplifier_gain) e.amplifier_gain = over.amplifier_gain;
@@ -385,7 +402,7 @@ output_setting make_setting(const electrical& e, topology kind, std::string gain
                             const where& w) {
     if (!e.states_limits() && !e.source_level)
         w.fail("vmax", "no limit is stated: give at least one of vmax, imax, pmax, thermal_power, power or source_level");
-    if (e.weighting && !e.noise) w.fail("noise_weighting", "needs the noise it describes");
+    if (e.weighting && !e.noise && !e.snr) w.fail("noise_weighting", "needs the noise (or snr) it describes");
     const std::string entity = "output stage '" + stage_name + "'";
     output_spec spec;
     spec.open_circuit_voltage = e.vmax;
@@ -400,6 +417,13 @@ output_setting make_setting(const electrical& e, topology kind, std::string gain
         if (e.noise) spec.noise = output_noise{*e.noise, e.weighting.value_or(noise_weighting::not_stated), entity};
         // A source level alone means unity gain after it (a dongle's DAC driving the jack directly).
         if (e.source_level) spec.source = source_gain{*e.source_level, e.amplifier_gain.value_or(gain::of_db(0.0)), entity};
+        if (e.snr) {
+            const std::optional<voltage> reference = e.snr_reference ? e.snr_reference : maximum_swing(spec);
+            if (!reference)
+                w.fail("snr", "needs snr_reference, or a vmax, power table or source_level whose swing it is stated against");
+            spec.noise = output_noise::from_snr(*e.snr, *reference, e.snr_reference.has_value(),
+                                                e.weighting.value_or(noise_weighting::not_stated), entity);
+        }
         return {std::move(gain_name), e.amplifier_gain, output_stage{std::move(stage_name), std::move(spec)}};
     } catch (const spec_error& ex) {
         w.fail(ex.field() == "power" || ex.field() == "load" ? "power" : ex.field(), ex.what());
@@ -434,7 +458,7 @@ amplifier_output read_output(const json& o, std::size_t index, const std::string
     w.entry = amp_where.entry + " output '" + name + "'";
     check_fields(o,
                  {"name", "topology", "connector", "vmax", "imax", "pmax", "thermal_power", "source_resistance", "zout", "noise",
-                  "noise_weighting", "source_level", "gain", "power", "gains", "computed"},
+                  "noise_weighting", "snr", "snr_reference", "source_level", "gain", "power", "gains", "computed"},
                  w, "an output");
     constexpr std::array<std::string_view, 2> topologies{"single_ended", "balanced"};
     const auto kind = static_cast<topology>(enum_field(o, "topology", topologies, w));
@@ -457,11 +481,29 @@ amplifier_output read_output(const json& o, std::size_t index, const std::string
         const std::string gain_name = *string_field(g, "name", gw, true);
         gw.entry = w.entry + " gain '" + gain_name + "'";
         check_fields(g,
-                     {"name", "vmax", "imax", "pmax", "thermal_power", "source_resistance", "zout", "noise", "noise_weighting",
-                      "source_level", "gain", "power", "computed"},
-                     gw, "a gain setting");
-        out.settings.push_back(
-            make_setting(overlay(base, read_electrical(g, gw)), kind, gain_name, stage_name + " / " + gain_name, gw));
+                     {"name", "kind", "load_min", "load_max", "vmax", "imax", "pmax", "thermal_power", "source_resistance", "zout",
+                      "noise", "noise_weighting", "snr", "snr_reference", "source_level", "gain", "power", "computed"},
+                     gw, "a setting");
+        output_setting s =
+            make_setting(overlay(base, read_electrical(g, gw)), kind, gain_name, stage_name + " / " + gain_name, gw);
+        s.kind = find_field(g, "kind") ? static_cast<setting_kind>(enum_field(g, "kind", setting_kind_names, gw)) : setting_kind::gain;
+        s.load_min = quantity_field(g, "load_min", parse_impedance, ohm, sign::positive, "150ohm", gw);
+        s.load_max = quantity_field(g, "load_max", parse_impedance, ohm, sign::positive, "150ohm", gw);
+        if (s.kind != setting_kind::load_sensed && (s.load_min || s.load_max))
+            gw.fail(s.load_min ? "load_min" : "load_max", "belongs to a load-sensed mode (\"kind\": \"load_sensed\")");
+        if (s.kind == setting_kind::load_sensed && !s.load_min && !s.load_max)
+            gw.fail("load_min", "or load_max is needed: the loads the device selects this mode for");
+        if (s.load_min && s.load_max && !(*s.load_min < *s.load_max)) gw.fail("load_max", "must be above load_min");
+        if (s.kind == setting_kind::output_impedance && !find_field(g, "zout"))
+            gw.fail("zout", "is missing: an output-impedance setting states the output impedance it selects");
+        if (!out.settings.empty() && s.kind != out.settings.front().kind)
+            gw.fail("kind", "'" + std::string{to_string(s.kind)} + "' differs from the output's other settings ('" +
+                                std::string{to_string(out.settings.front().kind)} + "'): one output's settings are of one kind");
+        for (const auto& other : out.settings)
+            if (s.kind == setting_kind::load_sensed && (!s.load_max || !other.load_min || *other.load_min < *s.load_max) &&
+                (!other.load_max || !s.load_min || *s.load_min < *other.load_max))
+                gw.fail("load_min", "overlaps the loads of the mode '" + other.gain_name + "': the device selects one mode for a load");
+        out.settings.push_back(std::move(s));
     }
     reject_duplicate_names(out.settings, [](const output_setting& s) { return s.gain_name; }, w, "gain");
     return out;
@@ -621,14 +663,51 @@ const amplifier_entry& find_amplifier(const std::vector<amplifier_entry>& catalo
 }
 
 const amplifier_output& amplifier_entry::output(std::string_view output_name) const {
+    std::vector<std::string> names;
+    for (const auto& o : outputs) names.push_back(o.name);
     if (output_name.empty()) {
         if (outputs.size() == 1) return outputs.front();
-        std::vector<std::string> names;
-        for (const auto& o : outputs) names.push_back(o.name);
         throw std::invalid_argument{"amplifier '" + name + "' has several outputs: choose one of " + quoted_list(names)};
+    }
+    const std::string q = lower(detail::trim(output_name));
+    for (const auto& o : outputs)
+        if (lower(o.name) == q) return o;
+    // Users type the kind of jack, not the catalog's name for it.
+    std::optional<topology> kind;
+    if (q == "balanced" || q == "bal" || q == "bridged") kind = topology::balanced;
+    if (q == "single-ended" || q == "single_ended" || q == "single ended" || q == "se" || q == "unbalanced") kind = topology::single_ended;
+    if (kind) {
+        std::vector<const amplifier_output*> of_kind;
+        for (const auto& o : outputs)
+            if (o.kind == *kind) of_kind.push_back(&o);
+        if (of_kind.size() == 1) return *of_kind.front();
+        if (of_kind.empty())
+            throw std::invalid_argument{"amplifier '" + name + "' has no " + std::string{to_string(*kind)} + " output (outputs: " +
+                                        quoted_list(names) + ")"};
+        std::vector<std::string> same;
+        for (const auto* o : of_kind) same.push_back(o->name);
+        throw std::invalid_argument{"amplifier '" + name + "' has several " + std::string{to_string(*kind)} + " outputs: choose one of " +
+                                    quoted_list(same)};
     }
     return find_named(outputs, output_name, [](const amplifier_output& o) -> const std::string& { return o.name; },
                       "output of '" + name + "' named");
+}
+
+std::vector<const output_setting*> amplifier_output::settings_for(const headphone& hp) const {
+    std::vector<const output_setting*> open;
+    if (settings_kind() != setting_kind::load_sensed) {
+        for (const auto& s : settings) open.push_back(&s);
+        return open;
+    }
+    const impedance load = limit_load(hp);
+    for (const auto& s : settings)
+        if (s.selected_for(load)) return {&s};  // the loader keeps modes from overlapping
+    // No mode's loads hold this one: the mode that gives the least here, so that nothing is promised that the device
+    // may not deliver.
+    const output_setting* least = &settings.front();
+    for (const auto& s : settings)
+        if (max_output(s.stage, hp).load_voltage < max_output(least->stage, hp).load_voltage) least = &s;
+    return {least};
 }
 
 const amplifier_output* amplifier_entry::balanced_output() const noexcept {

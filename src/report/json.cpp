@@ -35,7 +35,7 @@ ojson pair_json(const output_stage& out, const headphone& hp, const std::optiona
         j["extrapolated"] = nullptr;
     j["damping_factor"] = a.damping_factor ? ojson(*a.damping_factor) : ojson(nullptr);
     j["zout_loss_db"] = a.output_impedance_loss.db();
-    j["meets_one_eighth_rule"] = a.meets_one_eighth_rule;
+    j["meets_one_eighth_rule"] = a.meets_one_eighth_rule ? ojson(*a.meets_one_eighth_rule) : ojson(nullptr);
     j["one_eighth_rule_load_ohm"] = value_in(a.one_eighth_rule_load, ohm);
     // false: no output impedance was stated, and the figures above (and fr_deviation_db) assume 0 ohm.
     j["zout_stated"] = out.output_impedance_stated();
@@ -165,6 +165,8 @@ ojson comparison_json(const headphone& hp, const comparison& c) {
         e["output"] = o.option.output;
         e["gain_setting"] = o.option.gain_setting.empty() ? ojson(nullptr) : ojson(o.option.gain_setting);
         e["recommended_gain"] = o.recommended_gain;
+        e["setting_kind"] = to_string(o.option.kind);
+        e["fails_one_eighth_rule_for_headroom"] = o.fails_one_eighth_for_headroom;
         const ojson single = pair_json(o.option.stage, hp, c.programme_used, o.analysis);  // the single-output keys
         for (const auto& [k, v] : single.items()) e[k] = v;
         add_gain_stage_json(e, gain_stage_of(o.option.stage, o.analysis));
@@ -300,6 +302,7 @@ ojson headphone_entry_json(const headphone_entry& h) {
     if (const auto p = m.rated_power()) j["rated_power"] = with_unit(value_in(*p, watt), "W");
     // The file's absolute path, so that the JSON read back from anywhere finds the same curve.
     if (!h.impedance_curve.empty()) j["impedance_curve"] = h.impedance_curve_file.string();
+    if (!h.impedance_curve.empty() && h.curve_reconstructed) j["impedance_curve_basis"] = "reconstructed";
     if (!h.driver.empty()) j["driver"] = h.driver;
     if (!h.drivers.empty()) j["drivers"] = h.drivers;
     j["basis"] = to_string(h.basis);

@@ -232,7 +232,7 @@ amplifier_choice make_amplifier(const ojson& request, const std::vector<amplifie
             field_value("amp", name, [&](const std::string& n) -> const amplifier_entry& { return find_amplifier(catalog, n); });
         amplifier_choice c{{}, true};
         for (const auto& o : amp.outputs)
-            for (const auto& s : o.settings) c.options.push_back({o.name, s.gain_name, s.stage});
+            for (const auto& s : o.settings) c.options.push_back({o.name, s.gain_name, s.stage, s.kind});
         return c;
     }
     return {typed_outputs(a), false};
