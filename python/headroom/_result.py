@@ -101,6 +101,7 @@ class Analysis(Result):
     hiss_spl_db: float | None
     hiss_spl_db_max: float | None
     hiss_weighting: str | None
+    hiss_noise_basis: str | None
     dynamic_range_db: float | None
     target_spl_db: float | None
     crest_factor_db: float | None

@@ -44,6 +44,8 @@ ojson pair_json(const output_stage& out, const headphone& hp, const std::optiona
         j["hiss_spl_db"] = a.hiss->low.db();
         j["hiss_spl_db_max"] = a.hiss->high.db();
         j["hiss_weighting"] = to_string(a.hiss->weighting);
+        // "derived": the noise behind the hiss comes from a stated SNR, an upper bound where its level was not stated.
+        j["hiss_noise_basis"] = out.noise()->derivation() ? "derived" : "stated";
         j["dynamic_range_db"] = a.dynamic_range->db();
     }
     if (p) {
@@ -236,10 +238,17 @@ ojson output_json(const output_stage& out) {
         j["noise_vrms"] = value_in(n->low(), volt);
         j["noise_vrms_max"] = value_in(n->high(), volt);
         j["noise_weighting"] = to_string(n->weighting());
+        // "stated", or "derived" from an SNR as V_ref / 10^(SNR/20) (docs/physics.md section 9).
+        j["noise_basis"] = n->derivation() ? "derived" : "stated";
+        j["noise_snr_db"] = n->derivation() ? ojson(n->derivation()->snr.db()) : ojson(nullptr);
+        j["noise_reference_vrms"] = n->derivation() ? ojson(value_in(n->derivation()->reference, volt)) : ojson(nullptr);
     } else {
         j["noise_vrms"] = nullptr;
         j["noise_vrms_max"] = nullptr;
         j["noise_weighting"] = nullptr;
+        j["noise_basis"] = nullptr;
+        j["noise_snr_db"] = nullptr;
+        j["noise_reference_vrms"] = nullptr;
     }
     return j;
 }
@@ -260,7 +269,12 @@ void put_figures(ojson& j, const output_setting& s) {
     if (spec.source_resistance) j["source_resistance"] = with_unit(value_in(*spec.source_resistance, ohm), "ohm");
     if (spec.output_impedance) j["zout"] = with_unit(value_in(*spec.output_impedance, ohm), "ohm");
     if (spec.noise) {
-        j["noise"] = with_unit(value_in(spec.noise->low(), volt), "V");
+        if (const auto& d = spec.noise->derivation()) {  // as stated, so that it reads back to the same derivation
+            j["snr"] = with_unit(d->snr.db(), "dB");
+            if (d->reference_stated) j["snr_reference"] = with_unit(value_in(d->reference, volt), "V");
+        } else {
+            j["noise"] = with_unit(value_in(spec.noise->low(), volt), "V");
+        }
         if (spec.noise->weighting() != noise_weighting::not_stated) j["noise_weighting"] = to_string(spec.noise->weighting());
     }
     if (spec.source) {
@@ -343,6 +357,9 @@ ojson amplifier_entry_json(const amplifier_entry& a) {
             for (const auto& s : o.settings) {
                 ojson g;
                 g["name"] = s.gain_name;
+                if (s.kind != setting_kind::gain) g["kind"] = to_string(s.kind);
+                if (s.load_min) g["load_min"] = with_unit(value_in(*s.load_min, ohm), "ohm");
+                if (s.load_max) g["load_max"] = with_unit(value_in(*s.load_max, ohm), "ohm");
                 put_figures(g, s);
                 gains.push_back(g);
             }
