@@ -148,6 +148,8 @@ class ComparedOutput(Analysis):
     output: str
     gain_setting: str | None
     recommended_gain: bool
+    setting_kind: str
+    fails_one_eighth_rule_for_headroom: bool
 
 
 class Need(Result):
