@@ -188,7 +188,7 @@ TEST_CASE("broken catalogs give one error naming file, entry and field") {
           "phones.json: headphone 'Bar': impedance: '0ohm' must be positive");
     CHECK(headphone_error(headphone_with(R"("impedance": ["300ohm"], "sensitivity": "97dB/mW")")) ==
           "phones.json: headphone 'Bar': impedance: must be a string, not array");
-    CHECK(headphone_error(headphone_with(R"("sensitivity": "97dB/mW")")) == "phones.json: headphone 'Bar': impedance: is missing");
+    CHECK(headphone_error(headphone_with(R"("sensitivity": "97dB/mW")")) == "phones.json: headphone 'Bar': impedance: is missing (e.g. 300ohm)");
     CHECK(headphone_error(headphone_with(R"("impedance": "300ohm", "sensitivity": "97dB/mW", "colour": "black")")).starts_with(
         "phones.json: headphone 'Bar': colour: is not a field of a headphone"));
     CHECK(headphone_error(headphone_with(R"("impedance": "300ohm", "sensitivity": "97dB/mW", "impedance_curve": "nowhere.csv")"))

@@ -6,6 +6,7 @@
 // always needs its unit, because "97 dB" alone could be dB/mW or dB/V, a 5-15 dB difference.
 
 #include "headroom/decibel.hpp"
+#include "headroom/error.hpp"
 #include "headroom/power_point.hpp"
 #include "headroom/sensitivity.hpp"
 #include "headroom/units.hpp"
@@ -40,9 +41,9 @@
 namespace headroom {
 
 // Text that is not a value of the expected kind. The message says what was expected, with an example.
-class parse_error : public std::invalid_argument {
+class parse_error : public error {
 public:
-    using std::invalid_argument::invalid_argument;
+    using error::error;
 };
 
 namespace detail {

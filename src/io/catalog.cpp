@@ -4,6 +4,7 @@
 #include "headroom/catalog.hpp"
 
 #include "headroom/analysis.hpp"
+#include "headroom/fields.hpp"
 #include "headroom/io.hpp"
 #include "headroom/parse.hpp"
 
@@ -117,7 +118,7 @@ json parse_json(std::string_view text, const std::string& file) {
     return j;
 }
 
-void check_fields(const json& obj, std::initializer_list<std::string_view> allowed, const where& w, std::string_view what) {
+void check_fields(const json& obj, const std::vector<std::string_view>& allowed, const where& w, std::string_view what) {
     for (const auto& [key, value] : obj.items()) {
         if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
         std::string list;
@@ -223,41 +224,47 @@ std::optional<Q> quantity_field(const json& obj, const char* key, Q (*parse)(std
     return q;
 }
 
-std::optional<gain> gain_field(const json& obj, const char* key, const where& w) {
-    const auto text = string_field(obj, key, w, false);
-    if (!text) return std::nullopt;
-    require_unit(*text, key, "6dB", w);
+// The values a catalog object states for the rows of a table (fields.hpp), by their catalog keys: each a string
+// with its unit, a power table an array of them.
+template <class Enum, std::size_t N>
+fields::values<Enum> values_of(const json& obj, const std::array<fields::field, N>& rows, const where& w) {
+    fields::values<Enum> v;
+    for (std::size_t k = 0; k < N; ++k) {
+        const char* key = rows[k].catalog.data();
+        const json* value = find_field(obj, key);
+        if (value == nullptr) continue;
+        if (rows[k].kind == fields::value_kind::power_table) {
+            if (!value->is_array()) w.fail(key, "must be an array of strings like \"" + std::string{rows[k].example} + "\", not " + type_name(*value));
+            std::vector<std::string> items;
+            for (const auto& item : *value) {
+                if (!item.is_string()) w.fail(key, "each point must be a string like \"" + std::string{rows[k].example} + "\", not " + type_name(item));
+                items.push_back(item.get<std::string>());
+            }
+            v.set(static_cast<Enum>(k), std::move(items));
+        } else {
+            v.set(static_cast<Enum>(k), *string_field(obj, key, w, true));
+        }
+    }
+    return v;
+}
+
+// Runs `read`, turning an input_error (fields.hpp) into a catalog_error at this place.
+template <class Read>
+auto at_place(const where& w, Read read) {
     try {
-        return parse_gain(*text);
-    } catch (const parse_error& e) {
-        w.fail(key, e.what());
+        return read();
+    } catch (const input_error& e) {
+        w.fail(e.key(), e.problem());
     }
 }
 
-std::optional<std::vector<power_point>> power_points_field(const json& obj, const where& w) {
-    const json* v = find_field(obj, "power");
-    if (!v) return std::nullopt;
-    if (!v->is_array()) w.fail("power", "must be an array of strings like \"1.2W@32ohm\", not " + type_name(*v));
-    if (v->empty()) w.fail("power", "must list at least one point");
-    std::vector<power_point> points;
-    for (const auto& item : *v) {
-        if (!item.is_string()) w.fail("power", "each point must be a string like \"1.2W@32ohm\", not " + type_name(item));
-        const std::string text = item.get<std::string>();
-        const auto at = text.find('@');
-        if (at == std::string::npos) w.fail("power", "'" + text + "' is not a power into a load (e.g. 1.2W@32ohm)");
-        require_unit(std::string_view{text}.substr(0, at), "power", "1.2W@32ohm", w);
-        require_unit(std::string_view{text}.substr(at + 1), "power", "1.2W@32ohm", w);
-        power_point p;
-        try {
-            p = parse_power_point(text);
-        } catch (const parse_error& e) {
-            w.fail("power", e.what());
-        }
-        check_sign(p.output, watt, sign::positive, text, "power", w);
-        check_sign(p.load, ohm, sign::positive, text, "power", w);
-        points.push_back(p);
-    }
-    return points;
+// The keys an object may have: its own, and the catalog keys of the rows.
+template <std::size_t N>
+std::vector<std::string_view> keys_with(std::initializer_list<std::string_view> own, const std::array<fields::field, N>& rows) {
+    std::vector<std::string_view> keys(own);
+    for (const auto& row : rows)
+        if (!row.catalog.empty()) keys.push_back(row.catalog);
+    return keys;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -270,28 +277,13 @@ headphone_entry read_headphone(const json& e, std::size_t index, const std::stri
     const std::string name = *string_field(e, "name", w, true);
     w.entry = "headphone '" + name + "'";
     check_fields(e,
-                 {"name", "type", "impedance", "sensitivity", "sensitivity_frequency", "rated_power", "impedance_curve",
-                  "impedance_curve_basis", "driver", "drivers", "basis", "source", "secondary_source", "computed", "note"},
+                 keys_with({"name", "type", "impedance_curve", "impedance_curve_basis", "driver", "drivers", "basis", "source",
+                            "secondary_source", "computed", "note"},
+                           fields::headphone_rows),
                  w, "a headphone");
     const auto type = static_cast<headphone_type>(enum_field(e, "type", headphone_type_names, w));
-    if (!find_field(e, "impedance")) w.fail("impedance", "is missing");
-    const impedance z = *quantity_field(e, "impedance", parse_impedance, ohm, sign::positive, "300ohm", w);
-    const std::string s_text = *string_field(e, "sensitivity", w, true);
-    const stated_sensitivity s = [&] {
-        try {
-            return parse_stated_sensitivity(s_text);
-        } catch (const std::invalid_argument& ex) {  // parse_error, or spec_error for a reference out of range
-            w.fail("sensitivity", ex.what());
-        }
-    }();
+    const auto values = values_of<fields::headphone_field>(e, fields::headphone_rows, w);
     headphone_details details;
-    details.sensitivity_frequency = quantity_field(e, "sensitivity_frequency", parse_frequency, hertz, sign::positive, "1kHz", w);
-    if (s.at) {
-        if (details.sensitivity_frequency && *details.sensitivity_frequency != *s.at)
-            w.fail("sensitivity_frequency", "disagrees with the frequency the sensitivity names ('" + s_text + "')");
-        details.sensitivity_frequency = s.at;
-    }
-    details.rated_power = quantity_field(e, "rated_power", parse_power, watt, sign::positive, "200mW", w);
     const std::string curve_text = string_field(e, "impedance_curve", w, false).value_or("");
     const std::string driver_text = string_field(e, "driver", w, false).value_or("");
     if (!curve_text.empty() && !driver_text.empty()) w.fail("driver", "and impedance_curve exclude each other: give one");
@@ -321,113 +313,26 @@ headphone_entry read_headphone(const json& e, std::size_t index, const std::stri
     const std::string drivers = string_field(e, "drivers", w, false).value_or("");
     const provenance from = provenance_fields(e, w);
     const std::string note = string_field(e, "note", w, false).value_or("");
-    try {
-        std::error_code ec;
-        std::filesystem::path curve_file;
-        if (!curve_text.empty()) curve_file = std::filesystem::absolute(base_dir / std::filesystem::path{curve_text}, ec).lexically_normal();
-        return {headphone{name, z, s.value, std::move(details)}, type, curve_text, std::move(curve_file), reconstructed, driver_text,
-                drivers, from.basis, from.source, from.secondary_source, note};
-    } catch (const spec_error& ex) {  // e.g. a sensitivity whose S_V is out of range
-        w.fail(ex.field(), ex.what());
-    }
+    std::error_code ec;
+    std::filesystem::path curve_file;
+    if (!curve_text.empty()) curve_file = std::filesystem::absolute(base_dir / std::filesystem::path{curve_text}, ec).lexically_normal();
+    return {at_place(w, [&] { return fields::make_headphone(values, face::catalog, name, std::move(details.curve)); }), type, curve_text,
+            std::move(curve_file), reconstructed, driver_text, drivers, from.basis, from.source, from.secondary_source, note};
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Amplifiers
 
-// The electrical figures of an output or of one gain setting, before they become an output stage.
-struct electrical {
-    std::optional<voltage> vmax, noise, source_level;
-    std::optional<noise_weighting> weighting;
-    std::optional<current> imax;
-    std::optional<power> pmax, thermal;
-    std::optional<impedance> zout, source_resistance;
-    std::optional<gain> amplifier_gain;
-    std::optional<std::vector<power_point>> points;  // "power": sine ratings at loads
-    std::optional<gain> snr;                         // a stated SNR or dynamic range instead of a noise voltage
-    std::optional<voltage> snr_reference;            // the level it is stated against
-
-    [[nodiscard]] bool states_limits() const noexcept { return vmax || imax || pmax || thermal || source_resistance || points; }
-};
-
-electrical read_electrical(const json& o, const where& w) {
-    electrical e;
-    e.vmax = quantity_field(o, "vmax", parse_voltage, volt, sign::positive, "7.5V", w);
-    e.imax = quantity_field(o, "imax", parse_current, ampere, sign::positive, "250mA", w);
-    e.pmax = quantity_field(o, "pmax", parse_power, watt, sign::positive, "1W", w);
-    e.thermal = quantity_field(o, "thermal_power", parse_power, watt, sign::positive, "1W", w);
-    e.source_resistance = quantity_field(o, "source_resistance", parse_impedance, ohm, sign::non_negative, "12ohm", w);
-    e.zout = quantity_field(o, "zout", parse_impedance, ohm, sign::non_negative, "0.5ohm", w);
-    e.noise = quantity_field(o, "noise", parse_voltage, volt, sign::positive, "3uV", w);
-    if (find_field(o, "noise_weighting"))
-        e.weighting = enum_field(o, "noise_weighting", noise_weighting_names, w) == 0 ? noise_weighting::a_weighted
-                                                                                      : noise_weighting::unweighted;
-    e.source_level = quantity_field(o, "source_level", parse_voltage, volt, sign::positive, "2V", w);
-    e.amplifier_gain = gain_field(o, "gain", w);
-    e.points = power_points_field(o, w);
-    e.snr = gain_field(o, "snr", w);
-    e.snr_reference = quantity_field(o, "snr_reference", parse_voltage, volt, sign::positive, "2V", w);
-    if (e.snr && !(e.snr->db() > 0.0)) w.fail("snr", "'" + *string_field(o, "snr", w, true) + "' must be positive");
-    if (e.snr && e.noise) w.fail("snr", "and noise exclude each other: give the noise voltage, or the SNR it is derived from");
-    if (e.snr_reference && !e.snr) w.fail("snr_reference", "needs the snr it is the reference of");
-    return e;
+fields::output_figures read_figures(const json& o, const where& w) {
+    const auto v = values_of<fields::output_field>(o, fields::output_rows, w);
+    return at_place(w, [&] { return fields::read_output(v, face::catalog); });
 }
 
-// A gain setting's figures over its output's: stating any limit (vmax, imax, pmax, thermal_power,
-// source_resistance or power) replaces the output's limits as a set, because a gain switch changes which limit
-// binds; the other fields override singly.
-electrical overlay(const electrical& base, const electrical& over) {
-    electrical e = base;
-    if (over.states_limits()) {
-        e.vmax = over.vmax;
-        e.imax = over.imax;
-        e.pmax = over.pmax;
-        e.thermal = over.thermal;
-        e.source_resistance = over.source_resistance;
-        e.points = over.points;
-    }
-    if (over.zout) e.zout = over.zout;
-    if (over.noise || over.snr) {  // a setting's noise figure replaces the output's, however it is stated
-        e.noise = over.noise;
-        e.snr = over.snr;
-        e.snr_reference = over.snr_reference;
-    }
-    if (over.weighting) e.weighting = over.weighting;
-    if (over.source_level) e.source_level = over.source_level;
-    if (over.amplifier_gain) e.amplifier_gain = over.amplifier_gain;
-    return e;
-}
-
-output_setting make_setting(const electrical& e, topology kind, std::string gain_name, std::string stage_name,
+output_setting make_setting(const fields::output_figures& e, topology kind, std::string gain_name, std::string stage_name,
                             const where& w) {
-    if (!e.states_limits() && !e.source_level)
-        w.fail("vmax", "no limit is stated: give at least one of vmax, imax, pmax, thermal_power, power or source_level");
-    if (e.weighting && !e.noise && !e.snr) w.fail("noise_weighting", "needs the noise (or snr) it describes");
-    const std::string entity = "output stage '" + stage_name + "'";
-    output_spec spec;
-    spec.open_circuit_voltage = e.vmax;
-    spec.source_resistance = e.source_resistance;
-    spec.current_limit = e.imax;
-    spec.clipping_power = e.pmax;
-    spec.thermal_power = e.thermal;
-    spec.output_impedance = e.zout;
-    spec.kind = kind;
-    try {
-        if (e.points) spec.ratings = rating_table{*e.points, entity};
-        if (e.noise) spec.noise = output_noise{*e.noise, e.weighting.value_or(noise_weighting::not_stated), entity};
-        // A source level alone means unity gain after it (a dongle's DAC driving the jack directly).
-        if (e.source_level) spec.source = source_gain{*e.source_level, e.amplifier_gain.value_or(gain::of_db(0.0)), entity};
-        if (e.snr) {
-            const std::optional<voltage> reference = e.snr_reference ? e.snr_reference : maximum_swing(spec);
-            if (!reference)
-                w.fail("snr", "needs snr_reference, or a vmax, power table or source_level whose swing it is stated against");
-            spec.noise = output_noise::from_snr(*e.snr, *reference, e.snr_reference.has_value(),
-                                                e.weighting.value_or(noise_weighting::not_stated), entity);
-        }
-        return {std::move(gain_name), e.amplifier_gain, output_stage{std::move(stage_name), std::move(spec)}};
-    } catch (const spec_error& ex) {
-        w.fail(ex.field() == "power" || ex.field() == "load" ? "power" : ex.field(), ex.what());
-    }
+    return at_place(w, [&] {
+        return output_setting{std::move(gain_name), e.amplifier_gain, fields::make_output_stage(e, kind, stage_name, face::catalog)};
+    });
 }
 
 // Names are unique ignoring case. Sorting makes this O(n log n): a catalog of tens of thousands of entries loads in
@@ -456,15 +361,12 @@ amplifier_output read_output(const json& o, std::size_t index, const std::string
     if (!o.is_object()) w.fail("", "must be an object, not " + type_name(o));
     const std::string name = *string_field(o, "name", w, true);
     w.entry = amp_where.entry + " output '" + name + "'";
-    check_fields(o,
-                 {"name", "topology", "connector", "vmax", "imax", "pmax", "thermal_power", "source_resistance", "zout", "noise",
-                  "noise_weighting", "snr", "snr_reference", "source_level", "gain", "power", "gains", "computed"},
-                 w, "an output");
+    check_fields(o, keys_with({"name", "topology", "connector", "gains", "computed"}, fields::output_rows), w, "an output");
     constexpr std::array<std::string_view, 2> topologies{"single_ended", "balanced"};
     const auto kind = static_cast<topology>(enum_field(o, "topology", topologies, w));
     const std::string connector =
         find_field(o, "connector") ? std::string{connector_names[enum_field(o, "connector", connector_names, w)]} : std::string{};
-    const electrical base = read_electrical(o, w);
+    const fields::output_figures base = read_figures(o, w);
     amplifier_output out{name, kind, connector, {}};
     const std::string stage_name = amp_name + " / " + name;
     const json* gains = find_field(o, "gains");
@@ -480,12 +382,9 @@ amplifier_output read_output(const json& o, std::size_t index, const std::string
         if (!g.is_object()) gw.fail("", "must be an object, not " + type_name(g));
         const std::string gain_name = *string_field(g, "name", gw, true);
         gw.entry = w.entry + " gain '" + gain_name + "'";
-        check_fields(g,
-                     {"name", "kind", "load_min", "load_max", "vmax", "imax", "pmax", "thermal_power", "source_resistance", "zout",
-                      "noise", "noise_weighting", "snr", "snr_reference", "source_level", "gain", "power", "computed"},
-                     gw, "a setting");
+        check_fields(g, keys_with({"name", "kind", "load_min", "load_max", "computed"}, fields::output_rows), gw, "a setting");
         output_setting s =
-            make_setting(overlay(base, read_electrical(g, gw)), kind, gain_name, stage_name + " / " + gain_name, gw);
+            make_setting(fields::overlay(base, read_figures(g, gw)), kind, gain_name, stage_name + " / " + gain_name, gw);
         s.kind = find_field(g, "kind") ? static_cast<setting_kind>(enum_field(g, "kind", setting_kind_names, gw)) : setting_kind::gain;
         s.load_min = quantity_field(g, "load_min", parse_impedance, ohm, sign::positive, "150ohm", gw);
         s.load_max = quantity_field(g, "load_max", parse_impedance, ohm, sign::positive, "150ohm", gw);
