@@ -6,6 +6,7 @@
 // Usage: example_iem_outputs [headphone name] [catalog folder]   (default: Campfire Audio Andromeda 2020)
 #include <headroom/analysis.hpp>
 #include <headroom/catalog.hpp>
+#include <headroom/frontend/lookup.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -24,7 +25,7 @@ int main(int argc, char** argv) try {
     const std::string name = argc > 1 ? argv[1] : "Campfire Audio Andromeda 2020";
     const std::filesystem::path dir = argc > 2 ? argv[2] : HEADROOM_EXAMPLE_DATA_DIR;
     const auto headphones = load_headphone_catalog(dir / "headphones.json");
-    const headphone& iem = find_headphone(headphones, name).model;
+    const headphone& iem = frontend::find_headphone(headphones, name).model;
     const auto amplifiers = load_amplifier_catalog(dir / "amplifiers.json");
 
     struct row {

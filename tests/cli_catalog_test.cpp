@@ -144,7 +144,7 @@ TEST_CASE("headroom pair takes gear from the catalog") {
                       "--catalog-dir");
     check_usage_error(run({"pair", "--vmax", "1"}), "--impedance and --sensitivity, or --headphone");
     check_usage_error(run({"pair", "--impedance", "300", "--sensitivity", "97dB/mW", "--vmax", "1", "--gain", "6"}),
-                      "--gain needs --source");
+                      "--gain: needs the source level it follows (--source)");
 }
 
 TEST_CASE("pair compares every output and gain setting of a catalog amplifier, with a verdict") {

@@ -5,6 +5,7 @@
 #include "headroom/analysis.hpp"
 #include "headroom/catalog.hpp"
 #include "headroom/compare.hpp"
+#include "headroom/frontend/words.hpp"
 #include "headroom/literals.hpp"
 #include "headroom/recommend.hpp"
 #include "support.hpp"
@@ -131,7 +132,7 @@ TEST_CASE("a setting that fails the 1/8 rule is advised only when those that mee
     const comparison loud = compare_outputs(options, iem, programme{spl::of_db(105), gain::of_db(15)});
     CHECK(loud.best().option.gain_setting == "loud");
     CHECK(loud.best().fails_one_eighth_for_headroom);
-    const auto lines = verdict_lines(loud);
+    const auto lines = frontend::verdict_lines(loud);
     CHECK(lines.back().find("fails the 1/8 rule") != std::string::npos);
     // Among gains that all meet the rule and have headroom, still the quietest.
     const auto g = parse_amplifier_catalog(amp(R"({"name": "out", "topology": "single_ended", "zout": "0.1ohm", "gains": [

@@ -230,6 +230,12 @@ struct exposure_estimate {
     return {p.average_level(), a, la, niosh_exposure_limit(la), who_weekly_allowance(la), p.spectrum()};
 }
 
+// The gain a programme needs after the stated source, and what the stated gain leaves to spare.
+struct gain_stage {
+    voltage full_scale;
+    gain stated, needed;
+};
+
 // Everything `headroom pair` reports about one output stage driving one headphone.
 struct pair_analysis {
     operating_point max;
@@ -245,6 +251,7 @@ struct pair_analysis {
     std::optional<headroom_result> headroom;
     std::optional<gain> hiss_below_programme;  // the programme's average level above the (higher) hiss level
     std::optional<exposure_estimate> exposure;
+    std::optional<gain_stage> source_gain_stage;  // with a programme and a stated source and gain
 };
 
 [[nodiscard]] inline pair_analysis analyse(const output_stage& out, const headphone& hp,
@@ -262,6 +269,7 @@ struct pair_analysis {
         .headroom = std::nullopt,
         .hiss_below_programme = std::nullopt,
         .exposure = std::nullopt,
+        .source_gain_stage = std::nullopt,
     };
     if (const auto rated = hp.rated_power()) a.exceeds_rated_power = a.max.load_power > *rated;
     if (a.hiss) a.dynamic_range = a.max.max_level - a.hiss->low;
@@ -270,6 +278,7 @@ struct pair_analysis {
         a.headroom = headroom_for(out, hp, *p);
         if (a.hiss) a.hiss_below_programme = p->average_level() - a.hiss->high;
         a.exposure = exposure_at(*p);
+        if (const auto& src = out.source()) a.source_gain_stage = gain_stage{src->full_scale(), src->amplifier_gain(), a.need->gain_after(src->full_scale())};
     }
     return a;
 }

@@ -80,12 +80,13 @@ struct amplifier_output {
     std::vector<output_setting> settings;  // never empty
 
     [[nodiscard]] setting_kind settings_kind() const noexcept { return settings.front().kind; }
-    // The setting named `gain_name` (case-insensitive); throws std::invalid_argument listing the settings.
-    [[nodiscard]] const output_setting& setting(std::string_view gain_name) const;
     // The settings a user has with this headphone: every one, but of load-sensed modes only the mode the device
     // selects for the headphone's load (limit_load(): the curve's minimum where known). Where no mode's loads hold
     // it, the mode that gives the least voltage there, so that the answer errs low.
     [[nodiscard]] std::vector<const output_setting*> settings_for(const headphone& hp) const;
+    // Of load-sensed modes, the one the device selects for a resistive load (where none claims it, the one that gives
+    // the least voltage there); of other settings, the first.
+    [[nodiscard]] const output_setting& mode_for(impedance load) const;
 };
 
 struct amplifier_entry {
@@ -97,10 +98,6 @@ struct amplifier_entry {
     std::string note;
     std::vector<amplifier_output> outputs;  // never empty
 
-    // The output named `output_name` (case-insensitive), or, where no output has that name, the one output of
-    // the topology it names ("balanced", "single-ended", "se": what users type); throws std::invalid_argument
-    // listing the outputs when there is none or several.
-    [[nodiscard]] const amplifier_output& output(std::string_view output_name) const;
     // Its balanced output, if it has one (the first, when several).
     [[nodiscard]] const amplifier_output* balanced_output() const noexcept;
 };
@@ -110,17 +107,8 @@ struct amplifier_entry {
                                                                    const std::filesystem::path& base_dir = {});
 [[nodiscard]] std::vector<amplifier_entry> parse_amplifier_catalog(std::string_view json, const std::string& file);
 
-// From files: the messages name the path as given.
+// From files: the messages name the path as given. Names are looked up by headroom/frontend/lookup.hpp.
 [[nodiscard]] std::vector<headphone_entry> load_headphone_catalog(const std::filesystem::path& file);
 [[nodiscard]] std::vector<amplifier_entry> load_amplifier_catalog(const std::filesystem::path& file);
-
-// Case-insensitive exact lookup. On a miss, throws std::invalid_argument whose message lists the nearest names
-// (by substring and edit distance), e.g. "no headphone 'HD 600'; did you mean 'Sennheiser HD600'?".
-[[nodiscard]] const headphone_entry& find_headphone(const std::vector<headphone_entry>& catalog, std::string_view name);
-[[nodiscard]] const amplifier_entry& find_amplifier(const std::vector<amplifier_entry>& catalog, std::string_view name);
-
-// Names from `names` close to `query`, best first, at most `limit` of them.
-[[nodiscard]] std::vector<std::string> near_names(const std::vector<std::string>& names, std::string_view query,
-                                                  std::size_t limit = 5);
 
 }  // namespace headroom

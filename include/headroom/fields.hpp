@@ -31,17 +31,23 @@ namespace headroom {
 // Where an input comes from; each spells a field its own way.
 enum class face : std::uint8_t { catalog, command_line, web, python };
 
-// An input to correct, named as the face that took it spells it ("--vmax", "vmax"): what() is "key: problem".
+// An input to correct, named as the face that took it spells it ("--vmax", "vmax"): what() is "key: problem", or
+// "key: entity: problem" where a model object refused the value. unreadable(): the text is not a value of its kind
+// at all (else a value the model refuses).
 class input_error : public error {
 public:
-    input_error(std::string key, const std::string& problem)
-        : error{key.empty() ? problem : key + ": " + problem}, key_{std::move(key)}, problem_{problem} {}
+    input_error(std::string key, const std::string& problem, std::string entity = {}, bool unreadable = false)
+        : error{(key.empty() ? std::string{} : key + ": ") + (entity.empty() ? std::string{} : entity + ": ") + problem},
+          key_{std::move(key)}, entity_{std::move(entity)}, problem_{problem}, unreadable_{unreadable} {}
 
     [[nodiscard]] const std::string& key() const noexcept { return key_; }
+    [[nodiscard]] const std::string& entity() const noexcept { return entity_; }  // empty where no model object was made
     [[nodiscard]] const std::string& problem() const noexcept { return problem_; }
+    [[nodiscard]] bool unreadable() const noexcept { return unreadable_; }
 
 private:
-    std::string key_, problem_;
+    std::string key_, entity_, problem_;
+    bool unreadable_;
 };
 
 namespace fields {
@@ -57,6 +63,8 @@ enum class value_kind : std::uint8_t {
     sensitivity,  // one of the four forms, with its unit
     power_table,  // points "1.2W@32ohm"
     weighting,    // "A-weighted" or "unweighted"
+    name,         // a catalog name, a file or a setting's name: text as it is
+    choice,       // on or off
 };
 
 // One input field.
@@ -134,6 +142,29 @@ inline constexpr std::array<field, static_cast<std::size_t>(programme_field::cou
      "Programme average level in dB SPL (85)"},
     {"crest", "--crest", "crest", "crest", "crest factor", value_kind::gain, true, false, "18dB",
      "Programme crest factor in dB, peak over RMS (default: a sine, 3.0103; music 12-20)"},
+}};
+
+// What a request names besides figures: catalog gear, an output and a setting of it, how a typed-in output is
+// wired, an EQ and an impedance curve (headroom/frontend/request.hpp).
+enum class request_field : std::uint8_t { headphone, amp, output, setting, bridge, balanced, eq, curve, driver, count };
+
+inline constexpr std::array<field, static_cast<std::size_t>(request_field::count)> request_rows{{
+    {"", "--headphone", "headphone", "headphone", "headphone", value_kind::name, false, false, "Sennheiser HD600",
+     "A headphone from the catalog, by name (\"Sennheiser HD600\")"},
+    {"", "--amp", "amp", "amp", "amplifier", value_kind::name, false, false, "FiiO K19", "An amplifier from the catalog, by name"},
+    {"", "--output", "output", "output", "output", value_kind::name, false, false, "balanced",
+     "With --amp: one of its outputs, by name, kind (balanced, se) or connector (4.4mm)"},
+    {"", "--gain", "gain", "setting", "setting", value_kind::name, false, false, "high",
+     "With --amp: one of the output's settings, by name; else the gain after --source, in dB (6dB)"},
+    {"", "--bridge", "bridge", "bridge", "bridge", value_kind::choice, false, false, "", "The figures describe one SE leg: analyse the bridged output"},
+    {"", "--balanced", "topology", "topology", "topology", value_kind::choice, false, false, "balanced",
+     "The figures already describe a balanced output"},
+    {"", "--eq", "eq", "eq", "eq", value_kind::name, false, false, "ParametricEQ.txt",
+     "An AutoEq ParametricEQ.txt: its boost is level the amplifier must deliver"},
+    {"impedance_curve", "--impedance-curve", "curve", "curve", "impedance curve", value_kind::name, false, false, "hd600.csv",
+     "CSV of frequency_hz,magnitude_ohm[,phase_deg]: analyse across 20 Hz-20 kHz"},
+    {"driver", "--driver", "driver", "driver", "driver model", value_kind::name, false, false, "Re=32,Le=0.05mH,fs=100Hz,Qms=2,Qes=0.5",
+     "Driver model instead of a curve: \"Re=32,Le=0.05mH,fs=100Hz,Qms=2,Qes=0.5\""},
 }};
 
 template <class Enum>
@@ -215,7 +246,7 @@ auto checked(face f, std::string_view fallback, Make&& make) {
         return make();
     } catch (const spec_error& e) {
         const std::string_view key = key_for(e.field(), f);
-        throw input_error{std::string{key.empty() ? fallback : key}, e.what()};
+        throw input_error{std::string{key.empty() ? fallback : key}, e.field() + " " + e.problem(), e.entity()};
     }
 }
 

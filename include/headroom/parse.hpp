@@ -59,6 +59,14 @@ struct unit_spelling {
     return s;
 }
 
+// ASCII lower case: names and keywords compare ignoring case (a UTF-8 name's other bytes are left as they are).
+[[nodiscard]] inline std::string lower(std::string_view s) {
+    std::string out{s};
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
 // std::from_chars(first, last, value, std::chars_format::general): where the text starts with a number, stores it
 // and returns the end of the number; else returns nullptr and leaves value alone.
 [[nodiscard]] inline const char* read_double(const char* first, const char* last, double& value) {

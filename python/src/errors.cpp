@@ -76,6 +76,13 @@ void register_errors(py::module_& m) {
             if (p) std::rethrow_exception(p);
         } catch (const spec_error& e) {
             raise(classes.spec, e.what(), {{"entity", py::str(e.entity())}, {"field", py::str(e.field())}, {"problem", py::str(e.problem())}});
+        } catch (const input_error& e) {  // named as the keyword the caller passed (fields.hpp)
+            const std::string message = (e.entity().empty() ? std::string{} : e.entity() + ": ") + e.key() + ": " + e.problem();
+            const py::object entity = e.entity().empty() ? py::object(py::none()) : py::object(py::str(e.entity()));
+            if (e.unreadable())
+                raise(classes.parse, message.c_str(), {{"entity", entity}, {"field", py::str(e.key())}});
+            else
+                raise(classes.spec, message.c_str(), {{"entity", entity}, {"field", py::str(e.key())}, {"problem", py::str(e.problem())}});
         } catch (const argument_error& e) {
             raise(classes.parse, e.what(), {{"entity", py::str(e.entity())}, {"field", py::str(e.field())}});
         } catch (const parse_error& e) {

@@ -166,7 +166,7 @@ def test_bad_rating_tables_are_refused():
         ({"precision": "half"}, "precision"),
         ({"top": -1}, "top"),
         ({"threads": 0}, "threads"),
-        ({"target": 300}, "average level"),
+        ({"target": 300}, "target"),
         ({"target": "loud"}, "target"),
         ({"min_headroom": "lots"}, "min_headroom"),
     ],

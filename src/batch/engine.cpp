@@ -472,7 +472,7 @@ private:
         r.min_v_i = buffer<double>(n);
         r.max_v_i = buffer<double>(n);
         if (options_.mean) r.mean_db_i = buffer<double>(n);
-        r.best = buffer<best_entry>(n * static_cast<std::size_t>(s_.top_k));
+        r.best = buffer<best_record>(n * static_cast<std::size_t>(s_.top_k));
     }
 
     // Prepares headphones [first, first + count) and their results once their accumulators are complete.
@@ -686,6 +686,19 @@ sweep_result sweep(const output_view<float>& outputs, const headphone_view<float
 sweep_result sweep(const output_view<double>& outputs, const headphone_view<double>& headphones, spl target, gain crest,
                    const sweep_settings& settings, const row_sink<double>& rows) {
     return detail::run_sweep<double>(outputs, headphones, target, crest, settings, rows);
+}
+
+double combined_mean_db(std::span<const double> per_headphone_mean_db, bool single_precision) noexcept {
+    const auto n = static_cast<index>(per_headphone_mean_db.size());
+    if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+    const index chunk = single_precision ? detail::chunk_lanes<float> : detail::chunk_lanes<double>;
+    double all = 0.0;
+    for (index c = 0; c < n; c += chunk) {  // as summary() and overall() add them
+        double sum = 0.0;
+        for (index i = c; i < std::min(n, c + chunk); ++i) sum += per_headphone_mean_db[static_cast<std::size_t>(i)];
+        all += sum;
+    }
+    return all / static_cast<double>(n);
 }
 
 }  // namespace headroom::batch

@@ -20,11 +20,6 @@ namespace headroom::cli {
 [[nodiscard]] std::vector<headphone_entry> headphone_catalog(const std::string& dir_flag);
 [[nodiscard]] std::vector<amplifier_entry> amplifier_catalog(const std::string& dir_flag);
 
-// One output stage of a catalog amplifier: its output (may be empty when it has one) and gain setting (may be
-// empty when the output has one).
-[[nodiscard]] output_setting catalog_setting(const std::string& dir_flag, const std::string& amp,
-                                             const std::string& output, const std::string& gain_setting);
-
 // The gear an output stage belongs to, by name: a name may itself hold " / " ("3.5mm / 4.4mm"), so the stage's
 // name "Amp / output / gain" cannot be split back into these.
 struct stage_names {

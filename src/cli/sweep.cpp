@@ -9,13 +9,13 @@
 #include "cli/output_file.hpp"
 #include "cli/progress.hpp"
 #include "cli/recommend.hpp"
-#include "cli/synthetic.hpp"
+#include "headroom/batch/synthetic.hpp"
 #include "cli/terminal_text.hpp"
 #include "headroom/batch/pack.hpp"
 #include "headroom/batch/sweep.hpp"
 #include "headroom/format.hpp"
 #include "headroom/parse.hpp"
-#include "report/json.hpp"
+#include "headroom/frontend/sweep_json.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -202,7 +202,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage
     const bool csv_to_stdout = job.out == "-";
     std::string report;
     if (job.json) {
-        nlohmann::ordered_json j = report::sweep_json(result, sizeof(T) == sizeof(float), seconds, cpu_seconds);
+        nlohmann::ordered_json j = frontend::sweep_json(result, sizeof(T) == sizeof(float), seconds, cpu_seconds);
         if (!job.out.empty()) j["out"] = job.out;
         if (job.recommend) j["recommendations"] = recommendations_json(*job.gear, *job.recommend);
         if (job.settings.top_k == 0) {
@@ -358,7 +358,7 @@ subcommand add_sweep(CLI::App& parent) {
                 }
                 const catalog_size size = parse_size(f->synthetic);
                 const std::uint64_t seed = whole_number("--seed", f->seed, 0, std::numeric_limits<std::uint64_t>::max());
-                const synthetic_catalog c = make_synthetic(size.outputs, size.headphones, seed);
+                const batch::synthetic_catalog c = batch::make_synthetic(size.outputs, size.headphones, seed);
                 std::vector<stage_names> names;
                 if (!job.out.empty())
                     for (const output_stage& o : c.outputs) names.push_back({o.name(), "", ""});

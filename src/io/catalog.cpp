@@ -43,11 +43,7 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string lower(std::string_view s) {
-    std::string out{s};
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
+using detail::lower;
 
 std::string quoted_list(const std::vector<std::string>& names) {
     std::string s;
@@ -254,7 +250,7 @@ auto at_place(const where& w, Read read) {
     try {
         return read();
     } catch (const input_error& e) {
-        w.fail(e.key(), e.problem());
+        w.fail(e.key(), e.entity().empty() ? e.problem() : e.entity() + ": " + e.problem());
     }
 }
 
@@ -475,155 +471,32 @@ std::vector<amplifier_entry> load_amplifier_catalog(const std::filesystem::path&
     return parse_amplifier_catalog(read_text_file(file, "catalog"), file.string());
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Lookup
-
-namespace {
-
-// Lower-case letters and digits only, so that "HD 600", "hd-600" and "HD600" compare equal.
-std::string folded(std::string_view s) {
-    std::string out;
-    for (unsigned char c : s)
-        if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
-    return out;
-}
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-template <class Item, class NameOf>
-const Item& find_named(const std::vector<Item>& items, std::string_view query, NameOf name_of, const std::string& what) {
-    const std::string q = lower(query);
-    for (const auto& item : items)
-        if (lower(name_of(item)) == q) return item;
-    std::vector<std::string> names;
-    names.reserve(items.size());
-    for (const auto& item : items) names.push_back(name_of(item));
-    const auto near = near_names(names, query);
-    std::string message = "no " + what + " '" + std::string{query} + "'";
-    if (!near.empty())
-        message += "; did you mean " + quoted_list(near) + "?";
-    else if (names.size() <= 8)
-        message += " (choices: " + quoted_list(names) + ")";
-    throw std::invalid_argument{message};
-}
-
-}  // namespace
-
-std::vector<std::string> near_names(const std::vector<std::string>& names, std::string_view query, std::size_t limit) {
-    const std::string q = folded(query);
-    struct scored {
-        bool contains;
-        std::size_t distance;
-        const std::string* name;
-    };
-    std::vector<scored> found;
-    for (const auto& n : names) {
-        const std::string f = folded(n);
-        const bool contains = !q.empty() && (f.find(q) != std::string::npos || (!f.empty() && q.find(f) != std::string::npos));
-        // A part of the name ("HD600" for "Sennheiser HD600") matches as a substring; typos in the whole name
-        // ("Sennhiser HD600") by edit distance, and typos in a part ("Sundra" for "HIFIMAN Sundara") by the
-        // closest stretch of the name about as long as the query.
-        const std::size_t whole = edit_distance(q, f);
-        std::size_t part = whole;
-        if (q.size() >= 4)
-            for (std::size_t len = q.size() - 1; len <= q.size() + 1; ++len)
-                for (std::size_t at = 0; at + len <= f.size(); ++at) part = std::min(part, edit_distance(q, f.substr(at, len)));
-        const bool typo = whole <= std::max<std::size_t>(2, q.size() / 3) || part <= std::max<std::size_t>(1, q.size() / 5);
-        if (contains || typo) found.push_back({contains, std::min(whole, part), &n});
-    }
-    std::stable_sort(found.begin(), found.end(), [](const scored& a, const scored& b) {
-        if (a.contains != b.contains) return a.contains;
-        return a.distance < b.distance;
-    });
-    std::vector<std::string> out;
-    for (std::size_t k = 0; k < found.size() && k < limit; ++k) out.push_back(*found[k].name);
-    return out;
-}
-
-const headphone_entry& find_headphone(const std::vector<headphone_entry>& catalog, std::string_view name) {
-    return find_named(catalog, name, [](const headphone_entry& h) -> const std::string& { return h.name(); }, "headphone");
-}
-
-const amplifier_entry& find_amplifier(const std::vector<amplifier_entry>& catalog, std::string_view name) {
-    return find_named(catalog, name, [](const amplifier_entry& a) -> const std::string& { return a.name; }, "amplifier");
-}
-
-const amplifier_output& amplifier_entry::output(std::string_view output_name) const {
-    std::vector<std::string> names;
-    for (const auto& o : outputs) names.push_back(o.name);
-    if (output_name.empty()) {
-        if (outputs.size() == 1) return outputs.front();
-        throw std::invalid_argument{"amplifier '" + name + "' has several outputs: choose one of " + quoted_list(names)};
-    }
-    const std::string q = lower(detail::trim(output_name));
-    for (const auto& o : outputs)
-        if (lower(o.name) == q) return o;
-    // Users type the kind of jack, not the catalog's name for it.
-    std::optional<topology> kind;
-    if (q == "balanced" || q == "bal" || q == "bridged") kind = topology::balanced;
-    if (q == "single-ended" || q == "single_ended" || q == "single ended" || q == "se" || q == "unbalanced") kind = topology::single_ended;
-    if (kind) {
-        std::vector<const amplifier_output*> of_kind;
-        for (const auto& o : outputs)
-            if (o.kind == *kind) of_kind.push_back(&o);
-        if (of_kind.size() == 1) return *of_kind.front();
-        if (of_kind.empty())
-            throw std::invalid_argument{"amplifier '" + name + "' has no " + std::string{to_string(*kind)} + " output (outputs: " +
-                                        quoted_list(names) + ")"};
-        std::vector<std::string> same;
-        for (const auto* o : of_kind) same.push_back(o->name);
-        throw std::invalid_argument{"amplifier '" + name + "' has several " + std::string{to_string(*kind)} + " outputs: choose one of " +
-                                    quoted_list(same)};
-    }
-    return find_named(outputs, output_name, [](const amplifier_output& o) -> const std::string& { return o.name; },
-                      "output of '" + name + "' named");
-}
-
 std::vector<const output_setting*> amplifier_output::settings_for(const headphone& hp) const {
     std::vector<const output_setting*> open;
     if (settings_kind() != setting_kind::load_sensed) {
         for (const auto& s : settings) open.push_back(&s);
         return open;
     }
-    const impedance load = limit_load(hp);
+    return {&mode_for(limit_load(hp))};
+}
+
+const output_setting& amplifier_output::mode_for(impedance load) const {
+    if (settings_kind() != setting_kind::load_sensed) return settings.front();
     for (const auto& s : settings)
-        if (s.selected_for(load)) return {&s};  // the loader keeps modes from overlapping
+        if (s.selected_for(load)) return s;  // the loader keeps modes from overlapping
     // No mode's loads hold this one: the mode that gives the least here, so that nothing is promised that the device
     // may not deliver.
+    const auto voltage_at = [&](const output_setting& s) { return limits::binding_of(detail::load_voltage_limits(s.stage, load)).voltage; };
     const output_setting* least = &settings.front();
     for (const auto& s : settings)
-        if (max_output(s.stage, hp).load_voltage < max_output(least->stage, hp).load_voltage) least = &s;
-    return {least};
+        if (voltage_at(s) < voltage_at(*least)) least = &s;
+    return *least;
 }
 
 const amplifier_output* amplifier_entry::balanced_output() const noexcept {
     for (const auto& o : outputs)
         if (o.kind == topology::balanced) return &o;
     return nullptr;
-}
-
-const output_setting& amplifier_output::setting(std::string_view gain_name) const {
-    if (gain_name.empty()) {
-        if (settings.size() == 1) return settings.front();
-        std::vector<std::string> names;
-        for (const auto& s : settings) names.push_back(s.gain_name);
-        throw std::invalid_argument{"output '" + name + "' has gain settings: choose one of " + quoted_list(names)};
-    }
-    return find_named(settings, gain_name, [](const output_setting& s) -> const std::string& { return s.gain_name; },
-                      "gain setting of output '" + name + "' named");
 }
 
 }  // namespace headroom

@@ -16,6 +16,11 @@ namespace {
 
 [[noreturn]] void fail(const field& row, face f, const std::string& problem) { throw input_error{std::string{row.name(f)}, problem}; }
 
+// Text that is not a value of the row's kind at all.
+[[noreturn]] void unreadable(const field& row, face f, const std::string& problem) {
+    throw input_error{std::string{row.name(f)}, problem, {}, true};
+}
+
 // A number as Python gives it, written back for a message: the shortest text that reads back the same.
 std::string number_text(double v) {
     char text[32];
@@ -34,9 +39,9 @@ void require_unit(const field& row, face f, std::string_view text) {
     try {
         unit = detail::split_number(text, "a number").second;
     } catch (const parse_error& e) {
-        fail(row, f, e.what());
+        unreadable(row, f, e.what());
     }
-    if (unit.empty()) fail(row, f, "'" + std::string{text} + "' needs a unit (e.g. " + std::string{row.example} + ")");
+    if (unit.empty()) unreadable(row, f, "'" + std::string{text} + "' needs a unit (e.g. " + std::string{row.example} + ")");
 }
 
 const std::string& text_of(const field& row, face f, const given& g) {
@@ -63,7 +68,7 @@ Q quantity_of(const field& row, face f, const given& g, Q (*parse)(std::string_v
         try {
             q = parse(text);
         } catch (const parse_error& e) {
-            fail(row, f, e.what());
+            unreadable(row, f, e.what());
         }
         shown = text;
     }
@@ -85,7 +90,7 @@ gain gain_of(const field& row, face f, const given& g) {
         try {
             db = parse_gain(text).db();
         } catch (const parse_error& e) {
-            fail(row, f, e.what());
+            unreadable(row, f, e.what());
         }
         shown = text;
     }
@@ -104,7 +109,7 @@ spl level_of(const field& row, face f, const given& g) {
     try {
         return parse_spl(text);
     } catch (const parse_error& e) {
-        fail(row, f, e.what());
+        unreadable(row, f, e.what());
     }
 }
 
@@ -124,14 +129,14 @@ std::vector<power_point> points_of(const field& row, face f, const given& g) {
     std::vector<power_point> points;
     for (const auto& text : texts) {
         const auto at = text.find('@');
-        if (at == std::string::npos) fail(row, f, "'" + text + "' is not a power into a load (e.g. " + std::string{row.example} + ")");
+        if (at == std::string::npos) unreadable(row, f, "'" + text + "' is not a power into a load (e.g. " + std::string{row.example} + ")");
         require_unit(row, f, std::string_view{text}.substr(0, at));
         require_unit(row, f, std::string_view{text}.substr(at + 1));
         power_point p;
         try {
             p = parse_power_point(text);
         } catch (const parse_error& e) {
-            fail(row, f, e.what());
+            unreadable(row, f, e.what());
         }
         if (!(value_in(p.output, watt) > 0.0) || !(value_in(p.load, ohm) > 0.0)) fail(row, f, "'" + text + "' must be positive");
         points.push_back(p);
@@ -144,7 +149,7 @@ noise_weighting weighting_of(const field& row, face f, const given& g) {
     std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (t == "a-weighted" || (f != face::catalog && (t == "a" || t == "a_weighted" || t == "a weighted"))) return noise_weighting::a_weighted;
     if (t == "unweighted") return noise_weighting::unweighted;
-    fail(row, f, "'" + std::get<std::string>(g) + "' is not one of 'A-weighted', 'unweighted'");
+    unreadable(row, f, "'" + std::get<std::string>(g) + "' is not one of 'A-weighted', 'unweighted'");
 }
 
 template <class Q, class Unit>
@@ -225,12 +230,12 @@ output_figures overlay(const output_figures& base, const output_figures& over) {
 
 output_stage make_output_stage(const output_figures& e, topology kind, const std::string& name, face f) {
     const auto& row = [](output_field x) -> const field& { return output_rows[at(x)]; };
-    if (!e.states_limits() && !e.source_level) fail(row(output_field::vmax), f, limits_needed(f));
     if (e.weighting && !e.noise && !e.snr)
         fail(row(output_field::noise_weighting), f, "needs the " + std::string{row(output_field::noise).name(f)} + " (or " +
                                                         std::string{row(output_field::snr).name(f)} + ") it describes");
     if (e.amplifier_gain && !e.source_level)
         fail(row(output_field::gain), f, "needs the source level it follows (" + std::string{row(output_field::source_level).name(f)} + ")");
+    if (!e.states_limits() && !e.source_level) fail(row(output_field::vmax), f, limits_needed(f));
     const std::string entity = "output stage '" + name + "'";
     return checked(f, row(output_field::vmax).name(f), [&] {
         output_spec spec;
@@ -276,7 +281,7 @@ headphone make_headphone(const headphone_values& v, face f, const std::string& n
             try {
                 return parse_stated_sensitivity(text);
             } catch (const parse_error& e) {
-                fail(row(headphone_field::sensitivity), f, e.what());
+                unreadable(row(headphone_field::sensitivity), f, e.what());
             }
         });
     }();

@@ -1,6 +1,6 @@
 #include "calculator.hpp"
 
-#include "cli/describe.hpp"  // the command line's words for gear, limits and durations, so both read the same
+#include "headroom/frontend/words.hpp"  // the command line's words for gear, limits and durations, so both read the same
 #include "headroom/analysis.hpp"
 #include "headroom/compare.hpp"
 #include "headroom/eq.hpp"
@@ -9,7 +9,7 @@
 #include "headroom/parse.hpp"
 #include "headroom/recommend.hpp"
 #include "headroom/response.hpp"
-#include "report/json.hpp"  // the JSON keys of `headroom pair --json`, written once
+#include "headroom/frontend/json.hpp"  // the JSON keys of `headroom pair --json`, written once
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -263,20 +263,20 @@ std::optional<parametric_eq> make_eq(const ojson& request) {
 ojson option_json(const compared_option& o, const headphone& hp, const std::optional<programme>& p, const parametric_eq* eq) {
     const output_stage& out = o.option.stage;
     const pair_analysis& a = o.analysis;
-    ojson j = report::pair_json(out, hp, p, a);
-    report::add_gain_stage_json(j, report::gain_stage_of(out, a));
-    if (const auto f = report::analyse_frequency(out, hp, eq, p)) report::add_frequency_json(j, *f);
+    ojson j = frontend::pair_json(out, hp, p, a);
+    frontend::add_gain_stage_json(j, frontend::gain_stage_of(out, a));
+    if (const auto f = frontend::analyse_frequency(out, hp, eq, p)) frontend::add_frequency_json(j, *f);
     j["output"] = o.option.output;
     j["gain_setting"] = o.option.gain_setting.empty() ? ojson(nullptr) : ojson(o.option.gain_setting);
     j["recommended_gain"] = o.recommended_gain;
-    j["description"] = cli::describe_output(out);
-    j["limit_meaning"] = cli::limit_meaning(a.max.binding, out);
+    j["description"] = frontend::describe_output(out);
+    j["limit_meaning"] = frontend::limit_meaning(a.max.binding, out);
     j["zout_ohm"] = value_in(out.output_impedance(), ohm);
     if (p) {
         const auto& e = *a.exposure;
         j["exposure_text"] = fmt::format("{:.1f} dB(A) estimated ({}: {:+.2f} dB): NIOSH {} a day, WHO/ITU-T H.870 {} a week",
                                          e.a_weighted_level.db(), to_string(e.spectrum), e.a_weighting.db(),
-                                         cli::human_duration(e.niosh_daily), cli::human_duration(e.who_weekly));
+                                         frontend::human_duration(e.niosh_daily), frontend::human_duration(e.who_weekly));
         if (const auto& src = out.source()) j["source_vrms"] = value_in(src->full_scale(), volt);
     }
     return j;

@@ -1,10 +1,10 @@
-#include "cli/synthetic.hpp"
+#include "headroom/batch/synthetic.hpp"
 
 #include <cmath>
 #include <random>
 #include <string>
 
-namespace headroom::cli {
+namespace headroom::batch {
 
 synthetic_catalog make_synthetic(std::size_t outputs, std::size_t headphones, std::uint64_t seed) {
     std::mt19937_64 rng{seed};
@@ -29,4 +29,4 @@ synthetic_catalog make_synthetic(std::size_t outputs, std::size_t headphones, st
     return c;
 }
 
-}  // namespace headroom::cli
+}  // namespace headroom::batch

@@ -1,11 +1,10 @@
-// The JSON of a batch sweep (report/json.hpp), apart from the rest: only the front ends that link the batch engine
-// (the command line, the Python module) compile it; the web page, which does not, compiles json.cpp alone.
-#include "report/json.hpp"
+// The JSON of a batch sweep (headroom/frontend/sweep_json.hpp).
+#include "headroom/frontend/sweep_json.hpp"
 
 #include <string>
 #include <utility>
 
-namespace headroom::report {
+namespace headroom::frontend {
 
 ojson sweep_json(const batch::sweep_result& r, bool single_precision, double seconds, std::optional<double> cpu_seconds) {
     const double pairs = static_cast<double>(r.pairs());
@@ -34,4 +33,4 @@ ojson sweep_json(const batch::sweep_result& r, bool single_precision, double sec
     return j;
 }
 
-}  // namespace headroom::report
+}  // namespace headroom::frontend

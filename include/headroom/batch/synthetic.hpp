@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace headroom::cli {
+namespace headroom::batch {
 
 struct synthetic_catalog {
     std::vector<output_stage> outputs;
@@ -22,4 +22,4 @@ struct synthetic_catalog {
 // log-uniform 8-600 ohm, S_V 90-125 dB/V (uniform). The same seed gives the same catalog.
 [[nodiscard]] synthetic_catalog make_synthetic(std::size_t outputs, std::size_t headphones, std::uint64_t seed);
 
-}  // namespace headroom::cli
+}  // namespace headroom::batch

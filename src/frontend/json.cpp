@@ -1,13 +1,14 @@
-#include "report/json.hpp"
+#include "headroom/frontend/json.hpp"
 
 #include "headroom/frequency_grid.hpp"
+#include "headroom/frontend/words.hpp"
 
 #include <fmt/format.h>
 
 #include <string_view>
 #include <utility>
 
-namespace headroom::report {
+namespace headroom::frontend {
 
 namespace {
 
@@ -18,7 +19,21 @@ ojson optional_json(const std::optional<Q>& q, Unit unit) {
 
 }  // namespace
 
-ojson pair_json(const output_stage& out, const headphone& hp, const std::optional<programme>& p, const pair_analysis& a) {
+namespace {
+
+void add_gain_stage_json(ojson& j, const std::optional<gain_stage>& g) {
+    if (!g) return;
+    j["gain_db"] = g->stated.db();
+    j["gain_needed_db"] = g->needed.db();
+    j["gain_headroom_db"] = (g->stated - g->needed).db();
+}
+
+void add_frequency_json(ojson& j, const frequency_analysis& a);
+
+}  // namespace
+
+ojson pair_json(const output_stage& out, const headphone& hp, const std::optional<programme>& p, const pair_analysis& a,
+                const frequency_analysis* across) {
     ojson j;
     j["topology"] = to_string(out.kind());
     j["derived"] = out.derived();
@@ -68,52 +83,12 @@ ojson pair_json(const output_stage& out, const headphone& hp, const std::optiona
         j["exposure_minutes"] = value_in(e.niosh_daily, second) / 60.0;
         j["who_weekly_hours"] = value_in(e.who_weekly, second) / 3600.0;
     }
+    add_gain_stage_json(j, a.source_gain_stage);
+    if (across != nullptr) add_frequency_json(j, *across);
     return j;
 }
 
-std::optional<gain_stage> gain_stage_of(const output_stage& out, const pair_analysis& a) {
-    if (!out.source() || !a.need) return std::nullopt;
-    return gain_stage{out.source()->full_scale(), out.source()->amplifier_gain(), a.need->gain_after(out.source()->full_scale())};
-}
-
-void add_gain_stage_json(ojson& j, const std::optional<gain_stage>& g) {
-    if (!g) return;
-    j["gain_db"] = g->stated.db();
-    j["gain_needed_db"] = g->needed.db();
-    j["gain_headroom_db"] = (g->stated - g->needed).db();
-}
-
-std::optional<frequency_analysis> analyse_frequency(const output_stage& out, const headphone& hp, const parametric_eq* eq,
-                                                    const std::optional<programme>& p) {
-    const impedance_curve* curve = hp.curve();
-    if (curve == nullptr && eq == nullptr) return std::nullopt;
-    const impedance_curve z = curve != nullptr ? *curve : impedance_curve::resistive(hp.nominal_impedance());
-    const frequency_grid g = audio_band_grid();
-    frequency_analysis a{
-        .curve_source = curve != nullptr ? curve->name() : fmt::format("{:.4g} ohm (resistive)", value_in(hp.nominal_impedance(), ohm)),
-        .has_curve = curve != nullptr,
-        .at_1khz = z.magnitude_at(in_si(1000.0, hertz)),
-        .nominal = hp.nominal_impedance(),
-        .response = analyse_response(z, out.output_impedance(), g),
-        .max = max_output_across(out, hp, z, g),
-        .eq = std::nullopt,
-        .headroom = std::nullopt,
-        .eq_programme_headroom = std::nullopt,
-    };
-    if (eq != nullptr) a.eq = eq_response_on(*eq, g, p ? p->spectrum() : programme_spectrum::pink);
-    if (p) {
-        std::optional<eq_demand> demand;
-        if (a.eq) demand = eq_demand{a.eq->gain_db, a.eq->preamp};
-        a.headroom = headroom_across(out, hp, z, *p, g, demand);
-        if (a.eq) {
-            // Music spreads over frequency: a programme of this spectrum gains programme_increase through the
-            // filters, everywhere at once, rather than the peak boost at one frequency.
-            const eq_demand spread{Eigen::ArrayXd::Constant(g.size(), a.eq->programme_increase.db()), a.eq->preamp};
-            a.eq_programme_headroom = headroom_across(out, hp, z, *p, g, spread).worst;
-        }
-    }
-    return a;
-}
+namespace {
 
 void add_frequency_json(ojson& j, const frequency_analysis& a) {
     if (a.has_curve) {
@@ -140,7 +115,10 @@ void add_frequency_json(ojson& j, const frequency_analysis& a) {
     if (a.eq_programme_headroom) j["eq_programme_headroom_db"] = a.eq_programme_headroom->db();
 }
 
-ojson need_json(const headphone& hp, const programme& p, const requirement& n, const std::optional<impedance>& zout, voltage source) {
+}  // namespace
+
+ojson need_json(const headphone& hp, const programme& p, const requirement& n, const std::optional<impedance>& zout, voltage source,
+                const eq_response* eq) {
     ojson j;
     j["impedance_ohm"] = value_in(hp.nominal_impedance(), ohm);
     j["sensitivity_db_per_v"] = hp.sensitivity_per_volt().db();
@@ -156,6 +134,10 @@ ojson need_json(const headphone& hp, const programme& p, const requirement& n, c
     j["zout_ohm"] = optional_json(zout, ohm);
     j["source_vrms"] = value_in(source, volt);
     j["gain_after_source_db"] = n.gain_after(source).db();
+    if (eq != nullptr) {
+        j["eq_max_boost_db"] = eq->peak.boost.db();
+        j["eq_max_boost_hz"] = value_in(eq->peak.at, hertz);
+    }
     return j;
 }
 
@@ -169,9 +151,9 @@ ojson comparison_json(const headphone& hp, const comparison& c) {
         e["recommended_gain"] = o.recommended_gain;
         e["setting_kind"] = to_string(o.option.kind);
         e["fails_one_eighth_rule_for_headroom"] = o.fails_one_eighth_for_headroom;
-        const ojson single = pair_json(o.option.stage, hp, c.programme_used, o.analysis);  // the single-output keys
+        // The single-output keys, across frequency too where the comparison went there.
+        const ojson single = pair_json(o.option.stage, hp, c.programme_used, o.analysis, o.across ? &*o.across : nullptr);
         for (const auto& [k, v] : single.items()) e[k] = v;
-        add_gain_stage_json(e, gain_stage_of(o.option.stage, o.analysis));
         outputs.push_back(e);
     }
     j["outputs"] = outputs;
@@ -189,7 +171,8 @@ ojson comparison_json(const headphone& hp, const comparison& c) {
         b["balanced"] = c.options[*c.best_balanced].option.output;
         b["single_ended"] = c.options[*c.best_single_ended].option.output;
         b["max_spl_db"] = bal.max.max_level.db() - se.max.max_level.db();
-        b["headroom_db"] = bal.headroom && se.headroom ? ojson(bal.headroom->margin.db() - se.headroom->margin.db()) : ojson(nullptr);
+        const auto hb = decisive_headroom(c.options[*c.best_balanced]), hs = decisive_headroom(c.options[*c.best_single_ended]);
+        b["headroom_db"] = hb && hs ? ojson(hb->db() - hs->db()) : ojson(nullptr);
         b["hiss_db"] = bal.hiss && se.hiss ? ojson(bal.hiss->high.db() - se.hiss->high.db()) : ojson(nullptr);
         b["hiss_db_min"] = bal.hiss && se.hiss ? ojson(bal.hiss->low.db() - se.hiss->low.db()) : ojson(nullptr);
         v["balanced_vs_single_ended"] = b;
@@ -395,4 +378,4 @@ ojson fit_json(const stage_fit& f) {
     return j;
 }
 
-}  // namespace headroom::report
+}  // namespace headroom::frontend
