@@ -112,7 +112,8 @@ inline constexpr std::array<field, static_cast<std::size_t>(output_field::count)
      "Output impedance (0.5, 0.5ohm); if not given, 0 is assumed and reported as unknown"},
     {"source_level", "--source", "source", "source", "source level", value_kind::voltage, false, false, "2V",
      "Source full-scale RMS level before the gain (2V); alone it means unity gain"},
-    {"gain", "--gain", "gain", "gain", "gain", value_kind::gain, true, false, "6dB", "Voltage gain after the source level, in dB (6, 6dB)"},
+    // The web page takes a gain as its settings ("gains": one gain, or low=0dB, high=12dB).
+    {"gain", "--gain", "", "gain", "gain", value_kind::gain, true, false, "6dB", "Voltage gain after the source level, in dB (6, 6dB)"},
     {"noise", "--noise", "noise", "noise", "noise", value_kind::voltage, false, false, "3uV", "Output noise, RMS (3uV)"},
     {"noise_weighting", "--noise-weighting", "noise_weighting", "noise_weighting", "noise weighting", value_kind::weighting, false,
      false, "A-weighted", "How the noise (or SNR) was weighted: A-weighted or unweighted"},

@@ -198,6 +198,7 @@ ojson recommendation_json(const compared_option& r) {
     e["hiss_spl_db"] = a.hiss ? ojson(a.hiss->low.db()) : ojson(nullptr);
     e["hiss_spl_db_max"] = a.hiss ? ojson(a.hiss->high.db()) : ojson(nullptr);
     e["zout_ohm"] = r.option.stage.output_impedance_stated() ? ojson(value_in(r.option.stage.output_impedance(), ohm)) : ojson(nullptr);
+    if (r.across && r.across->headroom) e["worst_headroom_db"] = r.across->headroom->worst.db();  // where a curve or an EQ is known
     return e;
 }
 

@@ -142,9 +142,8 @@ headphone headphone_of(const gear_request& r, const std::vector<headphone_entry>
     if (r.headphone_figures.empty()) {
         const auto& z = fields::headphone_rows[fields::at(fields::headphone_field::impedance)];
         const auto& s = fields::headphone_rows[fields::at(fields::headphone_field::sensitivity)];
-        fail(request_field::headphone, r.from,
-             "state the headphone: " + std::string{z.name(r.from)} + " and " + std::string{s.name(r.from)} + ", or " +
-                 key_of(request_field::headphone, r.from) + " with a name from the catalog");
+        throw input_error{std::string{z.name(r.from)}, "state the headphone: " + std::string{z.name(r.from)} + " and " + std::string{s.name(r.from)} +
+                                                          ", or " + key_of(request_field::headphone, r.from) + " with a name from the catalog"};
     }
     return fields::make_headphone(r.headphone_figures, r.from, "headphone", std::move(curve));
 }

@@ -29,7 +29,6 @@ constexpr std::array<std::string_view, 6> headphone_type_names{"over-ear dynamic
                                                                "on-ear", "iem", "earbud"};
 constexpr std::array<std::string_view, 6> amplifier_kind_names{"desktop", "portable", "dongle", "dap", "phone", "laptop"};
 constexpr std::array<std::string_view, 7> connector_names{"3.5mm", "6.35mm", "4.4mm", "2.5mm", "XLR4", "2xXLR3", "other"};
-constexpr std::array<std::string_view, 2> noise_weighting_names{"A-weighted", "unweighted"};
 constexpr std::array<std::string_view, 3> setting_kind_names{"gain", "load_sensed", "output_impedance"};
 constexpr std::string_view format_tag = "headroom-catalog-1";
 

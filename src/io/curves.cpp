@@ -3,7 +3,7 @@
 #include "headroom/io.hpp"
 #include "headroom/parse.hpp"
 
-#include "io/text.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -6,7 +6,7 @@
 
 #include "headroom/io.hpp"
 
-#include "io/text.hpp"
+#include "text.hpp"
 
 #include <cmath>
 #include <sstream>
