@@ -1,10 +1,10 @@
 // headroom catalog: what the catalog holds, as a table for people or JSON for programs.
 
-#include "cli/catalog_select.hpp"
-#include "cli/commands.hpp"
+#include "catalog_select.hpp"
+#include "commands.hpp"
 #include "headroom/frontend/words.hpp"
-#include "cli/json_text.hpp"
-#include "cli/terminal_text.hpp"
+#include "json_text.hpp"
+#include "terminal_text.hpp"
 #include "headroom/format.hpp"
 #include "headroom/frontend/json.hpp"
 

@@ -1,6 +1,6 @@
-#include "cli/catalog_select.hpp"
+#include "catalog_select.hpp"
 
-#include "cli/commands.hpp"
+#include "commands.hpp"
 #include "headroom/parse.hpp"
 
 #include <string_view>

@@ -4,7 +4,7 @@
 // catalog is found beside an installed command (share/headroom), in the source tree's data/, or under the
 // configured install prefix; a --catalog-dir flag overrides all three.
 
-#include "cli/recommend.hpp"
+#include "recommend.hpp"
 #include "headroom/catalog.hpp"
 
 #include <filesystem>

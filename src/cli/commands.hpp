@@ -63,7 +63,7 @@ public:
 };
 
 // Output lost to a failing system call (a full disk, a closed stdout): one line, exit 1.
-class io_error : public std::runtime_error {
+class output_error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };

@@ -1,7 +1,7 @@
-#include "cli/curve_flags.hpp"
+#include "curve_flags.hpp"
 
-#include "cli/commands.hpp"
-#include "cli/terminal_text.hpp"
+#include "commands.hpp"
+#include "terminal_text.hpp"
 #include "headroom/io.hpp"
 
 #include <fmt/format.h>

@@ -1,10 +1,10 @@
 // headroom fit: the output stage (V_oc, I_max, P_max) that reproduces a spec sheet's power-vs-load table, with
 // how far each stated point is from it. The same fit runs behind `pair --power` and catalog power tables.
 
-#include "cli/catalog_select.hpp"
-#include "cli/commands.hpp"
+#include "catalog_select.hpp"
+#include "commands.hpp"
 #include "headroom/fields.hpp"
-#include "cli/json_text.hpp"
+#include "json_text.hpp"
 #include "headroom/fit.hpp"
 #include "headroom/parse.hpp"
 #include "headroom/frontend/json.hpp"

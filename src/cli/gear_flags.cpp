@@ -1,7 +1,7 @@
-#include "cli/gear_flags.hpp"
+#include "gear_flags.hpp"
 
-#include "cli/catalog_select.hpp"
-#include "cli/commands.hpp"
+#include "catalog_select.hpp"
+#include "commands.hpp"
 
 #include <string>
 #include <string_view>

@@ -5,7 +5,7 @@
 // has its flag wherever it applies, and read into a request of the front-end core (headroom/frontend/request.hpp),
 // which turns it into model objects and names the flag in every error.
 
-#include "cli/curve_flags.hpp"
+#include "curve_flags.hpp"
 #include "headroom/fields.hpp"
 #include "headroom/frontend/request.hpp"
 

@@ -1,9 +1,9 @@
 // headroom pair: one output stage driving one headphone, as a report for people or JSON for programs.
 
-#include "cli/commands.hpp"
-#include "cli/curve_flags.hpp"
-#include "cli/gear_flags.hpp"
-#include "cli/terminal_text.hpp"
+#include "commands.hpp"
+#include "curve_flags.hpp"
+#include "gear_flags.hpp"
+#include "terminal_text.hpp"
 #include "headroom/analysis.hpp"
 #include "headroom/compare.hpp"
 #include "headroom/format.hpp"

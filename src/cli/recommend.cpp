@@ -1,8 +1,8 @@
-#include "cli/recommend.hpp"
+#include "recommend.hpp"
 #include "headroom/frontend/lookup.hpp"
 
-#include "cli/commands.hpp"
-#include "cli/terminal_text.hpp"
+#include "commands.hpp"
+#include "terminal_text.hpp"
 #include "headroom/recommend.hpp"
 #include "headroom/frontend/json.hpp"
 

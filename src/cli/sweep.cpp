@@ -3,14 +3,14 @@
 // headphone) in memory O(M + N); --out also writes every pair as CSV, from the same sweep, to a file atomically
 // (output_file.hpp) or to standard output with `--out -`.
 
-#include "cli/catalog_select.hpp"
-#include "cli/commands.hpp"
-#include "cli/json_text.hpp"
-#include "cli/output_file.hpp"
-#include "cli/progress.hpp"
-#include "cli/recommend.hpp"
+#include "catalog_select.hpp"
+#include "commands.hpp"
+#include "json_text.hpp"
+#include "output_file.hpp"
+#include "progress.hpp"
+#include "recommend.hpp"
 #include "headroom/batch/synthetic.hpp"
-#include "cli/terminal_text.hpp"
+#include "terminal_text.hpp"
 #include "headroom/batch/pack.hpp"
 #include "headroom/batch/sweep.hpp"
 #include "headroom/format.hpp"
