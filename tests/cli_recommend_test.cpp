@@ -149,7 +149,16 @@ TEST_CASE("sweep selections: kinds, connectors, per-amplifier tables, and errors
     json j = run_json(with({"sweep", "--kind", "iem", "--json"}, c.files()));
     REQUIRE(j["recommendations"].size() == 1);
     CHECK(j["recommendations"][0]["headphone"] == "Quiet IEM");
-    CHECK(j["headphones"] == 1);
+    // Each pair once, by the scalar model whose advice the tables give: no batch statistics beside them.
+    CHECK_FALSE(j.contains("pairs"));
+    CHECK(j["target_spl_db"] == 85.0);
+    // Flags of the batch sweep are refused with a selection, never ignored; --seed without --synthetic too.
+    for (const auto& flag : {std::vector<std::string>{"--precision", "double"}, {"--threads", "2"}, {"--out", "x.csv"}}) {
+        const result r = run(with(with({"sweep", "--kind", "iem"}, flag), c.files()));
+        CHECK(r.code == 2);
+        CHECK(r.err.find("headroom sweep: " + flag[0] + ": applies to a whole-catalog sweep") == 0);
+    }
+    CHECK(run({"sweep", "--seed", "3"}).err.find("--seed: seeds the random catalog of --synthetic") != std::string::npos);
 
     // --connector keeps only those outputs; --kind of amplifier only those amplifiers.
     j = run_json(with({"sweep", "--headphone", "Quiet IEM", "--connector", "4.4", "--json"}, c.files()));

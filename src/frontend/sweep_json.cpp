@@ -33,4 +33,64 @@ ojson sweep_json(const batch::sweep_result& r, bool single_precision, double sec
     return j;
 }
 
+json_object_writer::json_object_writer(std::ostream& os) : os_{os} { os_ << '{'; }
+
+void json_object_writer::key(std::string_view k) {
+    os_ << (first_ ? "\n  " : ",\n  ") << ojson(std::string{k}).dump(-1, ' ', false, ojson::error_handler_t::replace) << ": ";
+    first_ = false;
+}
+
+void json_object_writer::indented(const ojson& value, std::string_view indent) {
+    const std::string text = value.dump(2, ' ', false, ojson::error_handler_t::replace);
+    for (const char c : text) {
+        os_ << c;
+        if (c == '\n') os_ << indent;
+    }
+}
+
+void json_object_writer::member(std::string_view k, const ojson& value) {
+    key(k);
+    indented(value, "  ");
+}
+
+void json_object_writer::array_member(std::string_view k, std::size_t count, const std::function<ojson(std::size_t)>& entry) {
+    key(k);
+    if (count == 0) {
+        os_ << "[]";
+        return;
+    }
+    os_ << '[';
+    for (std::size_t i = 0; i < count; ++i) {
+        os_ << (i == 0 ? "\n    " : ",\n    ");
+        indented(entry(i), "    ");
+    }
+    os_ << "\n  ]";
+}
+
+void json_object_writer::close() { os_ << (first_ ? "}\n" : "\n}\n"); }
+
+void write_sweep_json(std::ostream& os, const ojson& statistics, const ojson& extra, const batch::sweep_result& r,
+                      const sweep_names& names) {
+    json_object_writer w{os};
+    for (const auto& [k, v] : statistics.items()) w.member(k, v);
+    for (const auto& [k, v] : extra.items()) w.member(k, v);
+    if (r.top_k() > 0)
+        w.array_member("top", static_cast<std::size_t>(r.headphones()), [&](std::size_t i) {
+            ojson entry{{"headphone", i}};
+            if (names.headphone) entry["headphone_name"] = names.headphone(i);
+            ojson best = ojson::array();
+            for (const batch::best_output& o : r.best(static_cast<batch::index>(i))) {
+                ojson b{{"output", o.output}};
+                if (names.output) b["output_name"] = names.output(static_cast<std::size_t>(o.output));
+                b["headroom_db"] = o.headroom.db();
+                b["limit"] = to_string(o.binding);
+                b["max_spl_db"] = o.max_spl.db();
+                best.push_back(std::move(b));
+            }
+            entry["best"] = std::move(best);
+            return entry;
+        });
+    w.close();
+}
+
 }  // namespace headroom::frontend
