@@ -36,9 +36,16 @@ void add_gear_flags(CLI::App& app, gear_flags& f, gear_scope scope) {
         given.push_back(amp);
         given.push_back(app.add_option(flag_of(request_field::output), f.output, std::string{fields::request_rows[at(request_field::output)].help})
                             ->needs(amp));
+        const auto noise_row = [](std::size_t k) {
+            using fields::output_field;
+            return k == at(output_field::noise) || k == at(output_field::noise_weighting) || k == at(output_field::snr) ||
+                   k == at(output_field::snr_reference);
+        };
         for (std::size_t k = 0; k < fields::output_rows.size(); ++k) {
             const auto& row = fields::output_rows[k];
             if (row.flag == flag_of(request_field::setting)) continue;  // --gain: registered below with its two meanings
+            if (scope.output_figures == gear_scope::figures::load && noise_row(k)) continue;
+            if (scope.output_figures == gear_scope::figures::zout && k != at(fields::output_field::zout)) continue;
             CLI::Option* o = row.kind == fields::value_kind::power_table
                                  ? app.add_option(std::string{row.flag}, f.power, std::string{row.help} + ", repeatable")
                                  : app.add_option(std::string{row.flag}, f.output_figures[k], std::string{row.help});
@@ -46,11 +53,14 @@ void add_gear_flags(CLI::App& app, gear_flags& f, gear_scope scope) {
             amp->excludes(o);
         }
         given.push_back(app.add_option(flag_of(request_field::setting), f.gain, std::string{fields::request_rows[at(request_field::setting)].help}));
-        auto* bridge = app.add_flag(flag_of(request_field::bridge), f.bridge,
-                                    "The figures describe one SE leg: analyse the bridged output (with --amp: its balanced output)");
-        auto* balanced = app.add_flag(flag_of(request_field::balanced), f.balanced, std::string{fields::request_rows[at(request_field::balanced)].help});
-        bridge->excludes(balanced);
-        amp->excludes(balanced);
+        if (scope.output_figures != gear_scope::figures::zout) {
+            auto* balanced = app.add_flag(flag_of(request_field::balanced), f.balanced, std::string{fields::request_rows[at(request_field::balanced)].help});
+            amp->excludes(balanced);
+            if (scope.bridge)
+                app.add_flag(flag_of(request_field::bridge), f.bridge,
+                             "The figures describe one SE leg: analyse the bridged output (with --amp: its balanced output)")
+                    ->excludes(balanced);
+        }
     } else {
         // What a headphone needs is counted behind an output impedance, where one is given.
         const auto& zout = fields::output_rows[at(fields::output_field::zout)];

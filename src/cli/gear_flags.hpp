@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,10 @@ struct gear_scope {
     bool programme = true;
     bool target_required = false;
     bool headphone_figures = true;  // all of them; false: only --impedance (a graph marks the load)
+    // Of an amplifier's typed-in figures: all, those that set its output into a load (no noise), or only --zout
+    // (a response graph), with --bridge and --balanced where the figures can be wired.
+    enum class figures : std::uint8_t { all, load, zout } output_figures = figures::all;
+    bool bridge = true;  // --bridge (a load graph draws the bridge of typed-in single-ended figures anyway)
 };
 
 // Registers the flags on `app`, storing into `f` (which must outlive parsing).

@@ -120,6 +120,15 @@ void print_need(std::ostream& os, const headphone& hp, const programme& p, const
     else
         os << fmt::format("  {:<20}{} RMS (behind 0 ohm; give --zout for a real output)\n", "unloaded swing", n.open_circuit_voltage);
     os << fmt::format("  {:<20}{:+.1f} dB after a {} source at full scale\n", "gain", n.gain_after(source).db(), source);
+    if (limit_load(hp) < hp.nominal_impedance())
+        os << fmt::format("  {:<20}the figures are taken into {:.4g} ohm, the impedance curve's minimum\n", "load",
+                          value_in(limit_load(hp), ohm));
+    if (hp.sensitivity_off_1khz())
+        os << fmt::format("  {:<20}the sensitivity was stated at {:.0f} Hz and is applied at 1 kHz, where the driver may differ\n", "caution",
+                          value_in(*hp.sensitivity_frequency(), hertz));
+    if (const auto rated = hp.rated_power())
+        os << fmt::format("  {:<20}{} {} the headphone's rated {}\n", "rated power", n.sine_power,
+                          n.sine_power > *rated ? "for the peaks exceeds" : "for the peaks is within", *rated);
 }
 
 // What the headphone needs for the programme (with an EQ, at the level its largest boost asks for), behind the

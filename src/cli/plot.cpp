@@ -253,7 +253,9 @@ action response_action(std::shared_ptr<plot_flags> f) {
 // response graph the curve (or the catalog headphone's) and the output impedance behind it.
 CLI::App* add_plot_child(CLI::App& plot, const char* name, const char* description, plot_flags& f, bool response) {
     CLI::App* app = plot.add_subcommand(name, description);
-    add_gear_flags(*app, f.gear, {.amplifier = true, .programme = false, .target_required = false, .headphone_figures = false});
+    add_gear_flags(*app, f.gear,
+                   {.amplifier = true, .programme = false, .target_required = false, .headphone_figures = false,
+                    .output_figures = response ? gear_scope::figures::zout : gear_scope::figures::load, .bridge = false});
     if (response) {
         const auto row = [](fields::request_field r) -> const fields::field& { return fields::request_rows[fields::at(r)]; };
         auto* curve = app->add_option(std::string{row(fields::request_field::curve).flag}, f.curves.impedance_curve,

@@ -138,6 +138,13 @@ ojson need_json(const headphone& hp, const programme& p, const requirement& n, c
         j["eq_max_boost_db"] = eq->peak.boost.db();
         j["eq_max_boost_hz"] = value_in(eq->peak.at, hertz);
     }
+    // What the headphone's other figures say about it, where it states them.
+    if (const auto f = hp.sensitivity_frequency()) j["sensitivity_frequency_hz"] = value_in(*f, hertz);
+    if (limit_load(hp) < hp.nominal_impedance()) j["load_ohm"] = value_in(limit_load(hp), ohm);  // a curve's minimum
+    if (const auto rated = hp.rated_power()) {
+        j["rated_power_w"] = value_in(*rated, watt);
+        j["peaks_exceed_rated_power"] = n.sine_power > *rated;  // the sine rating the peaks need, against it
+    }
     return j;
 }
 
