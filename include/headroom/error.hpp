@@ -7,6 +7,7 @@
 // read; input_error (fields.hpp) for an input named as the face that took it spells it.
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -57,11 +58,10 @@ inline void require_within(double v, double lo, double hi, const std::string& en
     require_finite(v, entity, field);
     if (positive && !(v > 0.0)) throw spec_error{entity, field, "must be positive"};
     if (v < lo || v > hi) {
-        const auto number = [](double x) {
-            std::string t = std::to_string(x);
-            t.erase(t.find_last_not_of('0') + 1);
-            if (!t.empty() && t.back() == '.') t.pop_back();
-            return t;
+        const auto number = [](double x) {  // "1e-09", "10000": the shortest form people read, never a rounded 0
+            char text[32];
+            std::snprintf(text, sizeof text, "%g", x);
+            return std::string{text};
         };
         throw spec_error{entity, field, "must lie within " + number(lo) + " to " + number(hi) + (*unit ? " " : "") + unit};
     }

@@ -170,6 +170,12 @@ class Need(Result):
     zout_ohm: float | None
     source_vrms: float
     gain_after_source_db: float
+    eq_max_boost_db: float | None
+    eq_max_boost_hz: float | None
+    sensitivity_frequency_hz: float | None
+    load_ohm: float | None
+    rated_power_w: float | None
+    peaks_exceed_rated_power: bool | None
 
 
 class Fit(Result):

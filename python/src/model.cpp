@@ -578,6 +578,13 @@ sine's 3.01 dB; music is typically 12-20 dB). Numbers or text ("85dB").)doc")
                    std::string{py::repr(py::float_(p.crest_factor().db()))} + ")";
         });
 
+    // The keywords of OutputStage and Headphone: the fields table's Python names.
+    py::list output_fields, headphone_fields;
+    for (const auto& row : fields::output_rows) output_fields.append(py::str(std::string{row.python}));
+    for (const auto& row : fields::headphone_rows) headphone_fields.append(py::str(std::string{row.python}));
+    m.attr("_output_fields") = py::tuple(output_fields);
+    m.attr("_headphone_fields") = py::tuple(headphone_fields);
+
     m.def("_analyse", [](const output_stage& out, const headphone& hp, py::handle prog, py::handle target, py::handle crest,
                          const parametric_eq* eq) {
         const auto p = programme_arg(prog, target, crest);
@@ -586,15 +593,24 @@ sine's 3.01 dB; music is typically 12-20 dB). Numbers or text ("85dB").)doc")
         return to_python(frontend::pair_json(out, hp, p, a, across ? &*across : nullptr));
     }, "output"_a, "headphone"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "eq"_a = nullptr);
 
-    m.def("_need", [](const headphone& hp, py::handle prog, py::handle target, py::handle crest, py::handle zout, py::handle source) {
+    m.def("_need", [](const headphone& hp, py::handle prog, py::handle target, py::handle crest, py::handle zout, py::handle source,
+                      const parametric_eq* eq) {
         const auto p = programme_arg(prog, target, crest);
         if (!p) throw spec_error{"programme", "target", "is missing: give the level to reach (and crest for music)"};
         const auto z = quantity_arg(zout, "need", "zout", parse_impedance, ohm);
         if (z) detail::require_impedance(value_in(*z, ohm), "need", "zout", true);
         const voltage s = required_quantity(source, "need", "source", parse_voltage, volt);
         detail::require_voltage(value_in(s, volt), "need", "source");
-        return to_python(frontend::need_json(hp, *p, requirement_for(hp, *p, z.value_or(in_si(0.0, ohm))), z, s));
-    }, "headphone"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "zout"_a = py::none(), "source"_a = "2V");
+        // With an EQ, what the programme needs at its largest boost (as `headroom need --eq`).
+        std::optional<eq_response> boost;
+        programme wanted = *p;
+        if (eq != nullptr) {
+            boost = eq_response_on(*eq, audio_band_grid(), p->spectrum());
+            wanted = programme{p->average_level() + boost->peak.boost, p->crest_factor(), p->spectrum()};
+        }
+        return to_python(frontend::need_json(hp, *p, requirement_for(hp, wanted, z.value_or(in_si(0.0, ohm))), z, s, boost ? &*boost : nullptr));
+    }, "headphone"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "zout"_a = py::none(), "source"_a = "2V",
+       "eq"_a = nullptr);
 
     m.def("_fit", [](py::handle power, py::handle zout) {
         const std::string entity = "amplifier output";

@@ -145,8 +145,47 @@ def test_bad_columns_name_the_field(change, entity, field):
 
 def test_a_nan_is_named_with_its_index():
     outputs, headphones = hr.synthetic(20, 100, 1)
-    with pytest.raises(hr.SpecError, match=r"NaN at index 7 \(headphone 7\)"):
+    with pytest.raises(hr.SpecError, match=r"headphones: r \[7\]") as e:
         hr.sweep(outputs, dict(headphones, r=nan_at(headphones["r"], 7)))
+    assert e.value.field == "r"
+
+
+@pytest.mark.parametrize(
+    "side,column,value",
+    [
+        ("headphones", "s_v", 1e30),   # +1e30 dB of headroom otherwise
+        ("headphones", "r", 1e-30),
+        ("outputs", "i_max", 5e-324),  # a denormal: the pair's mean fell outside its min and max
+        ("outputs", "v_clip", 1e9),
+        ("outputs", "z_out", -1.0),
+    ],
+)
+def test_columns_are_held_to_the_constructors_ranges(side, column, value):
+    outputs, headphones = hr.synthetic(4, 6, 1)
+    cols = {"outputs": dict(outputs), "headphones": dict(headphones)}
+    x = np.array(cols[side][column], dtype=np.float64)
+    x[0] = value
+    cols[side][column] = x
+    with pytest.raises(hr.SpecError) as e:
+        hr.sweep(cols["outputs"], cols["headphones"])
+    assert (e.value.entity, e.value.field) == (side, column)
+
+
+def test_a_masked_array_is_refused_rather_than_swept_with_its_hidden_values():
+    outputs, headphones = hr.synthetic(4, 6, 1)
+    masked = np.ma.masked_array(headphones["r"], mask=[False, True, False, False, False, False])
+    with pytest.raises(hr.SpecError, match="masked array") as e:
+        hr.sweep(outputs, dict(headphones, r=masked))
+    assert e.value.field == "r"
+
+
+def test_outputs_given_by_their_rating_tables_alone_are_swept():
+    stage = hr.OutputStage(power=["1W@32", "0.2W@300"])
+    o = hr.output_columns([stage])
+    tables = {k: o[k] for k in ("table_first", "table_ln_r", "table_ln_v")}
+    r = hr.sweep(tables, hr.headphone_columns("Sennheiser HD600"), precision="double")
+    assert r.pairs == 1
+    assert r.headroom_db["max"] == pytest.approx(hr.analyse(stage, "Sennheiser HD600", target=85).headroom_db, abs=1e-9)
 
 
 def test_bad_rating_tables_are_refused():

@@ -12,6 +12,7 @@
 
 #include "headroom/batch/columns.hpp"
 #include "headroom/decibel.hpp"
+#include "headroom/error.hpp"
 #include "headroom/limit.hpp"
 
 #include <algorithm>
@@ -299,14 +300,28 @@ struct pair_rows {
 template <class T>
 using row_sink = std::function<void(const pair_rows<T>&)>;
 
+// A column a sweep cannot take: no validated model object gives it (a value out of the model's ranges, a NaN, an
+// output stage without any limit, columns of different lengths). Names the columns ("outputs" or "headphones"),
+// the column ("v_clip") and the entry (-1 for the whole column).
+class column_error : public error {
+public:
+    column_error(std::string entity, std::string column, index at, const std::string& problem);
+    [[nodiscard]] const std::string& entity() const noexcept { return entity_; }
+    [[nodiscard]] const std::string& column() const noexcept { return column_; }
+    [[nodiscard]] index at() const noexcept { return at_; }
+
+private:
+    std::string entity_, column_;
+    index at_;
+};
+
 // The overall mean headroom of a sweep from its per-headphone means, summed in the engine's own order, so that a
 // sweep cut into parts along the headphones (a Dask cluster's) joins into the single sweep's mean bit for bit.
 // `single_precision`: the sweep ran in float (its summation chunks are longer).
 [[nodiscard]] double combined_mean_db(std::span<const double> per_headphone_mean_db, bool single_precision) noexcept;
 
 // Sweeps every output stage against every headphone for a programme at `target` average level with crest factor
-// `crest`. Throws std::invalid_argument for columns no validated model object gives (a non-positive load, a NaN,
-// an output stage without any limit), and what selected_simd_path() throws.
+// `crest`. Throws column_error for columns no validated model object gives, and what selected_simd_path() throws.
 [[nodiscard]] sweep_result sweep(const output_view<float>& outputs, const headphone_view<float>& headphones, spl target,
                                  gain crest, const sweep_settings& settings = {}, const row_sink<float>& rows = {});
 [[nodiscard]] sweep_result sweep(const output_view<double>& outputs, const headphone_view<double>& headphones, spl target,
