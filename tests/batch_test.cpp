@@ -664,3 +664,14 @@ TEST_CASE("batch: an empty catalog gives an empty result") {
     CHECK(r2.headphones() == 0);
     CHECK(r2.count(limit::voltage) == 0);
 }
+
+TEST_CASE("batch: sizes from a caller are checked: top_k is kept to the output count, a negative one refused") {
+    const catalog c = random_catalog(17, 3, 50);
+    const packed<float> pk = pack<float>(c);
+    // 2^62 best outputs for each headphone would wrap the list's size; a list holds at most every output.
+    const hb::sweep_result r = hb::sweep(pk.amps, pk.hps, spl::of_db(90.0), sine_crest_factor, {.top_k = hb::index{1} << 62});
+    CHECK(r.top_k() == 3);
+    CHECK(r.best(0).size() == 3);
+    CHECK_THROWS_AS((void)hb::sweep(pk.amps, pk.hps, spl::of_db(90.0), sine_crest_factor, {.top_k = -1}), spec_error);
+    CHECK_THROWS_AS((void)hb::sweep(pk.amps, pk.hps, spl::of_db(90.0), sine_crest_factor, {.threads = 100000}), spec_error);
+}

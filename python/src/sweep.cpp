@@ -13,13 +13,17 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -154,6 +158,15 @@ py::dict sweep_columns(const py::dict& outs, const py::dict& hps, const programm
     std::optional<grid_arrays<T>> g;
     batch::row_sink<T> sink;
     if (grid) {
+        // Every pair's figures: refused before allocating when they cannot fit this machine's memory.
+        const double bytes = static_cast<double>(m) * static_cast<double>(n) * (2.0 * sizeof(T) + 2.0);
+        const double memory = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+        if (memory > 0 && bytes > memory) {
+            char text[200];
+            std::snprintf(text, sizeof text, "of every pair of %lld x %lld needs %.3g GB, more than this machine's %.3g GB: leave grid out, or sweep in parts",
+                          static_cast<long long>(m), static_cast<long long>(n), bytes / 1e9, memory / 1e9);
+            throw spec_error{"sweep", "grid", text};
+        }
         g.emplace(m, n);
         sink = g->sink(n);
     }
@@ -161,11 +174,34 @@ py::dict sweep_columns(const py::dict& outs, const py::dict& hps, const programm
     batch::sweep_result res;
     double seconds = 0.0;
     {
-        // The engine reads only the arrays held above and writes only its result and the grid's arrays.
-        const py::gil_scoped_release release;
+        // The engine runs on a thread of its own with the GIL released, while this one wakes every 50 ms to let
+        // Python handle its signals: Ctrl-C stops the sweep (sweep_settings::stop) and raises KeyboardInterrupt.
+        std::atomic<bool> stop{false};
+        s.stop = &stop;
         const auto start = std::chrono::steady_clock::now();
-        res = batch::sweep(ov, hv, p.average_level(), p.crest_factor(), s, sink);
+        auto running = std::async(std::launch::async, [&] { return batch::sweep(ov, hv, p.average_level(), p.crest_factor(), s, sink); });
+        bool interrupted = false;
+        {
+            const py::gil_scoped_release release;
+            while (running.wait_for(std::chrono::milliseconds{50}) != std::future_status::ready) {
+                const py::gil_scoped_acquire gil;
+                if (PyErr_CheckSignals() != 0) {
+                    interrupted = true;
+                    stop.store(true);
+                    break;
+                }
+            }
+            running.wait();
+        }
         seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (interrupted) {
+            try {
+                (void)running.get();
+            } catch (const batch::sweep_stopped&) {
+            }
+            throw py::error_already_set();
+        }
+        res = running.get();
     }
 
     // The figures the command line's sweep --json reports, made where it makes them.

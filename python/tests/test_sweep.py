@@ -235,3 +235,31 @@ def test_empty_catalogs_give_no_figures():
     outputs, headphones = hr.synthetic(0, 10, 1)
     r = hr.sweep(outputs, headphones, top=3)
     assert r.pairs == 0 and np.isnan(r.headroom_db["mean"]) and r.top.output.shape == (10, 0)
+
+
+def test_a_grid_that_cannot_fit_is_refused_before_anything_is_allocated():
+    outputs, headphones = hr.synthetic(30000, 100000, 1)
+    with pytest.raises(hr.SpecError, match="grid of every pair of 30000 x 100000 needs") as e:
+        hr.sweep(outputs, headphones, grid=True)
+    assert e.value.field == "grid"
+
+
+def test_ctrl_c_stops_a_long_sweep(tmp_path):
+    # The engine runs with the GIL released; the caller's thread wakes to let Python handle its signals.
+    script = tmp_path / "long_sweep.py"
+    script.write_text(
+        "import os, signal, threading, time\n"
+        "import headroom as hr\n"
+        "o, h = hr.synthetic(20000, 100000, 1)\n"
+        "threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()\n"
+        "start = time.monotonic()\n"
+        "try:\n"
+        "    hr.sweep(o, h, precision='double', threads=1)\n"
+        "    print('finished')\n"
+        "except KeyboardInterrupt:\n"
+        "    print(f'interrupted {time.monotonic() - start:.2f}')\n"
+    )
+    import subprocess, sys
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120).stdout
+    assert out.startswith("interrupted"), out
+    assert float(out.split()[1]) < 1.5

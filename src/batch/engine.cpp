@@ -10,6 +10,8 @@
 #include "batch/threads.hpp"
 #include "headroom/error.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <atomic>
@@ -539,6 +541,7 @@ private:
                 rows_(tile);
             }
             if (s_.pairs_done != nullptr) s_.pairs_done->fetch_add(job.out_count * count, std::memory_order_relaxed);
+            if (s_.stop != nullptr && s_.stop->load(std::memory_order_relaxed)) throw sweep_stopped{};  // every worker stops
         }
     }
 
@@ -700,6 +703,26 @@ private:
     std::size_t tally_bytes_ = 0, moved_bytes_ = 0, rows_bytes_ = 0;
 };
 
+// The settings as the sweep uses them: sizes checked before anything is allocated. top_k beyond the output count
+// keeps no more (a list holds at most every output); the best lists must fit this machine's memory.
+template <class T>
+sweep_settings checked_settings(const sweep_settings& s, index m, index n) {
+    sweep_settings c = s;
+    if (c.top_k < 0) throw spec_error{"sweep", "top_k", "must not be negative"};
+    if (c.threads > 1024) throw spec_error{"sweep", "threads", "must be at most 1024 (0: every core)"};
+    c.top_k = std::min(c.top_k, m);
+    // Per headphone and kept output: its record in the result, and the running list's voltage and index.
+    const double bytes = static_cast<double>(n) * static_cast<double>(c.top_k) * static_cast<double>(sizeof(best_record) + sizeof(T) + sizeof(std::int64_t));
+    const double memory = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+    if (memory > 0 && bytes > memory) {
+        char text[160];
+        std::snprintf(text, sizeof text, "keeps %lld best outputs for each of %lld headphones: %.3g GB, more than this machine's %.3g GB",
+                      static_cast<long long>(c.top_k), static_cast<long long>(n), bytes / 1e9, memory / 1e9);
+        throw spec_error{"sweep", "top_k", text};
+    }
+    return c;
+}
+
 template <class T>
 sweep_result run_sweep(const output_view<T>& outputs, const headphone_view<T>& headphones, spl target, gain crest,
                        const sweep_settings& s, const row_sink<T>& rows) {
@@ -709,10 +732,11 @@ sweep_result run_sweep(const output_view<T>& outputs, const headphone_view<T>& h
                                     supported_paths() + ")"};
     if (outputs.size() > std::numeric_limits<std::int32_t>::max())
         throw std::invalid_argument{"batch sweep: more than 2^31 - 1 output stages"};
+    const sweep_settings checked = checked_settings<T>(s, outputs.size(), headphones.size());
     // The threads start first, and come up while the columns are checked and the output stages ordered.
-    workers pool{sweep_threads(s, outputs.size(), headphones.size())};
+    workers pool{sweep_threads(checked, outputs.size(), headphones.size())};
     check_columns(outputs, headphones);
-    return engine<T>{outputs, headphones, target, crest, s, rows, path}.run(pool);
+    return engine<T>{outputs, headphones, target, crest, checked, rows, path}.run(pool);
 }
 
 }  // namespace

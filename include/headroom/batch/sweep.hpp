@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -83,6 +84,15 @@ struct sweep_settings {
     // When set, the pairs of each finished block of output stages are added here (relaxed), for a caller that shows
     // progress; a row sink has had them by then.
     std::atomic<index>* pairs_done = nullptr;
+    // When set, read after each block of output stages: true stops the sweep, which then throws sweep_stopped (a
+    // caller that lets a person interrupt a long sweep, as the Python module does on Ctrl-C).
+    const std::atomic<bool>* stop = nullptr;
+};
+
+// A sweep its caller stopped (sweep_settings::stop).
+class sweep_stopped : public std::runtime_error {
+public:
+    sweep_stopped() : std::runtime_error{"the sweep was stopped"} {}
 };
 
 [[nodiscard]] inline unsigned resolve_threads(unsigned requested) noexcept {
