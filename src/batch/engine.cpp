@@ -710,6 +710,7 @@ sweep_settings checked_settings(const sweep_settings& s, index m, index n) {
     sweep_settings c = s;
     if (c.top_k < 0) throw spec_error{"sweep", "top_k", "must not be negative"};
     if (c.threads > 1024) throw spec_error{"sweep", "threads", "must be at most 1024 (0: every core)"};
+    if (!(std::abs(c.min_headroom.db()) <= 200.0)) throw spec_error{"sweep", "min_headroom", "must lie within -200 to 200 dB"};
     c.top_k = std::min(c.top_k, m);
     // Per headphone and kept output: its record in the result, and the running list's voltage and index.
     const double bytes = static_cast<double>(n) * static_cast<double>(c.top_k) * static_cast<double>(sizeof(best_record) + sizeof(T) + sizeof(std::int64_t));

@@ -67,7 +67,11 @@ std::optional<fs::path> find_gnuplot() {
 unique_fd private_file() {
     std::error_code ec;
     const fs::path tmp = fs::temp_directory_path(ec);
-    if (ec) throw output_error{"no folder for temporary files: " + ec.message()};
+    if (ec) {
+        const char* env = std::getenv("TMPDIR");
+        throw output_error{"no folder for temporary files" + (env != nullptr ? fmt::format(" (TMPDIR is '{}')", env) : std::string{}) + ": " +
+                           ec.message() + "; point TMPDIR at a folder you can write"};
+    }
     std::string folder = (tmp / "headroom-XXXXXX").string();
     const signals_held held;  // no signal between making the names and removing them
     if (::mkdtemp(folder.data()) == nullptr)

@@ -302,7 +302,12 @@ subcommand add_sweep(CLI::App& parent) {
                 sweep_job job{
                     .target = p.average_level(),
                     .crest = p.crest_factor(),
-                    .min_headroom = flag_value("--min-headroom", f->min_headroom, parse_gain),
+                    .min_headroom = flag_value("--min-headroom", f->min_headroom, [](const std::string& text) {
+                        const gain g = parse_gain(text);
+                        // Headroom beyond +-200 dB means nothing (and would print hundreds of digits): refused.
+                        if (!(std::abs(g.db()) <= 200.0)) throw parse_error{"'" + text + "' must lie within -200 to 200 dB"};
+                        return g;
+                    }),
                     .settings = {},
                     .out = f->out,
                     .json = f->json,

@@ -305,9 +305,14 @@ ojson headphone_entry_json(const headphone_entry& h) {
     j["sensitivity"] = sensitivity_text(m.stated_sensitivity());
     if (const auto f = m.sensitivity_frequency()) j["sensitivity_frequency"] = with_unit(value_in(*f, hertz), "Hz");
     if (const auto p = m.rated_power()) j["rated_power"] = with_unit(value_in(*p, watt), "W");
-    // The file's absolute path, so that the JSON read back from anywhere finds the same curve.
-    if (!h.impedance_curve.empty()) j["impedance_curve"] = h.impedance_curve_file.string();
-    if (!h.impedance_curve.empty() && h.curve_reconstructed) j["impedance_curve_basis"] = "reconstructed";
+    // The curve's points themselves, so that the JSON reads back the same curve from anywhere (a path would tie it to
+    // this machine's folders and say where they are).
+    if (const auto* curve = m.curve(); curve != nullptr && !curve->points().empty()) {
+        ojson points = ojson::array();
+        for (const auto& p : curve->points()) points.push_back({value_in(p.at, hertz), value_in(p.magnitude, ohm), p.phase_deg});
+        j["impedance_curve_points"] = std::move(points);
+    }
+    if (h.curve_reconstructed) j["impedance_curve_basis"] = "reconstructed";
     if (!h.driver.empty()) j["driver"] = h.driver;
     if (!h.drivers.empty()) j["drivers"] = h.drivers;
     j["basis"] = to_string(h.basis);

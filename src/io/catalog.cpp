@@ -67,18 +67,34 @@ struct where {
 
 // Parses JSON, rejecting a key given twice in one object (the JSON library would keep the last silently), and
 // turning a syntax error into file:line:column.
+// Where a byte offset falls: "file:line:column".
+std::string place(std::string_view text, std::size_t at, const std::string& file) {
+    at = std::min(at, text.size());
+    const std::string_view before = text.substr(0, at);
+    const std::size_t line = 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+    const std::size_t line_start = before.rfind('\n');
+    const std::size_t column = line_start == std::string_view::npos ? at + 1 : at - line_start;
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+// Parses JSON, rejecting a key given twice in one object (the JSON library would keep the last silently) with the
+// entry it is in, and turning a syntax error, or a number too large for a double, into file:line:column.
 json parse_json(std::string_view text, const std::string& file) {
     std::vector<std::set<std::string>> open_objects;
     std::string duplicate;
-    const json::parser_callback_t track_keys = [&](int /*depth*/, json::parse_event_t event, json& parsed) {
+    std::ptrdiff_t duplicate_entry = -1;  // the index of the catalog entry (an object in the top-level list) it is in
+    std::ptrdiff_t entries = -1;
+    const json::parser_callback_t track_keys = [&](int depth, json::parse_event_t event, json& parsed) {
         switch (event) {
             case json::parse_event_t::object_start:
                 open_objects.emplace_back();
+                if (depth == 2) ++entries;  // {"format", "<list>": [ {entry}, ... ]}
                 break;
             case json::parse_event_t::key:
-                if (!open_objects.empty() && !open_objects.back().insert(parsed.get<std::string>()).second &&
-                    duplicate.empty())
+                if (!open_objects.empty() && !open_objects.back().insert(parsed.get<std::string>()).second && duplicate.empty()) {
                     duplicate = parsed.get<std::string>();
+                    duplicate_entry = depth >= 3 ? entries : -1;
+                }
                 break;
             case json::parse_event_t::object_end:
                 if (!open_objects.empty()) open_objects.pop_back();
@@ -93,23 +109,33 @@ json parse_json(std::string_view text, const std::string& file) {
         j = json::parse(text.begin(), text.end(), track_keys);
     } catch (const json::parse_error& e) {
         // e.byte counts from 1 and points at the last character read.
-        const std::size_t at = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-        const std::string_view before = text.substr(0, at);
-        const std::size_t line = 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
-        const std::size_t line_start = before.rfind('\n');
-        const std::size_t column = line_start == std::string_view::npos ? at + 1 : at - line_start;
         std::string why = e.what();
         if (const auto p = why.find("column "); p != std::string::npos) {
             if (const auto colon = why.find(": ", p); colon != std::string::npos) why = why.substr(colon + 2);
         }
-        throw catalog_error{file + ":" + std::to_string(line) + ":" + std::to_string(column), "", "",
-                            "invalid JSON: " + why};
-    } catch (const json::exception& e) {  // e.g. a number too large for a double, which has no position
+        throw catalog_error{place(text, e.byte == 0 ? 0 : e.byte - 1, file), "", "", "invalid JSON: " + why};
+    } catch (const json::exception& e) {  // a number too large for a double: the library gives no position
         std::string why = e.what();
         if (const auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);
-        throw catalog_error{file, "", "", "invalid JSON: " + why};
+        std::string where = file;
+        // "number overflow parsing '1e999'": the first such literal in the text is where it is.
+        if (const auto q = why.find('\''); q != std::string::npos)
+            if (const auto q2 = why.find('\'', q + 1); q2 != std::string::npos)
+                if (const auto at = text.find(why.substr(q + 1, q2 - q - 1)); at != std::string_view::npos) where = place(text, at, file);
+        throw catalog_error{where, "", "", "invalid JSON: " + why};
     }
-    if (!duplicate.empty()) throw catalog_error{file, "", duplicate, "is given twice in one object"};
+    if (!duplicate.empty()) {
+        std::string entry;
+        if (duplicate_entry >= 0 && j.is_object()) {
+            for (const auto& [key, list] : j.items())
+                if (list.is_array() && static_cast<std::size_t>(duplicate_entry) < list.size()) {
+                    const json& e = list[static_cast<std::size_t>(duplicate_entry)];
+                    entry = "entry #" + std::to_string(duplicate_entry + 1);
+                    if (e.is_object() && e.contains("name") && e["name"].is_string()) entry += " '" + e["name"].get<std::string>() + "'";
+                }
+        }
+        throw catalog_error{file, entry, duplicate, "is given twice in one object"};
+    }
     return j;
 }
 
@@ -272,8 +298,8 @@ headphone_entry read_headphone(const json& e, std::size_t index, const std::stri
     const std::string name = *string_field(e, "name", w, true);
     w.entry = "headphone '" + name + "'";
     check_fields(e,
-                 keys_with({"name", "type", "impedance_curve", "impedance_curve_basis", "driver", "drivers", "basis", "source",
-                            "secondary_source", "computed", "note"},
+                 keys_with({"name", "type", "impedance_curve", "impedance_curve_points", "impedance_curve_basis", "driver", "drivers",
+                            "basis", "source", "secondary_source", "computed", "note"},
                            fields::headphone_rows),
                  w, "a headphone");
     const auto type = static_cast<headphone_type>(enum_field(e, "type", headphone_type_names, w));
@@ -283,10 +309,28 @@ headphone_entry read_headphone(const json& e, std::size_t index, const std::stri
     const std::string driver_text = string_field(e, "driver", w, false).value_or("");
     if (!curve_text.empty() && !driver_text.empty()) w.fail("driver", "and impedance_curve exclude each other: give one");
     if (find_field(e, "impedance_curve") && detail::trim(curve_text).empty()) w.fail("impedance_curve", "must not be empty");
+    const json* inline_points = find_field(e, "impedance_curve_points");
+    if (inline_points != nullptr && (!curve_text.empty() || !driver_text.empty()))
+        w.fail("impedance_curve_points", "and " + std::string{curve_text.empty() ? "driver" : "impedance_curve"} + " exclude each other: give one");
     constexpr std::array<std::string_view, 2> curve_bases{"measured", "reconstructed"};
     const bool reconstructed = find_field(e, "impedance_curve_basis") && enum_field(e, "impedance_curve_basis", curve_bases, w) == 1;
-    if (find_field(e, "impedance_curve_basis") && curve_text.empty())
+    if (find_field(e, "impedance_curve_basis") && curve_text.empty() && inline_points == nullptr)
         w.fail("impedance_curve_basis", "describes an impedance_curve, and there is none");
+    if (inline_points != nullptr) {
+        // [[frequency_hz, magnitude_ohm, phase_deg], ...]: what `catalog headphones --json` writes.
+        if (!inline_points->is_array()) w.fail("impedance_curve_points", "must be an array of [frequency_hz, magnitude_ohm, phase_deg]");
+        std::vector<impedance_point> points;
+        for (const auto& row : *inline_points) {
+            if (!row.is_array() || row.size() < 2 || row.size() > 3 || !std::all_of(row.begin(), row.end(), [](const json& x) { return x.is_number(); }))
+                w.fail("impedance_curve_points", "each point must be [frequency_hz, magnitude_ohm] or [frequency_hz, magnitude_ohm, phase_deg]");
+            points.push_back({in_si(row[0].get<double>(), hertz), in_si(row[1].get<double>(), ohm), row.size() == 3 ? row[2].get<double>() : 0.0});
+        }
+        try {
+            details.curve = impedance_curve::tabulated(std::move(points), name);
+        } catch (const spec_error& ex) {
+            w.fail("impedance_curve_points", ex.what());
+        }
+    }
     if (!curve_text.empty()) {
         const std::filesystem::path path = base_dir / std::filesystem::path{curve_text};
         std::error_code ec;
