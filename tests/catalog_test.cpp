@@ -195,7 +195,7 @@ TEST_CASE("broken catalogs give one error naming file, entry and field") {
     CHECK(headphone_error(headphone_with(R"("impedance": "300ohm", "sensitivity": "97dB/mW", "impedance_curve": "nowhere.csv")"))
               .starts_with("phones.json: headphone 'Bar': impedance_curve: 'nowhere.csv' is not a file"));
     CHECK(headphone_error(headphone_with(R"("impedance": "300ohm", "sensitivity": "97dB/mW", "impedance": "32ohm")")) ==
-          "phones.json: impedance: is given twice in one object");
+          "phones.json: entry #1 'Bar': impedance: is given twice in one object");
 }
 
 TEST_CASE("an impedance curve is read relative to the catalog and checked") {
@@ -228,7 +228,7 @@ TEST_CASE("bad JSON is reported at file:line:column") {
     CHECK(headphone_error("").starts_with("phones.json:1:1: invalid JSON: "));
     // The JSON library reports an out-of-range number apart from syntax errors (found by the fuzzer).
     CHECK(headphone_error(R"({"format": "headroom-catalog-1", "headphones": [], "x": 2.5e308})") ==
-          "phones.json: invalid JSON: number overflow parsing '2.5e308'");
+          "phones.json:1:57: invalid JSON: number overflow parsing '2.5e308'");
     CHECK(headphone_error("[1, 2]") == "phones.json: the top level must be an object with \"format\" and \"headphones\"");
 }
 
