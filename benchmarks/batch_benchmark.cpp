@@ -10,7 +10,7 @@
 // The engine's loops are compiled for each instruction set whatever the flags of this executable; the context line
 // names the paths this processor runs and whether the benchmark itself was built with -march=native.
 
-#include "cli/synthetic.hpp"
+#include "headroom/batch/synthetic.hpp"
 #include "headroom/analysis.hpp"
 #include "headroom/batch/pack.hpp"
 #include "headroom/batch/sweep.hpp"
@@ -34,12 +34,12 @@ using headroom::spl;
 const programme sine_at_85{spl::of_db(85.0)};
 
 // Catalogs are built once per size and shared by all benchmarks.
-const headroom::cli::synthetic_catalog& catalog(std::int64_t m, std::int64_t n) {
-    static std::map<std::pair<std::int64_t, std::int64_t>, std::unique_ptr<headroom::cli::synthetic_catalog>> cache;
+const headroom::batch::synthetic_catalog& catalog(std::int64_t m, std::int64_t n) {
+    static std::map<std::pair<std::int64_t, std::int64_t>, std::unique_ptr<headroom::batch::synthetic_catalog>> cache;
     auto& slot = cache[{m, n}];
     if (!slot)
-        slot = std::make_unique<headroom::cli::synthetic_catalog>(
-            headroom::cli::make_synthetic(static_cast<std::size_t>(m), static_cast<std::size_t>(n), 1));
+        slot = std::make_unique<headroom::batch::synthetic_catalog>(
+            headroom::batch::make_synthetic(static_cast<std::size_t>(m), static_cast<std::size_t>(n), 1));
     return *slot;
 }
 

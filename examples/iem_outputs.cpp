@@ -6,6 +6,7 @@
 // Usage: example_iem_outputs [headphone name] [catalog folder]   (default: Campfire Audio Andromeda 2020)
 #include <headroom/analysis.hpp>
 #include <headroom/catalog.hpp>
+#include <headroom/frontend/lookup.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -24,7 +25,7 @@ int main(int argc, char** argv) try {
     const std::string name = argc > 1 ? argv[1] : "Campfire Audio Andromeda 2020";
     const std::filesystem::path dir = argc > 2 ? argv[2] : HEADROOM_EXAMPLE_DATA_DIR;
     const auto headphones = load_headphone_catalog(dir / "headphones.json");
-    const headphone& iem = find_headphone(headphones, name).model;
+    const headphone& iem = frontend::find_headphone(headphones, name).model;
     const auto amplifiers = load_amplifier_catalog(dir / "amplifiers.json");
 
     struct row {
@@ -59,7 +60,7 @@ int main(int argc, char** argv) try {
         char noise_text[16] = "-";
         if (r.a.hiss) std::snprintf(noise_text, sizeof noise_text, "%.1f dB", r.a.hiss->high.db());
         std::printf("%-66s %8s %8s %+7.1f dB %9s\n", r.output.c_str(), damping_text,
-                    r.zout_stated ? (r.a.meets_one_eighth_rule ? "yes" : "no") : "-", r.a.headroom->margin.db(), noise_text);
+                    r.a.meets_one_eighth_rule ? (*r.a.meets_one_eighth_rule ? "yes" : "no") : "-", r.a.headroom->margin.db(), noise_text);
     }
     std::printf("\ndamping -: no output impedance stated. hiss: the amplifier's stated noise as SPL in this IEM, at any volume.\n");
 } catch (const std::exception& e) {

@@ -545,8 +545,8 @@ TEST_CASE("batch: a 2000 x 200000 sweep for the five best outputs holds O(M + N 
 }
 
 TEST_CASE("batch: voltages far outside the usual range take the exact path of the mean") {
-    // A spec holds at least 1 uV (output_stage refuses less), so the 1 pV stage is made in the columns, which take
-    // any positive number.
+    // 1 uV, the least the model takes, is far below what a float pass multiplies safely (2^-15 V): the float sweep
+    // takes the exact path there, and both precisions give the figures.
     output_spec tiny, normal, small;
     tiny.open_circuit_voltage = volts(1e-6);
     small.open_circuit_voltage = volts(2e-6);
@@ -554,13 +554,12 @@ TEST_CASE("batch: voltages far outside the usual range take the exact path of th
     const catalog c{{output_stage{"normal", normal}, output_stage{"tiny", tiny}, output_stage{"small", small}, output_stage{"normal 2", normal}},
                     {headphone{"h", in_si(32.0, ohm), sensitivity::per_volt(spl::of_db(100.0))}}};
     const auto check = [&]<class T>(T, double tolerance) {
-        packed<T> pk = pack<T>(c);
-        pk.amps.v_clip[1] = static_cast<T>(1e-12);
+        const packed<T> pk = pack<T>(c);
         const hb::sweep_result r = hb::sweep(pk.amps, pk.hps, spl::of_db(0.0), sine_crest_factor, {.threads = 1});
-        // Headroom over 0 dB SPL: 100 + 20 lg v for v = 2, 1e-12, 2e-6 and 2 V.
-        const double expected = 100.0 + 20.0 * (std::log10(2.0) * 2 + std::log10(1e-12) + std::log10(2e-6)) / 4.0;
+        // Headroom over 0 dB SPL: 100 + 20 lg v for v = 2, 1e-6, 2e-6 and 2 V.
+        const double expected = 100.0 + 20.0 * (std::log10(2.0) * 2 + std::log10(1e-6) + std::log10(2e-6)) / 4.0;
         CHECK(r.mean_headroom(0).db() == doctest::Approx(expected).epsilon(tolerance));
-        CHECK(r.min_headroom(0).db() == doctest::Approx(100.0 - 240.0).epsilon(tolerance));
+        CHECK(r.min_headroom(0).db() == doctest::Approx(100.0 - 120.0).epsilon(tolerance));
         CHECK(r.max_headroom(0).db() == doctest::Approx(100.0 + 20.0 * std::log10(2.0)).epsilon(tolerance));
     };
     check(0.0F, 1e-6);
@@ -630,10 +629,21 @@ TEST_CASE("batch: columns no validated model object gives are refused") {
     CHECK(refused(pk) == "no error");
     packed<double> bad = pk;
     bad.hps.r[2] = 0.0;
-    CHECK(refused(bad).find("headphone 2") != std::string::npos);
+    CHECK(refused(bad).find("headphones: r [2]") != std::string::npos);
     bad = pk;
     bad.amps.i_max[1] = std::numeric_limits<double>::quiet_NaN();
-    CHECK(refused(bad).find("output stage 1") != std::string::npos);
+    CHECK(refused(bad).find("outputs: i_max [1]") != std::string::npos);
+    // Values the model's constructors refuse are refused here too: a sensitivity of 1e30 dB/V, a 1e-30 ohm load, a
+    // denormal current limit (whose voltage would put a pair's mean outside its minimum and maximum).
+    bad = pk;
+    bad.hps.s_v[0] = 1e30;
+    CHECK(refused(bad).find("headphones: s_v [0] must be a sensitivity within 0 to 250") != std::string::npos);
+    bad = pk;
+    bad.hps.r[1] = 1e-30;
+    CHECK(refused(bad).find("headphones: r [1]") != std::string::npos);
+    bad = pk;
+    bad.amps.i_max[0] = 5e-324;
+    CHECK(refused(bad).find("outputs: i_max [0] must lie within 1e-06 to 100") != std::string::npos);
     bad = pk;
     for (auto* col : {&bad.amps.v_clip, &bad.amps.i_max, &bad.amps.sqrt_p_clip, &bad.amps.sqrt_p_thermal, &bad.amps.v_gain})
         (*col)[0] = std::numeric_limits<double>::infinity();
@@ -653,4 +663,15 @@ TEST_CASE("batch: an empty catalog gives an empty result") {
     const hb::sweep_result r2 = hb::sweep(pk.amps, hb::headphone_columns<float>{}, spl::of_db(90.0), sine_crest_factor);
     CHECK(r2.headphones() == 0);
     CHECK(r2.count(limit::voltage) == 0);
+}
+
+TEST_CASE("batch: sizes from a caller are checked: top_k is kept to the output count, a negative one refused") {
+    const catalog c = random_catalog(17, 3, 50);
+    const packed<float> pk = pack<float>(c);
+    // 2^62 best outputs for each headphone would wrap the list's size; a list holds at most every output.
+    const hb::sweep_result r = hb::sweep(pk.amps, pk.hps, spl::of_db(90.0), sine_crest_factor, {.top_k = hb::index{1} << 62});
+    CHECK(r.top_k() == 3);
+    CHECK(r.best(0).size() == 3);
+    CHECK_THROWS_AS((void)hb::sweep(pk.amps, pk.hps, spl::of_db(90.0), sine_crest_factor, {.top_k = -1}), spec_error);
+    CHECK_THROWS_AS((void)hb::sweep(pk.amps, pk.hps, spl::of_db(90.0), sine_crest_factor, {.threads = 100000}), spec_error);
 }

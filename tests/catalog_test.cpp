@@ -1,5 +1,6 @@
 #include "headroom/analysis.hpp"
 #include "headroom/catalog.hpp"
+#include "headroom/frontend/lookup.hpp"
 #include "support.hpp"
 
 #include <doctest/doctest.h>
@@ -73,10 +74,10 @@ TEST_CASE("an output's limits, power points and gain settings become output stag
         const auto c = parse_amplifier_catalog(
             amp_with(R"("vmax": "6.5Vpp", "imax": "250mA", "zout": "0.5ohm", "noise": "3uV", "connector": "4.4mm")"),
             "amps.json");
-        const auto& out = c.at(0).output("BALANCED");  // names match ignoring case
+        const auto& out = frontend::find_output(c.at(0), "BALANCED");  // names match ignoring case
         CHECK(out.kind == topology::balanced);
         CHECK(out.connector == "4.4mm");
-        const auto& s = out.setting("");
+        const auto& s = frontend::find_setting(out, "");
         CHECK(s.stage.kind() == topology::balanced);
         CHECK(value_in(*s.stage.open_circuit_voltage(), volt) == doctest::Approx(2.298097).epsilon(1e-6));  // 6.5 / 2 sqrt 2
         CHECK(value_in(*s.stage.current_limit(), ampere) == doctest::Approx(0.25));
@@ -105,20 +106,20 @@ TEST_CASE("an output's limits, power points and gain settings become output stag
                                                "amps.json");
         const auto& out = c.at(0).outputs.at(0);
         REQUIRE(out.settings.size() == 2);
-        const auto& low = out.setting("Low");
+        const auto& low = frontend::find_setting(out, "Low");
         CHECK(value_in(*low.stage.open_circuit_voltage(), volt) == doctest::Approx(2.2));
         CHECK_FALSE(low.stage.current_limit());
         CHECK(value_in(low.stage.output_impedance(), ohm) == doctest::Approx(1.0));
         CHECK(value_in(*low.stage.gain_limited_voltage(), volt) == doctest::Approx(2.0));
-        const auto& high = out.setting("high");
+        const auto& high = frontend::find_setting(out, "high");
         CHECK(value_in(*high.stage.open_circuit_voltage(), volt) == doctest::Approx(7.0));
         CHECK(value_in(*high.stage.current_limit(), ampere) == doctest::Approx(0.3));
         CHECK(high.stated_gain->db() == doctest::Approx(10.0));
         CHECK(value_in(*high.stage.gain_limited_voltage(), volt) == doctest::Approx(6.324555).epsilon(1e-6));  // 2 V x 10^(10/20)
         CHECK(high.stage.name() == "Foo / balanced / high");
-        CHECK_THROWS_WITH_AS((void)out.setting(""), "output 'balanced' has gain settings: choose one of 'low', 'high'",
-                             std::invalid_argument);
-        CHECK_THROWS_AS((void)out.setting("medium"), std::invalid_argument);
+        CHECK_THROWS_WITH_AS((void)frontend::find_setting(out, ""), "output 'balanced' has settings: choose one of 'low', 'high'",
+                             frontend::unknown_name);
+        CHECK_THROWS_AS((void)frontend::find_setting(out, "medium"), frontend::unknown_name);
     }
 }
 
@@ -188,13 +189,13 @@ TEST_CASE("broken catalogs give one error naming file, entry and field") {
           "phones.json: headphone 'Bar': impedance: '0ohm' must be positive");
     CHECK(headphone_error(headphone_with(R"("impedance": ["300ohm"], "sensitivity": "97dB/mW")")) ==
           "phones.json: headphone 'Bar': impedance: must be a string, not array");
-    CHECK(headphone_error(headphone_with(R"("sensitivity": "97dB/mW")")) == "phones.json: headphone 'Bar': impedance: is missing");
+    CHECK(headphone_error(headphone_with(R"("sensitivity": "97dB/mW")")) == "phones.json: headphone 'Bar': impedance: is missing (e.g. 300ohm)");
     CHECK(headphone_error(headphone_with(R"("impedance": "300ohm", "sensitivity": "97dB/mW", "colour": "black")")).starts_with(
         "phones.json: headphone 'Bar': colour: is not a field of a headphone"));
     CHECK(headphone_error(headphone_with(R"("impedance": "300ohm", "sensitivity": "97dB/mW", "impedance_curve": "nowhere.csv")"))
               .starts_with("phones.json: headphone 'Bar': impedance_curve: 'nowhere.csv' is not a file"));
     CHECK(headphone_error(headphone_with(R"("impedance": "300ohm", "sensitivity": "97dB/mW", "impedance": "32ohm")")) ==
-          "phones.json: impedance: is given twice in one object");
+          "phones.json: entry #1 'Bar': impedance: is given twice in one object");
 }
 
 TEST_CASE("an impedance curve is read relative to the catalog and checked") {
@@ -227,7 +228,7 @@ TEST_CASE("bad JSON is reported at file:line:column") {
     CHECK(headphone_error("").starts_with("phones.json:1:1: invalid JSON: "));
     // The JSON library reports an out-of-range number apart from syntax errors (found by the fuzzer).
     CHECK(headphone_error(R"({"format": "headroom-catalog-1", "headphones": [], "x": 2.5e308})") ==
-          "phones.json: invalid JSON: number overflow parsing '2.5e308'");
+          "phones.json:1:57: invalid JSON: number overflow parsing '2.5e308'");
     CHECK(headphone_error("[1, 2]") == "phones.json: the top level must be an object with \"format\" and \"headphones\"");
 }
 
@@ -237,15 +238,15 @@ TEST_CASE("lookups ignore case and suggest near names") {
   {"name": "Sennheiser HD650", "type": "over-ear dynamic", "impedance": "300ohm", "sensitivity": "103dB/V", "basis": "spec", "source": "s"},
   {"name": "Koss Porta Pro", "type": "on-ear", "impedance": "60ohm", "sensitivity": "101dB/mW", "basis": "spec", "source": "s"}]})",
                                            "phones.json");
-    CHECK(find_headphone(c, "sennheiser hd600").name() == "Sennheiser HD600");
-    CHECK_THROWS_WITH_AS((void)find_headphone(c, "HD 600"),
+    CHECK(frontend::find_headphone(c, "sennheiser hd600").name() == "Sennheiser HD600");
+    CHECK_THROWS_WITH_AS((void)frontend::find_headphone(c, "HD 600"),
                          "no headphone 'HD 600'; did you mean 'Sennheiser HD600', 'Sennheiser HD650'?", std::invalid_argument);
-    CHECK_THROWS_WITH_AS((void)find_headphone(c, "Koss Porta Pr0"), "no headphone 'Koss Porta Pr0'; did you mean 'Koss Porta Pro'?",
+    CHECK_THROWS_WITH_AS((void)frontend::find_headphone(c, "Koss Porta Pr0"), "no headphone 'Koss Porta Pr0'; did you mean 'Koss Porta Pro'?",
                          std::invalid_argument);
-    CHECK(near_names({"HIFIMAN Sundara", "HIFIMAN Arya", "Sennheiser HD600"}, "Sundra") == std::vector<std::string>{"HIFIMAN Sundara"});
-    CHECK(near_names({"HIFIMAN Sundara", "Sennheiser HD600"}, "Sennhiser HD600") == std::vector<std::string>{"Sennheiser HD600"});
-    CHECK(near_names({"HIFIMAN Sundara", "Sennheiser HD600"}, "Beyerdynamic DT 770").empty());
-    const auto near = near_names({"Topping A50s", "Topping A90", "Schiit Magni 2"}, "topping a50");
+    CHECK(frontend::near_names({"HIFIMAN Sundara", "HIFIMAN Arya", "Sennheiser HD600"}, "Sundra") == std::vector<std::string>{"HIFIMAN Sundara"});
+    CHECK(frontend::near_names({"HIFIMAN Sundara", "Sennheiser HD600"}, "Sennhiser HD600") == std::vector<std::string>{"Sennheiser HD600"});
+    CHECK(frontend::near_names({"HIFIMAN Sundara", "Sennheiser HD600"}, "Beyerdynamic DT 770").empty());
+    const auto near = frontend::near_names({"Topping A50s", "Topping A90", "Schiit Magni 2"}, "topping a50");
     REQUIRE(near.size() == 2);
     CHECK(near[0] == "Topping A50s");
 }

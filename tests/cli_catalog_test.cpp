@@ -144,7 +144,7 @@ TEST_CASE("headroom pair takes gear from the catalog") {
                       "--catalog-dir");
     check_usage_error(run({"pair", "--vmax", "1"}), "--impedance and --sensitivity, or --headphone");
     check_usage_error(run({"pair", "--impedance", "300", "--sensitivity", "97dB/mW", "--vmax", "1", "--gain", "6"}),
-                      "--gain needs --source");
+                      "--gain: needs the source level it follows (--source)");
 }
 
 TEST_CASE("pair compares every output and gain setting of a catalog amplifier, with a verdict") {
@@ -327,4 +327,30 @@ TEST_CASE("headroom sweep ranks catalog outputs per headphone") {
     REQUIRE(text.code == 0);
     CHECK(text.out.find("Test HD: Test Amp / bal / high (+35.26 dB, voltage)\n") != std::string::npos);
     check_usage_error(run({"sweep", "--amps", (c.dir / "nothing.json").string()}), "cannot open the catalog");
+}
+
+TEST_CASE("catalog headphones --json reads back from any folder with its curves inline, and analyses the same") {
+    const auto dir = headroom::test::temp_path("elsewhere");
+    std::filesystem::create_directories(dir);
+    const result exported = run({"catalog", "headphones", "--json"});
+    REQUIRE(exported.code == 0);
+    CHECK(exported.out.find(headroom::test::source_dir.string()) == std::string::npos);  // no path of this machine
+    std::ofstream{dir / "mine.json"} << exported.out;
+    std::filesystem::copy_file(headroom::test::source_dir / "data/amplifiers.json", dir / "amps.json");
+    // The same headphones from the copy, with the same curves: sweep --json is the same, but its timings.
+    const auto sweep = [&](const std::vector<std::string>& files) {
+        std::vector<std::string> a{"sweep", "--target", "95", "--crest", "18", "--json", "--precision", "double"};
+        a.insert(a.end(), files.begin(), files.end());
+        auto j = nlohmann::json::parse(run(a).out);
+        for (const char* k : {"seconds", "pairs_per_second", "cpu_seconds", "pairs_per_cpu_second", "threads"}) j.erase(k);
+        return j;
+    };
+    CHECK(sweep({"--headphones", (dir / "mine.json").string(), "--amps", (dir / "amps.json").string()}) == sweep({}));
+    std::filesystem::rename(dir / "mine.json", dir / "headphones.json");
+    std::filesystem::rename(dir / "amps.json", dir / "amplifiers.json");
+    const result there = run({"pair", "--catalog-dir", dir.string(), "--headphone", "Sennheiser HD650 (measured)", "--amp", "FiiO K19", "--json"});
+    const result here = run({"pair", "--headphone", "Sennheiser HD650 (measured)", "--amp", "FiiO K19", "--json"});
+    REQUIRE(there.code == 0);
+    CHECK(there.out == here.out);
+    std::filesystem::remove_all(dir);
 }

@@ -149,7 +149,16 @@ TEST_CASE("sweep selections: kinds, connectors, per-amplifier tables, and errors
     json j = run_json(with({"sweep", "--kind", "iem", "--json"}, c.files()));
     REQUIRE(j["recommendations"].size() == 1);
     CHECK(j["recommendations"][0]["headphone"] == "Quiet IEM");
-    CHECK(j["headphones"] == 1);
+    // Each pair once, by the scalar model whose advice the tables give: no batch statistics beside them.
+    CHECK_FALSE(j.contains("pairs"));
+    CHECK(j["target_spl_db"] == 85.0);
+    // Flags of the batch sweep are refused with a selection, never ignored; --seed without --synthetic too.
+    for (const auto& flag : {std::vector<std::string>{"--precision", "double"}, {"--threads", "2"}, {"--out", "x.csv"}}) {
+        const result r = run(with(with({"sweep", "--kind", "iem"}, flag), c.files()));
+        CHECK(r.code == 2);
+        CHECK(r.err.find("headroom sweep: " + flag[0] + ": applies to a whole-catalog sweep") == 0);
+    }
+    CHECK(run({"sweep", "--seed", "3"}).err.find("--seed: seeds the random catalog of --synthetic") != std::string::npos);
 
     // --connector keeps only those outputs; --kind of amplifier only those amplifiers.
     j = run_json(with({"sweep", "--headphone", "Quiet IEM", "--connector", "4.4", "--json"}, c.files()));
@@ -193,4 +202,48 @@ TEST_CASE("sweep without a selection is a short summary, and --top K still lists
     const result top = run(with({"sweep", "--top", "1"}, c.files()));
     REQUIRE(top.code == 0);
     CHECK(top.out.find("Quiet IEM: Loud Hissy / 6.35mm") != std::string::npos);
+}
+
+// Regression guards: each of these fails if the sign, the choice or the order it checks is inverted.
+
+TEST_CASE("regression: gain_headroom_db is the stated gain less the gain the programme needs, with its sign") {
+    const auto headroom_for = [](const char* gain_text) {
+        const json j = run_json({"pair", "--impedance", "32", "--sensitivity", "100dB/V", "--vmax", "10", "--source", "2V", "--gain",
+                                 gain_text, "--target", "90", "--crest", "12", "--json"});
+        CHECK(j["gain_headroom_db"].get<double>() == doctest::Approx(j["gain_db"].get<double>() - j["gain_needed_db"].get<double>()));
+        return j["gain_headroom_db"].get<double>();
+    };
+    // 90 dB SPL with 12 dB peaks at 100 dB/V wants a peak of 10^(-10/20) x 10^(12/20) V, a sine of 1.26 V RMS: about
+    // -4 dB after 2 V. +20 dB has gain to spare; -20 dB is short.
+    CHECK(headroom_for("20dB") > 0.0);
+    CHECK(headroom_for("-20dB") < 0.0);
+}
+
+TEST_CASE("regression: the verdict compares the best-ranked output of each kind, when an amplifier has several of one kind") {
+    const auto dir = headroom::test::temp_path("verdict_kinds");
+    std::filesystem::create_directories(dir);
+    std::ofstream{dir / "headphones.json"} << R"({"format": "headroom-catalog-1", "headphones": [
+  {"name": "HP", "type": "over-ear dynamic", "impedance": "300ohm", "sensitivity": "100dB/V", "basis": "own"}]})";
+    // Two single-ended jacks, the weaker first in the file, and one balanced jack.
+    std::ofstream{dir / "amplifiers.json"} << R"({"format": "headroom-catalog-1", "amplifiers": [
+  {"name": "Two SE", "kind": "desktop", "basis": "own", "outputs": [
+    {"name": "weak SE", "topology": "single_ended", "vmax": "0.5V", "zout": "1ohm"},
+    {"name": "strong SE", "topology": "single_ended", "vmax": "5V", "zout": "1ohm"},
+    {"name": "balanced", "topology": "balanced", "vmax": "4V", "zout": "2ohm"}]}]})";
+    const json j = run_json({"pair", "--catalog-dir", dir.string(), "--headphone", "HP", "--amp", "Two SE", "--target", "90", "--json"});
+    CHECK(j["verdict"]["balanced_vs_single_ended"]["single_ended"] == "strong SE");
+    CHECK(j["verdict"]["output"] == "strong SE");  // 5 V single-ended beats the 4 V balanced jack here
+    const std::string line = j["verdict"]["lines"][0].get<std::string>();
+    CHECK(line.find("over strong SE") != std::string::npos);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("regression: sweep --amp lists the headphones with the most headroom first") {
+    const iem_catalog c;
+    const json j = run_json(with({"sweep", "--amp", "Loud Hissy", "--target", "85", "--crest", "18", "--json"}, c.files()));
+    const json& rows = j["recommendations"][0]["headphones"];
+    REQUIRE(rows.size() == 2);
+    // The 125 dB/V IEM has far more headroom than the 95 dB/V planar on the same 8 V output.
+    CHECK(rows[0]["headphone"] == "Quiet IEM");
+    CHECK(rows[0]["headroom_db"].get<double>() > rows[1]["headroom_db"].get<double>());
 }

@@ -1,7 +1,7 @@
 // headroom sweep, run in-process: its statistics against the scalar model pair by pair, its CSV file, and its
 // refusals (exit 2, one line naming the flag, nothing on stdout).
 
-#include "cli/synthetic.hpp"
+#include "headroom/batch/synthetic.hpp"
 #include "headroom/analysis.hpp"
 #include "headroom/batch/sweep.hpp"
 #include "support.hpp"
@@ -42,7 +42,7 @@ struct expected {
 };
 
 expected brute_force(std::size_t m, std::size_t n, std::uint64_t seed, const headroom::programme& p, double threshold) {
-    const auto c = headroom::cli::make_synthetic(m, n, seed);
+    const auto c = headroom::batch::make_synthetic(m, n, seed);
     expected e;
     e.per_headphone.resize(n);
     for (std::size_t j = 0; j < m; ++j)
@@ -128,7 +128,7 @@ TEST_CASE("sweep --out: every pair as CSV, written whole or not at all") {
     REQUIRE(lines.size() == 1 + 3 * 4);
     CHECK(lines[0] == "headphone,amplifier,output,gain,headroom_db,limit,max_spl_db,max_limit");
     // The row of output 2 and headphone 1, against the scalar model (rows come in tiles, in no fixed order).
-    const auto c = headroom::cli::make_synthetic(3, 4, 2);
+    const auto c = headroom::batch::make_synthetic(3, 4, 2);
     const auto op = headroom::max_output(c.outputs[2], c.headphones[1]);
     const auto h = headroom::headroom_for(c.outputs[2], c.headphones[1], headroom::programme{headroom::spl::of_db(90.0)});
     const std::string row = fmt::format("synthetic headphone 1,synthetic output 2,,,{:.4f},{},{:.4f},{}", h.margin.db(), to_string(h.binding),

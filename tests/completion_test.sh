@@ -34,4 +34,14 @@ expect dongle sweep --kind do
 expect 4.4mm sweep --connector 4
 expect 'Sennheiser\ HD600\ \(measured\)' sweep --headphone "Sennheiser HD6"
 [ -z "$(offer pair --out x)" ] || { echo "file flags should fall back to file names"; fail=1; }
+# A name holding glob characters is offered as it is, quoted, never expanded against the files of the folder.
+dir=$(mktemp -d)
+cat > "$dir/headphones.json" <<'JSON'
+{"format": "headroom-catalog-1", "headphones": [
+ {"name": "Glob [A]*", "type": "iem", "impedance": "16ohm", "sensitivity": "110dB/V", "basis": "own"}]}
+JSON
+printf '{"format": "headroom-catalog-1", "amplifiers": []}\n' > "$dir/amplifiers.json"
+touch "$dir/Glob A-file"
+(cd "$dir" && expect 'Glob\ \[A\]\*' pair --catalog-dir "$dir" --headphone "Glob" && exit "$fail") || fail=1
+rm -rf "$dir"
 exit $fail

@@ -319,3 +319,32 @@ TEST_CASE("digital clipping and the programme estimate") {
     CHECK(n.programme_increase.db() > 0.0);
     CHECK(n.programme_increase.db() < 0.5);
 }
+
+TEST_CASE("an EQ file with carriage-return line endings (old Mac editors) is read line by line") {
+    const std::string lf = "Preamp: -6.2 dB\nFilter 1: ON LSC Fc 105 Hz Gain 6.0 dB Q 0.70\nFilter 2: ON PK Fc 2000 Hz Gain -3.0 dB Q 1.0\n";
+    std::string cr = lf;
+    std::replace(cr.begin(), cr.end(), '\n', '\r');
+    const parametric_eq a = read_parametric_eq(lf, "lf.txt");
+    const parametric_eq b = read_parametric_eq(cr, "cr.txt");
+    CHECK(b.filters().size() == 2);
+    CHECK(b.preamp().db() == a.preamp().db());
+    // A line's number counts the lone CRs too.
+    std::string bad = "Preamp: -6 dB\rFilter 1: ON XX Fc 100 Hz Gain 1 dB Q 1\r";
+    try {
+        (void)read_parametric_eq(bad, "bad.txt");
+        FAIL("no error");
+    } catch (const io_error& e) {
+        CHECK(std::string{e.what()}.rfind("bad.txt:2", 0) == 0);
+    }
+}
+
+TEST_CASE("a bad line of megabytes is quoted by its start and its length, never echoed whole") {
+    const std::string line = "Filter 1: ON PK Fc " + std::string(5'000'000, '9') + "x Hz Gain 1 dB Q 1";
+    try {
+        (void)read_parametric_eq(line, "big.txt");
+        FAIL("no error");
+    } catch (const io_error& e) {
+        CHECK(std::string_view{e.what()}.size() < 300);
+        CHECK(std::string_view{e.what()}.find("characters)") != std::string_view::npos);
+    }
+}

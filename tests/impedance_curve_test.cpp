@@ -160,3 +160,22 @@ TEST_CASE("driver parameters from text") {
     CHECK_THROWS_AS((void)parse_driver_model("Re=-25,Le=0,fs=100,Qms=3,Qes=1"), io_error);
     CHECK_THROWS_AS((void)parse_driver_model("Re=25,Le=2mF,fs=100,Qms=3,Qes=1"), io_error);
 }
+
+TEST_CASE("a measurement export of any length is read whole: its extremes kept exactly in at most max_points rows") {
+    // 50000 rows (REW exports tens of thousands), with one sharp dip between two rows of the coarse steps.
+    std::string csv = "frequency_hz,magnitude_ohm,phase_deg\n";
+    const int rows = 50000;
+    double dip_hz = 0.0;
+    for (int k = 0; k < rows; ++k) {
+        const double hz = 5.0 * std::pow(40000.0 / 5.0, static_cast<double>(k) / (rows - 1));
+        double z = 32.0 + 8.0 * std::sin(static_cast<double>(k) * 0.001);
+        if (k == 31234) {
+            z = 7.25;  // the minimum: the load the limits are taken at
+            dip_hz = hz;
+        }
+        csv += std::to_string(hz) + "," + std::to_string(z) + ",0\n";
+    }
+    const impedance_curve c = read_impedance_curve(csv, "rew.csv");
+    CHECK(value_in(c.minimum().magnitude, ohm) == doctest::Approx(7.25));
+    CHECK(std::abs(value_in(c.minimum().at, hertz) / std::stod(std::to_string(dip_hz)) - 1.0) < 1e-9);
+}

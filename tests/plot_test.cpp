@@ -109,7 +109,7 @@ TEST_CASE("plot errors: one line on stderr, exit 2, no file") {
 
     r = run({"plot", "load", "--out", (s.dir / "x.png").string()});
     CHECK(r.code == 2);
-    CHECK(r.err.find("state at least one amplifier limit") != std::string::npos);
+    CHECK(r.err.find("no limit is stated: give at least one of --vmax") != std::string::npos);
 
     r = run({"plot", "--out", (s.dir / "x.png").string()});
     CHECK(r.code == 2);

@@ -22,4 +22,4 @@ emcmake cmake -S "$web" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHEADRO
 cmake --build "$build" -j "$jobs"
 site="$(cd "$build/site" && pwd)"
 echo "web/build.sh: the page is in $site"
-(cd "$site" && ls -l index.html style.css app.js combobox.js plots.js headroom.js | awk '{printf "  %8d  %s\n", $5, $9}')
+(cd "$site" && ls -l index.html style.css app.js render.js combobox.js plots.js headroom.js | awk '{printf "  %8d  %s\n", $5, $9}')

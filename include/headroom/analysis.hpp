@@ -179,8 +179,10 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
 
 // NwAvGuy's 1/8 rule: Z_out at most an eighth of the load keeps the response within about 1 dB. The bound holds
 // against the impedance minimum (docs/physics.md section 7), so a known curve's minimum is used, else |Z| at 1 kHz.
+// Unknown (no value) where the output impedance is not stated: an unstated Z_out is not a met rule.
 [[nodiscard]] inline impedance one_eighth_rule_load(const headphone& hp) noexcept { return limit_load(hp); }
-[[nodiscard]] inline bool meets_one_eighth_rule(const output_stage& out, const headphone& hp) noexcept {
+[[nodiscard]] inline std::optional<bool> meets_one_eighth_rule(const output_stage& out, const headphone& hp) noexcept {
+    if (!out.output_impedance_stated()) return std::nullopt;
     return 8.0 * value_in(out.output_impedance(), ohm) <= value_in(one_eighth_rule_load(hp), ohm);
 }
 
@@ -228,12 +230,18 @@ struct exposure_estimate {
     return {p.average_level(), a, la, niosh_exposure_limit(la), who_weekly_allowance(la), p.spectrum()};
 }
 
+// The gain a programme needs after the stated source, and what the stated gain leaves to spare.
+struct gain_stage {
+    voltage full_scale;
+    gain stated, needed;
+};
+
 // Everything `headroom pair` reports about one output stage driving one headphone.
 struct pair_analysis {
     operating_point max;
     gain output_impedance_loss;
     std::optional<double> damping_factor;
-    bool meets_one_eighth_rule;
+    std::optional<bool> meets_one_eighth_rule;  // none where Z_out is not stated
     impedance one_eighth_rule_load;          // |Z|min of a known curve, else |Z| at 1 kHz
     std::optional<bool> exceeds_rated_power;  // at max output, when the headphone states a rated power
     std::optional<hiss_range> hiss;
@@ -243,6 +251,7 @@ struct pair_analysis {
     std::optional<headroom_result> headroom;
     std::optional<gain> hiss_below_programme;  // the programme's average level above the (higher) hiss level
     std::optional<exposure_estimate> exposure;
+    std::optional<gain_stage> source_gain_stage;  // with a programme and a stated source and gain
 };
 
 [[nodiscard]] inline pair_analysis analyse(const output_stage& out, const headphone& hp,
@@ -260,6 +269,7 @@ struct pair_analysis {
         .headroom = std::nullopt,
         .hiss_below_programme = std::nullopt,
         .exposure = std::nullopt,
+        .source_gain_stage = std::nullopt,
     };
     if (const auto rated = hp.rated_power()) a.exceeds_rated_power = a.max.load_power > *rated;
     if (a.hiss) a.dynamic_range = a.max.max_level - a.hiss->low;
@@ -268,6 +278,7 @@ struct pair_analysis {
         a.headroom = headroom_for(out, hp, *p);
         if (a.hiss) a.hiss_below_programme = p->average_level() - a.hiss->high;
         a.exposure = exposure_at(*p);
+        if (const auto& src = out.source()) a.source_gain_stage = gain_stage{src->full_scale(), src->amplifier_gain(), a.need->gain_after(src->full_scale())};
     }
     return a;
 }

@@ -5,7 +5,7 @@
 // data/. Loading validates every field once, at this boundary: an error names the file, the entry and the field
 // ("data/amplifiers.json: amplifier 'Foo' output 'balanced': vmax: '-3V' must be positive"), and bad JSON gives
 // file:line:column. Outputs stated as power-vs-load points keep them as a rating table (output_stage.hpp); an
-// output with gain settings becomes one output stage per setting. A headphone's impedance curve (a CSV file or a
+// output with settings (gains, load-sensed modes, output-impedance selectors) becomes one output stage per setting. A headphone's impedance curve (a CSV file or a
 // driver model) is read at load and travels with the headphone.
 //
 // The parsing is compiled (src/io/catalog.cpp, target headroom::io) so that only it depends on a JSON library.
@@ -44,6 +44,7 @@ struct headphone_entry {
     headphone_type type;
     std::string impedance_curve;  // as written in the file (a CSV path relative to it), empty when none
     std::filesystem::path impedance_curve_file;  // the file it was read from, absolute: what `catalog --json` writes
+    bool curve_reconstructed = false;  // the curve joins points a source states in text, rather than a measured trace
     std::string driver;           // a driver model's parameters as written, empty when none
     std::string drivers;          // the driver complement as the maker states it ("1DD+4BA")
     figure_basis basis;
@@ -54,12 +55,22 @@ struct headphone_entry {
     [[nodiscard]] const std::string& name() const noexcept { return model.name(); }
 };
 
-// One gain setting of one output: the stage the analysis uses. An output without gain settings has one, with
-// an empty gain_name.
+// One setting of one output (docs/physics.md section 8): the stage the analysis uses. An output without settings
+// has one, with an empty gain_name. The settings of one output are all of one kind.
 struct output_setting {
-    std::string gain_name;
+    std::string gain_name;            // the setting's name: "high", "8R", "load below 150 ohm"
     std::optional<gain> stated_gain;  // the setting's voltage gain, when stated
     output_stage stage;
+    setting_kind kind = setting_kind::gain;
+    // A load-sensed mode: the device uses it for loads from load_min (inclusive) to load_max (exclusive); an absent
+    // bound is open.
+    std::optional<impedance> load_min{}, load_max{};
+
+    // Whether a load-sensed device uses this mode for a load (always true for the other kinds).
+    [[nodiscard]] bool selected_for(impedance load) const noexcept {
+        if (kind != setting_kind::load_sensed) return true;
+        return (!load_min || load >= *load_min) && (!load_max || load < *load_max);
+    }
 };
 
 struct amplifier_output {
@@ -68,8 +79,14 @@ struct amplifier_output {
     std::string connector;
     std::vector<output_setting> settings;  // never empty
 
-    // The setting named `gain_name` (case-insensitive); throws std::invalid_argument listing the settings.
-    [[nodiscard]] const output_setting& setting(std::string_view gain_name) const;
+    [[nodiscard]] setting_kind settings_kind() const noexcept { return settings.front().kind; }
+    // The settings a user has with this headphone: every one, but of load-sensed modes only the mode the device
+    // selects for the headphone's load (limit_load(): the curve's minimum where known). Where no mode's loads hold
+    // it, the mode that gives the least voltage there, so that the answer errs low.
+    [[nodiscard]] std::vector<const output_setting*> settings_for(const headphone& hp) const;
+    // Of load-sensed modes, the one the device selects for a resistive load (where none claims it, the one that gives
+    // the least voltage there); of other settings, the first.
+    [[nodiscard]] const output_setting& mode_for(impedance load) const;
 };
 
 struct amplifier_entry {
@@ -81,8 +98,6 @@ struct amplifier_entry {
     std::string note;
     std::vector<amplifier_output> outputs;  // never empty
 
-    // The output named `output_name` (case-insensitive); throws std::invalid_argument listing the outputs.
-    [[nodiscard]] const amplifier_output& output(std::string_view output_name) const;
     // Its balanced output, if it has one (the first, when several).
     [[nodiscard]] const amplifier_output* balanced_output() const noexcept;
 };
@@ -92,17 +107,8 @@ struct amplifier_entry {
                                                                    const std::filesystem::path& base_dir = {});
 [[nodiscard]] std::vector<amplifier_entry> parse_amplifier_catalog(std::string_view json, const std::string& file);
 
-// From files: the messages name the path as given.
+// From files: the messages name the path as given. Names are looked up by headroom/frontend/lookup.hpp.
 [[nodiscard]] std::vector<headphone_entry> load_headphone_catalog(const std::filesystem::path& file);
 [[nodiscard]] std::vector<amplifier_entry> load_amplifier_catalog(const std::filesystem::path& file);
-
-// Case-insensitive exact lookup. On a miss, throws std::invalid_argument whose message lists the nearest names
-// (by substring and edit distance), e.g. "no headphone 'HD 600'; did you mean 'Sennheiser HD600'?".
-[[nodiscard]] const headphone_entry& find_headphone(const std::vector<headphone_entry>& catalog, std::string_view name);
-[[nodiscard]] const amplifier_entry& find_amplifier(const std::vector<amplifier_entry>& catalog, std::string_view name);
-
-// Names from `names` close to `query`, best first, at most `limit` of them.
-[[nodiscard]] std::vector<std::string> near_names(const std::vector<std::string>& names, std::string_view query,
-                                                  std::size_t limit = 5);
 
 }  // namespace headroom

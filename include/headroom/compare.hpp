@@ -10,15 +10,18 @@
 //   2. for a sensitive headphone (S_V of 110 dB SPL/V or more, where a few microvolts of hiss become audible),
 //      less hiss, then a lower output impedance (a flatter response, more damping);
 //   3. more headroom.
-// Gain advice: of an output's settings, the one with the lowest maximum level that still has enough headroom:
-// the most travel on the volume knob and the least hiss. Without a programme, the loudest setting is advised.
-// The verdict is worded here (with fmt), once, for every front end.
+// Setting advice (docs/physics.md section 8), among one output's settings: enough headroom first; then, among
+// those with enough, one that meets the 1/8 rule over one that fails it or whose Z_out is unknown; then for gain
+// settings the lowest maximum level (the most travel on the volume knob and the least hiss; without a programme the
+// loudest), for output-impedance selectors the lowest Z_out (the flattest response, the most damping). A
+// load-sensed output offers only the mode the device selects (options_of, recommend.hpp).
+// The verdict is worded by the front ends' words (headroom/frontend/words.hpp), once, for all of them.
 
 #include "headroom/analysis.hpp"
 #include "headroom/decibel.hpp"
+#include "headroom/eq.hpp"
+#include "headroom/frequency_analysis.hpp"
 #include "headroom/output_stage.hpp"
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -31,17 +34,23 @@
 
 namespace headroom {
 
-// One output stage of an amplifier: the output (jack) it belongs to and its gain setting ("" when it has none).
+// One output stage of an amplifier: the output (jack) it belongs to and its setting ("" when it has none), and
+// what kind of setting that is.
 struct output_option {
     std::string output;
     std::string gain_setting;
     output_stage stage;
+    setting_kind kind = setting_kind::gain;
 };
 
 struct compared_option {
     output_option option;
     pair_analysis analysis;
+    // Across 20 Hz-20 kHz, where the headphone has an impedance curve or an EQ is given.
+    std::optional<frequency_analysis> across;
     bool recommended_gain = false;  // the setting advised for this output (always true when it has one setting)
+    // Advised although it fails the 1/8 rule, because the settings of this output that meet it lack the headroom.
+    bool fails_one_eighth_for_headroom = false;
 };
 
 struct comparison {
@@ -61,18 +70,49 @@ inline constexpr double sensitive_db_per_v = 110.0;
 
 [[nodiscard]] inline bool is_sensitive(const headphone& hp) noexcept { return hp.sensitivity_per_volt().db() >= sensitive_db_per_v; }
 
+// The headroom an option is judged by: at the load the limits are taken at, or, where the analysis across
+// frequency finds less (an EQ's boost, a reactive load), the worst of it. None without a programme.
+[[nodiscard]] inline std::optional<gain> decisive_headroom(const compared_option& c) noexcept {
+    if (!c.analysis.headroom) return std::nullopt;
+    gain h = c.analysis.headroom->margin;
+    if (c.across && c.across->headroom && c.across->headroom->worst < h) h = c.across->headroom->worst;
+    return h;
+}
+
 namespace detail {
 
 [[nodiscard]] inline double headroom_or_level(const compared_option& c) noexcept {
-    return c.analysis.headroom ? c.analysis.headroom->margin.db() : c.analysis.max.max_level.db();
+    const auto h = decisive_headroom(c);
+    return h ? h->db() : c.analysis.max.max_level.db();
 }
 
 }  // namespace detail
 
 // Whether an option has at least `enough` headroom for the programme (always, without a programme).
 [[nodiscard]] inline bool has_enough(const compared_option& c, gain enough) noexcept {
-    return !c.analysis.headroom || c.analysis.headroom->margin >= enough;
+    const auto h = decisive_headroom(c);
+    return !h || *h >= enough;
 }
+
+namespace detail {
+
+// Whether setting a is the better advice than setting b of the same output (see the header comment).
+[[nodiscard]] inline bool better_setting(const compared_option& a, const compared_option& b, bool with_programme, gain enough) noexcept {
+    const bool ea = has_enough(a, enough), eb = has_enough(b, enough);
+    if (ea != eb) return ea;
+    if (!ea) return headroom_or_level(a) > headroom_or_level(b);  // none is enough: the most headroom
+    const bool ra = a.analysis.meets_one_eighth_rule.value_or(false), rb = b.analysis.meets_one_eighth_rule.value_or(false);
+    if (ra != rb) return ra;
+    if (a.option.kind == setting_kind::output_impedance) {
+        const double za = value_in(a.option.stage.output_impedance(), ohm), zb = value_in(b.option.stage.output_impedance(), ohm);
+        if (za != zb) return za < zb;
+        return headroom_or_level(a) > headroom_or_level(b);
+    }
+    const double la = a.analysis.max.max_level.db(), lb = b.analysis.max.max_level.db();
+    return with_programme ? la < lb : la > lb;
+}
+
+}  // namespace detail
 
 // Whether a is fitter than b for the job (see the header comment): the one ranking rule of pair, sweep, the
 // Python module and the web page.
@@ -95,9 +135,12 @@ namespace detail {
     return detail::headroom_or_level(a) > detail::headroom_or_level(b);
 }
 
-// Compares options (typically every setting of every output of one amplifier) for a headphone and a programme.
+// Compares options (typically every setting of every output of one amplifier) for a headphone and a programme,
+// across frequency as well where the headphone has an impedance curve or an EQ is given (its boost is level the
+// amplifier must deliver: an option is judged by its worst headroom).
 [[nodiscard]] inline comparison compare_outputs(std::vector<output_option> options, const headphone& hp,
-                                                const std::optional<programme>& p, gain enough = gain::of_db(0.0)) {
+                                                const std::optional<programme>& p, gain enough = gain::of_db(0.0),
+                                                const parametric_eq* eq = nullptr) {
     if (options.empty()) throw spec_error{"comparison", "outputs", "are missing: give at least one output stage"};
     comparison c;
     c.programme_used = p;
@@ -105,27 +148,25 @@ namespace detail {
     c.sensitive_headphone = is_sensitive(hp);
     for (auto& o : options) {
         pair_analysis a = analyse(o.stage, hp, p);
-        c.options.push_back({std::move(o), std::move(a), false});
+        std::optional<frequency_analysis> across = analyse_frequency(o.stage, hp, eq, p);
+        c.options.push_back({std::move(o), std::move(a), std::move(across)});
     }
-    // Gain advice per output: the quietest setting with enough headroom, else the one with the most.
+    // Setting advice per output (see the header comment).
     std::vector<std::string> outputs;
     for (const auto& o : c.options)
         if (std::find(outputs.begin(), outputs.end(), o.option.output) == outputs.end()) outputs.push_back(o.option.output);
     for (const auto& name : outputs) {
         std::optional<std::size_t> pick;
+        bool some_meets_rule = false;
         for (std::size_t k = 0; k < c.options.size(); ++k) {
             const auto& o = c.options[k];
             if (o.option.output != name) continue;
-            if (!pick) {
-                pick = k;
-                continue;
-            }
-            const auto& best = c.options[*pick];
-            const bool ok = p && has_enough(o, enough), best_ok = p && has_enough(best, enough);
-            const double level = o.analysis.max.max_level.db(), best_level = best.analysis.max.max_level.db();
-            if (p ? (ok != best_ok ? ok : (ok ? level < best_level : level > best_level)) : level > best_level) pick = k;
+            some_meets_rule = some_meets_rule || o.analysis.meets_one_eighth_rule.value_or(false);
+            if (!pick || detail::better_setting(o, c.options[*pick], p.has_value(), enough)) pick = k;
         }
-        c.options[*pick].recommended_gain = true;
+        auto& advised = c.options[*pick];
+        advised.recommended_gain = true;
+        advised.fails_one_eighth_for_headroom = advised.analysis.meets_one_eighth_rule == false && some_meets_rule;
         c.ranking.push_back(*pick);
     }
     std::stable_sort(c.ranking.begin(), c.ranking.end(), [&](std::size_t a, std::size_t b) {
@@ -136,52 +177,6 @@ namespace detail {
         if (!slot) slot = k;
     }
     return c;
-}
-
-// "4.4mm balanced: +6.2 dB headroom over 3.5mm; hiss +2.5 dB at 95 dB SPL" and the recommendation, one line each.
-[[nodiscard]] inline std::vector<std::string> verdict_lines(const comparison& c) {
-    std::vector<std::string> lines;
-    const auto label = [](const compared_option& o) {
-        return o.option.gain_setting.empty() ? o.option.output : o.option.output + " (" + o.option.gain_setting + " gain)";
-    };
-    const compared_option& best = c.best();
-    if (c.best_balanced && c.best_single_ended) {
-        const auto& bal = c.options[*c.best_balanced];
-        const auto& se = c.options[*c.best_single_ended];
-        std::string line;
-        if (c.programme_used) {
-            const double d = bal.analysis.headroom->margin.db() - se.analysis.headroom->margin.db();
-            line = fmt::format("{}: {:+.1f} dB headroom over {}", bal.option.output, d, se.option.output);
-        } else {
-            const double d = bal.analysis.max.max_level.db() - se.analysis.max.max_level.db();
-            line = fmt::format("{}: {:+.1f} dB louder at most than {}", bal.option.output, d, se.option.output);
-        }
-        if (bal.analysis.hiss && se.analysis.hiss) {
-            const double lo = bal.analysis.hiss->low.db() - se.analysis.hiss->low.db();
-            const double hi = bal.analysis.hiss->high.db() - se.analysis.hiss->high.db();
-            line += std::abs(hi - lo) < 0.05 ? fmt::format("; hiss {:+.1f} dB", hi) : fmt::format("; hiss {:+.1f} to {:+.1f} dB", lo, hi);
-            if (c.programme_used) line += fmt::format(" at {:.0f} dB SPL", c.programme_used->average_level().db());
-        } else {
-            line += "; hiss not known for both";
-        }
-        lines.push_back(line);
-    }
-    std::string advice = "use " + label(best);
-    if (c.programme_used) {
-        const double h = best.analysis.headroom->margin.db();
-        if (h >= c.enough.db()) {
-            advice += fmt::format(": {:+.1f} dB headroom for {:.0f} dB SPL with {:.0f} dB peaks", h,
-                                  c.programme_used->average_level().db(), c.programme_used->crest_factor().db());
-            if (c.sensitive_headphone && best.analysis.hiss)
-                advice += fmt::format(", hiss {:.1f} dB SPL", best.analysis.hiss->high.db());
-        } else {
-            advice += fmt::format(", but even it falls {:.1f} dB short: the programme's peaks will clip", -h);
-        }
-    } else {
-        advice += fmt::format(": the loudest, {:.1f} dB SPL at most", best.analysis.max.max_level.db());
-    }
-    lines.push_back(advice);
-    return lines;
 }
 
 }  // namespace headroom

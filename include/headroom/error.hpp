@@ -1,19 +1,28 @@
 #pragma once
 
-// The library's one exception type for invalid specifications. It names the entity (a headphone, an output
-// stage, a sensitivity) and the field, so that a caller can point the user at the exact bad value.
+// The library's errors. Every one derives from headroom::error (itself a std::invalid_argument: all of them are
+// input that cannot be used): spec_error for an invalid specification, naming the entity (a headphone, an output
+// stage, a sensitivity) and the field, so that a caller can point the user at the exact bad value; parse_error
+// (parse.hpp) for text that is not the quantity it should be; io_error (io.hpp) for a file or catalog that cannot be
+// read; input_error (fields.hpp) for an input named as the face that took it spells it.
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
 namespace headroom {
 
-class spec_error : public std::invalid_argument {
+class error : public std::invalid_argument {
+public:
+    using std::invalid_argument::invalid_argument;
+};
+
+class spec_error : public error {
 public:
     spec_error(std::string entity, std::string field, std::string problem)
-        : std::invalid_argument{entity + ": " + field + " " + problem},
+        : error{entity + ": " + field + " " + problem},
           entity_{std::move(entity)},
           field_{std::move(field)},
           problem_{std::move(problem)} {}
@@ -49,11 +58,10 @@ inline void require_within(double v, double lo, double hi, const std::string& en
     require_finite(v, entity, field);
     if (positive && !(v > 0.0)) throw spec_error{entity, field, "must be positive"};
     if (v < lo || v > hi) {
-        const auto number = [](double x) {
-            std::string t = std::to_string(x);
-            t.erase(t.find_last_not_of('0') + 1);
-            if (!t.empty() && t.back() == '.') t.pop_back();
-            return t;
+        const auto number = [](double x) {  // "1e-09", "10000": the shortest form people read, never a rounded 0
+            char text[32];
+            std::snprintf(text, sizeof text, "%g", x);
+            return std::string{text};
         };
         throw spec_error{entity, field, "must lie within " + number(lo) + " to " + number(hi) + (*unit ? " " : "") + unit};
     }

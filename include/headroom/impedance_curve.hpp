@@ -100,6 +100,7 @@ public:
             t.ln_ohm.push_back(std::log(value_in(p.magnitude, ohm)));
             t.phase_rad.push_back(p.phase_deg * std::numbers::pi / 180.0);
         }
+        t.points = std::move(points);
         return impedance_curve{std::move(name), std::move(t)};
     }
 
@@ -113,6 +114,12 @@ public:
     }
 
     [[nodiscard]] const std::string& name() const noexcept { return name_; }
+    // A tabulated curve's points as given (none for a driver model).
+    [[nodiscard]] const std::vector<impedance_point>& points() const noexcept {
+        static const std::vector<impedance_point> none;
+        const auto* t = std::get_if<table>(&model_);
+        return t != nullptr ? t->points : none;
+    }
     [[nodiscard]] bool is_driver_model() const noexcept { return std::holds_alternative<driver_model>(model_); }
     // The driver model, or null for a measured table.
     [[nodiscard]] const driver_model* model() const noexcept { return std::get_if<driver_model>(&model_); }
@@ -123,7 +130,7 @@ public:
         std::span<const double> ln_ohm;     // ln(ohm)
         std::span<const double> phase_rad;  // radians, positive when inductive
     };
-    [[nodiscard]] table_view points() const noexcept {
+    [[nodiscard]] table_view log_table() const noexcept {
         const auto* t = std::get_if<table>(&model_);
         if (t == nullptr) return {};
         return {t->ln_hz, t->ln_ohm, t->phase_rad};
@@ -160,6 +167,7 @@ public:
 private:
     struct table {
         std::vector<double> ln_hz, ln_ohm, phase_rad;
+        std::vector<impedance_point> points;  // as given, so that a curve written out reads back the same
     };
 
     impedance_curve(std::string name, std::variant<table, driver_model> model)

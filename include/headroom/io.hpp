@@ -7,6 +7,7 @@
 // there is one, and the field.
 
 #include "headroom/eq.hpp"
+#include "headroom/error.hpp"
 #include "headroom/impedance_curve.hpp"
 
 #include <cstddef>
@@ -18,7 +19,7 @@
 namespace headroom {
 
 // Input that cannot be read as what it should be. what() is one line: "file[:line[:column]]: [entry: ][field: ]problem".
-class io_error : public std::invalid_argument {
+class io_error : public error {
 public:
     io_error(std::string file, std::string entry, std::string field, const std::string& problem);
 

@@ -35,6 +35,20 @@ enum class topology : std::uint8_t {
     return t == topology::balanced ? "balanced" : "single_ended";
 }
 
+// What a device's switchable setting is (docs/physics.md section 8): a gain the user picks; a mode the device picks
+// itself from the load it senses (never a choice: the model picks it the same way); or an output-impedance
+// selector, which changes Z_out rather than the gain.
+enum class setting_kind : std::uint8_t { gain, load_sensed, output_impedance };
+
+[[nodiscard]] constexpr std::string_view to_string(setting_kind k) noexcept {
+    switch (k) {
+        case setting_kind::load_sensed: return "load_sensed";
+        case setting_kind::output_impedance: return "output_impedance";
+        case setting_kind::gain: break;
+    }
+    return "gain";
+}
+
 // The voltage a source at full scale produces through the amplifier's gain (e.g. a 2 Vrms DAC and +6 dB).
 class source_gain {
 public:
@@ -64,6 +78,15 @@ enum class noise_weighting : std::uint8_t { not_stated, a_weighted, unweighted }
     return "weighting not stated";
 }
 
+// A noise figure derived from a stated signal-to-noise ratio or dynamic range (docs/physics.md section 9):
+// V_n = V_ref / 10^(SNR/20). Without a stated reference level V_ref is the output's maximum swing, an upper bound
+// on the noise, so that hiss errs high.
+struct noise_derivation {
+    gain snr;
+    voltage reference;
+    bool reference_stated = false;
+};
+
 // Output noise: an RMS voltage, or a range where it cannot be known better. A balanced output derived from one
 // single-ended leg has between sqrt 2 (the legs' own, uncorrelated noise) and 2 (noise from the DAC and stages
 // before the phase split, which doubles with the signal) times the leg's noise (docs/physics.md section 4).
@@ -78,14 +101,34 @@ public:
         if (high < low) throw spec_error{entity, "noise", "range must not end below its start"};
     }
 
+    // The noise a stated SNR (or dynamic range) implies against a reference level: V_ref / 10^(SNR/20).
+    [[nodiscard]] static output_noise from_snr(gain snr, voltage reference, bool reference_stated, noise_weighting w,
+                                               const std::string& entity = "noise") {
+        detail::require_within(snr.db(), 0.0, ranges::max_level_db, entity, "snr", "dB", true);
+        detail::require_voltage(value_in(reference, volt), entity, "snr reference");
+        output_noise n{reference / snr.voltage_ratio(), w, entity};
+        n.derivation_ = noise_derivation{snr, reference, reference_stated};
+        return n;
+    }
+
     [[nodiscard]] voltage low() const noexcept { return low_; }
     [[nodiscard]] voltage high() const noexcept { return high_; }
     [[nodiscard]] bool is_range() const noexcept { return high_ > low_; }
     [[nodiscard]] noise_weighting weighting() const noexcept { return weighting_; }
+    // Set where the figure was derived from an SNR rather than stated as a voltage.
+    [[nodiscard]] const std::optional<noise_derivation>& derivation() const noexcept { return derivation_; }
+
+    // The same noise scaled (a bridge's legs), keeping where it came from.
+    [[nodiscard]] output_noise scaled(double low_factor, double high_factor, const std::string& entity) const {
+        output_noise n{low_ * low_factor, high_ * high_factor, weighting_, entity};
+        n.derivation_ = derivation_;
+        return n;
+    }
 
 private:
     voltage low_, high_;
     noise_weighting weighting_;
+    std::optional<noise_derivation> derivation_{};
 };
 
 // Sine power at clipping stated at several loads (a spec sheet's table, or a lab's), per channel. It reproduces
@@ -150,6 +193,20 @@ struct output_spec {
     topology kind = topology::single_ended;
     bool derived = false;  // a balanced output derived from one single-ended leg's figures (bridge())
 };
+
+// The largest RMS voltage an output's stated figures give it: its open-circuit swing, the largest voltage of its
+// rating table (sqrt(P R)), or its gain-limited voltage, whichever is largest; none when it states only current or
+// load-independent power limits. The reference an SNR without a stated level is taken against (an upper bound).
+[[nodiscard]] inline std::optional<voltage> maximum_swing(const output_spec& s) {
+    std::optional<double> v;
+    const auto consider = [&](double x) { v = v ? std::max(*v, x) : x; };
+    if (s.open_circuit_voltage) consider(value_in(*s.open_circuit_voltage, volt));
+    if (s.ratings)
+        for (const auto& p : s.ratings->points()) consider(std::sqrt(value_in(p.output, watt) * value_in(p.load, ohm)));
+    if (s.source) consider(value_in(s.source->open_circuit_voltage(), volt));
+    if (!v) return std::nullopt;
+    return in_si(*v, volt);
+}
 
 class output_stage {
 public:
@@ -239,7 +296,7 @@ private:
     if (s.thermal_power) *s.thermal_power *= 2.0;
     if (s.ratings) s.ratings = s.ratings->bridged(entity);
     if (s.source) s.source = source_gain{s.source->full_scale(), s.source->amplifier_gain() + gain::of_voltage_ratio(2.0), entity};
-    if (s.noise) s.noise = output_noise{s.noise->low() * std::numbers::sqrt2, s.noise->high() * 2.0, s.noise->weighting(), entity};
+    if (s.noise) s.noise = s.noise->scaled(std::numbers::sqrt2, 2.0, entity);
     s.kind = topology::balanced;
     s.derived = true;
     return output_stage{name, std::move(s)};

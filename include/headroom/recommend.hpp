@@ -18,6 +18,19 @@
 
 namespace headroom {
 
+// What an amplifier offers a headphone: one option per setting of each output (of the one output `only` names,
+// when given), but of load-sensed modes only the mode the device selects for this headphone
+// (amplifier_output::settings_for). The one place catalog gear becomes options to compare.
+[[nodiscard]] inline std::vector<output_option> options_of(const amplifier_entry& a, const headphone& hp,
+                                                           const amplifier_output* only = nullptr) {
+    std::vector<output_option> options;
+    for (const amplifier_output& o : a.outputs) {
+        if (only != nullptr && &o != only) continue;
+        for (const output_setting* s : o.settings_for(hp)) options.push_back({o.name, s->gain_name, s->stage, s->kind});
+    }
+    return options;
+}
+
 // One output of one amplifier, at the gain setting advised for the headphone and programme.
 struct output_recommendation {
     const amplifier_entry* amplifier;
@@ -32,9 +45,7 @@ struct output_recommendation {
                                                                      const std::optional<programme>& p, gain enough = gain::of_db(0.0)) {
     std::vector<output_recommendation> ranked;
     for (const amplifier_entry& a : amps) {
-        std::vector<output_option> options;
-        for (const amplifier_output& o : a.outputs)
-            for (const output_setting& s : o.settings) options.push_back({o.name, s.gain_name, s.stage});
+        std::vector<output_option> options = options_of(a, hp);
         if (options.empty()) continue;
         comparison c = compare_outputs(std::move(options), hp, p, enough);
         for (const std::size_t k : c.ranking) ranked.push_back({&a, std::move(c.options[k])});
@@ -57,13 +68,9 @@ struct headphone_recommendation {
 [[nodiscard]] inline std::vector<headphone_recommendation> rank_headphones(const amplifier_entry& amp,
                                                                            std::span<const headphone_entry> headphones,
                                                                            const programme& p, gain enough = gain::of_db(0.0)) {
-    std::vector<output_option> options;
-    for (const amplifier_output& o : amp.outputs)
-        for (const output_setting& s : o.settings) options.push_back({o.name, s.gain_name, s.stage});
     std::vector<headphone_recommendation> ranked;
-    if (options.empty()) return ranked;
     for (const headphone_entry& h : headphones) {
-        comparison c = compare_outputs(options, h.model, p, enough);
+        comparison c = compare_outputs(options_of(amp, h.model), h.model, p, enough);
         ranked.push_back({&h, std::move(c.options[c.ranking.front()])});
     }
     std::stable_sort(ranked.begin(), ranked.end(), [](const headphone_recommendation& x, const headphone_recommendation& y) {

@@ -75,7 +75,7 @@ if TYPE_CHECKING:
     from .distributed import dask_sweep as dask_sweep
 
 __all__ = [
-    "HEADPHONE_COLUMNS", "LIMITS", "OUTPUT_COLUMNS", "TABLE_COLUMNS",
+    "HEADPHONE_COLUMNS", "LIMITS", "OUTPUT_COLUMNS", "OUTPUT_FIELDS", "TABLE_COLUMNS",
     "Amplifier", "AmplifierOutput", "Analysis", "Catalog", "CatalogError", "CatalogHeadphone", "ComparedOutput",
     "Comparison", "EQFilter", "Fit", "GainSetting", "HeadroomError", "Headphone", "ImpedanceCurve", "InputFileError",
     "MissingFileError", "Need", "OutputStage", "ParametricEQ", "ParseError", "Programme", "Recommendation",
@@ -94,6 +94,9 @@ HeadphoneLike = Union[Headphone, CatalogHeadphone, str]
 OutputLike = Union[OutputStage, GainSetting]
 """An OutputStage, or a catalog amplifier's gain setting (its stage)."""
 
+
+OUTPUT_FIELDS: tuple[str, ...] = tuple(_core._output_fields)
+"""The keywords of OutputStage (the fields table every face reads: include/headroom/fields.hpp)."""
 
 def _bundled_dir() -> Path:
     # An installed package (cmake --install, the wheel) carries the catalog; the build tree reads the source tree's.
@@ -174,11 +177,12 @@ def need(
     crest: Decibels | None = None,
     zout: Quantity | None = None,
     source: Quantity = "2V",
+    eq: ParametricEQ | None = None,
 ) -> Need:
     """What a headphone needs to play a programme, without an amplifier (``headroom need --json``): the voltage,
     current and power, the sine rating the peaks need, and the gain after a ``source`` at full scale (default 2 V);
-    ``zout`` sizes the unloaded swing behind an output impedance."""
-    return Need(_core._need(_headphone(headphone), programme, target, crest, zout, source))
+    ``zout`` sizes the unloaded swing behind an output impedance; with an ``eq``, at its largest boost."""
+    return Need(_core._need(_headphone(headphone), programme, target, crest, zout, source, eq))
 
 
 def fit(power: Sequence[str | tuple[Quantity, Quantity]], *, zout: Quantity | None = None) -> Fit:
@@ -199,39 +203,45 @@ def compare_outputs(
     target: Decibels | None = None,
     crest: Decibels | None = None,
     enough: Decibels = 0.0,
+    eq: ParametricEQ | None = None,
 ) -> Comparison:
     """Every output and gain setting of an amplifier for one headphone, with the advised gain per output, the
     ranking and the verdict: the document of ``headroom pair --headphone H --amp A --json``.
 
     ``outputs``: an Amplifier (or its name in the bundled catalog), one AmplifierOutput, or a list of OutputStage or
-    (output, gain_setting, OutputStage). ``enough``: the headroom in dB that counts as enough (default 0).
+    (output, gain_setting, OutputStage). ``enough``: the headroom in dB that counts as enough (default 0). An ``eq``
+    (or the headphone's impedance curve) takes every option across frequency, and each is judged by its worst headroom.
     """
     if isinstance(outputs, str):
         outputs = _bundled().amplifier(outputs)
     elif not isinstance(outputs, (Amplifier, AmplifierOutput)):
         outputs = list(outputs)
-    return Comparison(_core._compare_outputs(outputs, _headphone(headphone), programme, target, crest, enough))
+    return Comparison(_core._compare_outputs(outputs, _headphone(headphone), programme, target, crest, enough, eq))
 
 
-def _amplifiers(amplifiers: Catalog | Iterable[Amplifier | str] | None) -> list[Amplifier]:
+def _amplifiers(amplifiers: Catalog | Amplifier | str | Iterable[Amplifier | str] | None) -> list[Amplifier]:
     if amplifiers is None:
         return list(_bundled().amplifiers)
     if isinstance(amplifiers, Catalog):
         return list(amplifiers.amplifiers)
+    if isinstance(amplifiers, (str, Amplifier)):  # one amplifier, by name or itself: never its name's characters
+        return [_bundled().amplifier(amplifiers) if isinstance(amplifiers, str) else amplifiers]
     return [_bundled().amplifier(a) if isinstance(a, str) else a for a in amplifiers]
 
 
-def _headphones(headphones: Catalog | Iterable[CatalogHeadphone | str] | None) -> list[CatalogHeadphone]:
+def _headphones(headphones: Catalog | CatalogHeadphone | str | Iterable[CatalogHeadphone | str] | None) -> list[CatalogHeadphone]:
     if headphones is None:
         return list(_bundled().headphones)
     if isinstance(headphones, Catalog):
         return list(headphones.headphones)
+    if isinstance(headphones, (str, CatalogHeadphone)):
+        return [_bundled().headphone(headphones) if isinstance(headphones, str) else headphones]
     return [_bundled().headphone(h) if isinstance(h, str) else h for h in headphones]
 
 
 def rank_outputs(
     headphone: Headphone | CatalogHeadphone | str,
-    amplifiers: Catalog | Iterable[Amplifier | str] | None = None,
+    amplifiers: Catalog | Amplifier | str | Iterable[Amplifier | str] | None = None,
     programme: Programme | None = None,
     *,
     target: Decibels | None = None,
@@ -249,7 +259,7 @@ def rank_outputs(
 
 def rank_headphones(
     amplifier: Amplifier | str,
-    headphones: Catalog | Iterable[CatalogHeadphone | str] | None = None,
+    headphones: Catalog | CatalogHeadphone | str | Iterable[CatalogHeadphone | str] | None = None,
     programme: Programme | None = None,
     *,
     target: Decibels | None = None,

@@ -162,22 +162,15 @@ class Headphone:
     def voltage_for(self, level: _Decibels) -> float: ...
 
 class OutputStage:
+    # The keywords are the fields table's (include/headroom/fields.hpp; headroom.OUTPUT_FIELDS lists them): vmax,
+    # imax, pmax, thermal_power, source_resistance, power (a list of "1.2W@32ohm" or (W, ohm) pairs), zout, source,
+    # gain, noise, noise_weighting, snr, snr_reference; numbers in SI base units (dB for gains) or text with a unit.
     def __init__(
         self,
         name: str = "amplifier output",
         *,
-        vmax: _Quantity | None = None,
-        imax: _Quantity | None = None,
-        pmax: _Quantity | None = None,
-        power: Sequence[str | tuple[_Quantity, _Quantity]] | None = None,
-        thermal_power: _Quantity | None = None,
-        source_resistance: _Quantity | None = None,
-        zout: _Quantity | None = None,
-        source: _Quantity | None = None,
-        gain: _Decibels | None = None,
-        noise: _Quantity | None = None,
-        noise_weighting: str | None = None,
         topology: str = "single_ended",
+        **figures: _Quantity | str | Sequence[str | tuple[_Quantity, _Quantity]] | None,
     ) -> None: ...
     @property
     def name(self) -> str: ...
@@ -286,6 +279,7 @@ def _need(
     crest: _Decibels | None = None,
     zout: _Quantity | None = None,
     source: _Quantity = "2V",
+    eq: ParametricEQ | None = None,
 ) -> dict[str, Any]: ...
 def _fit(power: Sequence[str | tuple[_Quantity, _Quantity]], zout: _Quantity | None = None) -> tuple[dict[str, Any], OutputStage]: ...
 def _compare_outputs(
@@ -295,6 +289,7 @@ def _compare_outputs(
     target: _Decibels | None = None,
     crest: _Decibels | None = None,
     enough: _Decibels = 0.0,
+    eq: ParametricEQ | None = None,
 ) -> dict[str, Any]: ...
 def _rank_outputs(
     headphone: Headphone | CatalogHeadphone,
@@ -317,6 +312,8 @@ def _rank_headphones(
 
 # The batch engine (python/src/sweep.cpp); headroom/_sweep.py wraps these.
 _limit_names: tuple[str, ...]
+_output_fields: tuple[str, ...]
+_headphone_fields: tuple[str, ...]
 
 def _pack_outputs(outputs: Sequence[OutputStage]) -> dict[str, npt.NDArray[Any]]: ...
 def _pack_headphones(headphones: Sequence[Headphone]) -> dict[str, npt.NDArray[Any]]: ...

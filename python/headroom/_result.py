@@ -94,13 +94,14 @@ class Analysis(Result):
     extrapolated: dict[str, Any] | None
     damping_factor: float | None
     zout_loss_db: float
-    meets_one_eighth_rule: bool
+    meets_one_eighth_rule: bool | None
     one_eighth_rule_load_ohm: float
     zout_stated: bool
     exceeds_rated_power: bool | None
     hiss_spl_db: float | None
     hiss_spl_db_max: float | None
     hiss_weighting: str | None
+    hiss_noise_basis: str | None
     dynamic_range_db: float | None
     target_spl_db: float | None
     crest_factor_db: float | None
@@ -147,6 +148,8 @@ class ComparedOutput(Analysis):
     output: str
     gain_setting: str | None
     recommended_gain: bool
+    setting_kind: str
+    fails_one_eighth_rule_for_headroom: bool
 
 
 class Need(Result):
@@ -167,6 +170,12 @@ class Need(Result):
     zout_ohm: float | None
     source_vrms: float
     gain_after_source_db: float
+    eq_max_boost_db: float | None
+    eq_max_boost_hz: float | None
+    sensitivity_frequency_hz: float | None
+    load_ohm: float | None
+    rated_power_w: float | None
+    peaks_exceed_rated_power: bool | None
 
 
 class Fit(Result):

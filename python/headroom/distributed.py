@@ -125,9 +125,11 @@ def dask_sweep(
               "precision": precision, "grid": False}
 
     start = time.perf_counter()
-    outs = client.scatter([i.outputs], broadcast=True)[0]
+    # Unique keys (hash=False): with hashed keys a second call on the same data would reuse the key the first call's
+    # futures released, and fail with CancelledError or hang.
+    outs = client.scatter([i.outputs], broadcast=True, hash=False)[0]
     slices = [{name: col[bounds[p]:bounds[p + 1]] for name, col in i.headphones.items()} for p in range(parts)]
-    hps = client.scatter(slices)
+    hps = client.scatter(slices, hash=False)
     futures = [client.submit(_sweep_part, outs, h, kwargs, pure=False) for h in hps]
     results = client.gather(futures)
     seconds = time.perf_counter() - start

@@ -5,6 +5,8 @@
 // errors that name the argument they came from. The module itself is python/src/module.cpp.
 
 #include "headroom/analysis.hpp"
+#include "headroom/fields.hpp"
+#include "headroom/frontend/lookup.hpp"
 #include "headroom/parse.hpp"
 #include "headroom/units.hpp"
 
@@ -34,16 +36,9 @@ private:
     std::string entity_, field_;
 };
 
-// A name the catalog does not hold (a headphone, an amplifier, an output, a gain setting): headroom.UnknownNameError,
+// A name the catalog does not hold (a headphone, an amplifier, an output, a setting): headroom.UnknownNameError,
 // a LookupError as well as a ValueError. The message lists the nearest names.
-class unknown_name : public std::invalid_argument {
-public:
-    unknown_name(std::string kind, const std::string& message) : std::invalid_argument{message}, kind_{std::move(kind)} {}
-    [[nodiscard]] const std::string& kind() const noexcept { return kind_; }
-
-private:
-    std::string kind_;
-};
+using unknown_name = frontend::unknown_name;
 
 // A file that does not exist: headroom.MissingFileError, both an InputFileError and a FileNotFoundError.
 class missing_file : public std::invalid_argument {

@@ -3,9 +3,12 @@
 
 #include "bindings.hpp"
 
+#include "headroom/frontend/lookup.hpp"
+#include "headroom/recommend.hpp"
+
 #include "headroom/catalog.hpp"
 #include "headroom/recommend.hpp"
-#include "report/json.hpp"
+#include "headroom/frontend/json.hpp"
 
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
@@ -46,20 +49,16 @@ catalog load_catalog(const std::filesystem::path& headphones_file, const std::fi
     return c;
 }
 
-// Runs a lookup that throws std::invalid_argument with the nearest names on a miss.
-template <class Find>
-decltype(auto) look_up(const char* kind, Find find) {
-    try {
-        return find();
-    } catch (const std::invalid_argument& e) {
-        throw unknown_name{kind, e.what()};
-    }
-}
-
 py::object text_or_none(const std::string& s) { return s.empty() ? py::object(py::none()) : py::object(py::str(s)); }
 
-py::list options_of(const amplifier_entry& a) {
+// (output, gain_setting, stage) of every option the amplifier gives `hp` (recommend.hpp's options_of: of a
+// load-sensed output the mode the device selects); without a headphone, every setting.
+py::list options_list(const amplifier_entry& a, const std::optional<headphone>& hp) {
     py::list l;
+    if (hp) {
+        for (const auto& o : options_of(a, *hp)) l.append(py::make_tuple(o.output, text_or_none(o.gain_setting), o.stage));
+        return l;
+    }
     for (const auto& o : a.outputs)
         for (const auto& s : o.settings) l.append(py::make_tuple(o.name, text_or_none(s.gain_name), s.stage));
     return l;
@@ -71,17 +70,17 @@ template <class Ranked, class Row>
 py::dict ranked_json(const char* owner_key, const std::string& owner, const char* rows_key, const std::vector<Ranked>& ranked,
                      gain enough, std::optional<std::size_t> top, Row row) {
     const auto qualifying = static_cast<std::size_t>(std::count_if(ranked.begin(), ranked.end(), [&](const Ranked& r) { return has_enough(row(r).second, enough); }));
-    report::ojson rows = report::ojson::array();
+    frontend::ojson rows = frontend::ojson::array();
     for (std::size_t k = 0; k < std::min(top.value_or(qualifying), qualifying); ++k) {
         const auto [name, option] = row(ranked[k]);
-        report::ojson e;
+        frontend::ojson e;
         e["rank"] = k + 1;
         e[owner_key == std::string_view{"headphone"} ? "amplifier" : "headphone"] = name;
-        const report::ojson fields = report::recommendation_json(option);
+        const frontend::ojson fields = frontend::recommendation_json(option);
         for (const auto& [key, value] : fields.items()) e[key] = value;
         rows.push_back(std::move(e));
     }
-    report::ojson j;
+    frontend::ojson j;
     j[owner_key] = owner;
     j["qualifying"] = qualifying;
     j[rows_key] = std::move(rows);
@@ -115,7 +114,7 @@ void bind_catalog(py::module_& m) {
         .def_property_readonly("connector", [](const amplifier_output& o) { return text_or_none(o.connector); })
         .def_readonly("settings", &amplifier_output::settings)
         .def("setting", [](const amplifier_output& o, const std::string& name) {
-            return look_up("gain setting", [&]() -> const output_setting& { return o.setting(name); });
+            return frontend::find_setting(o, name);
         }, "name"_a = "", "The gain setting of this name (case-insensitive); '' when the output has one.")
         .def("__repr__", [](const amplifier_output& o) { return "AmplifierOutput(" + std::string{py::repr(py::str(o.name))} + ")"; });
 
@@ -129,14 +128,16 @@ void bind_catalog(py::module_& m) {
         .def_property_readonly("note", [](const amplifier_entry& a) { return text_or_none(a.note); })
         .def_readonly("outputs", &amplifier_entry::outputs)
         .def("output", [](const amplifier_entry& a, const std::string& name) {
-            return look_up("output", [&]() -> const amplifier_output& { return a.output(name); });
+            return frontend::find_output(a, name);
         }, "name"_a, "The output of this name (case-insensitive).")
         .def_property_readonly("balanced_output", [](const amplifier_entry& a) -> std::optional<amplifier_output> {
             if (const auto* o = a.balanced_output()) return *o;
             return std::nullopt;
         })
-        .def("options", &options_of, "Every (output, gain_setting, OutputStage) of the amplifier, as compare_outputs takes them.")
-        .def("to_dict", [](const amplifier_entry& a) { return to_python(report::amplifier_entry_json(a)); },
+        .def("options", &options_list, "headphone"_a = py::none(),
+             "Every (output, gain_setting, OutputStage) the amplifier offers the headphone, as compare_outputs takes them: of a "
+             "load-sensed output only the mode the device selects for it; without a headphone, every setting.")
+        .def("to_dict", [](const amplifier_entry& a) { return to_python(frontend::amplifier_entry_json(a)); },
              "The entry as `catalog amps --json` writes it.")
         .def("__repr__", [](const amplifier_entry& a) { return "Amplifier(" + std::string{py::repr(py::str(a.name))} + ")"; });
 
@@ -153,7 +154,7 @@ void bind_catalog(py::module_& m) {
             if (h.impedance_curve.empty()) return std::nullopt;
             return h.impedance_curve_file;
         })
-        .def("to_dict", [](const headphone_entry& h) { return to_python(report::headphone_entry_json(h)); },
+        .def("to_dict", [](const headphone_entry& h) { return to_python(frontend::headphone_entry_json(h)); },
              "The entry as `catalog headphones --json` writes it.")
         .def("__repr__", [](const headphone_entry& h) { return "CatalogHeadphone(" + std::string{py::repr(py::str(h.name()))} + ")"; });
 
@@ -163,10 +164,10 @@ void bind_catalog(py::module_& m) {
         .def_readonly("headphones_file", &catalog::headphones_file)
         .def_readonly("amplifiers_file", &catalog::amplifiers_file)
         .def("headphone", [](const catalog& c, const std::string& name) {
-            return look_up("headphone", [&]() -> const headphone_entry& { return find_headphone(c.headphones, name); });
+            return frontend::find_headphone(c.headphones, name);
         }, "name"_a, "The headphone of this name (case-insensitive); a miss suggests the nearest names.")
         .def("amplifier", [](const catalog& c, const std::string& name) {
-            return look_up("amplifier", [&]() -> const amplifier_entry& { return find_amplifier(c.amplifiers, name); });
+            return frontend::find_amplifier(c.amplifiers, name);
         }, "name"_a, "The amplifier of this name (case-insensitive); a miss suggests the nearest names.")
         .def("__repr__", [](const catalog& c) {
             return "Catalog(" + std::to_string(c.headphones.size()) + " headphones, " + std::to_string(c.amplifiers.size()) + " amplifiers)";

@@ -3,6 +3,8 @@
 
 #include "bindings.hpp"
 
+#include "headroom/batch/sweep.hpp"
+
 #include "headroom/error.hpp"
 #include "headroom/io.hpp"
 
@@ -76,6 +78,15 @@ void register_errors(py::module_& m) {
             if (p) std::rethrow_exception(p);
         } catch (const spec_error& e) {
             raise(classes.spec, e.what(), {{"entity", py::str(e.entity())}, {"field", py::str(e.field())}, {"problem", py::str(e.problem())}});
+        } catch (const batch::column_error& e) {  // a sweep's column, by its name
+            raise(classes.spec, e.what(), {{"entity", py::str(e.entity())}, {"field", py::str(e.column())}, {"problem", py::str(e.what())}});
+        } catch (const input_error& e) {  // named as the keyword the caller passed (fields.hpp)
+            const std::string message = (e.entity().empty() ? std::string{} : e.entity() + ": ") + e.key() + ": " + e.problem();
+            const py::object entity = e.entity().empty() ? py::object(py::none()) : py::object(py::str(e.entity()));
+            if (e.unreadable())
+                raise(classes.parse, message.c_str(), {{"entity", entity}, {"field", py::str(e.key())}});
+            else
+                raise(classes.spec, message.c_str(), {{"entity", entity}, {"field", py::str(e.key())}, {"problem", py::str(e.problem())}});
         } catch (const argument_error& e) {
             raise(classes.parse, e.what(), {{"entity", py::str(e.entity())}, {"field", py::str(e.field())}});
         } catch (const parse_error& e) {
@@ -89,6 +100,8 @@ void register_errors(py::module_& m) {
             raise(classes.unknown, e.what(), {{"kind", py::str(e.kind())}});
         } catch (const std::invalid_argument& e) {
             raise(classes.base, e.what(), {});
+        } catch (const py::cast_error& e) {  // a value of the wrong type where a keyword wants text or a number
+            PyErr_SetString(PyExc_TypeError, e.what());
         }
     });
 }

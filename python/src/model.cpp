@@ -6,11 +6,13 @@
 #include "bindings.hpp"
 
 #include "headroom/compare.hpp"
+#include "headroom/frequency_analysis.hpp"
+#include "headroom/recommend.hpp"
 #include "headroom/eq.hpp"
 #include "headroom/fit.hpp"
 #include "headroom/impedance_curve.hpp"
 #include "headroom/io.hpp"
-#include "report/json.hpp"
+#include "headroom/frontend/json.hpp"
 
 #include <pybind11/complex.h>
 #include <pybind11/numpy.h>
@@ -28,10 +30,7 @@ namespace {
 
 // --- arguments --------------------------------------------------------------------------------------------------
 
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
+using detail::lower;
 
 // A whole-number-or-text quantity that must be present.
 template <class Q, class Unit>
@@ -65,14 +64,6 @@ std::vector<power_point> power_table_arg(py::handle table, const std::string& en
     std::vector<power_point> points;
     for (const py::handle item : table) points.push_back(power_point_arg(item, entity));
     return points;
-}
-
-noise_weighting weighting_arg(py::handle value, const std::string& entity) {
-    if (value.is_none()) return noise_weighting::not_stated;
-    const std::string w = lower(value.cast<std::string>());
-    if (w == "a-weighted" || w == "a" || w == "a_weighted") return noise_weighting::a_weighted;
-    if (w == "unweighted") return noise_weighting::unweighted;
-    throw spec_error{entity, "noise_weighting", "must be 'A-weighted' or 'unweighted', not '" + value.cast<std::string>() + "'"};
 }
 
 topology topology_arg(const std::string& text, const std::string& entity) {
@@ -160,69 +151,110 @@ stated_sensitivity make_sensitivity(py::handle text, py::handle db_per_mw, py::h
     return {sensitivity::per_volt(spl::of_db(*decibel_arg(db_per_v, entity, "db_per_v"))), f};
 }
 
-stated_sensitivity sensitivity_arg(py::handle value, const std::string& entity) {
-    if (py::isinstance<stated_sensitivity>(value)) return value.cast<stated_sensitivity>();
-    if (py::isinstance<py::str>(value)) {
-        try {
-            return parse_stated_sensitivity(value.cast<std::string>());
-        } catch (const parse_error& e) {
-            throw argument_error{entity, "sensitivity", e.what()};
-        }
-    }
-    if (value.is_none()) throw spec_error{entity, "sensitivity", "is missing: give \"97dB/mW\", \"102dB/V\", \"94dB@100mV\" or a Sensitivity"};
-    throw py::type_error{entity + ": sensitivity: expected text such as \"97dB/mW\" or a Sensitivity (a bare number could be dB/mW "
-                                  "or dB/V, 5-15 dB apart), not " + std::string{py::str(py::type::of(value).attr("__name__"))}};
-}
-
 // --- the model objects ------------------------------------------------------------------------------------------
 
-headphone make_headphone(py::handle z, py::handle s, const std::string& name, py::handle rated_power, std::optional<impedance_curve> curve) {
-    const std::string entity = "headphone '" + name + "'";
-    const stated_sensitivity stated = sensitivity_arg(s, entity);
-    headphone_details details;
-    details.rated_power = quantity_arg(rated_power, entity, "rated_power", parse_power, watt);
-    details.sensitivity_frequency = stated.at;
-    details.curve = std::move(curve);
-    return headphone{name, required_quantity(z, entity, "impedance", parse_impedance, ohm), stated.value, std::move(details)};
+// A keyword's value as the fields table takes it (headroom/fields.hpp): text as typed, a number in the field's SI
+// unit (or dB), a list of texts (a power table: "1.2W@32ohm" or (power, load) pairs, written back exactly), or a
+// Sensitivity. None is absent; anything else is a TypeError naming the keyword.
+std::optional<fields::given> given_arg(py::handle value, const fields::field& row) {
+    const std::string key{row.python};
+    if (value.is_none()) return std::nullopt;
+    if (py::isinstance<py::str>(value)) return fields::given{value.cast<std::string>()};
+    if (row.kind == fields::value_kind::sensitivity && py::isinstance<stated_sensitivity>(value)) return fields::given{value.cast<stated_sensitivity>()};
+    if (row.kind == fields::value_kind::power_table) {
+        if (!py::isinstance<py::sequence>(value))
+            throw py::type_error{key + ": expected a list of points (\"1.2W@32ohm\" or (power, load) pairs), not " +
+                                 std::string{py::str(py::type::of(value).attr("__name__"))}};
+        std::vector<std::string> points;
+        for (const py::handle item : value) {
+            if (py::isinstance<py::str>(item)) {
+                points.push_back(item.cast<std::string>());
+            } else if (py::isinstance<py::sequence>(item) && py::len(item) == 2) {
+                const auto pair = item.cast<py::sequence>();
+                const auto part = [&](py::handle x, const char* unit) {
+                    if (py::isinstance<py::str>(x)) return x.cast<std::string>();
+                    if (py::isinstance<py::bool_>(x) || !(py::isinstance<py::int_>(x) || py::isinstance<py::float_>(x)))
+                        throw py::type_error{key + ": a (power, load) pair holds numbers or text"};
+                    return std::string{py::str(py::repr(py::float_(x.cast<double>())))} + unit;  // repr: the shortest exact text
+                };
+                points.push_back(part(pair[0], "W") + "@" + part(pair[1], "ohm"));
+            } else {
+                throw py::type_error{key + ": each point must be \"1.2W@32ohm\" or a (power, load) pair"};
+            }
+        }
+        return fields::given{std::move(points)};
+    }
+    if (py::isinstance<py::bool_>(value) || !(py::isinstance<py::int_>(value) || py::isinstance<py::float_>(value) ||
+                                               py::hasattr(value, "__float__")))
+        throw py::type_error{key + ": expected a number or text such as \"" + std::string{row.example} + "\", not " +
+                             std::string{py::str(py::type::of(value).attr("__name__"))}};
+    if (row.kind == fields::value_kind::sensitivity)
+        throw py::type_error{key + ": expected text with its unit or a Sensitivity (a bare number could be dB/mW or dB/V, 5-15 dB "
+                                   "apart: \"97dB/mW\", \"102.2dB/V\")"};
+    return fields::given{value.cast<double>()};
 }
 
-output_stage make_output(const std::string& name, py::handle vmax, py::handle imax, py::handle pmax, py::handle power,
-                         py::handle thermal_power, py::handle source_resistance, py::handle zout, py::handle source, py::handle gain_db,
-                         py::handle noise, py::handle noise_weighting_arg, const std::string& kind) {
+// Runs `make`, naming the entity in an input_error that has none (a value that could not be read).
+template <class Make>
+auto for_entity(const std::string& entity, Make make) {
+    try {
+        return make();
+    } catch (const input_error& e) {
+        if (!e.entity().empty()) throw;
+        throw input_error{e.key(), e.problem(), entity, e.unreadable()};
+    }
+}
+
+// Keywords into values by the table's Python names; an unknown keyword is a TypeError that lists the known ones.
+template <class Enum, std::size_t N>
+fields::values<Enum> values_arg(const py::kwargs& kw, const std::array<fields::field, N>& rows, const char* what) {
+    fields::values<Enum> v;
+    for (const auto& [k, value] : kw) {
+        const std::string key = py::cast<std::string>(k);
+        std::size_t found = N;
+        for (std::size_t r = 0; r < N; ++r)
+            if (rows[r].python == key) found = r;
+        if (found == N) {
+            std::string known;
+            for (const auto& row : rows) known += (known.empty() ? "" : ", ") + std::string{row.python};
+            throw py::type_error{std::string{what} + "() got an unexpected keyword argument '" + key + "' (keywords: " + known + ")"};
+        }
+        if (auto g = given_arg(value, rows[found])) v.set(static_cast<Enum>(found), std::move(*g));
+    }
+    return v;
+}
+
+headphone make_headphone(py::handle z, py::handle s, const std::string& name, py::handle rated_power, std::optional<impedance_curve> curve) {
+    py::kwargs kw;
+    kw["impedance"] = z;
+    kw["sensitivity"] = s;
+    kw["rated_power"] = rated_power;
+    const std::string entity = "headphone '" + name + "'";
+    if (z.is_none()) throw input_error{"impedance", "is missing (e.g. 300ohm)", entity};
+    if (s.is_none()) throw input_error{"sensitivity", "is missing: give \"97dB/mW\", \"102dB/V\", \"94dB@100mV\" or a Sensitivity", entity};
+    return for_entity("headphone '" + name + "'", [&] {
+        const auto v = values_arg<fields::headphone_field>(kw, fields::headphone_rows, "Headphone");
+        return fields::make_headphone(v, face::python, name, std::move(curve));
+    });
+}
+
+output_stage make_output(const std::string& name, const std::string& kind, const py::kwargs& figures) {
     const std::string entity = "output stage '" + name + "'";
-    output_spec spec;
-    spec.open_circuit_voltage = quantity_arg(vmax, entity, "vmax", parse_voltage, volt);
-    spec.current_limit = quantity_arg(imax, entity, "imax", parse_current, ampere);
-    spec.clipping_power = quantity_arg(pmax, entity, "pmax", parse_power, watt);
-    if (!power.is_none()) spec.ratings = rating_table{power_table_arg(power, entity), entity};
-    spec.thermal_power = quantity_arg(thermal_power, entity, "thermal_power", parse_power, watt);
-    spec.source_resistance = quantity_arg(source_resistance, entity, "source_resistance", parse_impedance, ohm);
-    spec.output_impedance = quantity_arg(zout, entity, "zout", parse_impedance, ohm);
-    const auto level = quantity_arg(source, entity, "source", parse_voltage, volt);
-    const auto g = decibel_arg(gain_db, entity, "gain");
-    if (level.has_value() != g.has_value())
-        throw spec_error{entity, level ? "source" : "gain", level ? "needs gain (the amplifier's gain in dB)" : "needs source (the full-scale level)"};
-    if (level) spec.source = source_gain{*level, gain::of_db(*g), entity};
-    const noise_weighting w = weighting_arg(noise_weighting_arg, entity);
-    if (const auto n = quantity_arg(noise, entity, "noise", parse_voltage, volt)) spec.noise = output_noise{*n, w, entity};
-    else if (w != noise_weighting::not_stated) throw spec_error{entity, "noise_weighting", "needs noise (the output noise it qualifies)"};
-    spec.kind = topology_arg(kind, entity);
-    return output_stage{name, std::move(spec)};
+    return for_entity(entity, [&] {
+        const auto v = values_arg<fields::output_field>(figures, fields::output_rows, "OutputStage");
+        const topology t = topology_arg(kind, entity);
+        return fields::make_output_stage(fields::read_output(v, face::python), t, name, face::python);
+    });
 }
 
 // The outputs to compare: an amplifier (every setting of every output), one of its outputs (every setting), or a
 // list of output stages or (output, gain_setting, stage) triples.
-std::vector<output_option> options_arg(py::handle options) {
+std::vector<output_option> options_arg(py::handle options, const headphone& hp) {
     std::vector<output_option> list;
-    const auto add_output = [&](const amplifier_output& o) {
-        for (const auto& s : o.settings) list.push_back({o.name, s.gain_name, s.stage});
-    };
-    if (py::isinstance<amplifier_entry>(options)) {
-        for (const auto& o : options.cast<const amplifier_entry&>().outputs) add_output(o);
-        return list;
-    }
+    if (py::isinstance<amplifier_entry>(options)) return options_of(options.cast<const amplifier_entry&>(), hp);
     if (py::isinstance<amplifier_output>(options)) {
-        add_output(options.cast<const amplifier_output&>());
+        const auto& o = options.cast<const amplifier_output&>();
+        for (const output_setting* s : o.settings_for(hp)) list.push_back({o.name, s->gain_name, s->stage, s->kind});
         return list;
     }
     if (py::isinstance<py::str>(options) || !py::isinstance<py::sequence>(options))
@@ -278,7 +310,10 @@ std::optional<programme> programme_arg(py::handle programme_object, py::handle t
     }
     const double level = *decibel_arg(target, "programme", "target");
     const auto cf = decibel_arg(crest, "programme", "crest");
-    return programme{spl::of_db(level), cf ? gain::of_db(*cf) : sine_crest_factor};
+    fields::programme_values v;
+    v.set(fields::programme_field::target, level);
+    if (cf) v.set(fields::programme_field::crest, *cf);
+    return for_entity("programme", [&] { return fields::make_programme(v, face::python); });
 }
 
 py::object to_python(const nlohmann::ordered_json& j) {
@@ -340,9 +375,9 @@ which the Headphone supplies.)doc")
         .def("db_per_mw", [](const stated_sensitivity& s, py::handle z) {
             return s.value.per_milliwatt(required_quantity(z, "sensitivity", "impedance", parse_impedance, ohm)).db();
         }, "impedance"_a, "dB SPL for 1 mW into a load of this impedance (ohm or text).")
-        .def("__str__", [](const stated_sensitivity& s) { return report::sensitivity_text(s.value); })
+        .def("__str__", [](const stated_sensitivity& s) { return frontend::sensitivity_text(s.value); })
         .def("__repr__", [](const stated_sensitivity& s) {
-            std::string r = "Sensitivity('" + report::sensitivity_text(s.value) + "'";
+            std::string r = "Sensitivity('" + frontend::sensitivity_text(s.value) + "'";
             if (s.at) r += ", frequency=" + std::string{py::repr(py::float_(value_in(*s.at, hertz)))};
             return r + ")";
         });
@@ -497,7 +532,7 @@ impedance: ohm, or text ("300", "300ohm", "1.2kohm"). sensitivity: text as the c
         }, "level"_a, "The RMS voltage (V) for a level in dB SPL.")
         .def("__repr__", [](const headphone& h) {
             return "Headphone(" + std::string{py::repr(py::float_(value_in(h.nominal_impedance(), ohm)))} + ", '" +
-                   report::sensitivity_text(h.stated_sensitivity()) + "', name=" + std::string{py::repr(py::str(h.name()))} + ")";
+                   frontend::sensitivity_text(h.stated_sensitivity()) + "', name=" + std::string{py::repr(py::str(h.name()))} + ")";
         });
 
     py::class_<output_stage>(m, "OutputStage", R"doc(
@@ -510,10 +545,9 @@ sag behind vmax), zout (output impedance; None: not stated, 0 ohm assumed and re
 gain (full-scale level and gain in dB), noise (output noise, V RMS) and noise_weighting ('A-weighted',
 'unweighted'), topology ('single_ended' or 'balanced'). At least one limit is needed. bridged() derives a
 balanced output from a single-ended leg.)doc")
-        .def(py::init(&make_output), "name"_a = "amplifier output", py::kw_only(), "vmax"_a = py::none(), "imax"_a = py::none(),
-             "pmax"_a = py::none(), "power"_a = py::none(), "thermal_power"_a = py::none(), "source_resistance"_a = py::none(),
-             "zout"_a = py::none(), "source"_a = py::none(), "gain"_a = py::none(), "noise"_a = py::none(), "noise_weighting"_a = py::none(),
-             "topology"_a = "single_ended")
+        .def(py::init([](const std::string& name, const std::string& topology, const py::kwargs& figures) {
+            return make_output(name, topology, figures);
+        }), "name"_a = "amplifier output", py::kw_only(), "topology"_a = "single_ended")
         .def_property_readonly("name", &output_stage::name)
         .def_property_readonly("topology", [](const output_stage& o) { return std::string{to_string(o.kind())}; },
                                "'single_ended' or 'balanced'")
@@ -522,7 +556,7 @@ balanced output from a single-ended leg.)doc")
         .def("bridged", [](const output_stage& o) { return bridge(o); },
              "The balanced output two such legs make in a bridge: twice V_oc, Z_out and the power ratings, the same current "
              "limit, the noise x1.41 to x2 (docs/model.md).")
-        .def("to_dict", [](const output_stage& o) { return to_python(report::output_json(o)); },
+        .def("to_dict", [](const output_stage& o) { return to_python(frontend::output_json(o)); },
              "The stated figures in SI base units under the keys of `catalog amps --json` \"computed\" (vmax_vrms, imax_arms, "
              "pclip_w, ratings, zout_ohm, ...); absent ones are None.")
         .def("__repr__", [](const output_stage& o) {
@@ -541,25 +575,39 @@ sine's 3.01 dB; music is typically 12-20 dB). Numbers or text ("85dB").)doc")
                    std::string{py::repr(py::float_(p.crest_factor().db()))} + ")";
         });
 
+    // The keywords of OutputStage and Headphone: the fields table's Python names.
+    py::list output_fields, headphone_fields;
+    for (const auto& row : fields::output_rows) output_fields.append(py::str(std::string{row.python}));
+    for (const auto& row : fields::headphone_rows) headphone_fields.append(py::str(std::string{row.python}));
+    m.attr("_output_fields") = py::tuple(output_fields);
+    m.attr("_headphone_fields") = py::tuple(headphone_fields);
+
     m.def("_analyse", [](const output_stage& out, const headphone& hp, py::handle prog, py::handle target, py::handle crest,
                          const parametric_eq* eq) {
         const auto p = programme_arg(prog, target, crest);
         const pair_analysis a = analyse(out, hp, p);
-        auto j = report::pair_json(out, hp, p, a);
-        report::add_gain_stage_json(j, report::gain_stage_of(out, a));
-        if (const auto across = report::analyse_frequency(out, hp, eq, p)) report::add_frequency_json(j, *across);
-        return to_python(j);
+        const auto across = analyse_frequency(out, hp, eq, p);
+        return to_python(frontend::pair_json(out, hp, p, a, across ? &*across : nullptr));
     }, "output"_a, "headphone"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "eq"_a = nullptr);
 
-    m.def("_need", [](const headphone& hp, py::handle prog, py::handle target, py::handle crest, py::handle zout, py::handle source) {
+    m.def("_need", [](const headphone& hp, py::handle prog, py::handle target, py::handle crest, py::handle zout, py::handle source,
+                      const parametric_eq* eq) {
         const auto p = programme_arg(prog, target, crest);
         if (!p) throw spec_error{"programme", "target", "is missing: give the level to reach (and crest for music)"};
         const auto z = quantity_arg(zout, "need", "zout", parse_impedance, ohm);
         if (z) detail::require_impedance(value_in(*z, ohm), "need", "zout", true);
         const voltage s = required_quantity(source, "need", "source", parse_voltage, volt);
         detail::require_voltage(value_in(s, volt), "need", "source");
-        return to_python(report::need_json(hp, *p, requirement_for(hp, *p, z.value_or(in_si(0.0, ohm))), z, s));
-    }, "headphone"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "zout"_a = py::none(), "source"_a = "2V");
+        // With an EQ, what the programme needs at its largest boost (as `headroom need --eq`).
+        std::optional<eq_response> boost;
+        programme wanted = *p;
+        if (eq != nullptr) {
+            boost = eq_response_on(*eq, audio_band_grid(), p->spectrum());
+            wanted = programme{p->average_level() + boost->peak.boost, p->crest_factor(), p->spectrum()};
+        }
+        return to_python(frontend::need_json(hp, *p, requirement_for(hp, wanted, z.value_or(in_si(0.0, ohm))), z, s, boost ? &*boost : nullptr));
+    }, "headphone"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "zout"_a = py::none(), "source"_a = "2V",
+       "eq"_a = nullptr);
 
     m.def("_fit", [](py::handle power, py::handle zout) {
         const std::string entity = "amplifier output";
@@ -567,14 +615,16 @@ sine's 3.01 dB; music is typically 12-20 dB). Numbers or text ("85dB").)doc")
         options.output_impedance = quantity_arg(zout, entity, "zout", parse_impedance, ohm);
         const rating_table table{power_table_arg(power, entity), entity};
         const stage_fit f = fit_output_stage(table.points(), options, entity);
-        return py::make_tuple(to_python(report::fit_json(f)), f.stage);
+        return py::make_tuple(to_python(frontend::fit_json(f)), f.stage);
     }, "power"_a, "zout"_a = py::none());
 
-    m.def("_compare_outputs", [](py::handle options, const headphone& hp, py::handle prog, py::handle target, py::handle crest, py::handle enough) {
+    m.def("_compare_outputs", [](py::handle options, const headphone& hp, py::handle prog, py::handle target, py::handle crest, py::handle enough,
+                                 const parametric_eq* eq) {
         const auto p = programme_arg(prog, target, crest);
         const double e = decibel_arg(enough, "comparison", "enough").value_or(0.0);
-        return to_python(report::comparison_json(hp, compare_outputs(options_arg(options), hp, p, gain::of_db(e))));
-    }, "outputs"_a, "headphone"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "enough"_a = 0.0);
+        return to_python(frontend::comparison_json(hp, compare_outputs(options_arg(options, hp), hp, p, gain::of_db(e), eq)));
+    }, "outputs"_a, "headphone"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "enough"_a = 0.0,
+       "eq"_a = nullptr);
 }
 
 }  // namespace headroom::python

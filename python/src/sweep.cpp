@@ -4,23 +4,26 @@
 // only guard memory (lengths and table offsets), and the engine's own checks stand behind both.
 
 #include "bindings.hpp"
-#include "report/json.hpp"
 
-#include "batch/kernel_api.hpp"  // chunk_lanes: the engine's unit of summation
-#include "cli/synthetic.hpp"
 #include "headroom/batch/pack.hpp"
 #include "headroom/batch/sweep.hpp"
+#include "headroom/batch/synthetic.hpp"
+#include "headroom/frontend/sweep_json.hpp"
 
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -155,6 +158,15 @@ py::dict sweep_columns(const py::dict& outs, const py::dict& hps, const programm
     std::optional<grid_arrays<T>> g;
     batch::row_sink<T> sink;
     if (grid) {
+        // Every pair's figures: refused before allocating when they cannot fit this machine's memory.
+        const double bytes = static_cast<double>(m) * static_cast<double>(n) * (2.0 * sizeof(T) + 2.0);
+        const double memory = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+        if (memory > 0 && bytes > memory) {
+            char text[200];
+            std::snprintf(text, sizeof text, "of every pair of %lld x %lld needs %.3g GB, more than this machine's %.3g GB: leave grid out, or sweep in parts",
+                          static_cast<long long>(m), static_cast<long long>(n), bytes / 1e9, memory / 1e9);
+            throw spec_error{"sweep", "grid", text};
+        }
         g.emplace(m, n);
         sink = g->sink(n);
     }
@@ -162,71 +174,77 @@ py::dict sweep_columns(const py::dict& outs, const py::dict& hps, const programm
     batch::sweep_result res;
     double seconds = 0.0;
     {
-        // The engine reads only the arrays held above and writes only its result and the grid's arrays.
-        const py::gil_scoped_release release;
+        // The engine runs on a thread of its own with the GIL released, while this one wakes every 50 ms to let
+        // Python handle its signals: Ctrl-C stops the sweep (sweep_settings::stop) and raises KeyboardInterrupt.
+        std::atomic<bool> stop{false};
+        s.stop = &stop;
         const auto start = std::chrono::steady_clock::now();
-        res = batch::sweep(ov, hv, p.average_level(), p.crest_factor(), s, sink);
+        auto running = std::async(std::launch::async, [&] { return batch::sweep(ov, hv, p.average_level(), p.crest_factor(), s, sink); });
+        bool interrupted = false;
+        {
+            const py::gil_scoped_release release;
+            while (running.wait_for(std::chrono::milliseconds{50}) != std::future_status::ready) {
+                const py::gil_scoped_acquire gil;
+                if (PyErr_CheckSignals() != 0) {
+                    interrupted = true;
+                    stop.store(true);
+                    break;
+                }
+            }
+            running.wait();
+        }
         seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (interrupted) {
+            try {
+                (void)running.get();
+            } catch (const batch::sweep_stopped&) {
+            }
+            throw py::error_already_set();
+        }
+        res = running.get();
     }
 
     // The figures the command line's sweep --json reports, made where it makes them.
-    py::dict d = to_python(report::sweep_json(res, sizeof(T) == sizeof(float), seconds));
+    py::dict d = to_python(frontend::sweep_json(res, sizeof(T) == sizeof(float), seconds));
 
     // The per-headphone arrays and the best outputs are the result's own memory, as read-only NumPy views that keep
     // it alive: a sweep of 10^5 headphones with their five best outputs hands over 40 MB without copying it.
     auto owned = std::make_unique<batch::sweep_result>(std::move(res));
     const py::capsule owner(owned.get(), [](void* r) { delete static_cast<batch::sweep_result*>(r); });
     const batch::sweep_result* held = owned.release();
-    const batch::detail::result_data& rd = held->data();
+    const batch::sweep_result::arrays a = held->stored();
     const auto un = static_cast<py::ssize_t>(n);
     py::dict per;
-    per["min_headroom_db"] = view<double>(rd.min_db_i.data(), {un}, {sizeof(double)}, owner);
-    per["mean_headroom_db"] = view<double>(rd.mean_db_i.data(), {un}, {sizeof(double)}, owner);
-    per["max_headroom_db"] = view<double>(rd.max_db_i.data(), {un}, {sizeof(double)}, owner);
-    per["min_voltage_v"] = view<double>(rd.min_v_i.data(), {un}, {sizeof(double)}, owner);
-    per["max_voltage_v"] = view<double>(rd.max_v_i.data(), {un}, {sizeof(double)}, owner);
-    per["above_threshold"] = view<std::int32_t>(rd.above_i.data(), {un}, {sizeof(std::int32_t)}, owner);
-    per["binding"] = view<std::int32_t>(rd.counts_i.data(), {static_cast<py::ssize_t>(limit_count), un},
+    per["min_headroom_db"] = view<double>(a.min_headroom_db.data(), {un}, {sizeof(double)}, owner);
+    per["mean_headroom_db"] = view<double>(a.mean_headroom_db.data(), {un}, {sizeof(double)}, owner);
+    per["max_headroom_db"] = view<double>(a.max_headroom_db.data(), {un}, {sizeof(double)}, owner);
+    per["min_voltage_v"] = view<double>(a.min_voltage_v.data(), {un}, {sizeof(double)}, owner);
+    per["max_voltage_v"] = view<double>(a.max_voltage_v.data(), {un}, {sizeof(double)}, owner);
+    per["above_threshold"] = view<std::int32_t>(a.above_threshold.data(), {un}, {sizeof(std::int32_t)}, owner);
+    per["binding"] = view<std::int32_t>(a.binding.data(), {static_cast<py::ssize_t>(limit_count), un},
                                         {static_cast<py::ssize_t>(static_cast<std::size_t>(un) * sizeof(std::int32_t)), sizeof(std::int32_t)}, owner);
     d["per_headphone"] = per;
 
     // The best outputs per headphone, best first: (headphones x k) views, k = min(top_k, outputs), of the stored
-    // entries (batch::detail::best_entry, top_k per headphone).
-    using entry = batch::detail::best_entry;
+    // records (top_k per headphone).
+    using record = batch::best_record;
     const auto k = static_cast<py::ssize_t>(std::min(top_k, m));
     const std::vector<py::ssize_t> shape{un, k};
-    const std::vector<py::ssize_t> strides{static_cast<py::ssize_t>(static_cast<std::size_t>(top_k) * sizeof(entry)), sizeof(entry)};
-    const auto* base = reinterpret_cast<const char*>(rd.best.data());
+    const std::vector<py::ssize_t> strides{static_cast<py::ssize_t>(static_cast<std::size_t>(top_k) * sizeof(record)), sizeof(record)};
+    const auto* base = reinterpret_cast<const char*>(a.best.data());
     const auto field = [&](std::size_t offset) { return base == nullptr ? nullptr : base + offset; };
     py::dict top;
-    top["output"] = view<std::int64_t>(field(offsetof(entry, output)), shape, strides, owner);
-    top["headroom_db"] = view<double>(field(offsetof(entry, headroom_db)), shape, strides, owner);
-    top["limit"] = view<std::uint8_t>(field(offsetof(entry, binding)), shape, strides, owner);
-    top["max_spl_db"] = view<double>(field(offsetof(entry, max_spl_db)), shape, strides, owner);
-    top["max_limit"] = view<std::uint8_t>(field(offsetof(entry, max_binding)), shape, strides, owner);
-    top["voltage_v"] = view<double>(field(offsetof(entry, voltage_v)), shape, strides, owner);
+    top["output"] = view<std::int64_t>(field(offsetof(record, output)), shape, strides, owner);
+    top["headroom_db"] = view<double>(field(offsetof(record, headroom_db)), shape, strides, owner);
+    top["limit"] = view<std::uint8_t>(field(offsetof(record, binding)), shape, strides, owner);
+    top["max_spl_db"] = view<double>(field(offsetof(record, max_spl_db)), shape, strides, owner);
+    top["max_limit"] = view<std::uint8_t>(field(offsetof(record, max_binding)), shape, strides, owner);
+    top["voltage_v"] = view<double>(field(offsetof(record, voltage_v)), shape, strides, owner);
     d["top"] = top;
     d["grid"] = g ? py::object(g->to_dict()) : py::object(py::none());
     d["memory_bytes"] = held->memory_bytes();
     d["working_bytes"] = held->working_bytes();
     return d;
-}
-
-// The overall mean from the per-headphone means, as the engine forms it (engine.cpp, finish() and overall()): summed
-// in order within each chunk of chunk_lanes headphones, the chunks' sums added in order, divided by the count. For a
-// sweep cut into parts along the headphones, so that the whole gives the single sweep's mean bit for bit.
-template <class T>
-double overall_mean(const array<double>& per_headphone) {
-    const auto n = static_cast<index>(per_headphone.size());
-    if (n == 0) return std::numeric_limits<double>::quiet_NaN();
-    const double* x = per_headphone.data();
-    double all = 0.0;
-    for (index c = 0; c < n; c += batch::detail::chunk_lanes<T>) {
-        double sum = 0.0;
-        for (index i = c; i < std::min(n, c + batch::detail::chunk_lanes<T>); ++i) sum += x[i];
-        all += sum;
-    }
-    return all / static_cast<double>(n);
 }
 
 }  // namespace
@@ -243,7 +261,7 @@ void bind_sweep(py::module_& m) {
     m.def("_synthetic", [](std::int64_t outputs, std::int64_t headphones, std::uint64_t seed) {
         if (outputs < 0) throw spec_error{"synthetic catalog", "outputs", "must not be negative"};
         if (headphones < 0) throw spec_error{"synthetic catalog", "headphones", "must not be negative"};
-        const cli::synthetic_catalog c = cli::make_synthetic(static_cast<std::size_t>(outputs), static_cast<std::size_t>(headphones), seed);
+        const batch::synthetic_catalog c = batch::make_synthetic(static_cast<std::size_t>(outputs), static_cast<std::size_t>(headphones), seed);
         return py::make_tuple(output_dict(batch::pack<double>(std::span<const output_stage>{c.outputs})),
                               headphone_dict(batch::pack<double>(std::span<const headphone>{c.headphones})));
     }, "outputs"_a, "headphones"_a, "seed"_a);
@@ -260,7 +278,7 @@ void bind_sweep(py::module_& m) {
     }, "outputs"_a, "headphones"_a, "programme"_a, "target"_a, "crest"_a, "min_headroom"_a, "threads"_a, "top"_a, "precision"_a, "grid"_a);
 
     m.def("_overall_mean", [](const array<double>& per_headphone, const std::string& precision) {
-        return precision == "float" ? overall_mean<float>(per_headphone) : overall_mean<double>(per_headphone);
+        return batch::combined_mean_db({per_headphone.data(), static_cast<std::size_t>(per_headphone.size())}, precision == "float");
     }, "per_headphone"_a, "precision"_a);
 
     py::list limits;

@@ -68,3 +68,22 @@ def test_bad_settings_are_raised_before_any_work_is_sent(client):
     with pytest.raises(hr.SpecError) as e:
         hr.dask_sweep(client, outputs, dict(headphones, r=-headphones["r"]))
     assert e.value.field == "r"
+
+
+def test_a_hundred_back_to_back_calls_on_one_cluster_each_equal_the_local_sweep(client):
+    # The same data every time: scattered under unique keys, so a call never finds a key an earlier one released.
+    outputs, headphones = hr.synthetic(20, 300, 4)
+    kwargs = dict(target=90, crest=12, top=2)
+    local = hr.sweep(outputs, headphones, **kwargs)
+    for _ in range(100):
+        assert_identical(local, hr.dask_sweep(client, outputs, headphones, partitions=2, **kwargs))
+
+
+def test_concurrent_calls_on_one_cluster(client):
+    from concurrent.futures import ThreadPoolExecutor
+
+    outputs, headphones = hr.synthetic(20, 300, 5)
+    local = hr.sweep(outputs, headphones, top=1)
+    with ThreadPoolExecutor(4) as pool:
+        for r in pool.map(lambda _: hr.dask_sweep(client, outputs, headphones, partitions=3, top=1), range(8)):
+            assert_identical(local, r)

@@ -22,17 +22,18 @@ def test_the_classes_are_value_errors():
     "make,entity,field",
     [
         (lambda: hr.Headphone(0, "97dB/mW", name="X"), "headphone 'X'", "impedance"),
-        (lambda: hr.Headphone(32, "97dB/mW", rated_power=-1), "headphone 'headphone'", "rated power"),
-        (lambda: hr.Headphone(32, "300dB/V"), "sensitivity", "level"),
-        (lambda: hr.OutputStage("amp", vmax=-1), "output stage 'amp'", "open-circuit voltage"),
-        (lambda: hr.OutputStage("amp", vmax=1, zout=-0.5), "output stage 'amp'", "output impedance"),
-        (lambda: hr.OutputStage("amp"), "output stage 'amp'", "limits"),
-        (lambda: hr.OutputStage("amp", source="2V"), "output stage 'amp'", "source"),
+        (lambda: hr.Headphone(32, "97dB/mW", rated_power=-1), "headphone 'headphone'", "rated_power"),
+        (lambda: hr.Headphone(32, "300dB/V"), "sensitivity", "sensitivity"),
+        (lambda: hr.OutputStage("amp", vmax=-1), "output stage 'amp'", "vmax"),
+        (lambda: hr.OutputStage("amp", vmax=1e6), "output stage 'amp'", "vmax"),
+        (lambda: hr.OutputStage("amp", vmax=1, zout=-0.5), "output stage 'amp'", "zout"),
+        (lambda: hr.OutputStage("amp"), "output stage 'amp'", "vmax"),
         (lambda: hr.OutputStage("amp", gain=6), "output stage 'amp'", "gain"),
+        (lambda: hr.OutputStage("amp", vmax=1, snr=120, noise="2uV"), "output stage 'amp'", "snr"),
         (lambda: hr.OutputStage("amp", vmax=1, topology="tri-amped"), "output stage 'amp'", "topology"),
         (lambda: hr.OutputStage("amp", power=["1W@32", "2W@32"]), "output stage 'amp'", "power"),
-        (lambda: hr.Programme(300), "programme", "average level"),
-        (lambda: hr.Programme(85, crest=50), "programme", "crest factor"),
+        (lambda: hr.Programme(300), "programme", "target"),
+        (lambda: hr.Programme(85, crest=50), "programme", "crest"),
         (lambda: hr.Sensitivity(db_per_mw=97, db_per_v=100), "sensitivity", "form"),
         (lambda: hr.Sensitivity(db=94), "sensitivity", "db"),
         (lambda: hr.ImpedanceCurve.from_points([100, 50], [30, 30]), "impedance curve 'curve'", "frequency"),
@@ -45,7 +46,7 @@ def test_spec_errors_name_entity_and_field(make, entity, field):
     with pytest.raises(hr.SpecError) as e:
         make()
     assert (e.value.entity, e.value.field) == (entity, field)
-    assert str(e.value).startswith(f"{entity}: {field} ")
+    assert str(e.value).startswith(f"{entity}: {field}")
     assert e.value.problem and e.value.problem in str(e.value)
 
 

@@ -145,8 +145,47 @@ def test_bad_columns_name_the_field(change, entity, field):
 
 def test_a_nan_is_named_with_its_index():
     outputs, headphones = hr.synthetic(20, 100, 1)
-    with pytest.raises(hr.SpecError, match=r"NaN at index 7 \(headphone 7\)"):
+    with pytest.raises(hr.SpecError, match=r"headphones: r \[7\]") as e:
         hr.sweep(outputs, dict(headphones, r=nan_at(headphones["r"], 7)))
+    assert e.value.field == "r"
+
+
+@pytest.mark.parametrize(
+    "side,column,value",
+    [
+        ("headphones", "s_v", 1e30),   # +1e30 dB of headroom otherwise
+        ("headphones", "r", 1e-30),
+        ("outputs", "i_max", 5e-324),  # a denormal: the pair's mean fell outside its min and max
+        ("outputs", "v_clip", 1e9),
+        ("outputs", "z_out", -1.0),
+    ],
+)
+def test_columns_are_held_to_the_constructors_ranges(side, column, value):
+    outputs, headphones = hr.synthetic(4, 6, 1)
+    cols = {"outputs": dict(outputs), "headphones": dict(headphones)}
+    x = np.array(cols[side][column], dtype=np.float64)
+    x[0] = value
+    cols[side][column] = x
+    with pytest.raises(hr.SpecError) as e:
+        hr.sweep(cols["outputs"], cols["headphones"])
+    assert (e.value.entity, e.value.field) == (side, column)
+
+
+def test_a_masked_array_is_refused_rather_than_swept_with_its_hidden_values():
+    outputs, headphones = hr.synthetic(4, 6, 1)
+    masked = np.ma.masked_array(headphones["r"], mask=[False, True, False, False, False, False])
+    with pytest.raises(hr.SpecError, match="masked array") as e:
+        hr.sweep(outputs, dict(headphones, r=masked))
+    assert e.value.field == "r"
+
+
+def test_outputs_given_by_their_rating_tables_alone_are_swept():
+    stage = hr.OutputStage(power=["1W@32", "0.2W@300"])
+    o = hr.output_columns([stage])
+    tables = {k: o[k] for k in ("table_first", "table_ln_r", "table_ln_v")}
+    r = hr.sweep(tables, hr.headphone_columns("Sennheiser HD600"), precision="double")
+    assert r.pairs == 1
+    assert r.headroom_db["max"] == pytest.approx(hr.analyse(stage, "Sennheiser HD600", target=85).headroom_db, abs=1e-9)
 
 
 def test_bad_rating_tables_are_refused():
@@ -166,7 +205,7 @@ def test_bad_rating_tables_are_refused():
         ({"precision": "half"}, "precision"),
         ({"top": -1}, "top"),
         ({"threads": 0}, "threads"),
-        ({"target": 300}, "average level"),
+        ({"target": 300}, "target"),
         ({"target": "loud"}, "target"),
         ({"min_headroom": "lots"}, "min_headroom"),
     ],
@@ -196,3 +235,31 @@ def test_empty_catalogs_give_no_figures():
     outputs, headphones = hr.synthetic(0, 10, 1)
     r = hr.sweep(outputs, headphones, top=3)
     assert r.pairs == 0 and np.isnan(r.headroom_db["mean"]) and r.top.output.shape == (10, 0)
+
+
+def test_a_grid_that_cannot_fit_is_refused_before_anything_is_allocated():
+    outputs, headphones = hr.synthetic(30000, 100000, 1)
+    with pytest.raises(hr.SpecError, match="grid of every pair of 30000 x 100000 needs") as e:
+        hr.sweep(outputs, headphones, grid=True)
+    assert e.value.field == "grid"
+
+
+def test_ctrl_c_stops_a_long_sweep(tmp_path):
+    # The engine runs with the GIL released; the caller's thread wakes to let Python handle its signals.
+    script = tmp_path / "long_sweep.py"
+    script.write_text(
+        "import os, signal, threading, time\n"
+        "import headroom as hr\n"
+        "o, h = hr.synthetic(20000, 100000, 1)\n"
+        "threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()\n"
+        "start = time.monotonic()\n"
+        "try:\n"
+        "    hr.sweep(o, h, precision='double', threads=1)\n"
+        "    print('finished')\n"
+        "except KeyboardInterrupt:\n"
+        "    print(f'interrupted {time.monotonic() - start:.2f}')\n"
+    )
+    import subprocess, sys
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120).stdout
+    assert out.startswith("interrupted"), out
+    assert float(out.split()[1]) < 1.5

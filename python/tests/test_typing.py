@@ -68,7 +68,8 @@ def test_results_annotate_exactly_the_keys_they_carry():
     compared = hr.compare_outputs("AFUL Snowy Night", "Sennheiser HD600", target=85)
     assert set(compared.outputs[0]) <= annotated | set(inspect.get_annotations(_result.ComparedOutput))
     assert set(compared.verdict) == set(inspect.get_annotations(_result.Verdict))
-    assert set(hr.need(hp, target=85)) == set(inspect.get_annotations(_result.Need))
+    need_keys = set(hr.need(hp, target=85)) | set(hr.need(hr.Headphone(32, "97dB/mW@500Hz"), target=85, eq=eq))
+    assert need_keys == set(inspect.get_annotations(_result.Need))
     assert set(hr.fit(["1W@32", "100mW@300"])) == set(inspect.get_annotations(_result.Fit))
     rows = hr.rank_outputs("Sennheiser HD600", target=85, top=1).rows + hr.rank_headphones("Schiit Magni 2", target=85, top=1).rows
     assert set().union(*(set(r) for r in rows)) == set(inspect.get_annotations(_result.Recommendation))

@@ -3,6 +3,7 @@
 // instruction set (targets/*.cpp); this file is compiled for the baseline only.
 
 #include "headroom/batch/sweep.hpp"
+#include "headroom/output_stage.hpp"
 
 #include "batch/kernel_api.hpp"
 #include "batch/math.hpp"
@@ -10,7 +11,10 @@
 #include "batch/threads.hpp"
 #include "headroom/error.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <atomic>
 #include <array>
 #include <cassert>
@@ -327,7 +331,7 @@ private:
         r.min_v_i = buffer<double>(n);
         r.max_v_i = buffer<double>(n);
         if (options_.mean) r.mean_db_i = buffer<double>(n);
-        r.best = buffer<best_entry>(n * static_cast<std::size_t>(s_.top_k));
+        r.best = buffer<best_record>(n * static_cast<std::size_t>(s_.top_k));
     }
 
     // Prepares headphones [first, first + count) and their results once their accumulators are complete.
@@ -354,6 +358,7 @@ private:
                 rows_(tile);
             }
             if (s_.pairs_done != nullptr) s_.pairs_done->fetch_add(job.out_count * count, std::memory_order_relaxed);
+            if (s_.stop != nullptr && s_.stop->load(std::memory_order_relaxed)) throw sweep_stopped{};  // every worker stops
         }
     }
 
@@ -515,6 +520,27 @@ private:
     std::size_t tally_bytes_ = 0, moved_bytes_ = 0, rows_bytes_ = 0;
 };
 
+// The settings as the sweep uses them: sizes checked before anything is allocated. top_k beyond the output count
+// keeps no more (a list holds at most every output); the best lists must fit this machine's memory.
+template <class T>
+sweep_settings checked_settings(const sweep_settings& s, index m, index n) {
+    sweep_settings c = s;
+    if (c.top_k < 0) throw spec_error{"sweep", "top_k", "must not be negative"};
+    if (c.threads > 1024) throw spec_error{"sweep", "threads", "must be at most 1024 (0: every core)"};
+    if (!(std::abs(c.min_headroom.db()) <= 200.0)) throw spec_error{"sweep", "min_headroom", "must lie within -200 to 200 dB"};
+    c.top_k = std::min(c.top_k, m);
+    // Per headphone and kept output: its record in the result, and the running list's voltage and index.
+    const double bytes = static_cast<double>(n) * static_cast<double>(c.top_k) * static_cast<double>(sizeof(best_record) + sizeof(T) + sizeof(std::int64_t));
+    const double memory = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+    if (memory > 0 && bytes > memory) {
+        char text[160];
+        std::snprintf(text, sizeof text, "keeps %lld best outputs for each of %lld headphones: %.3g GB, more than this machine's %.3g GB",
+                      static_cast<long long>(c.top_k), static_cast<long long>(n), bytes / 1e9, memory / 1e9);
+        throw spec_error{"sweep", "top_k", text};
+    }
+    return c;
+}
+
 template <class T>
 sweep_result run_sweep(const output_view<T>& outputs, const headphone_view<T>& headphones, spl target, gain crest,
                        const sweep_settings& s, const row_sink<T>& rows) {
@@ -524,10 +550,11 @@ sweep_result run_sweep(const output_view<T>& outputs, const headphone_view<T>& h
                                     supported_paths() + ")"};
     if (outputs.size() > std::numeric_limits<std::int32_t>::max())
         throw std::invalid_argument{"batch sweep: more than 2^31 - 1 output stages"};
+    const sweep_settings checked = checked_settings<T>(s, outputs.size(), headphones.size());
     // The threads start first, and come up while the columns are checked and the output stages ordered.
-    workers pool{sweep_threads(s, outputs.size(), headphones.size())};
+    workers pool{sweep_threads(checked, outputs.size(), headphones.size())};
     check_columns(outputs, headphones);
-    return engine<T>{outputs, headphones, target, crest, s, rows, path}.run(pool);
+    return engine<T>{outputs, headphones, target, crest, checked, rows, path}.run(pool);
 }
 
 }  // namespace
@@ -541,6 +568,23 @@ sweep_result sweep(const output_view<float>& outputs, const headphone_view<float
 sweep_result sweep(const output_view<double>& outputs, const headphone_view<double>& headphones, spl target, gain crest,
                    const sweep_settings& settings, const row_sink<double>& rows) {
     return detail::run_sweep<double>(outputs, headphones, target, crest, settings, rows);
+}
+
+column_error::column_error(std::string entity, std::string column, index at, const std::string& problem)
+    : error{entity + ": " + column + (at >= 0 ? " [" + std::to_string(at) + "]" : std::string{}) + " " + problem},
+      entity_{std::move(entity)}, column_{std::move(column)}, at_{at} {}
+
+double combined_mean_db(std::span<const double> per_headphone_mean_db, bool single_precision) noexcept {
+    const auto n = static_cast<index>(per_headphone_mean_db.size());
+    if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+    const index chunk = single_precision ? detail::chunk_lanes<float> : detail::chunk_lanes<double>;
+    double all = 0.0;
+    for (index c = 0; c < n; c += chunk) {  // as summary() and overall() add them
+        double sum = 0.0;
+        for (index i = c; i < std::min(n, c + chunk); ++i) sum += per_headphone_mean_db[static_cast<std::size_t>(i)];
+        all += sum;
+    }
+    return all / static_cast<double>(n);
 }
 
 }  // namespace headroom::batch

@@ -5,6 +5,8 @@
 // prepared_outputs). Compiled for the baseline only, by the drivers.
 
 #include "headroom/batch/columns.hpp"
+#include "headroom/batch/sweep.hpp"
+#include "headroom/output_stage.hpp"
 
 #include "batch/kernel_api.hpp"
 #include "headroom/error.hpp"
@@ -12,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <cstddef>
 #include <limits>
 #include <span>
@@ -21,47 +24,85 @@
 
 namespace headroom::batch::detail {
 
-// ---- Checks: the columns must be what validated model objects give.
+// ---- Checks: the columns must be what validated model objects give, within the model's own ranges (error.hpp),
+// so that a sweep of columns answers no question the model would refuse. Every caller (the command line's packed
+// catalog, the Python module's NumPy columns) is checked here, once.
+
+// A column's range in SI, +inf allowed where an absent limit is +inf.
+struct column_range {
+    const char* name;
+    double lo, hi;
+    bool absent_is_inf;
+};
+
+// sqrt of a power; the gain-limited voltage is a source level through +-60 dB; sqrt(P R) of a rating.
+inline const std::array<column_range, 7> output_ranges{{
+    {"v_clip", ranges::min_voltage_v, ranges::max_voltage_v, true},
+    {"r_clip", 0.0, ranges::max_impedance_ohm, false},
+    {"i_max", ranges::min_current_a, ranges::max_current_a, true},
+    {"sqrt_p_clip", 3.1622776601683794e-5, 100.0, true},  // sqrt(1e-9 W), sqrt(1e4 W)
+    {"sqrt_p_thermal", 3.1622776601683794e-5, 100.0, true},
+    {"v_gain", ranges::min_voltage_v * 1e-3, ranges::max_voltage_v * 1e3, true},
+    {"z_out", 0.0, ranges::max_impedance_ohm, false},
+}};
 
 template <class T>
 void check_columns(const output_view<T>& o, const headphone_view<T>& h) {
     const index m = o.size();
-    const auto fail = [](const std::string& who, const std::string& what) {
-        throw std::invalid_argument{"batch sweep: " + who + ": " + what};
+    const auto fail = [](const char* entity, const std::string& column, index at, const std::string& problem) {
+        throw column_error{entity, column, at, problem};
     };
-    const auto stage = [](index j) { return "output stage " + std::to_string(j); };
-    for (const auto* c : {&o.r_clip, &o.i_max, &o.sqrt_p_clip, &o.sqrt_p_thermal, &o.v_gain, &o.z_out})
-        if (c->size() != m) fail("output columns", "differ in length");
-    if (h.s_v.size() != h.r.size()) fail("headphone columns", "differ in length");
+    const std::array<const column_view<T>*, 7> columns{&o.v_clip, &o.r_clip, &o.i_max, &o.sqrt_p_clip, &o.sqrt_p_thermal, &o.v_gain, &o.z_out};
+    for (std::size_t c = 1; c < columns.size(); ++c)
+        if (columns[c]->size() != m) fail("outputs", output_ranges[c].name, -1, "differs in length from v_clip");
+    if (h.s_v.size() != h.r.size()) fail("headphones", "s_v", -1, "differs in length from r");
+    const auto bound = [](double x) {  // "1e-06", as people read a range's bounds
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", x);
+        return std::string{text};
+    };
+    // The bounds in T: a value the model takes, rounded to float, stays within them.
+    const auto within = [](double x, const column_range& r) {
+        return (r.absent_is_inf && x == std::numeric_limits<double>::infinity()) ||
+               (x >= static_cast<double>(static_cast<T>(r.lo)) && x <= static_cast<double>(static_cast<T>(r.hi)));
+    };
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        const column_range& r = output_ranges[c];
+        for (index j = 0; j < m; ++j)
+            if (!within(static_cast<double>((*columns[c])[j]), r))
+                fail("outputs", r.name, j,
+                     "must lie within " + bound(r.lo) + " to " + bound(r.hi) + (r.absent_is_inf ? " (an absent limit is +inf)" : ""));
+    }
+    const auto in_t = [](double x) { return static_cast<double>(static_cast<T>(x)); };
+    const double ln_r_lo = in_t(std::log(ranges::min_impedance_ohm)), ln_r_hi = in_t(std::log(ranges::max_impedance_ohm));
+    const double ln_v_lo = in_t(0.5 * std::log(ranges::min_power_w * ranges::min_impedance_ohm));
+    const double ln_v_hi = in_t(0.5 * std::log(ranges::max_power_w * ranges::max_impedance_ohm));
     for (index j = 0; j < m; ++j) {
         const limits::stage_terms<T> t = o.terms(j);
-        bool any = false;
-        for (const T x : {t.v_clip, t.i_max, t.sqrt_p_clip, t.sqrt_p_thermal, t.v_gain}) {
-            if (!(x > T(0))) fail(stage(j), "a limit is not positive (an absent one is +inf)");
-            any = any || std::isfinite(x);
-        }
         const limits::rating_table_view<T> table = o.table(j);
-        if (!any && table.size == 0) fail(stage(j), "has no limit");
-        for (const T x : {t.r_clip, t.z_out})
-            if (!(x >= T(0) && x <= static_cast<T>(ranges::max_impedance_ohm)))
-                fail(stage(j), "an output or source resistance is not within 0 to 1e6 ohm");
-        if (table.size > 32) fail(stage(j), "has a rating table of more than 32 points");
+        const bool limited = std::isfinite(t.v_clip) || std::isfinite(t.i_max) || std::isfinite(t.sqrt_p_clip) ||
+                             std::isfinite(t.sqrt_p_thermal) || std::isfinite(t.v_gain) || table.size > 0;
+        if (!limited) fail("outputs", "v_clip", j, "output stage " + std::to_string(j) + " has no limit: every limit column is +inf and it has no rating table");
+        if (t.r_clip < t.z_out) fail("outputs", "r_clip", j, "must not be below z_out (the resistance behind the clipping voltage includes Z_out)");
+        if (table.size > rating_table::max_points) fail("outputs", "table_first", j, "a table holds at most 32 points");
         for (std::size_t p = 0; p < table.size; ++p) {
-            if (!std::isfinite(table.ln_r[p]) || !std::isfinite(table.ln_v[p])) fail(stage(j), "has a rating that is not finite");
-            if (p > 0 && !(table.ln_r[p] > table.ln_r[p - 1])) fail(stage(j), "has rating loads that do not ascend");
+            const auto at = static_cast<index>(table.ln_r - o.table_ln_r) + static_cast<index>(p);
+            if (!(table.ln_r[p] >= ln_r_lo && table.ln_r[p] <= ln_r_hi)) fail("outputs", "table_ln_r", at, "must be the log of a load within 0.01 to 1e6 ohm");
+            if (!(table.ln_v[p] >= ln_v_lo && table.ln_v[p] <= ln_v_hi)) fail("outputs", "table_ln_v", at, "must be the log of a rating's voltage sqrt(P R) within the model's ranges");
+            if (p > 0 && !(table.ln_r[p] > table.ln_r[p - 1])) fail("outputs", "table_ln_r", at, "must ascend within each table");
         }
     }
     // First whether any headphone is wrong (a loop that vectorises), then which.
     const T* r = h.r.data();
     const T* s_v = h.s_v.data();
-    const auto load_ok = [](T x) { return x >= std::numeric_limits<T>::min() && x <= static_cast<T>(ranges::max_impedance_ohm); };
-    const auto level_ok = [](T x) { return x > -std::numeric_limits<T>::max() && x < std::numeric_limits<T>::max(); };
+    const auto load_ok = [](T x) { return x >= static_cast<T>(ranges::min_impedance_ohm) && x <= static_cast<T>(ranges::max_impedance_ohm); };  // in T
+    const auto level_ok = [](T x) { return x >= T(0) && x <= T(250); };  // the headphone constructor's S_V range
     bool all_ok = true;
     for (index i = 0; i < h.size(); ++i) all_ok &= load_ok(r[i]) & level_ok(s_v[i]);
     if (all_ok) return;
     for (index i = 0; i < h.size(); ++i) {
-        if (!load_ok(r[i])) fail("headphone " + std::to_string(i), "load is not within 0 to 1e6 ohm (a positive normal number)");
-        if (!level_ok(s_v[i])) fail("headphone " + std::to_string(i), "sensitivity is not finite");
+        if (!load_ok(r[i])) fail("headphones", "r", i, "must be a load within 0.01 to 1e6 ohm");
+        if (!level_ok(s_v[i])) fail("headphones", "s_v", i, "must be a sensitivity within 0 to 250 dB SPL/V");
     }
 }
 

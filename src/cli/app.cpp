@@ -1,9 +1,9 @@
-#include "cli/app.hpp"
+#include "app.hpp"
 
-#include "cli/commands.hpp"
-#include "cli/complete.hpp"
-#include "cli/standard_output.hpp"
-#include "cli/terminal_text.hpp"
+#include "commands.hpp"
+#include "complete.hpp"
+#include "standard_output.hpp"
+#include "terminal_text.hpp"
 #include "headroom/version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -101,7 +101,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
             // Messages quote flags, file names and catalog names: whatever they hold, the line stays one line and
             // no escape sequence reaches the terminal.
             err << "headroom " << c.app->get_name() << ": " << terminal_text(e.what()) << '\n';
-            return dynamic_cast<const io_error*>(&e) != nullptr ? exit_io : exit_usage;
+            return dynamic_cast<const output_error*>(&e) != nullptr ? exit_io : exit_usage;
         }
         return deliver(out, err, buffer.report());
     }

@@ -1,12 +1,12 @@
 // headroom catalog: what the catalog holds, as a table for people or JSON for programs.
 
-#include "cli/catalog_select.hpp"
-#include "cli/commands.hpp"
-#include "cli/describe.hpp"
-#include "cli/json_text.hpp"
-#include "cli/terminal_text.hpp"
+#include "catalog_select.hpp"
+#include "commands.hpp"
+#include "headroom/frontend/words.hpp"
+#include "json_text.hpp"
+#include "terminal_text.hpp"
 #include "headroom/format.hpp"
-#include "report/json.hpp"
+#include "headroom/frontend/json.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -76,14 +76,14 @@ subcommand add_catalog(CLI::App& parent) {
                 if (f->what == "headphones") {
                     const auto list = headphone_catalog(f->catalog_dir);
                     if (!f->json) return print_headphones(os, list);
-                    ojson j{{"format", "headroom-catalog-1"}, {"headphones", ojson::array()}};
-                    for (const auto& h : list) j["headphones"].push_back(report::headphone_entry_json(h));
+                    frontend::ojson j{{"format", "headroom-catalog-1"}, {"headphones", frontend::ojson::array()}};
+                    for (const auto& h : list) j["headphones"].push_back(frontend::headphone_entry_json(h));
                     os << json_text(j) << '\n';
                 } else {
                     const auto list = amplifier_catalog(f->catalog_dir);
                     if (!f->json) return print_amplifiers(os, list);
-                    ojson j{{"format", "headroom-catalog-1"}, {"amplifiers", ojson::array()}};
-                    for (const auto& a : list) j["amplifiers"].push_back(report::amplifier_entry_json(a));
+                    frontend::ojson j{{"format", "headroom-catalog-1"}, {"amplifiers", frontend::ojson::array()}};
+                    for (const auto& a : list) j["amplifiers"].push_back(frontend::amplifier_entry_json(a));
                     os << json_text(j) << '\n';
                 }
             }};

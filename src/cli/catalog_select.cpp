@@ -1,6 +1,6 @@
-#include "cli/catalog_select.hpp"
+#include "catalog_select.hpp"
 
-#include "cli/commands.hpp"
+#include "commands.hpp"
 #include "headroom/parse.hpp"
 
 #include <string_view>
@@ -67,21 +67,6 @@ std::vector<amplifier_entry> amplifier_catalog(const std::string& dir_flag) {
     } catch (const catalog_error& e) {
         throw usage_error{e.what()};
     }
-}
-
-output_setting catalog_setting(const std::string& dir_flag, const std::string& amp, const std::string& output,
-                               const std::string& gain_setting) {
-    const auto amps = amplifier_catalog(dir_flag);
-    const auto pick = [](const char* flag, auto&& get) -> decltype(auto) {
-        try {
-            return get();
-        } catch (const std::invalid_argument& e) {
-            throw usage_error{std::string{flag} + ": " + e.what()};
-        }
-    };
-    const amplifier_entry& a = pick("--amp", [&]() -> const amplifier_entry& { return find_amplifier(amps, amp); });
-    const amplifier_output& o = pick("--output", [&]() -> const amplifier_output& { return a.output(output); });
-    return pick("--gain", [&]() -> const output_setting& { return o.setting(gain_setting); });
 }
 
 sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string& headphones_file, const gear_selection& selection) {

@@ -4,7 +4,7 @@
 // catalog is found beside an installed command (share/headroom), in the source tree's data/, or under the
 // configured install prefix; a --catalog-dir flag overrides all three.
 
-#include "cli/recommend.hpp"
+#include "recommend.hpp"
 #include "headroom/catalog.hpp"
 
 #include <filesystem>
@@ -19,11 +19,6 @@ namespace headroom::cli {
 // The catalog files in that folder; errors become usage_error (one line, exit 2).
 [[nodiscard]] std::vector<headphone_entry> headphone_catalog(const std::string& dir_flag);
 [[nodiscard]] std::vector<amplifier_entry> amplifier_catalog(const std::string& dir_flag);
-
-// One output stage of a catalog amplifier: its output (may be empty when it has one) and gain setting (may be
-// empty when the output has one).
-[[nodiscard]] output_setting catalog_setting(const std::string& dir_flag, const std::string& amp,
-                                             const std::string& output, const std::string& gain_setting);
 
 // The gear an output stage belongs to, by name: a name may itself hold " / " ("3.5mm / 4.4mm"), so the stage's
 // name "Amp / output / gain" cannot be split back into these.

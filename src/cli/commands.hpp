@@ -63,7 +63,7 @@ public:
 };
 
 // Output lost to a failing system call (a full disk, a closed stdout): one line, exit 1.
-class io_error : public std::runtime_error {
+class output_error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
@@ -83,33 +83,19 @@ auto flag_value(std::string_view flag, const std::string& text, Parse parse) {
     }
 }
 
-// The flag that states a model field (spec_error::field()), so that a value the model refuses is reported against
-// the flag it came from; "" when no flag states it.
-[[nodiscard]] std::string_view flag_for_field(std::string_view field) noexcept;
-
-// Runs `make` (a model constructor), turning a spec_error into a usage_error naming the flag.
-template <class Make>
-auto model_from_flags(Make make) {
+// The same for a look-up that returns a reference (a catalog entry, one of its outputs): `get` is called with no
+// argument, and its reference passed on.
+template <class Get>
+decltype(auto) flag_lookup(std::string_view flag, Get get) {
     try {
-        return make();
-    } catch (const spec_error& e) {
-        const std::string_view flag = flag_for_field(e.field());
-        throw usage_error{(flag.empty() ? std::string{} : std::string{flag} + ": ") + e.what()};
+        return get();
+    } catch (const std::invalid_argument& e) {
+        throw usage_error{std::string{flag} + ": " + e.what()};
     }
 }
 
-// --target and --crest (crest empty: a sine).
+// --target and --crest (crest empty: a sine), through the fields table.
 [[nodiscard]] programme programme_flags(const std::string& target, const std::string& crest);
-
-// --power texts ("1.2W@32ohm"): a rating table.
-[[nodiscard]] rating_table power_flags(const std::vector<std::string>& power);
-
-// --zout: an output impedance, zero or more (several subcommands take it).
-inline impedance output_impedance_flag(const std::string& text) {
-    const impedance z = flag_value("--zout", text, parse_impedance);
-    if (value_in(z, ohm) < 0.0) throw usage_error{"--zout: '" + text + "' must not be negative"};
-    return z;
-}
 
 subcommand add_pair(CLI::App& parent);
 subcommand add_need(CLI::App& parent);

@@ -1,7 +1,7 @@
-#include "cli/complete.hpp"
+#include "complete.hpp"
 
-#include "cli/catalog_select.hpp"
-#include "cli/recommend.hpp"
+#include "catalog_select.hpp"
+#include "recommend.hpp"
 
 #include <algorithm>
 #include <cctype>

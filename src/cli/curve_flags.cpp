@@ -1,7 +1,7 @@
-#include "cli/curve_flags.hpp"
+#include "curve_flags.hpp"
 
-#include "cli/commands.hpp"
-#include "cli/terminal_text.hpp"
+#include "commands.hpp"
+#include "terminal_text.hpp"
 #include "headroom/io.hpp"
 
 #include <fmt/format.h>
@@ -12,43 +12,14 @@
 namespace headroom::cli {
 
 void add_curve_flags(CLI::App& app, curve_flags& f) {
-    auto* curve = app.add_option("--impedance-curve", f.impedance_curve,
-                                 "CSV of frequency_hz,magnitude_ohm[,phase_deg]: analyse across 20 Hz-20 kHz");
-    auto* driver = app.add_option("--driver", f.driver,
-                                  "Driver model instead of a curve: \"Re=32,Le=0.05mH,fs=100Hz,Qms=2,Qes=0.5\"");
+    const auto row = [](fields::request_field r) -> const fields::field& { return fields::request_rows[fields::at(r)]; };
+    auto* curve = app.add_option(std::string{row(fields::request_field::curve).flag}, f.impedance_curve, std::string{row(fields::request_field::curve).help});
+    auto* driver = app.add_option(std::string{row(fields::request_field::driver).flag}, f.driver, std::string{row(fields::request_field::driver).help});
     curve->excludes(driver);
-    auto* eq = app.add_option("--eq", f.eq, "AutoEq ParametricEQ.txt: its boost is wanted on top of --target (preamp excluded)");
+    auto* eq = app.add_option(std::string{row(fields::request_field::eq).flag}, f.eq,
+                              "AutoEq ParametricEQ.txt: its boost is wanted on top of --target (preamp excluded), at every output");
     // An empty value means "not given" once parsed, so --eq "" would silently drop the EQ: refuse it where given.
-    const CLI::Validator given{
-        [](std::string& s) { return s.empty() ? std::string{"needs a value, not an empty string"} : std::string{}; }, "",
-        "non-empty"};
-    for (auto* o : {curve, driver, eq}) o->check(given);
-}
-
-std::optional<impedance_curve> make_curve(const curve_flags& f) {
-    if (!f.impedance_curve.empty())
-        return flag_value("--impedance-curve", f.impedance_curve, [](const std::string& path) { return load_impedance_curve(path); });
-    if (!f.driver.empty())
-        return flag_value("--driver", f.driver, [](const std::string& text) {
-            return impedance_curve::driver(parse_driver_model(text), text);
-        });
-    return std::nullopt;
-}
-
-std::optional<parametric_eq> make_eq(const curve_flags& f) {
-    if (f.eq.empty()) return std::nullopt;
-    return flag_value("--eq", f.eq, [](const std::string& path) { return load_parametric_eq(path); });
-}
-
-headphone with_curve_flags(const curve_flags& f, headphone hp) {
-    if (auto curve = make_curve(f)) return hp.with_curve(std::move(*curve));
-    return hp;
-}
-
-std::optional<frequency_analysis> analyse_frequency(const curve_flags& f, const output_stage& out, const headphone& hp,
-                                                    const std::optional<programme>& p) {
-    const auto eq = make_eq(f);
-    return report::analyse_frequency(out, hp, eq ? &*eq : nullptr, p);
+    for (auto* o : {curve, driver, eq}) o->check(non_empty);
 }
 
 // Rounded to 0.01 with the sign of zero dropped, so that a deviation of -0.001 dB reads +0.00, not -0.00.

@@ -1,12 +1,13 @@
 // headroom fit: the output stage (V_oc, I_max, P_max) that reproduces a spec sheet's power-vs-load table, with
 // how far each stated point is from it. The same fit runs behind `pair --power` and catalog power tables.
 
-#include "cli/catalog_select.hpp"
-#include "cli/commands.hpp"
-#include "cli/json_text.hpp"
+#include "catalog_select.hpp"
+#include "commands.hpp"
+#include "headroom/fields.hpp"
+#include "json_text.hpp"
 #include "headroom/fit.hpp"
 #include "headroom/parse.hpp"
-#include "report/json.hpp"
+#include "headroom/frontend/json.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -65,12 +66,16 @@ subcommand add_fit(CLI::App& parent) {
     app->add_option("--zout", f->zout, "Known output impedance (0.2, 0.2ohm); default: not stated (0)");
     app->add_flag("--json", f->json, "Print JSON (SI base units) instead of the report");
     return {app, [f](std::ostream& os) {
-                const rating_table table = power_flags(f->power);
+                fields::output_values v;
+                v.set(fields::output_field::power, f->power);
+                if (!f->zout.empty()) v.set(fields::output_field::zout, f->zout);
+                const fields::output_figures figures = fields::read_output(v, face::command_line);
+                const rating_table table = fields::checked(face::command_line, "--power", [&] { return rating_table{*figures.points, "--power"}; });
                 fit_options options;
-                if (!f->zout.empty()) options.output_impedance = output_impedance_flag(f->zout);
-                const stage_fit fit = model_from_flags([&] { return fit_output_stage(table.points(), options, "amplifier output"); });
+                options.output_impedance = figures.zout;
+                const stage_fit fit = fields::checked(face::command_line, "--power", [&] { return fit_output_stage(table.points(), options, "amplifier output"); });
                 if (f->json)
-                    os << json_text(report::fit_json(fit)) << '\n';
+                    os << json_text(frontend::fit_json(fit)) << '\n';
                 else
                     print_report(os, fit);
             }};

@@ -1,13 +1,18 @@
 #pragma once
 
 // The flags that describe a headphone, an amplifier output and a programme, shared by every subcommand that
-// analyses one pair (pair, plot). Each flag's text is kept as given and parsed on use, so that every error names
-// the flag it came from.
+// analyses one pair (pair, plot, need): registered from the fields table (headroom/fields.hpp), so that each field
+// has its flag wherever it applies, and read into a request of the front-end core (headroom/frontend/request.hpp),
+// which turns it into model objects and names the flag in every error.
 
-#include "headroom/analysis.hpp"
+#include "curve_flags.hpp"
+#include "headroom/fields.hpp"
+#include "headroom/frontend/request.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,26 +20,34 @@
 namespace headroom::cli {
 
 struct gear_flags {
-    // headphone
-    std::string impedance, sensitivity, rated_power;
-    // amplifier output
-    std::string vmax, imax, pmax, thermal, source_resistance, zout, source, gain, noise;
+    std::array<std::string, fields::headphone_rows.size()> headphone_figures;
+    std::array<std::string, fields::output_rows.size()> output_figures;
+    std::vector<std::string> power;  // --power, repeatable
+    std::array<std::string, fields::programme_rows.size()> programme;
+    std::string headphone, amp, output, gain, catalog_dir;  // --gain: a setting's name with --amp, else a gain in dB
     bool bridge = false, balanced = false;
-    // or the gear from the catalog (then --gain names a gain setting), or an output from its power table
-    std::string headphone, amp, output, catalog_dir;
-    std::vector<std::string> power;
-    // programme
-    std::string target, crest;
+};
+
+// Which flags a subcommand takes.
+struct gear_scope {
+    bool amplifier = true;        // the amplifier flags (need has none but --zout)
+    bool programme = true;
+    bool target_required = false;
+    bool headphone_figures = true;  // all of them; false: only --impedance (a graph marks the load)
+    // Of an amplifier's typed-in figures: all, those that set its output into a load (no noise), or only --zout
+    // (a response graph), with --bridge and --balanced where the figures can be wired.
+    enum class figures : std::uint8_t { all, load, zout } output_figures = figures::all;
+    bool bridge = true;  // --bridge (a load graph draws the bridge of typed-in single-ended figures anyway)
 };
 
 // Registers the flags on `app`, storing into `f` (which must outlive parsing).
-void add_gear_flags(CLI::App& app, gear_flags& f);
+void add_gear_flags(CLI::App& app, gear_flags& f, gear_scope scope = {});
 
-headphone make_headphone(const gear_flags& f);
-// The output stage the flags describe: typed-in figures (bridged when --bridge), a spec sheet's --power table, or
-// a catalog amplifier's output (--bridge then picks its own balanced output: a catalog device's balanced figures
-// are never derived). An output without --zout has an unstated output impedance (output_stage says so).
-output_stage make_output(const gear_flags& f);
-std::optional<programme> make_programme(const gear_flags& f);
+// The request the flags (and the curve flags) make.
+[[nodiscard]] frontend::gear_request request_of(const gear_flags& f, const curve_flags& curves = {});
+
+// The model objects, with the catalog the flags name.
+[[nodiscard]] headphone make_headphone(const frontend::gear_request& r, const std::string& catalog_dir);
+[[nodiscard]] std::vector<output_option> make_options(const frontend::gear_request& r, const headphone& hp, const std::string& catalog_dir);
 
 }  // namespace headroom::cli

@@ -1,7 +1,7 @@
-#include "cli/gnuplot.hpp"
+#include "gnuplot.hpp"
 
-#include "cli/commands.hpp"
-#include "cli/signal_cleanup.hpp"
+#include "commands.hpp"
+#include "signal_cleanup.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -67,17 +67,21 @@ std::optional<fs::path> find_gnuplot() {
 unique_fd private_file() {
     std::error_code ec;
     const fs::path tmp = fs::temp_directory_path(ec);
-    if (ec) throw io_error{"no folder for temporary files: " + ec.message()};
+    if (ec) {
+        const char* env = std::getenv("TMPDIR");
+        throw output_error{"no folder for temporary files" + (env != nullptr ? fmt::format(" (TMPDIR is '{}')", env) : std::string{}) + ": " +
+                           ec.message() + "; point TMPDIR at a folder you can write"};
+    }
     std::string folder = (tmp / "headroom-XXXXXX").string();
     const signals_held held;  // no signal between making the names and removing them
     if (::mkdtemp(folder.data()) == nullptr)
-        throw io_error{fmt::format("cannot create a private folder in {}: {}", tmp.string(), std::strerror(errno))};
+        throw output_error{fmt::format("cannot create a private folder in {}: {}", tmp.string(), std::strerror(errno))};
     const std::string path = folder + "/file";
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     const int error = errno;
     ::unlink(path.c_str());
     ::rmdir(folder.c_str());
-    if (fd < 0) throw io_error{fmt::format("cannot create a private file in {}: {}", folder, std::strerror(error))};
+    if (fd < 0) throw output_error{fmt::format("cannot create a private file in {}: {}", folder, std::strerror(error))};
     return unique_fd{fd};
 }
 
@@ -85,7 +89,7 @@ void write_all(int fd, std::string_view bytes) {
     while (!bytes.empty()) {
         const ssize_t done = ::write(fd, bytes.data(), bytes.size());
         if (done < 0 && errno == EINTR) continue;
-        if (done <= 0) throw io_error{fmt::format("cannot write the gnuplot script: {}", std::strerror(done < 0 ? errno : EIO))};
+        if (done <= 0) throw output_error{fmt::format("cannot write the gnuplot script: {}", std::strerror(done < 0 ? errno : EIO))};
         bytes.remove_prefix(static_cast<std::size_t>(done));
     }
 }
@@ -127,10 +131,10 @@ void run_gnuplot(const std::string& script, output_file& image) {
 
     const unique_fd input = private_file();
     write_all(input.get(), script);
-    if (::lseek(input.get(), 0, SEEK_SET) != 0) throw io_error{fmt::format("cannot read the gnuplot script back: {}", std::strerror(errno))};
+    if (::lseek(input.get(), 0, SEEK_SET) != 0) throw output_error{fmt::format("cannot read the gnuplot script back: {}", std::strerror(errno))};
     const unique_fd log = private_file();
     int ends[2];
-    if (::pipe2(ends, O_CLOEXEC) != 0) throw io_error{fmt::format("cannot make a pipe for gnuplot: {}", std::strerror(errno))};
+    if (::pipe2(ends, O_CLOEXEC) != 0) throw output_error{fmt::format("cannot make a pipe for gnuplot: {}", std::strerror(errno))};
     const unique_fd from_gnuplot{ends[0]};
     unique_fd to_us{ends[1]};
 
@@ -163,7 +167,7 @@ void run_gnuplot(const std::string& script, output_file& image) {
     }
     ::posix_spawn_file_actions_destroy(&actions);
     ::posix_spawnattr_destroy(&attributes);
-    if (spawned != 0) throw io_error{fmt::format("cannot run {}: {}", program, std::strerror(spawned))};
+    if (spawned != 0) throw output_error{fmt::format("cannot run {}: {}", program, std::strerror(spawned))};
     to_us.reset();  // so that the pipe ends when gnuplot does
 
     std::size_t drawn = 0;
@@ -172,7 +176,7 @@ void run_gnuplot(const std::string& script, output_file& image) {
         for (;;) {
             const ssize_t n = ::read(from_gnuplot.get(), buffer.data(), buffer.size());
             if (n < 0 && errno == EINTR) continue;
-            if (n < 0) throw io_error{fmt::format("cannot read from gnuplot: {}", std::strerror(errno))};
+            if (n < 0) throw output_error{fmt::format("cannot read from gnuplot: {}", std::strerror(errno))};
             if (n == 0) break;
             image.write({buffer.data(), static_cast<std::size_t>(n)});
             drawn += static_cast<std::size_t>(n);
@@ -184,10 +188,10 @@ void run_gnuplot(const std::string& script, output_file& image) {
     }
     const int status = wait_child(pid);
     child->release();
-    if (WIFSIGNALED(status)) throw io_error{fmt::format("gnuplot failed: ended by signal {}", WTERMSIG(status))};
+    if (WIFSIGNALED(status)) throw output_error{fmt::format("gnuplot failed: ended by signal {}", WTERMSIG(status))};
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || drawn == 0) {
         const std::string message = first_message(log.get());
-        throw io_error{"gnuplot failed" + (message.empty() ? std::string{drawn == 0 ? ": it drew nothing" : ""} : ": " + message)};
+        throw output_error{"gnuplot failed" + (message.empty() ? std::string{drawn == 0 ? ": it drew nothing" : ""} : ": " + message)};
     }
 }
 

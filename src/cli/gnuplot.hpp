@@ -4,7 +4,7 @@
 // its standard input from a private, already unlinked file, its messages in another, and the image read from its
 // standard output into an output_file. The destination's name never appears in the script.
 
-#include "cli/output_file.hpp"
+#include "output_file.hpp"
 
 #include <string>
 
@@ -14,7 +14,7 @@ namespace headroom::cli {
 // killed or draws nothing, this throws and the caller's destination keeps its old content. A signal that ends the
 // command ends gnuplot too (signal_cleanup.hpp).
 //
-// Throws usage_error when gnuplot is not on PATH, io_error when the image cannot be written or gnuplot fails
+// Throws usage_error when gnuplot is not on PATH, output_error when the image cannot be written or gnuplot fails
 // ("gnuplot failed: <its first message>").
 void run_gnuplot(const std::string& script, output_file& image);
 

@@ -1,5 +1,5 @@
-#include "cli/app.hpp"
-#include "cli/standard_output.hpp"
+#include "app.hpp"
+#include "standard_output.hpp"
 
 #include <unistd.h>
 

@@ -1,7 +1,7 @@
-#include "cli/output_file.hpp"
+#include "output_file.hpp"
 
-#include "cli/commands.hpp"
-#include "cli/standard_output.hpp"
+#include "commands.hpp"
+#include "standard_output.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -60,7 +60,7 @@ std::string random_suffix() {
 bool existing_regular_file(std::string_view flag, const std::string& path, struct stat& st) {
     if (::lstat(path.c_str(), &st) != 0) {
         if (errno == ENOENT) return false;
-        throw io_error{fmt::format("{}: cannot examine '{}': {}", flag, path, std::strerror(errno))};
+        throw output_error{fmt::format("{}: cannot examine '{}': {}", flag, path, std::strerror(errno))};
     }
     if (!S_ISREG(st.st_mode))
         throw usage_error{fmt::format("{}: '{}' is {}; only a regular file is replaced", flag, path, kind_of(st.st_mode))};
@@ -137,7 +137,7 @@ output_file::~output_file() {
 }
 
 void output_file::fail(const char* doing, int error) const {
-    throw io_error{fmt::format("{}: {} '{}': {}", flag_, doing, path_, std::strerror(error))};
+    throw output_error{fmt::format("{}: {} '{}': {}", flag_, doing, path_, std::strerror(error))};
 }
 
 void output_file::write(std::string_view bytes) {
@@ -145,7 +145,7 @@ void output_file::write(std::string_view bytes) {
     if (standard_output_ != nullptr) {
         standard_output_->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         if (!*standard_output_)
-            throw io_error{fmt::format("{}: cannot write standard output: {}", flag_, write_failure(*standard_output_))};
+            throw output_error{fmt::format("{}: cannot write standard output: {}", flag_, write_failure(*standard_output_))};
         return;
     }
     if (buffer_.size() + bytes.size() > buffer_size) flush_buffer();
@@ -176,7 +176,7 @@ void output_file::commit() {
     if (committed_) return;
     if (standard_output_ != nullptr) {
         if (!standard_output_->flush())
-            throw io_error{fmt::format("{}: cannot write standard output: {}", flag_, write_failure(*standard_output_))};
+            throw output_error{fmt::format("{}: cannot write standard output: {}", flag_, write_failure(*standard_output_))};
         committed_ = true;
         return;
     }

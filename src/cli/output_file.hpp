@@ -11,7 +11,7 @@
 // (0644 usually); a replaced file keeps its mode. "-" means standard output: the bytes are written there as
 // they come, with the same checks.
 
-#include "cli/signal_cleanup.hpp"
+#include "signal_cleanup.hpp"
 
 #include <optional>
 #include <ostream>
@@ -28,17 +28,17 @@ void check_destination(std::string_view flag, const std::string& path);
 class output_file {
 public:
     // Creates the temporary file (or takes `standard_output` for "-"). Throws usage_error for a destination
-    // check_destination refuses, io_error (exit 1) when the file cannot be created.
+    // check_destination refuses, output_error (exit 1) when the file cannot be created.
     output_file(std::string_view flag, std::string path, std::ostream& standard_output);
     ~output_file();  // unless committed: the temporary file is removed and the destination is untouched
     output_file(const output_file&) = delete;
     output_file& operator=(const output_file&) = delete;
 
-    // Throws io_error naming the flag and the file when a write fails (the temporary file is then removed by the
+    // Throws output_error naming the flag and the file when a write fails (the temporary file is then removed by the
     // destructor).
     void write(std::string_view bytes);
 
-    // Makes the file the destination: flush, fsync, close, rename, sync the folder. Throws io_error on any
+    // Makes the file the destination: flush, fsync, close, rename, sync the folder. Throws output_error on any
     // failure, with the destination untouched unless the rename has happened.
     void commit();
 

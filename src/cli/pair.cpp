@@ -1,16 +1,17 @@
 // headroom pair: one output stage driving one headphone, as a report for people or JSON for programs.
 
-#include "cli/catalog_select.hpp"
-#include "cli/commands.hpp"
-#include "cli/curve_flags.hpp"
-#include "cli/describe.hpp"
-#include "headroom/compare.hpp"
-#include "cli/gear_flags.hpp"
-#include "cli/terminal_text.hpp"
+#include "commands.hpp"
+#include "curve_flags.hpp"
+#include "gear_flags.hpp"
+#include "terminal_text.hpp"
 #include "headroom/analysis.hpp"
+#include "headroom/compare.hpp"
 #include "headroom/format.hpp"
+#include "headroom/frequency_analysis.hpp"
+#include "headroom/frontend/json.hpp"
+#include "headroom/frontend/request.hpp"
+#include "headroom/frontend/words.hpp"
 #include "headroom/parse.hpp"
-#include "report/json.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -24,7 +25,6 @@ namespace headroom::cli {
 
 namespace {
 
-using report::gain_stage;
 
 struct pair_flags {
     gear_flags gear;
@@ -32,7 +32,7 @@ struct pair_flags {
     bool json = false;
 };
 
-void print_report(std::ostream& os, const headphone& hp, const output_stage& out, const gear_flags& f,
+void print_report(std::ostream& os, const headphone& hp, const output_stage& out, const frontend::gear_request& f,
                   const std::optional<programme>& p, const pair_analysis& a) {
     const double r = value_in(hp.nominal_impedance(), ohm);
     // Catalog gear goes by its name ("Sennheiser HD600", "FiiO K19 / 4.4mm balanced"), typed-in figures by none.
@@ -44,13 +44,13 @@ void print_report(std::ostream& os, const headphone& hp, const output_stage& out
         os << fmt::format("{:<16}the sensitivity was stated at {:.0f} Hz; the figures below apply it at 1 kHz, where the driver "
                           "may differ by several dB\n",
                           "caution", value_in(*hp.sensitivity_frequency(), hertz));
-    os << fmt::format("{:<16}{}{}\n", "Output", out_name, describe_output(out));
+    os << fmt::format("{:<16}{}{}\n", "Output", out_name, frontend::describe_output(out));
     os << "\nMaximum continuous sine\n";
     os << fmt::format("  {:<16}{:.2f} dB SPL\n", "level", a.max.max_level.db());
     const impedance load = limit_load(hp);
     os << fmt::format("  {:<16}{}, {}, {} (RMS){}\n", "at the load", a.max.load_voltage, a.max.load_current, a.max.load_power,
                       load < hp.nominal_impedance() ? fmt::format(" into {:.4g} ohm, the curve's minimum", value_in(load, ohm)) : "");
-    os << fmt::format("  {:<16}{}: {}\n", "limited by", to_string(a.max.binding), limit_meaning(a.max.binding, out));
+    os << fmt::format("  {:<16}{}: {}\n", "limited by", to_string(a.max.binding), frontend::limit_meaning(a.max.binding, out));
     if (const auto& x = a.max.extrapolated)
         os << fmt::format("  {:<16}{:.4g} ohm is {:.2g}x {} the {} stated load ({:.4g} ohm): the table is assumed to give no more {} "
                           "there, so this is a floor\n",
@@ -62,7 +62,7 @@ void print_report(std::ostream& os, const headphone& hp, const output_stage& out
         const bool against_curve = a.one_eighth_rule_load < hp.nominal_impedance();
         os << fmt::format("  {:<16}{}  (1/8 rule {} against {:.4g} ohm{})\n", "damping factor",
                           a.damping_factor ? fmt::format("{:.1f}", *a.damping_factor) : std::string{"unbounded (0 ohm source)"},
-                          a.meets_one_eighth_rule ? "met" : "NOT met: the response will follow the impedance curve",
+                          a.meets_one_eighth_rule.value_or(false) ? "met" : "NOT met: the response will follow the impedance curve",
                           value_in(a.one_eighth_rule_load, ohm), against_curve ? ", the curve's minimum" : "");
         os << fmt::format("  {:<16}{:.2f} dB\n", "Z_out loss", a.output_impedance_loss.db());
     } else {
@@ -88,10 +88,7 @@ void print_report(std::ostream& os, const headphone& hp, const output_stage& out
                       h.margin.db() >= 0.0 ? "plays cleanly" : "the programme's peaks clip or the output overheats");
     if (a.hiss_below_programme)
         os << fmt::format("  {:<16}{:.1f} dB below the programme's average level\n", "hiss", a.hiss_below_programme->db());
-    const auto& e = *a.exposure;
-    os << fmt::format("  {:<16}{:.1f} dB(A) estimated ({}: {:+.2f} dB): NIOSH {} a day, WHO/ITU-T H.870 {} a week\n", "exposure",
-                      e.a_weighted_level.db(), to_string(e.spectrum), e.a_weighting.db(), human_duration(e.niosh_daily),
-                      human_duration(e.who_weekly));
+    os << fmt::format("  {:<16}{}\n", "exposure", frontend::exposure_sentence(*a.exposure));
 }
 
 void print_gain_stage(std::ostream& os, const gain_stage& g) {
@@ -103,17 +100,17 @@ void print_gain_stage(std::ostream& os, const gain_stage& g) {
 
 // ---- need: what a headphone needs, without any amplifier ---------------------------------------------------
 
-struct need_flags {
-    std::string source = "2V";  // the full scale the gain is counted after
-};
 
 void print_need(std::ostream& os, const headphone& hp, const programme& p, const requirement& n,
-                const std::optional<impedance>& zout, voltage source) {
+                const std::optional<impedance>& zout, voltage source, const eq_response* eq) {
     os << fmt::format("{:<16}{}: {:.4g} ohm, {:.2f} dB SPL/V ({:.2f} dB SPL/mW)\n", "Headphone", hp.name(),
                       value_in(hp.nominal_impedance(), ohm), hp.sensitivity_per_volt().db(),
                       hp.stated_sensitivity().per_milliwatt(hp.nominal_impedance()).db());
     os << fmt::format("{:<16}{:.1f} dB SPL average, crest factor {:.1f} dB (peaks at {:.1f} dB SPL)\n\n", "Programme",
                       p.average_level().db(), p.crest_factor().db(), (p.average_level() + p.crest_factor()).db());
+    if (eq != nullptr)
+        os << fmt::format("{:<16}{:+.2f} dB at {:.0f} Hz, its largest boost: the figures below are for the programme there\n\n", "EQ",
+                          eq->peak.boost.db(), value_in(eq->peak.at, hertz));
     os << fmt::format("  {:<20}{}, {}, {} (RMS)\n", "average", n.load_voltage, n.load_current, n.load_power);
     os << fmt::format("  {:<20}{}, {}\n", "peaks", n.peak_voltage, n.peak_current);
     os << fmt::format("  {:<20}{} at {:.4g} ohm (a spec sheet's power into this load)\n", "sine rating", n.sine_power,
@@ -123,38 +120,41 @@ void print_need(std::ostream& os, const headphone& hp, const programme& p, const
     else
         os << fmt::format("  {:<20}{} RMS (behind 0 ohm; give --zout for a real output)\n", "unloaded swing", n.open_circuit_voltage);
     os << fmt::format("  {:<20}{:+.1f} dB after a {} source at full scale\n", "gain", n.gain_after(source).db(), source);
+    if (limit_load(hp) < hp.nominal_impedance())
+        os << fmt::format("  {:<20}the figures are taken into {:.4g} ohm, the impedance curve's minimum\n", "load",
+                          value_in(limit_load(hp), ohm));
+    if (hp.sensitivity_off_1khz())
+        os << fmt::format("  {:<20}the sensitivity was stated at {:.0f} Hz and is applied at 1 kHz, where the driver may differ\n", "caution",
+                          value_in(*hp.sensitivity_frequency(), hertz));
+    if (const auto rated = hp.rated_power())
+        os << fmt::format("  {:<20}{} {} the headphone's rated {}\n", "rated power", n.sine_power,
+                          n.sine_power > *rated ? "for the peaks exceeds" : "for the peaks is within", *rated);
 }
 
-void run_need(std::ostream& os, const headphone& hp, const std::optional<programme>& p, const std::string& zout_flag,
-              const std::string& source_flag, bool json) {
+// What the headphone needs for the programme (with an EQ, at the level its largest boost asks for), behind the
+// request's output impedance where it gives one.
+void run_need(std::ostream& os, const frontend::gear_request& r, const headphone& hp, const std::string& source_flag, bool json) {
+    const auto p = frontend::programme_of(r);
     if (!p) throw usage_error{"--target: give the level to reach (and --crest for music), or an amplifier to analyse"};
-    std::optional<impedance> zout;
-    if (!zout_flag.empty()) zout = output_impedance_flag(zout_flag);
+    const fields::output_figures figures = fields::read_output(r.amp_figures, r.from);  // only --zout is registered here
+    const std::optional<impedance> zout = figures.zout;
     const voltage source = flag_value("--source", source_flag, parse_voltage);
     if (!(value_in(source, volt) > 0.0)) throw usage_error{"--source: '" + source_flag + "' must be positive"};
-    const requirement n = requirement_for(hp, *p, zout.value_or(in_si(0.0, ohm)));
-    if (json)
-        os << report::need_json(hp, *p, n, zout, source).dump(2) << '\n';
-    else
-        print_need(os, hp, *p, n, zout, source);
-}
-
-// ---- comparing the outputs of a catalog amplifier ----------------------------------------------------------
-
-// The options to compare when --amp names an amplifier without choosing one stage: every setting of every output,
-// or of the one --output names.
-std::optional<std::vector<output_option>> comparison_options(const gear_flags& f) {
-    if (f.amp.empty() || f.bridge || !f.gain.empty()) return std::nullopt;
-    const auto amps = amplifier_catalog(f.catalog_dir);
-    const amplifier_entry& a = flag_value("--amp", f.amp, [&](const std::string& n) -> const amplifier_entry& { return find_amplifier(amps, n); });
-    std::vector<output_option> options;
-    for (const auto& o : a.outputs) {
-        if (!f.output.empty() && !flag_value("--output", f.output, [&](const std::string& n) { return &a.output(n) == &o; })) continue;
-        for (const auto& s : o.settings) options.push_back({o.name, s.gain_name, s.stage});
+    const auto eq = frontend::eq_of(r);
+    std::optional<eq_response> boost;
+    programme wanted = *p;
+    if (eq) {
+        boost = eq_response_on(*eq, audio_band_grid(), p->spectrum());
+        wanted = programme{p->average_level() + boost->peak.boost, p->crest_factor(), p->spectrum()};
     }
-    if (options.size() <= 1) return std::nullopt;
-    return options;
+    const requirement n = requirement_for(hp, wanted, zout.value_or(in_si(0.0, ohm)));
+    if (json)
+        os << frontend::need_json(hp, *p, n, zout, source, boost ? &*boost : nullptr).dump(2) << '\n';
+    else
+        print_need(os, hp, *p, n, zout, source, boost ? &*boost : nullptr);
 }
+
+// ---- comparing the outputs of an amplifier -----------------------------------------------------------------
 
 void print_comparison(std::ostream& os, const headphone& hp, const comparison& c) {
     os << fmt::format("{:<12}{}: {:.4g} ohm, {:.2f} dB SPL/V\n", "Headphone", hp.name(), value_in(hp.nominal_impedance(), ohm),
@@ -162,7 +162,7 @@ void print_comparison(std::ostream& os, const headphone& hp, const comparison& c
     if (c.programme_used)
         os << fmt::format("{:<12}{:.1f} dB SPL average, crest factor {:.1f} dB\n", "Programme", c.programme_used->average_level().db(),
                           c.programme_used->crest_factor().db());
-    os << fmt::format("\n{:<24} {:<8} {:>9} {:>10} {:>9} {:<8} {:>14} {:>8} {:<8}\n", "output", "gain", "max SPL", "max power",
+    os << fmt::format("\n{:<24} {:<8} {:>9} {:>10} {:>9} {:<8} {:>14} {:>8} {:<8}\n", "output", "setting", "max SPL", "max power",
                       "headroom", "limit", "hiss (dB SPL)", "damping", "1/8 rule");
     for (const auto& o : c.options) {
         const auto& a = o.analysis;
@@ -176,16 +176,10 @@ void print_comparison(std::ostream& os, const headphone& hp, const comparison& c
                           o.option.gain_setting.empty() ? "-" : o.option.gain_setting, a.max.max_level.db(),
                           fmt::format("{:.3g}", a.max.load_power), a.headroom ? fmt::format("{:+.1f}", a.headroom->margin.db()) : "-",
                           to_string(a.headroom ? a.headroom->binding : a.max.binding), hiss, damping,
-                          zs ? (a.meets_one_eighth_rule ? "met" : "NOT met") : "-", o.recommended_gain && o.option.gain_setting.size() ? "  <- advised gain" : "");
+                          a.meets_one_eighth_rule ? (*a.meets_one_eighth_rule ? "met" : "NOT met") : "-", o.recommended_gain && o.option.gain_setting.size() ? (o.option.kind == setting_kind::load_sensed ? "  <- selected by the load" : "  <- advised") : "");
     }
     os << "\nVerdict\n";
-    for (const auto& line : verdict_lines(c)) os << "  " << line << '\n';
-}
-
-// True when the flags describe no amplifier at all: then pair answers what the headphone needs.
-bool no_amplifier(const gear_flags& f) {
-    return f.amp.empty() && f.vmax.empty() && f.imax.empty() && f.pmax.empty() && f.thermal.empty() && f.power.empty() &&
-           f.source.empty();
+    for (const auto& line : frontend::verdict_lines(c)) os << "  " << line << '\n';
 }
 
 }  // namespace
@@ -202,29 +196,28 @@ subcommand add_pair(CLI::App& parent) {
     app->add_flag("--json", f->json, "Print JSON (SI base units) instead of the report");
 
     return {app, [f](std::ostream& os) {
-                const headphone hp = with_curve_flags(f->curves, make_headphone(f->gear));
-                const auto p = make_programme(f->gear);
-                if (no_amplifier(f->gear)) return run_need(os, hp, p, f->gear.zout, "2V", f->json);
-                if (const auto options = comparison_options(f->gear)) {
-                    const comparison c = compare_outputs(*options, hp, p);
+                const frontend::gear_request r = request_of(f->gear, f->curves);
+                const headphone hp = make_headphone(r, f->gear.catalog_dir);
+                if (!frontend::names_amplifier(r)) return run_need(os, r, hp, "2V", f->json);
+                const auto p = frontend::programme_of(r);
+                const auto eq = frontend::eq_of(r);
+                const std::vector<output_option> options = make_options(r, hp, f->gear.catalog_dir);
+                if (options.size() > 1) {
+                    const comparison c = compare_outputs(options, hp, p, gain::of_db(0.0), eq ? &*eq : nullptr);
                     if (f->json)
-                        os << report::comparison_json(hp, c).dump(2) << '\n';
+                        os << frontend::comparison_json(hp, c).dump(2) << '\n';
                     else
                         print_comparison(os, hp, c);
                     return;
                 }
-                const output_stage out = make_output(f->gear);
+                const output_stage& out = options.front().stage;
                 const pair_analysis a = analyse(out, hp, p);
-                const auto across = analyse_frequency(f->curves, out, hp, p);
-                const auto stage = report::gain_stage_of(out, a);
+                const auto across = analyse_frequency(out, hp, eq ? &*eq : nullptr, p);
                 if (f->json) {
-                    auto j = report::pair_json(out, hp, p, a);
-                    report::add_gain_stage_json(j, stage);
-                    if (across) report::add_frequency_json(j, *across);
-                    os << j.dump(2) << '\n';
+                    os << frontend::pair_json(out, hp, p, a, across ? &*across : nullptr).dump(2) << '\n';
                 } else {
-                    print_report(os, hp, out, f->gear, p, a);
-                    if (stage) print_gain_stage(os, *stage);
+                    print_report(os, hp, out, r, p, a);
+                    if (a.source_gain_stage) print_gain_stage(os, *a.source_gain_stage);
                     if (across) print_frequency_report(os, *across, out.output_impedance_stated());
                 }
             }};
@@ -233,6 +226,7 @@ subcommand add_pair(CLI::App& parent) {
 subcommand add_need(CLI::App& parent) {
     struct flags {
         gear_flags gear;
+        curve_flags curves;
         std::string source = "2V";
         bool json = false;
     };
@@ -240,19 +234,13 @@ subcommand add_need(CLI::App& parent) {
     CLI::App* app = parent.add_subcommand("need", "What a headphone needs to play a programme, without any amplifier");
     app->footer("Example: headroom need --headphone \"HiFiMan Sundara\" --target 110 --crest 18\n"
                 "`headroom pair` with a headphone and no amplifier flags answers the same.");
-    app->add_option("--headphone", f->gear.headphone, "A headphone from the catalog, by name");
-    app->add_option("--impedance", f->gear.impedance, "Headphone impedance at 1 kHz (300, 300ohm)");
-    app->add_option("--sensitivity", f->gear.sensitivity, "97dB/mW | 102.2dB/V | 94.6dB@5mA | 327mV@94dB");
-    app->add_option("--target", f->gear.target, "Programme average level in dB SPL (a sine unless --crest)")->required();
-    app->add_option("--crest", f->gear.crest, "Programme crest factor in dB (default: a sine, 3.0103)");
-    app->add_option("--zout", f->gear.zout, "An output impedance to size the unloaded swing for (0.5, 0.5ohm)");
-    app->add_option("--source", f->source, "The full-scale level the gain is counted after (default 2V)");
-    app->add_option("--catalog-dir", f->gear.catalog_dir, "Folder with headphones.json and amplifiers.json");
+    add_gear_flags(*app, f->gear, {.amplifier = false, .programme = true, .target_required = true});
+    add_curve_flags(*app, f->curves);
+    app->add_option("--source", f->source, "The full-scale level the gain is counted after (default 2V)")->check(non_empty);
     app->add_flag("--json", f->json, "Print JSON (SI base units) instead of the report");
-    app->get_option("--headphone")->excludes("--impedance")->excludes("--sensitivity");
     return {app, [f](std::ostream& os) {
-                const headphone hp = make_headphone(f->gear);
-                run_need(os, hp, make_programme(f->gear), f->gear.zout, f->source, f->json);
+                const frontend::gear_request r = request_of(f->gear, f->curves);
+                run_need(os, r, make_headphone(r, f->gear.catalog_dir), f->source, f->json);
             }};
 }
 

@@ -8,15 +8,17 @@
 // gnuplot.hpp without a shell; the image is written through output_file, so --out is replaced whole or not at
 // all, and "wrote" is said only once it has been.
 
-#include "cli/catalog_select.hpp"
-#include "cli/commands.hpp"
-#include "cli/curve_flags.hpp"
-#include "cli/describe.hpp"
-#include "cli/gear_flags.hpp"
-#include "cli/gnuplot.hpp"
-#include "cli/output_file.hpp"
-#include "cli/plot_script.hpp"
-#include "cli/terminal_text.hpp"
+#include "catalog_select.hpp"
+#include "headroom/frontend/lookup.hpp"
+#include "headroom/frontend/plots.hpp"
+#include "commands.hpp"
+#include "curve_flags.hpp"
+#include "headroom/frontend/words.hpp"
+#include "gear_flags.hpp"
+#include "gnuplot.hpp"
+#include "output_file.hpp"
+#include "plot_script.hpp"
+#include "terminal_text.hpp"
 #include "headroom/analysis.hpp"
 #include "headroom/parse.hpp"
 #include "headroom/response.hpp"
@@ -61,96 +63,93 @@ void render(const std::string& script, const std::string& out, command_output& o
     if (!image.is_standard_output()) os << fmt::format("wrote {}\n", terminal_text(out));
 }
 
-// Headphone flags are optional for plots: a load graph needs no headphone, a response graph only its curve.
-void relax_headphone_flags(CLI::App& app) {
-    app.get_option("--impedance")->required(false);
-    app.get_option("--sensitivity")->required(false);
-}
-
 // The headphone to mark: --headphone NAME from the catalog (a miss lists the nearest names), or --impedance.
-std::optional<marked_headphone> chosen_headphone(const gear_flags& f) {
-    if (!f.headphone.empty()) {
-        const headphone hp = make_headphone(f);
-        return marked_headphone{hp.name(), value_in(hp.nominal_impedance(), ohm)};
+std::optional<marked_headphone> chosen_headphone(const plot_flags& f) {
+    if (!f.gear.headphone.empty()) {
+        const auto catalog = headphone_catalog(f.gear.catalog_dir);
+        const headphone_entry& entry = flag_lookup("--headphone", [&]() -> const headphone_entry& { return frontend::find_headphone(catalog, f.gear.headphone); });
+        return marked_headphone{entry.name(), value_in(entry.model.nominal_impedance(), ohm)};
     }
-    if (!f.impedance.empty()) {
-        const impedance z = flag_value("--impedance", f.impedance, parse_impedance);
-        if (!(value_in(z, ohm) > 0.0)) throw usage_error{"--impedance: '" + f.impedance + "' must be positive"};
-        return marked_headphone{"", value_in(z, ohm)};
-    }
-    return std::nullopt;
+    const std::string& z = f.gear.headphone_figures[fields::at(fields::headphone_field::impedance)];
+    if (z.empty()) return std::nullopt;
+    fields::headphone_values v;
+    v.set(fields::headphone_field::impedance, z);
+    v.set(fields::headphone_field::sensitivity, std::string{"100dB/V"});  // only the load is drawn
+    return marked_headphone{"", value_in(fields::make_headphone(v, face::command_line, "headphone").nominal_impedance(), ohm)};
 }
 
 // ---- plot load ---------------------------------------------------------------------------------------------
 
 load_range range_with(const std::optional<marked_headphone>& hp) {
-    load_range r;
-    if (hp) {
-        r.low = std::min(r.low, hp->ohm / 1.25);
-        r.high = std::max(r.high, hp->ohm * 1.25);
-    }
-    return r;
+    const auto [low, high] = frontend::load_range(hp ? std::optional{hp->ohm} : std::nullopt);
+    return {low, high};
 }
 
-load_series sweep_loads(const output_stage& out, std::string title, std::string_view colour, load_range range) {
-    load_series s{std::move(title), colour, {}, {}, {}, {}};
-    constexpr int steps = 240;
-    for (int i = 0; i <= steps; ++i) {
-        const double r = range.low * std::pow(range.high / range.low, static_cast<double>(i) / steps);
-        const auto [v, which] = limits::binding_of(detail::load_voltage_limits(out, in_si(r, ohm)));
-        s.r.push_back(r);
-        s.power_mw.push_back(v * v / r * 1e3);
-        s.voltage.push_back(v);
-        s.binding.push_back(which);
-    }
-    return s;
+load_series series_of(const frontend::load_sweep& s, std::string title, std::string_view colour) {
+    load_series out{std::move(title), colour, s.load_ohm, {}, s.voltage_vrms, s.binding};
+    for (const double p : s.power_w) out.power_mw.push_back(p * 1e3);
+    return out;
 }
 
 // The stated figures in a line, for the graph's subtitle, literal for gnuplot's enhanced mode.
-std::string describe_limits(const output_stage& out) { return enhanced_literal(describe_output(out)); }
+std::string describe_limits(const output_stage& out) { return enhanced_literal(frontend::describe_output(out)); }
 
 // The outputs a graph shows. A catalog amplifier shows its own outputs (all of them, or the one --output or
-// --bridge picks), each at the gain setting --gain names, or at its loudest: never a balanced output derived from
-// its single-ended figures. Typed-in figures show their stage and, unless --balanced, the bridge derived from it.
+// --bridge picks), each at the setting --gain names, or at its loudest, and a load-sensed output in the mode the
+// device selects at each load: never a balanced output derived from its single-ended figures. Typed-in figures
+// show their stage and, unless --balanced, the bridge derived from it.
 struct plotted_output {
     std::string title;
     output_stage stage;
+    std::optional<amplifier_output> load_sensed;  // drawn mode by mode
 };
 
-std::vector<plotted_output> plotted_outputs(const gear_flags& f, bool with_derived_bridge) {
-    if (f.amp.empty()) {
-        if (f.balanced) return {{"balanced (as stated)", make_output(f)}};
-        gear_flags leg = f;  // with --bridge the figures describe one leg: draw the leg and the bridge
-        leg.bridge = false;
-        const output_stage se = make_output(leg);
-        std::vector<plotted_output> shown{{"single-ended", se}};
-        if (with_derived_bridge || f.bridge) shown.push_back({"balanced (derived from the single-ended figures)", bridge(se)});
+std::vector<plotted_output> plotted_outputs(const plot_flags& f, bool with_derived_bridge) {
+    frontend::gear_request r = request_of(f.gear);
+    // The options are the output's own, whatever the load: a load-sensed output is drawn mode by mode below.
+    const headphone any{"load", in_si(32.0, ohm), sensitivity::per_volt(spl::of_db(100.0))};
+    if (r.amp.empty()) {
+        if (r.balanced) return {{"balanced (as stated)", frontend::options_of(r, any, {}).front().stage, std::nullopt}};
+        r.bridge = frontend::bridging::none;  // with --bridge the figures describe one leg: draw the leg and the bridge
+        const output_stage se = frontend::options_of(r, any, {}).front().stage;
+        std::vector<plotted_output> shown{{"single-ended", se, std::nullopt}};
+        if (with_derived_bridge || f.gear.bridge)
+            shown.push_back({"balanced (derived from the single-ended figures)", fields::checked(face::command_line, "--bridge", [&] { return bridge(se); }),
+                             std::nullopt});
         return shown;
     }
-    if (f.bridge || !f.output.empty()) {
-        const output_stage stage = make_output(f);
-        return {{terminal_text(stage.name()), stage}};
+    const auto amps = amplifier_catalog(f.gear.catalog_dir);
+    const amplifier_entry& a = flag_lookup("--amp", [&]() -> const amplifier_entry& { return frontend::find_amplifier(amps, r.amp); });
+    std::vector<const amplifier_output*> outputs;
+    if (r.bridge == frontend::bridging::only || !r.output.empty()) {
+        // The one output the request names (options_of says why it cannot when it cannot).
+        r.setting.clear();
+        const std::string name = frontend::options_of(r, any, amps).front().output;
+        outputs.push_back(&frontend::find_output(a, name));
+    } else {
+        for (const auto& o : a.outputs) outputs.push_back(&o);
     }
-    const auto amps = amplifier_catalog(f.catalog_dir);
-    const amplifier_entry& a = flag_value("--amp", f.amp, [&](const std::string& n) -> const amplifier_entry& { return find_amplifier(amps, n); });
     std::vector<plotted_output> shown;
-    for (const auto& o : a.outputs) {
-        const output_setting* pick = &o.settings.front();
-        if (!f.gain.empty() && o.settings.size() > 1) {
-            try {
-                pick = &o.setting(f.gain);
-            } catch (const std::invalid_argument& e) {
-                throw usage_error{std::string{"--gain: "} + e.what()};
-            }
-        } else if (o.settings.size() > 1) {
+    for (const amplifier_output* o : outputs) {
+        if (o->settings_kind() == setting_kind::load_sensed) {
+            if (!f.gear.gain.empty())
+                throw input_error{"--gain", "'" + o->name + "' selects its mode from the load: the graph draws each where the device uses it"};
+            shown.push_back({o->name + " (mode selected by the load)", o->settings.front().stage, *o});
+            continue;
+        }
+        const output_setting* pick = &o->settings.front();
+        if (!f.gear.gain.empty() && o->settings.size() > 1) {
+            pick = &flag_lookup("--gain", [&]() -> const output_setting& { return frontend::find_setting(*o, f.gear.gain); });
+        } else if (o->settings.size() > 1) {
             // The loudest setting: the most it can show (32 ohm, where outputs are compared).
             const auto level = [](const output_setting& s) {
                 return limits::binding_of(detail::load_voltage_limits(s.stage, in_si(32.0, ohm))).voltage;
             };
-            for (const auto& s : o.settings)
+            for (const auto& s : o->settings)
                 if (level(s) > level(*pick)) pick = &s;
         }
-        shown.push_back({o.name + (pick->gain_name.empty() ? "" : " (" + pick->gain_name + " gain)"), pick->stage});
+        shown.push_back({pick->gain_name.empty() ? o->name : frontend::option_label({o->name, pick->gain_name, pick->stage, pick->kind}), pick->stage,
+                         std::nullopt});
     }
     return shown;
 }
@@ -159,15 +158,17 @@ action load_action(std::shared_ptr<plot_flags> f) {
     return [f](command_output& os) {
         const image_format format = format_for(f->out);
         check_destination("--out", f->out);
-        const std::optional<marked_headphone> hp = chosen_headphone(f->gear);
+        const std::optional<marked_headphone> hp = chosen_headphone(*f);
         load_plot p;
         p.range = range_with(hp);
         p.headphone = hp;
-        const auto shown = plotted_outputs(f->gear, true);
+        const auto shown = plotted_outputs(*f, true);
         for (std::size_t k = 0; k < shown.size(); ++k) {
             const auto& o = shown[k];
             const std::string_view colour = o.stage.kind() == topology::balanced && shown.size() == 2 ? balanced_colour : palette_colour(k);
-            p.series.push_back(sweep_loads(o.stage, o.title, colour, p.range));
+            const std::pair<double, double> range{p.range.low, p.range.high};
+            p.series.push_back(series_of(o.load_sensed ? frontend::sweep_loads(*o.load_sensed, range) : frontend::sweep_loads(o.stage, range), o.title,
+                                         colour));
         }
         p.subtitle = f->gear.amp.empty() ? describe_limits(shown.front().stage)
                                          : enhanced_literal(terminal_text(shown.front().stage.name().substr(0, shown.front().stage.name().find(" / "))));
@@ -179,11 +180,18 @@ action load_action(std::shared_ptr<plot_flags> f) {
 
 // The curve to draw: --impedance-curve or --driver, else the catalog's curve for --headphone.
 std::optional<impedance_curve> response_curve(const plot_flags& f) {
-    if (auto curve = make_curve(f.curves)) return curve;
-    if (f.gear.headphone.empty()) return std::nullopt;
+    const frontend::gear_request r = request_of(f.gear, f.curves);
+    if (r.curve_file.empty() && r.driver.empty() && r.headphone.empty()) return std::nullopt;
+    if (!r.curve_file.empty() || !r.driver.empty()) {
+        frontend::gear_request only_curve = r;  // the headphone's name marks the graph; the curve is the flags'
+        only_curve.headphone.clear();
+        only_curve.headphone_figures = {};
+        only_curve.headphone_figures.set(fields::headphone_field::impedance, std::string{"100ohm"});
+        only_curve.headphone_figures.set(fields::headphone_field::sensitivity, std::string{"100dB/V"});
+        return *frontend::headphone_of(only_curve, {}).curve();
+    }
     const auto catalog = headphone_catalog(f.gear.catalog_dir);
-    const headphone_entry& entry =
-        flag_value("--headphone", f.gear.headphone, [&](const std::string& name) -> const headphone_entry& { return find_headphone(catalog, name); });
+    const headphone_entry& entry = flag_lookup("--headphone", [&]() -> const headphone_entry& { return frontend::find_headphone(catalog, r.headphone); });
     if (entry.model.curve() == nullptr)
         throw usage_error{"--headphone: the catalog has no impedance curve for '" + terminal_text(entry.name()) +
                           "'; give --impedance-curve FILE or --driver"};
@@ -200,11 +208,16 @@ action response_action(std::shared_ptr<plot_flags> f) {
                               "or --headphone NAME with a curve in the catalog"};
         // The output impedances to draw behind: a catalog amplifier's own outputs, else --zout (or unknown).
         std::vector<std::pair<std::string, std::optional<impedance>>> behind;
+        const std::string& zout = f->gear.output_figures[fields::at(fields::output_field::zout)];
         if (!f->gear.amp.empty()) {
-            for (const auto& o : plotted_outputs(f->gear, false))
+            for (const auto& o : plotted_outputs(*f, false))
                 behind.emplace_back(o.title, o.stage.output_impedance_stated() ? std::optional{o.stage.output_impedance()} : std::nullopt);
+        } else if (!zout.empty()) {
+            fields::output_values v;
+            v.set(fields::output_field::zout, zout);
+            behind.emplace_back("", fields::read_output(v, face::command_line).zout);
         } else {
-            behind.emplace_back("", f->gear.zout.empty() ? std::nullopt : std::optional{output_impedance_flag(f->gear.zout)});
+            throw usage_error{"--zout: give the output impedance to draw the response deviation behind (or --amp NAME)"};
         }
         const frequency_grid g = audio_band_grid();
         const Eigen::ArrayXcd z = ohms_on(*curve, g);
@@ -230,17 +243,29 @@ action response_action(std::shared_ptr<plot_flags> f) {
         }
         p.has_phase = (z.imag().abs() > 1e-9 * z.abs()).any();
         p.curve_name = fs::path{curve->name()}.filename().string();
-        p.headphone = chosen_headphone(f->gear);
+        p.headphone = chosen_headphone(*f);
         render(response_plot_script(p, format), f->out, os);
         if (f->out != "-") os << report;
     };
 }
 
-CLI::App* add_plot_child(CLI::App& plot, const char* name, const char* description, plot_flags& f) {
+// Each graph takes the flags it draws: the load graph the amplifier and the headphone's impedance to mark; the
+// response graph the curve (or the catalog headphone's) and the output impedance behind it.
+CLI::App* add_plot_child(CLI::App& plot, const char* name, const char* description, plot_flags& f, bool response) {
     CLI::App* app = plot.add_subcommand(name, description);
-    add_gear_flags(*app, f.gear);
-    relax_headphone_flags(*app);
-    add_curve_flags(*app, f.curves);
+    add_gear_flags(*app, f.gear,
+                   {.amplifier = true, .programme = false, .target_required = false, .headphone_figures = false,
+                    .output_figures = response ? gear_scope::figures::zout : gear_scope::figures::load, .bridge = false});
+    if (response) {
+        const auto row = [](fields::request_field r) -> const fields::field& { return fields::request_rows[fields::at(r)]; };
+        auto* curve = app->add_option(std::string{row(fields::request_field::curve).flag}, f.curves.impedance_curve,
+                                      std::string{row(fields::request_field::curve).help});
+        auto* driver = app->add_option(std::string{row(fields::request_field::driver).flag}, f.curves.driver,
+                                       std::string{row(fields::request_field::driver).help});
+        curve->excludes(driver);
+        curve->check(non_empty);
+        driver->check(non_empty);
+    }
     app->add_option("--out", f.out, "Image to write, atomically: FILE.svg or FILE.png, or - for SVG on standard output")
         ->required()
         ->check(non_empty);
@@ -254,11 +279,11 @@ subcommand add_plot(CLI::App& parent) {
     plot->require_subcommand(1);
     auto load = std::make_shared<plot_flags>();
     auto response = std::make_shared<plot_flags>();
-    CLI::App* load_app = add_plot_child(*plot, "load", "Max power and voltage into 8-600 ohm, single-ended and balanced", *load);
+    CLI::App* load_app = add_plot_child(*plot, "load", "Max power and voltage into 8-600 ohm, single-ended and balanced", *load, false);
     load_app->footer("--out is replaced only once gnuplot has drawn the whole image (only a regular file is replaced).\n"
                      "Example: headroom plot load --vmax 4.887 --zout 0.7 --headphone \"Sennheiser HD600\" --out mojo.png");
     CLI::App* response_app =
-        add_plot_child(*plot, "response", "|Z|(f) and the response deviation it makes with the output impedance", *response);
+        add_plot_child(*plot, "response", "|Z|(f) and the response deviation it makes with the output impedance", *response, true);
     response_app->footer("--out is replaced only once gnuplot has drawn the whole image (only a regular file is replaced).\n"
                          "Example: headroom plot response --impedance-curve hd650.csv --zout 120 --out hd650.svg");
     const action run_load = load_action(load);

@@ -1,6 +1,6 @@
-#include "cli/plot_script.hpp"
+#include "plot_script.hpp"
 
-#include "cli/utf8.hpp"
+#include "utf8.hpp"
 
 #include <fmt/format.h>
 

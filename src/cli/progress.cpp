@@ -1,6 +1,6 @@
-#include "cli/progress.hpp"
+#include "progress.hpp"
 
-#include "cli/signal_cleanup.hpp"
+#include "signal_cleanup.hpp"
 
 #include <fmt/format.h>
 

@@ -1,9 +1,10 @@
-#include "cli/recommend.hpp"
+#include "recommend.hpp"
+#include "headroom/frontend/lookup.hpp"
 
-#include "cli/commands.hpp"
-#include "cli/terminal_text.hpp"
+#include "commands.hpp"
+#include "terminal_text.hpp"
 #include "headroom/recommend.hpp"
-#include "report/json.hpp"
+#include "headroom/frontend/json.hpp"
 
 #include <fmt/format.h>
 
@@ -174,7 +175,7 @@ selected_gear select_gear(std::vector<headphone_entry> headphones, std::vector<a
 
     // Headphones: the named ones and those of the kinds asked for; all when neither is given.
     const auto picked_h = named(headphones, s.headphones, "--headphone",
-                                [](const auto& all, const std::string& n) -> const headphone_entry& { return find_headphone(all, n); });
+                                [](const auto& all, const std::string& n) -> const headphone_entry& { return frontend::find_headphone(all, n); });
     for (const headphone_entry& h : headphones) {
         const bool by_name = std::find(picked_h.begin(), picked_h.end(), &h) != picked_h.end();
         const bool by_kind = headphone_kind_given && types[static_cast<std::size_t>(h.type)];
@@ -185,7 +186,7 @@ selected_gear select_gear(std::vector<headphone_entry> headphones, std::vector<a
     // Amplifiers: named ones and those of the kinds asked for (all when neither), then only their outputs with a
     // selected connector.
     const auto picked_a = named(amps, s.amps, "--amp",
-                                [](const auto& all, const std::string& n) -> const amplifier_entry& { return find_amplifier(all, n); });
+                                [](const auto& all, const std::string& n) -> const amplifier_entry& { return frontend::find_amplifier(all, n); });
     std::set<std::string> connectors;
     for (const std::string& c : s.connectors) connectors.insert(folded(c));
     std::set<std::string> known_connectors;
@@ -301,7 +302,7 @@ nlohmann::ordered_json recommendations_json(const selected_gear& g, const listin
             e["rank"] = k + 1;
             if (t.of_outputs) e["amplifier"] = t.amplifier[k];
             else e["headphone"] = name;
-            const ojson row = report::recommendation_json(r);  // the keys and meanings of pair --json
+            const ojson row = frontend::recommendation_json(r);  // the keys and meanings of pair --json
             for (const auto& [key, value] : row.items()) e[key] = value;
             rows.push_back(std::move(e));
         }

@@ -1,4 +1,4 @@
-#include "cli/signal_cleanup.hpp"
+#include "signal_cleanup.hpp"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "cli/standard_output.hpp"
+#include "standard_output.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

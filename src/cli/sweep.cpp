@@ -3,19 +3,19 @@
 // headphone) in memory O(M + N); --out also writes every pair as CSV, from the same sweep, to a file atomically
 // (output_file.hpp) or to standard output with `--out -`.
 
-#include "cli/catalog_select.hpp"
-#include "cli/commands.hpp"
-#include "cli/json_text.hpp"
-#include "cli/output_file.hpp"
-#include "cli/progress.hpp"
-#include "cli/recommend.hpp"
-#include "cli/synthetic.hpp"
-#include "cli/terminal_text.hpp"
+#include "catalog_select.hpp"
+#include "commands.hpp"
+#include "json_text.hpp"
+#include "output_file.hpp"
+#include "progress.hpp"
+#include "recommend.hpp"
+#include "headroom/batch/synthetic.hpp"
+#include "terminal_text.hpp"
 #include "headroom/batch/pack.hpp"
 #include "headroom/batch/sweep.hpp"
 #include "headroom/format.hpp"
 #include "headroom/parse.hpp"
-#include "report/json.hpp"
+#include "headroom/frontend/sweep_json.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -101,9 +101,6 @@ struct sweep_job {
     batch::sweep_settings settings;
     std::string out;
     bool json;
-    // Tables for the selected headphones or amplifiers (--headphone, --amp, --kind): the sweep recommends.
-    const selected_gear* gear = nullptr;
-    std::optional<listing> recommend{};
 };
 
 // A catalog name as a CSV field. It is data, whatever it holds: shown as terminal_text (no control character
@@ -202,42 +199,19 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage
     const bool csv_to_stdout = job.out == "-";
     std::string report;
     if (job.json) {
-        nlohmann::ordered_json j = report::sweep_json(result, sizeof(T) == sizeof(float), seconds, cpu_seconds);
-        if (!job.out.empty()) j["out"] = job.out;
-        if (job.recommend) j["recommendations"] = recommendations_json(*job.gear, *job.recommend);
-        if (job.settings.top_k == 0) {
-            report = json_text(j) + '\n';
-        } else {
-            // The top list can hold millions of entries: it is made one headphone at a time, in the layout
-            // dump(2) gives, after the rest of the document, instead of being built as one tree first.
-            report = json_text(j);
-            report.resize(report.size() - 2);  // "\n}"
-            report += ",\n  \"top\": [";
-            for (batch::index i = 0; i < n; ++i) {
-                nlohmann::ordered_json entry{{"headphone", i}};
-                if (named) entry["headphone_name"] = headphone_label(i);
-                nlohmann::ordered_json best = nlohmann::ordered_json::array();
-                for (const batch::best_output& o : result.best(i)) {
-                    nlohmann::ordered_json b{{"output", o.output}};
-                    if (named) b["output_name"] = output_label(o.output);
-                    b["headroom_db"] = o.headroom.db();
-                    b["limit"] = to_string(o.binding);
-                    b["max_spl_db"] = o.max_spl.db();
-                    best.push_back(std::move(b));
-                }
-                entry["best"] = std::move(best);
-                report += i == 0 ? "\n    " : ",\n    ";
-                for (const char ch : json_text(entry)) {
-                    report += ch;
-                    if (ch == '\n') report += "    ";
-                }
-            }
-            report += n == 0 ? "]\n}\n" : "\n  ]\n}\n";
+        // Once the sweep is done only writing can fail: the report (millions of top-list entries at most) is
+        // streamed to standard output, after the CSV file is complete.
+        const nlohmann::ordered_json statistics = frontend::sweep_json(result, sizeof(T) == sizeof(float), seconds, cpu_seconds);
+        nlohmann::ordered_json extra = nlohmann::ordered_json::object();
+        if (!job.out.empty()) extra["out"] = job.out;
+        frontend::sweep_names labels;
+        if (named) {
+            labels.output = [&](std::size_t k) { return output_label(static_cast<batch::index>(k)); };
+            labels.headphone = [&](std::size_t k) { return headphone_label(static_cast<batch::index>(k)); };
         }
-    } else if (job.recommend && !csv_to_stdout) {
-        std::ostringstream tables;
-        print_recommendations(tables, *job.gear, *job.recommend);
-        report = tables.str();
+        if (file) file->commit();
+        frontend::write_sweep_json(os.standard_output(), statistics, extra, result, labels);
+        return;
     } else if (!csv_to_stdout) {  // with --out - standard output carries the CSV alone
         report += fmt::format("{} output stages x {} headphones = {} pairs in {} ({:.3g} pairs/s, {} thread{}, {}, {})\n", m, n,
                               static_cast<std::int64_t>(m) * n, fmt::format("{}", in_si(seconds, second)), pairs / seconds, threads,
@@ -320,12 +294,20 @@ subcommand add_sweep(CLI::App& parent) {
                              "--min-headroom", "--top", "--precision", "--out"})
         app->get_option(name)->check(non_empty);
 
-    return {app, [f](command_output& os) {
+    return {app, [f, app](command_output& os) {
+                const auto given = [&](const char* flag) { return app->count(flag) > 0; };
+                // Flags that apply to one kind of sweep only are refused in the other, never ignored.
+                if (given("--seed") && f->synthetic.empty()) throw usage_error{"--seed: seeds the random catalog of --synthetic, and there is none"};
                 const programme p = programme_flags(f->target, f->crest);
                 sweep_job job{
                     .target = p.average_level(),
                     .crest = p.crest_factor(),
-                    .min_headroom = flag_value("--min-headroom", f->min_headroom, parse_gain),
+                    .min_headroom = flag_value("--min-headroom", f->min_headroom, [](const std::string& text) {
+                        const gain g = parse_gain(text);
+                        // Headroom beyond +-200 dB means nothing (and would print hundreds of digits): refused.
+                        if (!(std::abs(g.db()) <= 200.0)) throw parse_error{"'" + text + "' must lie within -200 to 200 dB"};
+                        return g;
+                    }),
                     .settings = {},
                     .out = f->out,
                     .json = f->json,
@@ -344,11 +326,25 @@ subcommand add_sweep(CLI::App& parent) {
                 if (catalog) {
                     const sweep_catalog c = load_sweep_catalog(f->amps, f->headphones, f->selection);
                     if (c.gear.per_headphone || c.gear.per_amplifier) {
-                        // The tables rank by fitness (recommend.hpp); --top sets their length, not the sweep's top-k.
-                        job.gear = &c.gear;
-                        job.recommend = listing{p, job.min_headroom, std::nullopt};
-                        if (f->top_given) job.recommend->rows = static_cast<std::size_t>(job.settings.top_k);
-                        job.settings.top_k = 0;
+                        // The tables rank by fitness (recommend.hpp), each pair analysed once, by the scalar model
+                        // whose advice they give; --top sets their length.
+                        for (const char* flag : {"--out", "--precision", "--threads"})
+                            if (given(flag))
+                                throw usage_error{std::string{flag} + ": applies to a whole-catalog sweep by the batch engine; with a selection (--headphone, "
+                                                  "--amp, --kind, --connector) the tables are made by the scalar model, each pair once"};
+                        listing l{p, job.min_headroom, std::nullopt};
+                        if (f->top_given) l.rows = static_cast<std::size_t>(job.settings.top_k);
+                        if (f->json) {
+                            nlohmann::ordered_json j;
+                            j["target_spl_db"] = p.average_level().db();
+                            j["crest_factor_db"] = p.crest_factor().db();
+                            j["min_headroom_db"] = job.min_headroom.db();
+                            j["recommendations"] = recommendations_json(c.gear, l);
+                            os << json_text(j) << '\n';
+                        } else {
+                            print_recommendations(os, c.gear, l);
+                        }
+                        return;
                     }
                     if (f->precision == "float")
                         run_sweep<float>(c.outputs, c.output_names, c.headphones, job, os, true);
@@ -358,7 +354,7 @@ subcommand add_sweep(CLI::App& parent) {
                 }
                 const catalog_size size = parse_size(f->synthetic);
                 const std::uint64_t seed = whole_number("--seed", f->seed, 0, std::numeric_limits<std::uint64_t>::max());
-                const synthetic_catalog c = make_synthetic(size.outputs, size.headphones, seed);
+                const batch::synthetic_catalog c = batch::make_synthetic(size.outputs, size.headphones, seed);
                 std::vector<stage_names> names;
                 if (!job.out.empty())
                     for (const output_stage& o : c.outputs) names.push_back({o.name(), "", ""});

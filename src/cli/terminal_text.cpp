@@ -1,6 +1,6 @@
-#include "cli/terminal_text.hpp"
+#include "terminal_text.hpp"
 
-#include "cli/utf8.hpp"
+#include "utf8.hpp"
 
 #include <fmt/format.h>
 

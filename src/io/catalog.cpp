@@ -3,6 +3,8 @@
 
 #include "headroom/catalog.hpp"
 
+#include "headroom/analysis.hpp"
+#include "headroom/fields.hpp"
 #include "headroom/io.hpp"
 #include "headroom/parse.hpp"
 
@@ -27,7 +29,7 @@ constexpr std::array<std::string_view, 6> headphone_type_names{"over-ear dynamic
                                                                "on-ear", "iem", "earbud"};
 constexpr std::array<std::string_view, 6> amplifier_kind_names{"desktop", "portable", "dongle", "dap", "phone", "laptop"};
 constexpr std::array<std::string_view, 7> connector_names{"3.5mm", "6.35mm", "4.4mm", "2.5mm", "XLR4", "2xXLR3", "other"};
-constexpr std::array<std::string_view, 2> noise_weighting_names{"A-weighted", "unweighted"};
+constexpr std::array<std::string_view, 3> setting_kind_names{"gain", "load_sensed", "output_impedance"};
 constexpr std::string_view format_tag = "headroom-catalog-1";
 
 }  // namespace
@@ -40,11 +42,7 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string lower(std::string_view s) {
-    std::string out{s};
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
+using detail::lower;
 
 std::string quoted_list(const std::vector<std::string>& names) {
     std::string s;
@@ -69,18 +67,34 @@ struct where {
 
 // Parses JSON, rejecting a key given twice in one object (the JSON library would keep the last silently), and
 // turning a syntax error into file:line:column.
+// Where a byte offset falls: "file:line:column".
+std::string place(std::string_view text, std::size_t at, const std::string& file) {
+    at = std::min(at, text.size());
+    const std::string_view before = text.substr(0, at);
+    const std::size_t line = 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+    const std::size_t line_start = before.rfind('\n');
+    const std::size_t column = line_start == std::string_view::npos ? at + 1 : at - line_start;
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+// Parses JSON, rejecting a key given twice in one object (the JSON library would keep the last silently) with the
+// entry it is in, and turning a syntax error, or a number too large for a double, into file:line:column.
 json parse_json(std::string_view text, const std::string& file) {
     std::vector<std::set<std::string>> open_objects;
     std::string duplicate;
-    const json::parser_callback_t track_keys = [&](int /*depth*/, json::parse_event_t event, json& parsed) {
+    std::ptrdiff_t duplicate_entry = -1;  // the index of the catalog entry (an object in the top-level list) it is in
+    std::ptrdiff_t entries = -1;
+    const json::parser_callback_t track_keys = [&](int depth, json::parse_event_t event, json& parsed) {
         switch (event) {
             case json::parse_event_t::object_start:
                 open_objects.emplace_back();
+                if (depth == 2) ++entries;  // {"format", "<list>": [ {entry}, ... ]}
                 break;
             case json::parse_event_t::key:
-                if (!open_objects.empty() && !open_objects.back().insert(parsed.get<std::string>()).second &&
-                    duplicate.empty())
+                if (!open_objects.empty() && !open_objects.back().insert(parsed.get<std::string>()).second && duplicate.empty()) {
                     duplicate = parsed.get<std::string>();
+                    duplicate_entry = depth >= 3 ? entries : -1;
+                }
                 break;
             case json::parse_event_t::object_end:
                 if (!open_objects.empty()) open_objects.pop_back();
@@ -95,27 +109,37 @@ json parse_json(std::string_view text, const std::string& file) {
         j = json::parse(text.begin(), text.end(), track_keys);
     } catch (const json::parse_error& e) {
         // e.byte counts from 1 and points at the last character read.
-        const std::size_t at = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-        const std::string_view before = text.substr(0, at);
-        const std::size_t line = 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
-        const std::size_t line_start = before.rfind('\n');
-        const std::size_t column = line_start == std::string_view::npos ? at + 1 : at - line_start;
         std::string why = e.what();
         if (const auto p = why.find("column "); p != std::string::npos) {
             if (const auto colon = why.find(": ", p); colon != std::string::npos) why = why.substr(colon + 2);
         }
-        throw catalog_error{file + ":" + std::to_string(line) + ":" + std::to_string(column), "", "",
-                            "invalid JSON: " + why};
-    } catch (const json::exception& e) {  // e.g. a number too large for a double, which has no position
+        throw catalog_error{place(text, e.byte == 0 ? 0 : e.byte - 1, file), "", "", "invalid JSON: " + why};
+    } catch (const json::exception& e) {  // a number too large for a double: the library gives no position
         std::string why = e.what();
         if (const auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);
-        throw catalog_error{file, "", "", "invalid JSON: " + why};
+        std::string where = file;
+        // "number overflow parsing '1e999'": the first such literal in the text is where it is.
+        if (const auto q = why.find('\''); q != std::string::npos)
+            if (const auto q2 = why.find('\'', q + 1); q2 != std::string::npos)
+                if (const auto at = text.find(why.substr(q + 1, q2 - q - 1)); at != std::string_view::npos) where = place(text, at, file);
+        throw catalog_error{where, "", "", "invalid JSON: " + why};
     }
-    if (!duplicate.empty()) throw catalog_error{file, "", duplicate, "is given twice in one object"};
+    if (!duplicate.empty()) {
+        std::string entry;
+        if (duplicate_entry >= 0 && j.is_object()) {
+            for (const auto& [key, list] : j.items())
+                if (list.is_array() && static_cast<std::size_t>(duplicate_entry) < list.size()) {
+                    const json& e = list[static_cast<std::size_t>(duplicate_entry)];
+                    entry = "entry #" + std::to_string(duplicate_entry + 1);
+                    if (e.is_object() && e.contains("name") && e["name"].is_string()) entry += " '" + e["name"].get<std::string>() + "'";
+                }
+        }
+        throw catalog_error{file, entry, duplicate, "is given twice in one object"};
+    }
     return j;
 }
 
-void check_fields(const json& obj, std::initializer_list<std::string_view> allowed, const where& w, std::string_view what) {
+void check_fields(const json& obj, const std::vector<std::string_view>& allowed, const where& w, std::string_view what) {
     for (const auto& [key, value] : obj.items()) {
         if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
         std::string list;
@@ -194,7 +218,7 @@ void require_unit(std::string_view text, const char* key, std::string_view examp
     } catch (const parse_error& e) {
         w.fail(key, e.what());
     }
-    if (unit.empty()) w.fail(key, "'" + std::string{text} + "' needs a unit (e.g. " + std::string{example} + ")");
+    if (unit.empty()) w.fail(key, detail::quoted(text) + " needs a unit (e.g. " + std::string{example} + ")");
 }
 
 template <class Q, class Unit>
@@ -221,41 +245,47 @@ std::optional<Q> quantity_field(const json& obj, const char* key, Q (*parse)(std
     return q;
 }
 
-std::optional<gain> gain_field(const json& obj, const char* key, const where& w) {
-    const auto text = string_field(obj, key, w, false);
-    if (!text) return std::nullopt;
-    require_unit(*text, key, "6dB", w);
+// The values a catalog object states for the rows of a table (fields.hpp), by their catalog keys: each a string
+// with its unit, a power table an array of them.
+template <class Enum, std::size_t N>
+fields::values<Enum> values_of(const json& obj, const std::array<fields::field, N>& rows, const where& w) {
+    fields::values<Enum> v;
+    for (std::size_t k = 0; k < N; ++k) {
+        const char* key = rows[k].catalog.data();
+        const json* value = find_field(obj, key);
+        if (value == nullptr) continue;
+        if (rows[k].kind == fields::value_kind::power_table) {
+            if (!value->is_array()) w.fail(key, "must be an array of strings like \"" + std::string{rows[k].example} + "\", not " + type_name(*value));
+            std::vector<std::string> items;
+            for (const auto& item : *value) {
+                if (!item.is_string()) w.fail(key, "each point must be a string like \"" + std::string{rows[k].example} + "\", not " + type_name(item));
+                items.push_back(item.get<std::string>());
+            }
+            v.set(static_cast<Enum>(k), std::move(items));
+        } else {
+            v.set(static_cast<Enum>(k), *string_field(obj, key, w, true));
+        }
+    }
+    return v;
+}
+
+// Runs `read`, turning an input_error (fields.hpp) into a catalog_error at this place.
+template <class Read>
+auto at_place(const where& w, Read read) {
     try {
-        return parse_gain(*text);
-    } catch (const parse_error& e) {
-        w.fail(key, e.what());
+        return read();
+    } catch (const input_error& e) {
+        w.fail(e.key(), e.entity().empty() ? e.problem() : e.entity() + ": " + e.problem());
     }
 }
 
-std::optional<std::vector<power_point>> power_points_field(const json& obj, const where& w) {
-    const json* v = find_field(obj, "power");
-    if (!v) return std::nullopt;
-    if (!v->is_array()) w.fail("power", "must be an array of strings like \"1.2W@32ohm\", not " + type_name(*v));
-    if (v->empty()) w.fail("power", "must list at least one point");
-    std::vector<power_point> points;
-    for (const auto& item : *v) {
-        if (!item.is_string()) w.fail("power", "each point must be a string like \"1.2W@32ohm\", not " + type_name(item));
-        const std::string text = item.get<std::string>();
-        const auto at = text.find('@');
-        if (at == std::string::npos) w.fail("power", "'" + text + "' is not a power into a load (e.g. 1.2W@32ohm)");
-        require_unit(std::string_view{text}.substr(0, at), "power", "1.2W@32ohm", w);
-        require_unit(std::string_view{text}.substr(at + 1), "power", "1.2W@32ohm", w);
-        power_point p;
-        try {
-            p = parse_power_point(text);
-        } catch (const parse_error& e) {
-            w.fail("power", e.what());
-        }
-        check_sign(p.output, watt, sign::positive, text, "power", w);
-        check_sign(p.load, ohm, sign::positive, text, "power", w);
-        points.push_back(p);
-    }
-    return points;
+// The keys an object may have: its own, and the catalog keys of the rows.
+template <std::size_t N>
+std::vector<std::string_view> keys_with(std::initializer_list<std::string_view> own, const std::array<fields::field, N>& rows) {
+    std::vector<std::string_view> keys(own);
+    for (const auto& row : rows)
+        if (!row.catalog.empty()) keys.push_back(row.catalog);
+    return keys;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -268,32 +298,39 @@ headphone_entry read_headphone(const json& e, std::size_t index, const std::stri
     const std::string name = *string_field(e, "name", w, true);
     w.entry = "headphone '" + name + "'";
     check_fields(e,
-                 {"name", "type", "impedance", "sensitivity", "sensitivity_frequency", "rated_power", "impedance_curve",
-                  "driver", "drivers", "basis", "source", "secondary_source", "computed", "note"},
+                 keys_with({"name", "type", "impedance_curve", "impedance_curve_points", "impedance_curve_basis", "driver", "drivers",
+                            "basis", "source", "secondary_source", "computed", "note"},
+                           fields::headphone_rows),
                  w, "a headphone");
     const auto type = static_cast<headphone_type>(enum_field(e, "type", headphone_type_names, w));
-    if (!find_field(e, "impedance")) w.fail("impedance", "is missing");
-    const impedance z = *quantity_field(e, "impedance", parse_impedance, ohm, sign::positive, "300ohm", w);
-    const std::string s_text = *string_field(e, "sensitivity", w, true);
-    const stated_sensitivity s = [&] {
-        try {
-            return parse_stated_sensitivity(s_text);
-        } catch (const std::invalid_argument& ex) {  // parse_error, or spec_error for a reference out of range
-            w.fail("sensitivity", ex.what());
-        }
-    }();
+    const auto values = values_of<fields::headphone_field>(e, fields::headphone_rows, w);
     headphone_details details;
-    details.sensitivity_frequency = quantity_field(e, "sensitivity_frequency", parse_frequency, hertz, sign::positive, "1kHz", w);
-    if (s.at) {
-        if (details.sensitivity_frequency && *details.sensitivity_frequency != *s.at)
-            w.fail("sensitivity_frequency", "disagrees with the frequency the sensitivity names ('" + s_text + "')");
-        details.sensitivity_frequency = s.at;
-    }
-    details.rated_power = quantity_field(e, "rated_power", parse_power, watt, sign::positive, "200mW", w);
     const std::string curve_text = string_field(e, "impedance_curve", w, false).value_or("");
     const std::string driver_text = string_field(e, "driver", w, false).value_or("");
     if (!curve_text.empty() && !driver_text.empty()) w.fail("driver", "and impedance_curve exclude each other: give one");
     if (find_field(e, "impedance_curve") && detail::trim(curve_text).empty()) w.fail("impedance_curve", "must not be empty");
+    const json* inline_points = find_field(e, "impedance_curve_points");
+    if (inline_points != nullptr && (!curve_text.empty() || !driver_text.empty()))
+        w.fail("impedance_curve_points", "and " + std::string{curve_text.empty() ? "driver" : "impedance_curve"} + " exclude each other: give one");
+    constexpr std::array<std::string_view, 2> curve_bases{"measured", "reconstructed"};
+    const bool reconstructed = find_field(e, "impedance_curve_basis") && enum_field(e, "impedance_curve_basis", curve_bases, w) == 1;
+    if (find_field(e, "impedance_curve_basis") && curve_text.empty() && inline_points == nullptr)
+        w.fail("impedance_curve_basis", "describes an impedance_curve, and there is none");
+    if (inline_points != nullptr) {
+        // [[frequency_hz, magnitude_ohm, phase_deg], ...]: what `catalog headphones --json` writes.
+        if (!inline_points->is_array()) w.fail("impedance_curve_points", "must be an array of [frequency_hz, magnitude_ohm, phase_deg]");
+        std::vector<impedance_point> points;
+        for (const auto& row : *inline_points) {
+            if (!row.is_array() || row.size() < 2 || row.size() > 3 || !std::all_of(row.begin(), row.end(), [](const json& x) { return x.is_number(); }))
+                w.fail("impedance_curve_points", "each point must be [frequency_hz, magnitude_ohm] or [frequency_hz, magnitude_ohm, phase_deg]");
+            points.push_back({in_si(row[0].get<double>(), hertz), in_si(row[1].get<double>(), ohm), row.size() == 3 ? row[2].get<double>() : 0.0});
+        }
+        try {
+            details.curve = impedance_curve::tabulated(std::move(points), name);
+        } catch (const spec_error& ex) {
+            w.fail("impedance_curve_points", ex.what());
+        }
+    }
     if (!curve_text.empty()) {
         const std::filesystem::path path = base_dir / std::filesystem::path{curve_text};
         std::error_code ec;
@@ -315,95 +352,26 @@ headphone_entry read_headphone(const json& e, std::size_t index, const std::stri
     const std::string drivers = string_field(e, "drivers", w, false).value_or("");
     const provenance from = provenance_fields(e, w);
     const std::string note = string_field(e, "note", w, false).value_or("");
-    try {
-        std::error_code ec;
-        std::filesystem::path curve_file;
-        if (!curve_text.empty()) curve_file = std::filesystem::absolute(base_dir / std::filesystem::path{curve_text}, ec).lexically_normal();
-        return {headphone{name, z, s.value, std::move(details)}, type, curve_text, std::move(curve_file), driver_text, drivers,
-                from.basis, from.source, from.secondary_source, note};
-    } catch (const spec_error& ex) {  // e.g. a sensitivity whose S_V is out of range
-        w.fail(ex.field(), ex.what());
-    }
+    std::error_code ec;
+    std::filesystem::path curve_file;
+    if (!curve_text.empty()) curve_file = std::filesystem::absolute(base_dir / std::filesystem::path{curve_text}, ec).lexically_normal();
+    return {at_place(w, [&] { return fields::make_headphone(values, face::catalog, name, std::move(details.curve)); }), type, curve_text,
+            std::move(curve_file), reconstructed, driver_text, drivers, from.basis, from.source, from.secondary_source, note};
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Amplifiers
 
-// The electrical figures of an output or of one gain setting, before they become an output stage.
-struct electrical {
-    std::optional<voltage> vmax, noise, source_level;
-    std::optional<noise_weighting> weighting;
-    std::optional<current> imax;
-    std::optional<power> pmax, thermal;
-    std::optional<impedance> zout, source_resistance;
-    std::optional<gain> amplifier_gain;
-    std::optional<std::vector<power_point>> points;  // "power": sine ratings at loads
-
-    [[nodiscard]] bool states_limits() const noexcept { return vmax || imax || pmax || thermal || source_resistance || points; }
-};
-
-electrical read_electrical(const json& o, const where& w) {
-    electrical e;
-    e.vmax = quantity_field(o, "vmax", parse_voltage, volt, sign::positive, "7.5V", w);
-    e.imax = quantity_field(o, "imax", parse_current, ampere, sign::positive, "250mA", w);
-    e.pmax = quantity_field(o, "pmax", parse_power, watt, sign::positive, "1W", w);
-    e.thermal = quantity_field(o, "thermal_power", parse_power, watt, sign::positive, "1W", w);
-    e.source_resistance = quantity_field(o, "source_resistance", parse_impedance, ohm, sign::non_negative, "12ohm", w);
-    e.zout = quantity_field(o, "zout", parse_impedance, ohm, sign::non_negative, "0.5ohm", w);
-    e.noise = quantity_field(o, "noise", parse_voltage, volt, sign::positive, "3uV", w);
-    if (find_field(o, "noise_weighting"))
-        e.weighting = enum_field(o, "noise_weighting", noise_weighting_names, w) == 0 ? noise_weighting::a_weighted
-                                                                                      : noise_weighting::unweighted;
-    e.source_level = quantity_field(o, "source_level", parse_voltage, volt, sign::positive, "2V", w);
-    e.amplifier_gain = gain_field(o, "gain", w);
-    e.points = power_points_field(o, w);
-    return e;
+fields::output_figures read_figures(const json& o, const where& w) {
+    const auto v = values_of<fields::output_field>(o, fields::output_rows, w);
+    return at_place(w, [&] { return fields::read_output(v, face::catalog); });
 }
 
-// A gain setting's figures over its output's: stating any limit (vmax, imax, pmax, thermal_power,
-// source_resistance or power) replaces the output's limits as a set, because a gain switch changes which limit
-// binds; the other fields override singly.
-electrical overlay(const electrical& base, const electrical& over) {
-    electrical e = base;
-    if (over.states_limits()) {
-        e.vmax = over.vmax;
-        e.imax = over.imax;
-        e.pmax = over.pmax;
-        e.thermal = over.thermal;
-        e.source_resistance = over.source_resistance;
-        e.points = over.points;
-    }
-    if (over.zout) e.zout = over.zout;
-    if (over.noise) e.noise = over.noise;
-    if (over.weighting) e.weighting = over.weighting;
-    if (over.source_level) e.source_level = over.source_level;
-    if (over.amplifier_gain) e.amplifier_gain = over.amplifier_gain;
-    return e;
-}
-
-output_setting make_setting(const electrical& e, topology kind, std::string gain_name, std::string stage_name,
+output_setting make_setting(const fields::output_figures& e, topology kind, std::string gain_name, std::string stage_name,
                             const where& w) {
-    if (!e.states_limits() && !e.source_level)
-        w.fail("vmax", "no limit is stated: give at least one of vmax, imax, pmax, thermal_power, power or source_level");
-    if (e.weighting && !e.noise) w.fail("noise_weighting", "needs the noise it describes");
-    const std::string entity = "output stage '" + stage_name + "'";
-    output_spec spec;
-    spec.open_circuit_voltage = e.vmax;
-    spec.source_resistance = e.source_resistance;
-    spec.current_limit = e.imax;
-    spec.clipping_power = e.pmax;
-    spec.thermal_power = e.thermal;
-    spec.output_impedance = e.zout;
-    spec.kind = kind;
-    try {
-        if (e.points) spec.ratings = rating_table{*e.points, entity};
-        if (e.noise) spec.noise = output_noise{*e.noise, e.weighting.value_or(noise_weighting::not_stated), entity};
-        // A source level alone means unity gain after it (a dongle's DAC driving the jack directly).
-        if (e.source_level) spec.source = source_gain{*e.source_level, e.amplifier_gain.value_or(gain::of_db(0.0)), entity};
-        return {std::move(gain_name), e.amplifier_gain, output_stage{std::move(stage_name), std::move(spec)}};
-    } catch (const spec_error& ex) {
-        w.fail(ex.field() == "power" || ex.field() == "load" ? "power" : ex.field(), ex.what());
-    }
+    return at_place(w, [&] {
+        return output_setting{std::move(gain_name), e.amplifier_gain, fields::make_output_stage(e, kind, stage_name, face::catalog)};
+    });
 }
 
 // Names are unique ignoring case. Sorting makes this O(n log n): a catalog of tens of thousands of entries loads in
@@ -432,15 +400,12 @@ amplifier_output read_output(const json& o, std::size_t index, const std::string
     if (!o.is_object()) w.fail("", "must be an object, not " + type_name(o));
     const std::string name = *string_field(o, "name", w, true);
     w.entry = amp_where.entry + " output '" + name + "'";
-    check_fields(o,
-                 {"name", "topology", "connector", "vmax", "imax", "pmax", "thermal_power", "source_resistance", "zout", "noise",
-                  "noise_weighting", "source_level", "gain", "power", "gains", "computed"},
-                 w, "an output");
+    check_fields(o, keys_with({"name", "topology", "connector", "gains", "computed"}, fields::output_rows), w, "an output");
     constexpr std::array<std::string_view, 2> topologies{"single_ended", "balanced"};
     const auto kind = static_cast<topology>(enum_field(o, "topology", topologies, w));
     const std::string connector =
         find_field(o, "connector") ? std::string{connector_names[enum_field(o, "connector", connector_names, w)]} : std::string{};
-    const electrical base = read_electrical(o, w);
+    const fields::output_figures base = read_figures(o, w);
     amplifier_output out{name, kind, connector, {}};
     const std::string stage_name = amp_name + " / " + name;
     const json* gains = find_field(o, "gains");
@@ -456,12 +421,27 @@ amplifier_output read_output(const json& o, std::size_t index, const std::string
         if (!g.is_object()) gw.fail("", "must be an object, not " + type_name(g));
         const std::string gain_name = *string_field(g, "name", gw, true);
         gw.entry = w.entry + " gain '" + gain_name + "'";
-        check_fields(g,
-                     {"name", "vmax", "imax", "pmax", "thermal_power", "source_resistance", "zout", "noise", "noise_weighting",
-                      "source_level", "gain", "power", "computed"},
-                     gw, "a gain setting");
-        out.settings.push_back(
-            make_setting(overlay(base, read_electrical(g, gw)), kind, gain_name, stage_name + " / " + gain_name, gw));
+        check_fields(g, keys_with({"name", "kind", "load_min", "load_max", "computed"}, fields::output_rows), gw, "a setting");
+        output_setting s =
+            make_setting(fields::overlay(base, read_figures(g, gw)), kind, gain_name, stage_name + " / " + gain_name, gw);
+        s.kind = find_field(g, "kind") ? static_cast<setting_kind>(enum_field(g, "kind", setting_kind_names, gw)) : setting_kind::gain;
+        s.load_min = quantity_field(g, "load_min", parse_impedance, ohm, sign::positive, "150ohm", gw);
+        s.load_max = quantity_field(g, "load_max", parse_impedance, ohm, sign::positive, "150ohm", gw);
+        if (s.kind != setting_kind::load_sensed && (s.load_min || s.load_max))
+            gw.fail(s.load_min ? "load_min" : "load_max", "belongs to a load-sensed mode (\"kind\": \"load_sensed\")");
+        if (s.kind == setting_kind::load_sensed && !s.load_min && !s.load_max)
+            gw.fail("load_min", "or load_max is needed: the loads the device selects this mode for");
+        if (s.load_min && s.load_max && !(*s.load_min < *s.load_max)) gw.fail("load_max", "must be above load_min");
+        if (s.kind == setting_kind::output_impedance && !find_field(g, "zout"))
+            gw.fail("zout", "is missing: an output-impedance setting states the output impedance it selects");
+        if (!out.settings.empty() && s.kind != out.settings.front().kind)
+            gw.fail("kind", "'" + std::string{to_string(s.kind)} + "' differs from the output's other settings ('" +
+                                std::string{to_string(out.settings.front().kind)} + "'): one output's settings are of one kind");
+        for (const auto& other : out.settings)
+            if (s.kind == setting_kind::load_sensed && (!s.load_max || !other.load_min || *other.load_min < *s.load_max) &&
+                (!other.load_max || !s.load_min || *s.load_min < *other.load_max))
+                gw.fail("load_min", "overlaps the loads of the mode '" + other.gain_name + "': the device selects one mode for a load");
+        out.settings.push_back(std::move(s));
     }
     reject_duplicate_names(out.settings, [](const output_setting& s) { return s.gain_name; }, w, "gain");
     return out;
@@ -534,118 +514,32 @@ std::vector<amplifier_entry> load_amplifier_catalog(const std::filesystem::path&
     return parse_amplifier_catalog(read_text_file(file, "catalog"), file.string());
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Lookup
-
-namespace {
-
-// Lower-case letters and digits only, so that "HD 600", "hd-600" and "HD600" compare equal.
-std::string folded(std::string_view s) {
-    std::string out;
-    for (unsigned char c : s)
-        if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
-    return out;
-}
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
+std::vector<const output_setting*> amplifier_output::settings_for(const headphone& hp) const {
+    std::vector<const output_setting*> open;
+    if (settings_kind() != setting_kind::load_sensed) {
+        for (const auto& s : settings) open.push_back(&s);
+        return open;
     }
-    return row[b.size()];
+    return {&mode_for(limit_load(hp))};
 }
 
-template <class Item, class NameOf>
-const Item& find_named(const std::vector<Item>& items, std::string_view query, NameOf name_of, const std::string& what) {
-    const std::string q = lower(query);
-    for (const auto& item : items)
-        if (lower(name_of(item)) == q) return item;
-    std::vector<std::string> names;
-    names.reserve(items.size());
-    for (const auto& item : items) names.push_back(name_of(item));
-    const auto near = near_names(names, query);
-    std::string message = "no " + what + " '" + std::string{query} + "'";
-    if (!near.empty())
-        message += "; did you mean " + quoted_list(near) + "?";
-    else if (names.size() <= 8)
-        message += " (choices: " + quoted_list(names) + ")";
-    throw std::invalid_argument{message};
-}
-
-}  // namespace
-
-std::vector<std::string> near_names(const std::vector<std::string>& names, std::string_view query, std::size_t limit) {
-    const std::string q = folded(query);
-    struct scored {
-        bool contains;
-        std::size_t distance;
-        const std::string* name;
-    };
-    std::vector<scored> found;
-    for (const auto& n : names) {
-        const std::string f = folded(n);
-        const bool contains = !q.empty() && (f.find(q) != std::string::npos || (!f.empty() && q.find(f) != std::string::npos));
-        // A part of the name ("HD600" for "Sennheiser HD600") matches as a substring; typos in the whole name
-        // ("Sennhiser HD600") by edit distance, and typos in a part ("Sundra" for "HIFIMAN Sundara") by the
-        // closest stretch of the name about as long as the query.
-        const std::size_t whole = edit_distance(q, f);
-        std::size_t part = whole;
-        if (q.size() >= 4)
-            for (std::size_t len = q.size() - 1; len <= q.size() + 1; ++len)
-                for (std::size_t at = 0; at + len <= f.size(); ++at) part = std::min(part, edit_distance(q, f.substr(at, len)));
-        const bool typo = whole <= std::max<std::size_t>(2, q.size() / 3) || part <= std::max<std::size_t>(1, q.size() / 5);
-        if (contains || typo) found.push_back({contains, std::min(whole, part), &n});
-    }
-    std::stable_sort(found.begin(), found.end(), [](const scored& a, const scored& b) {
-        if (a.contains != b.contains) return a.contains;
-        return a.distance < b.distance;
-    });
-    std::vector<std::string> out;
-    for (std::size_t k = 0; k < found.size() && k < limit; ++k) out.push_back(*found[k].name);
-    return out;
-}
-
-const headphone_entry& find_headphone(const std::vector<headphone_entry>& catalog, std::string_view name) {
-    return find_named(catalog, name, [](const headphone_entry& h) -> const std::string& { return h.name(); }, "headphone");
-}
-
-const amplifier_entry& find_amplifier(const std::vector<amplifier_entry>& catalog, std::string_view name) {
-    return find_named(catalog, name, [](const amplifier_entry& a) -> const std::string& { return a.name; }, "amplifier");
-}
-
-const amplifier_output& amplifier_entry::output(std::string_view output_name) const {
-    if (output_name.empty()) {
-        if (outputs.size() == 1) return outputs.front();
-        std::vector<std::string> names;
-        for (const auto& o : outputs) names.push_back(o.name);
-        throw std::invalid_argument{"amplifier '" + name + "' has several outputs: choose one of " + quoted_list(names)};
-    }
-    return find_named(outputs, output_name, [](const amplifier_output& o) -> const std::string& { return o.name; },
-                      "output of '" + name + "' named");
+const output_setting& amplifier_output::mode_for(impedance load) const {
+    if (settings_kind() != setting_kind::load_sensed) return settings.front();
+    for (const auto& s : settings)
+        if (s.selected_for(load)) return s;  // the loader keeps modes from overlapping
+    // No mode's loads hold this one: the mode that gives the least here, so that nothing is promised that the device
+    // may not deliver.
+    const auto voltage_at = [&](const output_setting& s) { return limits::binding_of(detail::load_voltage_limits(s.stage, load)).voltage; };
+    const output_setting* least = &settings.front();
+    for (const auto& s : settings)
+        if (voltage_at(s) < voltage_at(*least)) least = &s;
+    return *least;
 }
 
 const amplifier_output* amplifier_entry::balanced_output() const noexcept {
     for (const auto& o : outputs)
         if (o.kind == topology::balanced) return &o;
     return nullptr;
-}
-
-const output_setting& amplifier_output::setting(std::string_view gain_name) const {
-    if (gain_name.empty()) {
-        if (settings.size() == 1) return settings.front();
-        std::vector<std::string> names;
-        for (const auto& s : settings) names.push_back(s.gain_name);
-        throw std::invalid_argument{"output '" + name + "' has gain settings: choose one of " + quoted_list(names)};
-    }
-    return find_named(settings, gain_name, [](const output_setting& s) -> const std::string& { return s.gain_name; },
-                      "gain setting of output '" + name + "' named");
 }
 
 }  // namespace headroom

@@ -3,7 +3,7 @@
 #include "headroom/io.hpp"
 #include "headroom/parse.hpp"
 
-#include "io/text.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -15,11 +15,7 @@ namespace headroom {
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out{s};
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
+using detail::lower;
 
 bool contains_any(const std::string& s, std::initializer_list<std::string_view> words) {
     return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return s.find(w) != std::string::npos; });
@@ -43,6 +39,34 @@ inductance parse_inductance(std::string_view text) {
 
 }  // namespace
 
+namespace {
+
+// A measurement export of any length (REW writes tens of thousands of rows) in at most max_points rows: the file's
+// frequency span cut into equal steps of log f, each keeping its points of lowest and highest |Z| (in frequency
+// order). The extremes are kept exactly, so the impedance minimum that sets the load, and every peak, stay; between
+// them the analysis interpolates on its own 1/48-octave grid, far coarser than the steps.
+std::vector<impedance_point> reduced(const std::vector<impedance_point>& points) {
+    const std::size_t bins = impedance_curve::max_points / 2;
+    const double lo = std::log(value_in(points.front().at, hertz)), hi = std::log(value_in(points.back().at, hertz));
+    std::vector<impedance_point> kept;
+    std::size_t k = 0;
+    for (std::size_t b = 0; b < bins && k < points.size(); ++b) {
+        const double edge = b + 1 == bins ? hi : lo + (hi - lo) * static_cast<double>(b + 1) / static_cast<double>(bins);
+        std::size_t low = k, high = k, end = k;
+        for (; end < points.size() && (std::log(value_in(points[end].at, hertz)) <= edge || b + 1 == bins); ++end) {
+            if (points[end].magnitude < points[low].magnitude) low = end;
+            if (points[end].magnitude > points[high].magnitude) high = end;
+        }
+        if (end == k) continue;  // an empty step
+        kept.push_back(points[std::min(low, high)]);
+        if (low != high) kept.push_back(points[std::max(low, high)]);
+        k = end;
+    }
+    return kept;
+}
+
+}  // namespace
+
 impedance_curve read_impedance_curve(std::string_view text, const std::string& source) {
     std::vector<impedance_point> points;
     bool first_row = true;
@@ -58,25 +82,24 @@ impedance_curve read_impedance_curve(std::string_view text, const std::string& s
         if (fields.size() < 2 || fields.size() > 3)
             throw io_error{where, "", "",
                            "expected frequency_hz,magnitude_ohm[,phase_deg], found " + std::to_string(fields.size()) + " field(s)"};
-        if (points.size() == impedance_curve::max_points)
-            throw io_error{where, "", "", "more than " + std::to_string(impedance_curve::max_points) + " rows"};
         const double hz = io_detail::number_field(fields[0], where, "frequency_hz");
         const double z = io_detail::number_field(fields[1], where, "magnitude_ohm");
         const double phase = fields.size() == 3 ? io_detail::number_field(fields[2], where, "phase_deg") : 0.0;
-        if (!(hz > 0.0)) throw io_error{where, "", "", "frequency_hz '" + std::string{fields[0]} + "' must be positive"};
+        if (!(hz > 0.0)) throw io_error{where, "", "", "frequency_hz " + detail::quoted(fields[0]) + " must be positive"};
         if (hz <= previous_hz)
             throw io_error{where, "", "",
-                           "frequency_hz '" + std::string{fields[0]} + "' must be above line " + std::to_string(previous_line) +
+                           "frequency_hz " + detail::quoted(fields[0]) + " must be above line " + std::to_string(previous_line) +
                                "'s (rows in increasing frequency)"};
-        if (!(z > 0.0)) throw io_error{where, "", "", "magnitude_ohm '" + std::string{fields[1]} + "' must be positive"};
+        if (!(z > 0.0)) throw io_error{where, "", "", "magnitude_ohm " + detail::quoted(fields[1]) + " must be positive"};
         if (std::abs(phase) > 90.0)
-            throw io_error{where, "", "", "phase_deg '" + std::string{fields[2]} + "' must lie within -90 to 90"};
+            throw io_error{where, "", "", "phase_deg " + detail::quoted(fields[2]) + " must lie within -90 to 90"};
         previous_hz = hz;
         previous_line = line_number;
         points.push_back({in_si(hz, hertz), in_si(z, ohm), phase});
     });
     if (points.empty())
         throw io_error{source, "", "", "no impedance rows (expected frequency_hz,magnitude_ohm[,phase_deg])"};
+    if (points.size() > impedance_curve::max_points) points = reduced(points);
     try {
         return impedance_curve::tabulated(std::move(points), source);
     } catch (const spec_error& e) {  // a value out of range (a frequency above 1 MHz, an impedance above 1 Mohm)

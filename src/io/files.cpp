@@ -40,7 +40,7 @@ std::string_view kind_of(mode_t mode) {
 }  // namespace
 
 io_error::io_error(std::string file, std::string entry, std::string field, const std::string& problem)
-    : std::invalid_argument{compose(file, entry, field, problem)},
+    : error{compose(file, entry, field, problem)},
       file_{std::move(file)},
       entry_{std::move(entry)},
       field_{std::move(field)} {}

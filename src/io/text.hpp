@@ -28,17 +28,18 @@ namespace headroom::io_detail {
     }
 }
 
-// Calls f(line_number, line) for each line of text (1-based; '\n' or "\r\n" endings), after a UTF-8 byte-order
-// mark, which editors write and which is not content.
+// Calls f(line_number, line) for each line of text (1-based; "\n", "\r\n" or a lone "\r" ending, as old Mac
+// editors and some exporters write), after a UTF-8 byte-order mark, which editors write and which is not content.
 template <class F>
 void for_each_line(std::string_view text, F f) {
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     int number = 0;
     while (!text.empty()) {
-        const auto end = text.find('\n');
+        const auto end = text.find_first_of("\r\n");
         f(++number, trim_line(text.substr(0, end)));
         if (end == std::string_view::npos) break;
-        text.remove_prefix(end + 1);
+        const bool crlf = text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n';
+        text.remove_prefix(end + (crlf ? 2 : 1));
     }
 }
 
@@ -49,7 +50,7 @@ void for_each_line(std::string_view text, F f) {
         if (rest.empty()) return value;
     } catch (const parse_error&) {
     }
-    throw io_error{where, "", "", std::string{field} + " '" + std::string{text} + "' is not a number"};
+    throw io_error{where, "", "", std::string{field} + " " + detail::quoted(text) + " is not a number"};
 }
 
 }  // namespace headroom::io_detail

@@ -49,6 +49,8 @@ std::string analyse(const std::string& request) {
     return l.calc ? l.calc->analyse(request) : failure(l.error);
 }
 
+std::string fields() { return headroom::web::calculator::fields_json(); }
+
 std::string rank(const std::string& request) {
     const loaded& l = the_calculator();
     return l.calc ? l.calc->rank(request) : failure(l.error);
@@ -60,4 +62,5 @@ EMSCRIPTEN_BINDINGS(headroom) {
     emscripten::function("catalog", &catalog);
     emscripten::function("analyse", &analyse);
     emscripten::function("rank", &rank);
+    emscripten::function("fields", &fields);
 }

@@ -1,17 +1,20 @@
 #include "calculator.hpp"
 
-#include "cli/describe.hpp"  // the command line's words for gear, limits and durations, so both read the same
 #include "headroom/analysis.hpp"
 #include "headroom/compare.hpp"
 #include "headroom/eq.hpp"
+#include "headroom/fields.hpp"
+#include "headroom/frequency_analysis.hpp"
 #include "headroom/frequency_grid.hpp"
-#include "headroom/io.hpp"
+#include "headroom/frontend/json.hpp"
+#include "headroom/frontend/lookup.hpp"
+#include "headroom/frontend/plots.hpp"
+#include "headroom/frontend/request.hpp"
+#include "headroom/frontend/words.hpp"
 #include "headroom/parse.hpp"
 #include "headroom/recommend.hpp"
 #include "headroom/response.hpp"
-#include "report/json.hpp"  // the JSON keys of `headroom pair --json`, written once
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -19,7 +22,6 @@
 #include <cmath>
 #include <numbers>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <utility>
 
@@ -28,66 +30,15 @@ namespace headroom::web {
 namespace {
 
 using ojson = nlohmann::ordered_json;
+using fields::request_field;
 
-// A request field the user must correct: the page marks that input and shows the message beside it.
-class input_error : public std::runtime_error {
-public:
-    input_error(std::string field, const std::string& message) : std::runtime_error{message}, field_{std::move(field)} {}
-    [[nodiscard]] const std::string& field() const noexcept { return field_; }
-
-private:
-    std::string field_;
-};
-
-// A field's text, trimmed; empty when absent.
-std::string text_of(const ojson& obj, const char* key) {
+// A request field's text, trimmed; empty when absent. A value that is not text is refused at its field.
+std::string text_of(const ojson& obj, std::string_view key) {
     if (!obj.is_object()) return {};
-    const auto it = obj.find(key);
+    const auto it = obj.find(std::string{key});
     if (it == obj.end() || it->is_null()) return {};
-    if (!it->is_string()) throw input_error{key, std::string{key} + " must be text"};
+    if (!it->is_string()) throw input_error{std::string{key}, "must be text"};
     return std::string{detail::trim(it->get_ref<const std::string&>())};
-}
-
-template <class Parse>
-auto field_value(const char* field, const std::string& text, Parse&& parse) {
-    try {
-        return parse(text);
-    } catch (const std::invalid_argument& e) {  // parse_error, spec_error, or a catalog miss with its suggestions
-        throw input_error{field, e.what()};
-    }
-}
-
-template <class Q, class Unit>
-std::optional<Q> optional_positive(const char* field, const std::string& text, Q (*parse)(std::string_view), Unit unit) {
-    if (text.empty()) return std::nullopt;
-    const Q q = field_value(field, text, parse);
-    if (!(value_in(q, unit) > 0.0)) throw input_error{field, "'" + text + "' must be positive"};
-    return q;
-}
-
-// The request field a model's spec_error is about (the model names its fields in words: "open-circuit voltage").
-std::string_view request_field(std::string_view model_field) noexcept {
-    constexpr std::pair<std::string_view, std::string_view> fields[] = {
-        {"open-circuit voltage", "vmax"}, {"current limit", "imax"},       {"clipping power", "pmax"},
-        {"thermal power", "thermal_power"}, {"output impedance", "zout"},  {"source level", "source"},
-        {"gain", "gains"},                {"noise", "noise"},              {"power", "power"},
-        {"load", "power"},                {"impedance", "impedance"},      {"sensitivity", "sensitivity"},
-        {"level", "sensitivity"},         {"reference current", "sensitivity"}, {"voltage", "sensitivity"},
-        {"rated power", "rated_power"},   {"average level", "target"},     {"crest factor", "crest"},
-    };
-    for (const auto& [model, request] : fields)
-        if (model == model_field) return request;
-    return {};
-}
-
-template <class Make>
-auto model_from(Make&& make, const char* fallback_field) {
-    try {
-        return make();
-    } catch (const spec_error& e) {
-        const std::string_view f = request_field(e.field());
-        throw input_error{std::string{f.empty() ? std::string_view{fallback_field} : f}, e.what()};
-    }
 }
 
 // "1.2W@32ohm, 300mW@300ohm" or one per line.
@@ -110,173 +61,83 @@ std::vector<std::string> split_list(const std::string& text) {
     return items;
 }
 
-std::string lower(std::string_view s) {
-    std::string out{s};
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-// ---- the request ------------------------------------------------------------------------------------------
-
-headphone make_headphone(const ojson& request, const std::vector<headphone_entry>& catalog) {
-    const ojson h = request.value("headphone", ojson::object());
-    if (h.is_object() && h.contains("name")) {  // from the catalog
-        const std::string name = text_of(h, "name");
-        if (name.empty()) throw input_error{"headphone", "pick a headphone from the catalog (type part of its name)"};
-        return field_value("headphone", name, [&](const std::string& n) { return find_headphone(catalog, n).model; });
-    }
-    const std::string z_text = text_of(h, "impedance"), s_text = text_of(h, "sensitivity");
-    if (z_text.empty()) throw input_error{"impedance", "give the headphone's impedance (300ohm), or pick one from the catalog"};
-    if (s_text.empty())
-        throw input_error{"sensitivity", "give the headphone's sensitivity with its unit: 97dB/mW, 102.2dB/V, 94.6dB@5mA or 327mV@94dB"};
-    const impedance z = *optional_positive("impedance", z_text, parse_impedance, ohm);
-    const stated_sensitivity s = field_value("sensitivity", s_text, parse_stated_sensitivity);
-    headphone_details details;
-    details.sensitivity_frequency = s.at;
-    details.rated_power = optional_positive("rated_power", text_of(h, "rated_power"), parse_power, watt);
-    return model_from([&] { return headphone{"headphone", z, s.value, details}; }, "sensitivity");
-}
-
-// A typed-in amplifier's gain settings: "low=0dB, high=12dB", or bare gains ("0dB, 12dB") named by their text.
-std::vector<std::pair<std::string, gain>> gain_settings(const std::string& text) {
-    std::vector<std::pair<std::string, gain>> settings;
-    for (const auto& item : split_list(text)) {
-        const auto sep = item.find_first_of("=:");
-        const std::string name{detail::trim(sep == std::string::npos ? item : item.substr(0, sep))};
-        const std::string value{detail::trim(sep == std::string::npos ? item : item.substr(sep + 1))};
-        if (name.empty()) throw input_error{"gains", "'" + item + "' has no name before its gain (low=0dB)"};
-        const gain g = field_value("gains", value, parse_gain);
-        for (const auto& s : settings)
-            if (lower(s.first) == lower(name)) throw input_error{"gains", "the setting '" + name + "' is given twice"};
-        settings.emplace_back(name, g);
-    }
-    return settings;
-}
-
-std::vector<output_option> typed_outputs(const ojson& a) {
-    output_spec spec;
-    if (const auto points_text = split_list(text_of(a, "power")); !points_text.empty()) {
-        std::vector<power_point> points;
-        for (const auto& t : points_text) {
-            const power_point p = field_value("power", t, [](const std::string& s) { return parse_power_point(s); });
-            if (!(value_in(p.output, watt) > 0.0) || !(value_in(p.load, ohm) > 0.0))
-                throw input_error{"power", "'" + t + "': the power and the load must be positive"};
-            points.push_back(p);
-        }
-        spec.ratings = model_from([&] { return rating_table{std::move(points), "power"}; }, "power");
-    }
-    spec.open_circuit_voltage = optional_positive("vmax", text_of(a, "vmax"), parse_voltage, volt);
-    spec.current_limit = optional_positive("imax", text_of(a, "imax"), parse_current, ampere);
-    spec.clipping_power = optional_positive("pmax", text_of(a, "pmax"), parse_power, watt);
-    spec.thermal_power = optional_positive("thermal_power", text_of(a, "thermal_power"), parse_power, watt);
-    if (const std::string z = text_of(a, "zout"); !z.empty()) {
-        spec.output_impedance = field_value("zout", z, [](const std::string& s) { return parse_impedance(s); });
-        if (value_in(*spec.output_impedance, ohm) < 0.0) throw input_error{"zout", "'" + z + "' must not be negative"};
-    }
-    if (const std::string n = text_of(a, "noise"); !n.empty()) {
-        const voltage v = field_value("noise", n, [](const std::string& s) { return parse_voltage(s); });
-        spec.noise = model_from([&] { return output_noise{v}; }, "noise");
-    }
-    const std::string source_text = text_of(a, "source"), gains_text = text_of(a, "gains");
-    std::optional<voltage> source;
-    if (!source_text.empty()) source = *optional_positive("source", source_text, parse_voltage, volt);
-    const auto settings = gain_settings(gains_text);
-    if (source && settings.empty())
-        throw input_error{"gains", "give the gain after the source level: one setting (6dB) or several (low=0dB, high=12dB)"};
-    if (!source && !settings.empty()) throw input_error{"source", "gain settings need the source's full-scale level they follow (2V)"};
-    if (!spec.open_circuit_voltage && !spec.current_limit && !spec.clipping_power && !spec.thermal_power && !spec.ratings && !source)
-        throw input_error{"vmax", "state at least one amplifier limit: V_oc, I_max, a power rating, power at loads, thermal "
-                                  "power, or a source level with its gain"};
-    const std::string topology_text = text_of(a, "topology");
-    if (!topology_text.empty() && topology_text != "single_ended" && topology_text != "balanced")
-        throw input_error{"topology", "'" + topology_text + "' is not single_ended or balanced"};
-    spec.kind = topology_text == "balanced" ? topology::balanced : topology::single_ended;
-    const std::string output_name = spec.kind == topology::balanced ? "balanced" : "single-ended";
-    const std::string bridge_text = text_of(a, "bridge");
-    const bool with_bridge = spec.kind == topology::single_ended && (bridge_text == "1" || bridge_text == "true");
-
-    std::vector<output_option> options;
-    const auto add = [&](const std::string& setting) {
-        const output_stage stage = model_from([&] { return output_stage{"amplifier output", spec}; }, "vmax");
-        options.push_back({output_name, setting, stage});
-    };
-    if (settings.empty()) {
-        add("");
+// The request's JSON as the core's request (headroom/frontend/request.hpp), every key spelled as the fields table
+// spells it for the web.
+frontend::gear_request request_of(const ojson& r) {
+    frontend::gear_request q;
+    q.from = face::web;
+    const ojson h = r.value("headphone", ojson::object());
+    if (h.is_object() && h.contains("name")) {
+        q.headphone = text_of(h, "name");
+        if (q.headphone.empty()) throw input_error{"headphone", "pick a headphone from the catalog (type part of its name)"};
     } else {
-        for (const auto& setting : settings) {
-            spec.source = model_from([&] { return source_gain{*source, setting.second}; }, "gains");
-            add(setting.first);
+        for (std::size_t k = 0; k < fields::headphone_rows.size(); ++k)
+            if (const std::string v = text_of(h, fields::headphone_rows[k].web); !v.empty())
+                q.headphone_figures.set(static_cast<fields::headphone_field>(k), v);
+    }
+    const ojson a = r.value("amp", ojson::object());
+    if (a.is_object() && a.contains("name")) {
+        q.amp = text_of(a, "name");
+        if (q.amp.empty()) throw input_error{"amp", "pick an amplifier from the catalog (type part of its name)"};
+    } else {
+        for (std::size_t k = 0; k < fields::output_rows.size(); ++k) {
+            const auto& row = fields::output_rows[k];
+            if (row.web.empty()) continue;
+            const std::string v = text_of(a, row.web);
+            if (v.empty()) continue;
+            if (row.kind == fields::value_kind::power_table)
+                q.amp_figures.set(static_cast<fields::output_field>(k), split_list(v));
+            else
+                q.amp_figures.set(static_cast<fields::output_field>(k), v);
         }
-    }
-    if (with_bridge) {
-        const std::size_t legs = options.size();
-        for (std::size_t k = 0; k < legs; ++k) {
-            const output_stage bridged = model_from([&] { return bridge(options[k].stage); }, "vmax");
-            options.push_back({"balanced (bridged)", options[k].gain_setting, bridged});
+        // Typed-in settings after the source level: "low=0dB, high=12dB", or bare gains named by their text.
+        for (const auto& item : split_list(text_of(a, "gains"))) {
+            const auto sep = item.find_first_of("=:");
+            const std::string name{detail::trim(sep == std::string::npos ? item : item.substr(0, sep))};
+            const std::string value{detail::trim(sep == std::string::npos ? item : item.substr(sep + 1))};
+            if (name.empty()) throw input_error{"gains", "'" + item + "' has no name before its gain (low=0dB)"};
+            q.gain_settings.emplace_back(name, fields::given{value});
         }
+        const std::string topology = text_of(a, frontend::key_of(request_field::balanced, face::web));
+        if (!topology.empty() && topology != "single_ended" && topology != "balanced")
+            throw input_error{"topology", "'" + topology + "' is not single_ended or balanced"};
+        q.balanced = topology == "balanced";
+        const std::string bridge = text_of(a, frontend::key_of(request_field::bridge, face::web));
+        if (!bridge.empty() && bridge != "1" && bridge != "true" && bridge != "0" && bridge != "false")
+            throw input_error{"bridge", "'" + bridge + "' is not 1 or 0"};
+        if (bridge == "1" || bridge == "true") q.bridge = frontend::bridging::also;
     }
-    return options;
-}
-
-struct amplifier_choice {
-    std::vector<output_option> options;
-    bool from_catalog = false;
-};
-
-amplifier_choice make_amplifier(const ojson& request, const std::vector<amplifier_entry>& catalog) {
-    const ojson a = request.value("amp", ojson::object());
-    if (a.is_object() && a.contains("name")) {  // from the catalog
-        const std::string name = text_of(a, "name");
-        if (name.empty()) throw input_error{"amp", "pick an amplifier from the catalog (type part of its name)"};
-        const amplifier_entry& amp =
-            field_value("amp", name, [&](const std::string& n) -> const amplifier_entry& { return find_amplifier(catalog, n); });
-        amplifier_choice c{{}, true};
-        for (const auto& o : amp.outputs)
-            for (const auto& s : o.settings) c.options.push_back({o.name, s.gain_name, s.stage});
-        return c;
+    for (std::size_t k = 0; k < fields::programme_rows.size(); ++k)
+        if (const std::string v = text_of(r, fields::programme_rows[k].web); !v.empty())
+            q.programme.set(static_cast<fields::programme_field>(k), v);
+    if (const auto it = r.find("eq"); it != r.end() && it->is_object()) {
+        q.eq_name = text_of(*it, "name");
+        if (q.eq_name.empty()) q.eq_name = "EQ";
+        q.eq_text = it->value("text", std::string{});
+        // A file the user chose that holds nothing is refused at its field, never taken as "no EQ".
+        if (detail::trim(q.eq_text).empty()) throw input_error{"eq", "'" + q.eq_name + "' is empty: it holds no filters"};
     }
-    return {typed_outputs(a), false};
-}
-
-std::optional<programme> make_programme(const ojson& request) {
-    const std::string target = text_of(request, "target"), crest = text_of(request, "crest");
-    if (target.empty()) return std::nullopt;
-    const spl level = field_value("target", target, [](const std::string& t) { return parse_spl(t); });
-    const gain cf = crest.empty() ? sine_crest_factor : field_value("crest", crest, [](const std::string& t) { return parse_gain(t); });
-    return model_from([&] { return programme{level, cf}; }, "target");
-}
-
-std::optional<parametric_eq> make_eq(const ojson& request) {
-    const auto it = request.find("eq");
-    if (it == request.end() || !it->is_object()) return std::nullopt;
-    const std::string text = it->value("text", std::string{});
-    if (detail::trim(text).empty()) return std::nullopt;
-    std::string name = text_of(*it, "name");
-    if (name.empty()) name = "EQ";
-    return field_value("eq", name, [&](const std::string& n) { return read_parametric_eq(text, n); });
+    return q;
 }
 
 // ---- the answer -------------------------------------------------------------------------------------------
 
-// The keys of `headroom pair --json` for one output stage and across frequency, made where the command line makes
-// them (src/report), with the words of its report and the option's place in the comparison.
-ojson option_json(const compared_option& o, const headphone& hp, const std::optional<programme>& p, const parametric_eq* eq) {
+// The keys of `headroom pair --json` for one option, across frequency too (made where the command line makes them),
+// with the words of its report and the option's place in the comparison.
+ojson option_json(const compared_option& o, const headphone& hp, const std::optional<programme>& p) {
     const output_stage& out = o.option.stage;
     const pair_analysis& a = o.analysis;
-    ojson j = report::pair_json(out, hp, p, a);
-    report::add_gain_stage_json(j, report::gain_stage_of(out, a));
-    if (const auto f = report::analyse_frequency(out, hp, eq, p)) report::add_frequency_json(j, *f);
+    ojson j = frontend::pair_json(out, hp, p, a, o.across ? &*o.across : nullptr);
     j["output"] = o.option.output;
     j["gain_setting"] = o.option.gain_setting.empty() ? ojson(nullptr) : ojson(o.option.gain_setting);
     j["recommended_gain"] = o.recommended_gain;
-    j["description"] = cli::describe_output(out);
-    j["limit_meaning"] = cli::limit_meaning(a.max.binding, out);
+    j["setting_kind"] = to_string(o.option.kind);
+    j["label"] = frontend::option_label(o.option);
+    j["description"] = frontend::describe_output(out);
+    j["limit_meaning"] = frontend::limit_meaning(a.max.binding, out);
     j["zout_ohm"] = value_in(out.output_impedance(), ohm);
     if (p) {
-        const auto& e = *a.exposure;
-        j["exposure_text"] = fmt::format("{:.1f} dB(A) estimated ({}: {:+.2f} dB): NIOSH {} a day, WHO/ITU-T H.870 {} a week",
-                                         e.a_weighted_level.db(), to_string(e.spectrum), e.a_weighting.db(),
-                                         cli::human_duration(e.niosh_daily), cli::human_duration(e.who_weekly));
+        j["exposure_text"] = frontend::exposure_sentence(*a.exposure);
         if (const auto& src = out.source()) j["source_vrms"] = value_in(src->full_scale(), volt);
     }
     return j;
@@ -297,47 +158,52 @@ ojson eq_json(const eq_response& eq, const std::string& name, std::size_t filter
     return j;
 }
 
-// The loads the load plot sweeps, in ohm: 8-600 (IEMs to 600 ohm studio headphones), widened to show the headphone,
-// as `headroom plot load` draws them.
-std::pair<double, double> load_range(double headphone_ohm) {
-    return {std::min(8.0, headphone_ohm / 1.25), std::max(600.0, headphone_ohm * 1.25)};
-}
-
-ojson load_series(const output_stage& out, const std::string& output, const std::string& gain_setting,
-                  std::pair<double, double> range) {
-    constexpr int steps = 240;
-    std::vector<double> r, power_w, voltage_vrms;
+ojson load_series(const frontend::load_sweep& s, const output_option& o, const output_stage& stage) {
     std::vector<std::string_view> binding;
-    for (int i = 0; i <= steps; ++i) {
-        const double load = range.first * std::pow(range.second / range.first, static_cast<double>(i) / steps);
-        const auto [v, which] = limits::binding_of(detail::load_voltage_limits(out, in_si(load, ohm)));
-        r.push_back(load);
-        power_w.push_back(v * v / load);
-        voltage_vrms.push_back(v);
-        binding.push_back(to_string(which));
-    }
+    for (const limit l : s.binding) binding.push_back(to_string(l));
     ojson j;
-    j["output"] = output;
-    j["gain_setting"] = gain_setting.empty() ? ojson(nullptr) : ojson(gain_setting);
-    j["topology"] = to_string(out.kind());
-    j["derived"] = out.derived();
-    j["load_ohm"] = r;
-    j["power_w"] = power_w;
-    j["voltage_vrms"] = voltage_vrms;
+    j["output"] = o.output;
+    j["gain_setting"] = o.gain_setting.empty() ? ojson(nullptr) : ojson(o.gain_setting);
+    j["topology"] = to_string(stage.kind());
+    j["derived"] = stage.derived();
+    j["load_ohm"] = s.load_ohm;
+    j["power_w"] = s.power_w;
+    j["voltage_vrms"] = s.voltage_vrms;
     j["limit"] = binding;
     return j;
 }
 
-// The option the page details: the request's output and gain setting where they name one, the output's advised
-// setting where only the output is named, else the best.
-std::size_t selected_option(const comparison& c, const std::string& output, const std::string& gain_setting) {
-    const std::string o = lower(output), g = lower(gain_setting);
-    if (!o.empty()) {
-        for (std::size_t k = 0; k < c.options.size(); ++k)
-            if (lower(c.options[k].option.output) == o && !g.empty() && lower(c.options[k].option.gain_setting) == g) return k;
-        for (const std::size_t k : c.ranking)
-            if (lower(c.options[k].option.output) == o) return k;
+// The option the page details: the request's output and setting where they name one (a name the amplifier lacks is
+// refused at its field, with the nearest names), the output's advised setting where only the output is named, else
+// the best.
+std::size_t selected_option(const comparison& c, const std::string& output, const std::string& setting) {
+    if (output.empty()) {
+        if (!setting.empty()) throw input_error{"gain", "names a setting: name its output too"};
+        return c.ranking.front();
     }
+    std::vector<std::string> outputs, settings;
+    for (const auto& o : c.options) {
+        if (std::find(outputs.begin(), outputs.end(), o.option.output) == outputs.end()) outputs.push_back(o.option.output);
+    }
+    const std::string want = detail::lower(output);
+    const auto named_output = std::find_if(outputs.begin(), outputs.end(), [&](const std::string& n) { return detail::lower(n) == want; });
+    if (named_output == outputs.end()) {
+        const auto near = frontend::near_names(outputs, output);
+        std::string list;
+        for (const auto& n : near.empty() ? outputs : near) list += (list.empty() ? "'" : ", '") + n + "'";
+        throw input_error{"output", "'" + output + "' is not an output here; " + (near.empty() ? "outputs: " : "did you mean ") + list};
+    }
+    if (!setting.empty()) {
+        for (std::size_t k = 0; k < c.options.size(); ++k)
+            if (c.options[k].option.output == *named_output && detail::lower(c.options[k].option.gain_setting) == detail::lower(setting)) return k;
+        for (const auto& o : c.options)
+            if (o.option.output == *named_output && !o.option.gain_setting.empty()) settings.push_back(o.option.gain_setting);
+        std::string list;
+        for (const auto& n : settings) list += (list.empty() ? "'" : ", '") + n + "'";
+        throw input_error{"gain", "'" + setting + "' is not a setting of '" + *named_output + "'" + (list.empty() ? std::string{": it has none"} : "; settings: " + list)};
+    }
+    for (const std::size_t k : c.ranking)
+        if (c.options[k].option.output == *named_output) return k;
     return c.ranking.front();
 }
 
@@ -367,7 +233,7 @@ std::string answer(std::string_view request, Body&& body) {
         out = body(r);
         out["ok"] = true;
     } catch (const input_error& e) {
-        out = {{"ok", false}, {"field", e.field()}, {"message", e.what()}};
+        out = {{"ok", false}, {"field", e.key()}, {"message", e.entity().empty() ? e.problem() : e.entity() + ": " + e.problem()}};
     } catch (const std::exception& e) {
         out = {{"ok", false}, {"field", ""}, {"message", e.what()}};
     }
@@ -408,13 +274,34 @@ std::string calculator::catalog_json() const {
     return j.dump();
 }
 
+std::string calculator::fields_json() {
+    // The inputs of typed-in gear, from the fields table: the page builds its inputs from these, so a new field
+    // needs no edit of the page.
+    const auto rows_of = [](const auto& rows) {
+        ojson list = ojson::array();
+        for (const fields::field& row : rows) {
+            if (row.web.empty()) continue;  // a field the page takes another way
+            std::string label{row.model};
+            if (!label.empty()) label[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(label[0])));
+            list.push_back({{"key", row.web}, {"label", label}, {"example", row.example}, {"help", row.help}});
+        }
+        return list;
+    };
+    ojson j;
+    j["headphone"] = rows_of(fields::headphone_rows);
+    j["amp"] = rows_of(fields::output_rows);
+    j["programme"] = rows_of(fields::programme_rows);
+    return j.dump();
+}
+
 std::string calculator::analyse(std::string_view request) const {
     return answer(request, [&](const ojson& r) {
-        const headphone hp = make_headphone(r, headphones_);
-        const amplifier_choice amp = make_amplifier(r, amplifiers_);
-        const std::optional<programme> p = make_programme(r);
-        const std::optional<parametric_eq> eq = make_eq(r);
-        const comparison c = model_from([&] { return compare_outputs(amp.options, hp, p); }, "amp");
+        const frontend::gear_request q = request_of(r);
+        const headphone hp = frontend::headphone_of(q, headphones_);
+        const std::vector<output_option> options = frontend::options_of(q, hp, amplifiers_);
+        const std::optional<programme> p = frontend::programme_of(q);
+        const std::optional<parametric_eq> eq = frontend::eq_of(q);
+        const comparison c = fields::checked(face::web, "amp", [&] { return compare_outputs(options, hp, p, gain::of_db(0.0), eq ? &*eq : nullptr); });
         const frequency_grid g = audio_band_grid();
         std::optional<eq_response> eq_r;
         if (eq) eq_r = eq_response_on(*eq, g, p ? p->spectrum() : programme_spectrum::pink);
@@ -422,17 +309,15 @@ std::string calculator::analyse(std::string_view request) const {
         ojson j;
         j["headphone"] = headphone_json(hp);
         j["programme"] = programme_json(p);
-        ojson options = ojson::array();
-        for (const auto& o : c.options) {
-            options.push_back(option_json(o, hp, p, eq ? &*eq : nullptr));
-        }
-        j["options"] = std::move(options);
+        ojson list = ojson::array();
+        for (const auto& o : c.options) list.push_back(option_json(o, hp, p));
+        j["options"] = std::move(list);
         j["ranking"] = c.ranking;
         const std::size_t selected = selected_option(c, text_of(r, "output"), text_of(r, "gain"));
         j["selected"] = selected;
         j["sensitive_headphone"] = is_sensitive(hp);
-        j["verdict"] = verdict_lines(c);
-        j["eq"] = eq_r ? eq_json(*eq_r, text_of(r.at("eq"), "name"), eq->filters().size()) : ojson(nullptr);
+        j["verdict"] = frontend::verdict_lines(c);
+        j["eq"] = eq_r ? eq_json(*eq_r, q.eq_name, eq->filters().size()) : ojson(nullptr);
 
         // One option per output for the plots: the selected one for its output, the advised setting for the others.
         std::vector<std::size_t> shown;
@@ -443,19 +328,32 @@ std::string calculator::analyse(std::string_view request) const {
         std::sort(shown.begin(), shown.end());
 
         const double r_hp = value_in(hp.nominal_impedance(), ohm);
-        const auto range = load_range(r_hp);
+        const auto range = frontend::load_range(r_hp);
+        const amplifier_entry* amp = q.amp.empty() ? nullptr : &frontend::find_amplifier(amplifiers_, q.amp);
         ojson series = ojson::array();
-        for (const std::size_t k : shown)
-            series.push_back(load_series(c.options[k].option.stage, c.options[k].option.output, c.options[k].option.gain_setting, range));
-        // Typed-in single-ended figures without their bridge: draw the bridge too, as `headroom plot load` does.
-        // A catalog device's balanced output is never derived.
+        ojson notes = ojson::array();
+        for (const std::size_t k : shown) {
+            const output_option& o = c.options[k].option;
+            // A load-sensed output is drawn in the mode the device selects at each load.
+            const amplifier_output* sensed = nullptr;
+            if (amp != nullptr && o.kind == setting_kind::load_sensed) sensed = &frontend::find_output(*amp, o.output);
+            series.push_back(load_series(sensed ? frontend::sweep_loads(*sensed, range) : frontend::sweep_loads(o.stage, range), o, o.stage));
+        }
+        // Typed-in single-ended figures without their bridge: draw the bridge too, as `headroom plot load` does, where
+        // the model allows it (a bridge past the model's ranges is left out, and the page says why). A catalog
+        // device's balanced output is never derived.
         const bool has_balanced = std::any_of(c.options.begin(), c.options.end(),
                                               [](const compared_option& o) { return o.option.stage.kind() == topology::balanced; });
-        if (!amp.from_catalog && !has_balanced) {
-            const auto& leg = c.options[selected].option;
-            series.push_back(load_series(bridge(leg.stage), "balanced (bridged)", leg.gain_setting, range));
+        if (amp == nullptr && !has_balanced) {
+            const output_option& leg = c.options[selected].option;
+            try {
+                const output_stage bridged = bridge(leg.stage);
+                series.push_back(load_series(frontend::sweep_loads(bridged, range), {"balanced (bridged)", leg.gain_setting, bridged, leg.kind}, bridged));
+            } catch (const spec_error& e) {
+                notes.push_back("no bridged curve: " + std::string{e.what()});
+            }
         }
-        j["load_plot"] = {{"range_ohm", {range.first, range.second}}, {"headphone_ohm", r_hp}, {"series", series}};
+        j["load_plot"] = {{"range_ohm", {range.first, range.second}}, {"headphone_ohm", r_hp}, {"series", series}, {"notes", notes}};
 
         if (const impedance_curve* curve = hp.curve()) {
             const Eigen::ArrayXcd z = ohms_on(*curve, g);
@@ -492,8 +390,9 @@ std::string calculator::analyse(std::string_view request) const {
 
 std::string calculator::rank(std::string_view request) const {
     return answer(request, [&](const ojson& r) {
-        const headphone hp = make_headphone(r, headphones_);
-        const std::optional<programme> p = make_programme(r);
+        const frontend::gear_request q = request_of(r);
+        const headphone hp = frontend::headphone_of(q, headphones_);
+        const std::optional<programme> p = frontend::programme_of(q);
         // Every output of the catalog, fittest first, by the ranking the command line's sweep uses (recommend.hpp).
         const gain enough = gain::of_db(0.0);
         ojson rows = ojson::array();
@@ -507,6 +406,7 @@ std::string calculator::rank(std::string_view request) const {
             row["basis"] = to_string(amp->basis);
             row["output"] = o.option.output;
             row["gain_setting"] = o.option.gain_setting.empty() ? ojson(nullptr) : ojson(o.option.gain_setting);
+            row["setting_kind"] = to_string(o.option.kind);
             row["topology"] = to_string(o.option.stage.kind());
             row["max_spl_db"] = a.max.max_level.db();
             row["limit"] = to_string(a.max.binding);
@@ -517,6 +417,7 @@ std::string calculator::rank(std::string_view request) const {
             row["hiss_spl_db_max"] = a.hiss ? ojson(a.hiss->high.db()) : ojson(nullptr);
             row["zout_ohm"] = value_in(o.option.stage.output_impedance(), ohm);
             row["zout_stated"] = o.option.stage.output_impedance_stated();
+            if (o.across && o.across->headroom) row["worst_headroom_db"] = o.across->headroom->worst.db();  // across the band
             rows.push_back(std::move(row));
         }
         ojson j;

@@ -28,6 +28,10 @@ public:
     // Names and headline figures of every catalog entry, for the page's pickers.
     [[nodiscard]] std::string catalog_json() const;
 
+    // The fields of typed-in gear and of the programme (the fields table, headroom/fields.hpp): key, label, example
+    // and help of each, for the page to build its inputs from.
+    [[nodiscard]] static std::string fields_json();
+
     // Every output (and gain setting) of the amplifier for the headphone and programme, with the verdict, the
     // load and response plots' data, and the EQ's figures.
     [[nodiscard]] std::string analyse(std::string_view request) const;

@@ -2,7 +2,8 @@
 // catalog pair from a link, hand-entered gear with gain settings and a derived bridge, and the catalog ranking.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { readFile, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve, launch, openPage, waitForResult, revisionOf, outputRows, pairJson, sweepJson, typeInto, repo } from "./support.mjs";
 
@@ -229,4 +230,48 @@ test("which amplifiers drive this headphone: every catalog output, ranked, each 
   assert.equal(await page.$eval("#amp", (e) => e.value), last.amp);
   assert.equal(await page.$eval("#output", (e) => e.value), last.output);
   assert.deepEqual(page.problems, []);
+});
+
+test("a link's values are read as the command line reads them, and one it cannot read is named, never dropped", async () => {
+  // Unit-bearing values: 18dB is a crest factor, 95dB a level (a number input would have read them as empty: a sine).
+  let q = new URLSearchParams({ headphone: "Sennheiser HD600 (measured)", amp: "FiiO K19", target: "95dB", crest: "18dB" });
+  let page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  await waitForResult(page);
+  assert.equal(await page.$eval("#results", (e) => e.dataset.state), "ok");
+  const rows = await outputRows(page);
+  const cli = await pairJson(["--headphone", "Sennheiser HD600 (measured)", "--amp", "FiiO K19", "--output", rows[0].output,
+                              "--target", "95", "--crest", "18"]);
+  sameAsCli(rows[0], cli, "a link with units");
+  // A value the core cannot read is shown at its field.
+  q = new URLSearchParams({ headphone: "Sennheiser HD600 (measured)", amp: "FiiO K19", target: "95", crest: "loud" });
+  page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  await waitForResult(page);
+  assert.equal(await page.$eval("#results", (e) => e.dataset.state), "error");
+  assert.equal(await page.$eval("#crest", (e) => e.getAttribute("aria-invalid")), "true");
+  // A parameter the page does not know is named.
+  q = new URLSearchParams({ headphone: "Sennheiser HD600 (measured)", amp: "FiiO K19", target: "95", vmx: "3V" });
+  page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  await waitForResult(page);
+  assert.equal(await page.$eval("#results", (e) => e.dataset.state), "error");
+  assert.match(await page.$eval("#summary", (e) => e.textContent), /'vmx' is not one this page reads/);
+  // An output the amplifier lacks is refused at the output picker's field, with its outputs.
+  q = new URLSearchParams({ headphone: "Sennheiser HD600 (measured)", amp: "FiiO K19", target: "95", output: "XLR" });
+  page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  await waitForResult(page);
+  assert.match(await page.$eval("#summary", (e) => e.textContent), /'XLR' is not an output here/);
+  // Typed-in figures whose derived bridge is past the model's ranges still show the single-ended result.
+  q = new URLSearchParams({ impedance: "300", sensitivity: "97dB/mW", vmax: "600", target: "95" });
+  page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  await waitForResult(page);
+  assert.equal(await page.$eval("#results", (e) => e.dataset.state), "ok");
+  // An EQ file that holds nothing is refused at the EQ's field and not called applied.
+  const input = await page.$("#eq-file");
+  const empty = join(await mkdtemp(join(tmpdir(), "headroom-eq-")), "empty.txt");
+  await writeFile(empty, "");
+  let rev = await revisionOf(page);
+  await input.uploadFile(empty);
+  rev = await waitForResult(page, rev);
+  assert.equal(await page.$eval("#results", (e) => e.dataset.state), "error");
+  assert.match(await page.$eval("#eq-error", (e) => e.textContent), /empty/);
+  assert.doesNotMatch(await page.$eval("#eq-status", (e) => e.textContent), /is applied/);
 });

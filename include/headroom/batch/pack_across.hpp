@@ -53,7 +53,7 @@ template <class T = double>
             qms.push_back(d->qms());
             qes.push_back(d->qes());
         } else {
-            const auto p = curve->points();
+            const auto p = curve->log_table();
             ln_hz.insert(ln_hz.end(), p.ln_hz.begin(), p.ln_hz.end());
             ln_ohm.insert(ln_ohm.end(), p.ln_ohm.begin(), p.ln_ohm.end());
             phase.insert(phase.end(), p.phase_rad.begin(), p.phase_rad.end());

@@ -12,6 +12,7 @@
 
 #include "headroom/batch/columns.hpp"
 #include "headroom/decibel.hpp"
+#include "headroom/error.hpp"
 #include "headroom/limit.hpp"
 
 #include <algorithm>
@@ -24,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -82,6 +84,15 @@ struct sweep_settings {
     // When set, the pairs of each finished block of output stages are added here (relaxed), for a caller that shows
     // progress; a row sink has had them by then.
     std::atomic<index>* pairs_done = nullptr;
+    // When set, read after each block of output stages: true stops the sweep, which then throws sweep_stopped (a
+    // caller that lets a person interrupt a long sweep, as the Python module does on Ctrl-C).
+    const std::atomic<bool>* stop = nullptr;
+};
+
+// A sweep its caller stopped (sweep_settings::stop).
+class sweep_stopped : public std::runtime_error {
+public:
+    sweep_stopped() : std::runtime_error{"the sweep was stopped"} {}
 };
 
 [[nodiscard]] inline unsigned resolve_threads(unsigned requested) noexcept {
@@ -105,6 +116,16 @@ struct best_output {
     spl max_spl;         // the pair's maximum continuous sine level
     limit max_binding;   // the limit that sets that
     double voltage_v;    // V: the programme's limiting RMS load voltage
+};
+
+// A best output as a result stores it: plain numbers (best_outputs gives them typed).
+struct best_record {
+    std::int64_t output;  // catalog index of the output stage
+    double headroom_db;   // for the programme
+    double max_spl_db;    // the pair's maximum continuous sine level, dB SPL
+    double voltage_v;     // V: the programme's limiting RMS load voltage
+    limit binding;        // the limit that sets the headroom
+    limit max_binding;    // the limit that sets the maximum level
 };
 
 namespace detail {
@@ -139,16 +160,6 @@ private:
     std::size_t size_ = 0;
 };
 
-// A best output as stored: plain numbers.
-struct best_entry {
-    std::int64_t output;
-    double headroom_db;
-    double max_spl_db;
-    double voltage_v;
-    limit binding;
-    limit max_binding;
-};
-
 // What a sweep_result holds (the engine fills it; sweep_result's accessors read it).
 struct result_data {
     index outputs = 0, headphones = 0, top_k = 0;
@@ -162,7 +173,7 @@ struct result_data {
     buffer<double> min_db_i, mean_db_i, max_db_i, min_v_i, max_v_i;
     buffer<std::int32_t> counts_i;  // [limit][headphone]
     buffer<std::int32_t> above_i;
-    buffer<best_entry> best;  // [headphone][top_k]
+    buffer<best_record> best;  // [headphone][top_k]
     std::size_t working_bytes = 0;
 };
 
@@ -181,7 +192,7 @@ public:
         using reference = best_output;
         using pointer = void;
         iterator() = default;
-        explicit iterator(const detail::best_entry* e) noexcept : e_{e} {}
+        explicit iterator(const best_record* e) noexcept : e_{e} {}
         [[nodiscard]] best_output operator*() const noexcept { return best_outputs::make(*e_); }
         iterator& operator++() noexcept {
             ++e_;
@@ -195,10 +206,10 @@ public:
         [[nodiscard]] friend bool operator==(iterator a, iterator b) noexcept { return a.e_ == b.e_; }
 
     private:
-        const detail::best_entry* e_ = nullptr;
+        const best_record* e_ = nullptr;
     };
 
-    best_outputs(const detail::best_entry* first, std::size_t count) noexcept : first_{first}, count_{count} {}
+    best_outputs(const best_record* first, std::size_t count) noexcept : first_{first}, count_{count} {}
     [[nodiscard]] std::size_t size() const noexcept { return count_; }
     [[nodiscard]] bool empty() const noexcept { return count_ == 0; }
     [[nodiscard]] best_output operator[](std::size_t q) const noexcept { return make(first_[q]); }
@@ -206,10 +217,10 @@ public:
     [[nodiscard]] iterator end() const noexcept { return iterator{first_ + count_}; }
 
 private:
-    [[nodiscard]] static best_output make(const detail::best_entry& e) noexcept {
+    [[nodiscard]] static best_output make(const best_record& e) noexcept {
         return {static_cast<index>(e.output), gain::of_db(e.headroom_db), e.binding, spl::of_db(e.max_spl_db), e.max_binding, e.voltage_v};
     }
-    const detail::best_entry* first_;
+    const best_record* first_;
     std::size_t count_;
 };
 
@@ -257,7 +268,18 @@ public:
 
     // The stored arrays themselves, for a caller that hands them on without copying them (the Python module's
     // NumPy arrays are views of these, kept alive with the result).
-    [[nodiscard]] const detail::result_data& data() const noexcept { return d_; }
+    struct arrays {
+        std::span<const double> min_headroom_db, mean_headroom_db, max_headroom_db;  // per headphone (mean: NaN without it)
+        std::span<const double> min_voltage_v, max_voltage_v;
+        std::span<const std::int32_t> above_threshold;  // per headphone
+        std::span<const std::int32_t> binding;          // [limit][headphone]: pairs per binding limit
+        std::span<const best_record> best;              // [headphone][top_k()]: the first min(top_k(), outputs()) of each are valid
+    };
+    [[nodiscard]] arrays stored() const noexcept {
+        const auto span = [](const auto& b) { return std::span{b.data(), b.size()}; };
+        return {span(d_.min_db_i), span(d_.mean_db_i), span(d_.max_db_i), span(d_.min_v_i), span(d_.max_v_i),
+                span(d_.above_i),  span(d_.counts_i),  span(d_.best)};
+    }
 
 private:
     friend struct detail::result_access;
@@ -288,9 +310,28 @@ struct pair_rows {
 template <class T>
 using row_sink = std::function<void(const pair_rows<T>&)>;
 
+// A column a sweep cannot take: no validated model object gives it (a value out of the model's ranges, a NaN, an
+// output stage without any limit, columns of different lengths). Names the columns ("outputs" or "headphones"),
+// the column ("v_clip") and the entry (-1 for the whole column).
+class column_error : public error {
+public:
+    column_error(std::string entity, std::string column, index at, const std::string& problem);
+    [[nodiscard]] const std::string& entity() const noexcept { return entity_; }
+    [[nodiscard]] const std::string& column() const noexcept { return column_; }
+    [[nodiscard]] index at() const noexcept { return at_; }
+
+private:
+    std::string entity_, column_;
+    index at_;
+};
+
+// The overall mean headroom of a sweep from its per-headphone means, summed in the engine's own order, so that a
+// sweep cut into parts along the headphones (a Dask cluster's) joins into the single sweep's mean bit for bit.
+// `single_precision`: the sweep ran in float (its summation chunks are longer).
+[[nodiscard]] double combined_mean_db(std::span<const double> per_headphone_mean_db, bool single_precision) noexcept;
+
 // Sweeps every output stage against every headphone for a programme at `target` average level with crest factor
-// `crest`. Throws std::invalid_argument for columns no validated model object gives (a non-positive load, a NaN,
-// an output stage without any limit), and what selected_simd_path() throws.
+// `crest`. Throws column_error for columns no validated model object gives, and what selected_simd_path() throws.
 [[nodiscard]] sweep_result sweep(const output_view<float>& outputs, const headphone_view<float>& headphones, spl target,
                                  gain crest, const sweep_settings& settings = {}, const row_sink<float>& rows = {});
 [[nodiscard]] sweep_result sweep(const output_view<double>& outputs, const headphone_view<double>& headphones, spl target,

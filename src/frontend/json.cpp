@@ -1,13 +1,14 @@
-#include "report/json.hpp"
+#include "headroom/frontend/json.hpp"
 
 #include "headroom/frequency_grid.hpp"
+#include "headroom/frontend/words.hpp"
 
 #include <fmt/format.h>
 
 #include <string_view>
 #include <utility>
 
-namespace headroom::report {
+namespace headroom::frontend {
 
 namespace {
 
@@ -18,7 +19,21 @@ ojson optional_json(const std::optional<Q>& q, Unit unit) {
 
 }  // namespace
 
-ojson pair_json(const output_stage& out, const headphone& hp, const std::optional<programme>& p, const pair_analysis& a) {
+namespace {
+
+void add_gain_stage_json(ojson& j, const std::optional<gain_stage>& g) {
+    if (!g) return;
+    j["gain_db"] = g->stated.db();
+    j["gain_needed_db"] = g->needed.db();
+    j["gain_headroom_db"] = (g->stated - g->needed).db();
+}
+
+void add_frequency_json(ojson& j, const frequency_analysis& a);
+
+}  // namespace
+
+ojson pair_json(const output_stage& out, const headphone& hp, const std::optional<programme>& p, const pair_analysis& a,
+                const frequency_analysis* across) {
     ojson j;
     j["topology"] = to_string(out.kind());
     j["derived"] = out.derived();
@@ -35,7 +50,7 @@ ojson pair_json(const output_stage& out, const headphone& hp, const std::optiona
         j["extrapolated"] = nullptr;
     j["damping_factor"] = a.damping_factor ? ojson(*a.damping_factor) : ojson(nullptr);
     j["zout_loss_db"] = a.output_impedance_loss.db();
-    j["meets_one_eighth_rule"] = a.meets_one_eighth_rule;
+    j["meets_one_eighth_rule"] = a.meets_one_eighth_rule ? ojson(*a.meets_one_eighth_rule) : ojson(nullptr);
     j["one_eighth_rule_load_ohm"] = value_in(a.one_eighth_rule_load, ohm);
     // false: no output impedance was stated, and the figures above (and fr_deviation_db) assume 0 ohm.
     j["zout_stated"] = out.output_impedance_stated();
@@ -44,6 +59,8 @@ ojson pair_json(const output_stage& out, const headphone& hp, const std::optiona
         j["hiss_spl_db"] = a.hiss->low.db();
         j["hiss_spl_db_max"] = a.hiss->high.db();
         j["hiss_weighting"] = to_string(a.hiss->weighting);
+        // "derived": the noise behind the hiss comes from a stated SNR, an upper bound where its level was not stated.
+        j["hiss_noise_basis"] = out.noise()->derivation() ? "derived" : "stated";
         j["dynamic_range_db"] = a.dynamic_range->db();
     }
     if (p) {
@@ -66,52 +83,12 @@ ojson pair_json(const output_stage& out, const headphone& hp, const std::optiona
         j["exposure_minutes"] = value_in(e.niosh_daily, second) / 60.0;
         j["who_weekly_hours"] = value_in(e.who_weekly, second) / 3600.0;
     }
+    add_gain_stage_json(j, a.source_gain_stage);
+    if (across != nullptr) add_frequency_json(j, *across);
     return j;
 }
 
-std::optional<gain_stage> gain_stage_of(const output_stage& out, const pair_analysis& a) {
-    if (!out.source() || !a.need) return std::nullopt;
-    return gain_stage{out.source()->full_scale(), out.source()->amplifier_gain(), a.need->gain_after(out.source()->full_scale())};
-}
-
-void add_gain_stage_json(ojson& j, const std::optional<gain_stage>& g) {
-    if (!g) return;
-    j["gain_db"] = g->stated.db();
-    j["gain_needed_db"] = g->needed.db();
-    j["gain_headroom_db"] = (g->stated - g->needed).db();
-}
-
-std::optional<frequency_analysis> analyse_frequency(const output_stage& out, const headphone& hp, const parametric_eq* eq,
-                                                    const std::optional<programme>& p) {
-    const impedance_curve* curve = hp.curve();
-    if (curve == nullptr && eq == nullptr) return std::nullopt;
-    const impedance_curve z = curve != nullptr ? *curve : impedance_curve::resistive(hp.nominal_impedance());
-    const frequency_grid g = audio_band_grid();
-    frequency_analysis a{
-        .curve_source = curve != nullptr ? curve->name() : fmt::format("{:.4g} ohm (resistive)", value_in(hp.nominal_impedance(), ohm)),
-        .has_curve = curve != nullptr,
-        .at_1khz = z.magnitude_at(in_si(1000.0, hertz)),
-        .nominal = hp.nominal_impedance(),
-        .response = analyse_response(z, out.output_impedance(), g),
-        .max = max_output_across(out, hp, z, g),
-        .eq = std::nullopt,
-        .headroom = std::nullopt,
-        .eq_programme_headroom = std::nullopt,
-    };
-    if (eq != nullptr) a.eq = eq_response_on(*eq, g, p ? p->spectrum() : programme_spectrum::pink);
-    if (p) {
-        std::optional<eq_demand> demand;
-        if (a.eq) demand = eq_demand{a.eq->gain_db, a.eq->preamp};
-        a.headroom = headroom_across(out, hp, z, *p, g, demand);
-        if (a.eq) {
-            // Music spreads over frequency: a programme of this spectrum gains programme_increase through the
-            // filters, everywhere at once, rather than the peak boost at one frequency.
-            const eq_demand spread{Eigen::ArrayXd::Constant(g.size(), a.eq->programme_increase.db()), a.eq->preamp};
-            a.eq_programme_headroom = headroom_across(out, hp, z, *p, g, spread).worst;
-        }
-    }
-    return a;
-}
+namespace {
 
 void add_frequency_json(ojson& j, const frequency_analysis& a) {
     if (a.has_curve) {
@@ -138,7 +115,10 @@ void add_frequency_json(ojson& j, const frequency_analysis& a) {
     if (a.eq_programme_headroom) j["eq_programme_headroom_db"] = a.eq_programme_headroom->db();
 }
 
-ojson need_json(const headphone& hp, const programme& p, const requirement& n, const std::optional<impedance>& zout, voltage source) {
+}  // namespace
+
+ojson need_json(const headphone& hp, const programme& p, const requirement& n, const std::optional<impedance>& zout, voltage source,
+                const eq_response* eq) {
     ojson j;
     j["impedance_ohm"] = value_in(hp.nominal_impedance(), ohm);
     j["sensitivity_db_per_v"] = hp.sensitivity_per_volt().db();
@@ -154,6 +134,17 @@ ojson need_json(const headphone& hp, const programme& p, const requirement& n, c
     j["zout_ohm"] = optional_json(zout, ohm);
     j["source_vrms"] = value_in(source, volt);
     j["gain_after_source_db"] = n.gain_after(source).db();
+    if (eq != nullptr) {
+        j["eq_max_boost_db"] = eq->peak.boost.db();
+        j["eq_max_boost_hz"] = value_in(eq->peak.at, hertz);
+    }
+    // What the headphone's other figures say about it, where it states them.
+    if (const auto f = hp.sensitivity_frequency()) j["sensitivity_frequency_hz"] = value_in(*f, hertz);
+    if (limit_load(hp) < hp.nominal_impedance()) j["load_ohm"] = value_in(limit_load(hp), ohm);  // a curve's minimum
+    if (const auto rated = hp.rated_power()) {
+        j["rated_power_w"] = value_in(*rated, watt);
+        j["peaks_exceed_rated_power"] = n.sine_power > *rated;  // the sine rating the peaks need, against it
+    }
     return j;
 }
 
@@ -165,9 +156,11 @@ ojson comparison_json(const headphone& hp, const comparison& c) {
         e["output"] = o.option.output;
         e["gain_setting"] = o.option.gain_setting.empty() ? ojson(nullptr) : ojson(o.option.gain_setting);
         e["recommended_gain"] = o.recommended_gain;
-        const ojson single = pair_json(o.option.stage, hp, c.programme_used, o.analysis);  // the single-output keys
+        e["setting_kind"] = to_string(o.option.kind);
+        e["fails_one_eighth_rule_for_headroom"] = o.fails_one_eighth_for_headroom;
+        // The single-output keys, across frequency too where the comparison went there.
+        const ojson single = pair_json(o.option.stage, hp, c.programme_used, o.analysis, o.across ? &*o.across : nullptr);
         for (const auto& [k, v] : single.items()) e[k] = v;
-        add_gain_stage_json(e, gain_stage_of(o.option.stage, o.analysis));
         outputs.push_back(e);
     }
     j["outputs"] = outputs;
@@ -185,7 +178,8 @@ ojson comparison_json(const headphone& hp, const comparison& c) {
         b["balanced"] = c.options[*c.best_balanced].option.output;
         b["single_ended"] = c.options[*c.best_single_ended].option.output;
         b["max_spl_db"] = bal.max.max_level.db() - se.max.max_level.db();
-        b["headroom_db"] = bal.headroom && se.headroom ? ojson(bal.headroom->margin.db() - se.headroom->margin.db()) : ojson(nullptr);
+        const auto hb = decisive_headroom(c.options[*c.best_balanced]), hs = decisive_headroom(c.options[*c.best_single_ended]);
+        b["headroom_db"] = hb && hs ? ojson(hb->db() - hs->db()) : ojson(nullptr);
         b["hiss_db"] = bal.hiss && se.hiss ? ojson(bal.hiss->high.db() - se.hiss->high.db()) : ojson(nullptr);
         b["hiss_db_min"] = bal.hiss && se.hiss ? ojson(bal.hiss->low.db() - se.hiss->low.db()) : ojson(nullptr);
         v["balanced_vs_single_ended"] = b;
@@ -211,6 +205,7 @@ ojson recommendation_json(const compared_option& r) {
     e["hiss_spl_db"] = a.hiss ? ojson(a.hiss->low.db()) : ojson(nullptr);
     e["hiss_spl_db_max"] = a.hiss ? ojson(a.hiss->high.db()) : ojson(nullptr);
     e["zout_ohm"] = r.option.stage.output_impedance_stated() ? ojson(value_in(r.option.stage.output_impedance(), ohm)) : ojson(nullptr);
+    if (r.across && r.across->headroom) e["worst_headroom_db"] = r.across->headroom->worst.db();  // where a curve or an EQ is known
     return e;
 }
 
@@ -234,10 +229,17 @@ ojson output_json(const output_stage& out) {
         j["noise_vrms"] = value_in(n->low(), volt);
         j["noise_vrms_max"] = value_in(n->high(), volt);
         j["noise_weighting"] = to_string(n->weighting());
+        // "stated", or "derived" from an SNR as V_ref / 10^(SNR/20) (docs/physics.md section 9).
+        j["noise_basis"] = n->derivation() ? "derived" : "stated";
+        j["noise_snr_db"] = n->derivation() ? ojson(n->derivation()->snr.db()) : ojson(nullptr);
+        j["noise_reference_vrms"] = n->derivation() ? ojson(value_in(n->derivation()->reference, volt)) : ojson(nullptr);
     } else {
         j["noise_vrms"] = nullptr;
         j["noise_vrms_max"] = nullptr;
         j["noise_weighting"] = nullptr;
+        j["noise_basis"] = nullptr;
+        j["noise_snr_db"] = nullptr;
+        j["noise_reference_vrms"] = nullptr;
     }
     return j;
 }
@@ -258,7 +260,12 @@ void put_figures(ojson& j, const output_setting& s) {
     if (spec.source_resistance) j["source_resistance"] = with_unit(value_in(*spec.source_resistance, ohm), "ohm");
     if (spec.output_impedance) j["zout"] = with_unit(value_in(*spec.output_impedance, ohm), "ohm");
     if (spec.noise) {
-        j["noise"] = with_unit(value_in(spec.noise->low(), volt), "V");
+        if (const auto& d = spec.noise->derivation()) {  // as stated, so that it reads back to the same derivation
+            j["snr"] = with_unit(d->snr.db(), "dB");
+            if (d->reference_stated) j["snr_reference"] = with_unit(value_in(d->reference, volt), "V");
+        } else {
+            j["noise"] = with_unit(value_in(spec.noise->low(), volt), "V");
+        }
         if (spec.noise->weighting() != noise_weighting::not_stated) j["noise_weighting"] = to_string(spec.noise->weighting());
     }
     if (spec.source) {
@@ -298,8 +305,14 @@ ojson headphone_entry_json(const headphone_entry& h) {
     j["sensitivity"] = sensitivity_text(m.stated_sensitivity());
     if (const auto f = m.sensitivity_frequency()) j["sensitivity_frequency"] = with_unit(value_in(*f, hertz), "Hz");
     if (const auto p = m.rated_power()) j["rated_power"] = with_unit(value_in(*p, watt), "W");
-    // The file's absolute path, so that the JSON read back from anywhere finds the same curve.
-    if (!h.impedance_curve.empty()) j["impedance_curve"] = h.impedance_curve_file.string();
+    // The curve's points themselves, so that the JSON reads back the same curve from anywhere (a path would tie it to
+    // this machine's folders and say where they are).
+    if (const auto* curve = m.curve(); curve != nullptr && !curve->points().empty()) {
+        ojson points = ojson::array();
+        for (const auto& p : curve->points()) points.push_back({value_in(p.at, hertz), value_in(p.magnitude, ohm), p.phase_deg});
+        j["impedance_curve_points"] = std::move(points);
+    }
+    if (h.curve_reconstructed) j["impedance_curve_basis"] = "reconstructed";
     if (!h.driver.empty()) j["driver"] = h.driver;
     if (!h.drivers.empty()) j["drivers"] = h.drivers;
     j["basis"] = to_string(h.basis);
@@ -340,6 +353,9 @@ ojson amplifier_entry_json(const amplifier_entry& a) {
             for (const auto& s : o.settings) {
                 ojson g;
                 g["name"] = s.gain_name;
+                if (s.kind != setting_kind::gain) g["kind"] = to_string(s.kind);
+                if (s.load_min) g["load_min"] = with_unit(value_in(*s.load_min, ohm), "ohm");
+                if (s.load_max) g["load_max"] = with_unit(value_in(*s.load_max, ohm), "ohm");
                 put_figures(g, s);
                 gains.push_back(g);
             }
@@ -375,4 +391,4 @@ ojson fit_json(const stage_fit& f) {
     return j;
 }
 
-}  // namespace headroom::report
+}  // namespace headroom::frontend

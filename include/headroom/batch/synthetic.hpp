@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace headroom::cli {
+namespace headroom::batch {
 
 struct synthetic_catalog {
     std::vector<output_stage> outputs;
@@ -22,4 +22,10 @@ struct synthetic_catalog {
 // log-uniform 8-600 ohm, S_V 90-125 dB/V (uniform). The same seed gives the same catalog.
 [[nodiscard]] synthetic_catalog make_synthetic(std::size_t outputs, std::size_t headphones, std::uint64_t seed);
 
-}  // namespace headroom::cli
+// The same headphones, each given an impedance curve of one of three shapes real gear has (in turn): a dynamic
+// driver (its model, with a bass resonance peak of 1.5-6 times Re at 40-120 Hz and a rising inductive top), a planar
+// (flat within 2 %, resistive), and a multi-driver IEM (a measured table with a deep minimum, down to a fifth of its
+// nominal impedance at 2-6 kHz, and phase swings of up to +-45 degrees at the crossovers). Seeded as make_synthetic.
+[[nodiscard]] std::vector<headphone> with_realistic_curves(const std::vector<headphone>& headphones, std::uint64_t seed);
+
+}  // namespace headroom::batch
