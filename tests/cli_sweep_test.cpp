@@ -296,3 +296,62 @@ TEST_CASE("sweep progress: on the progress stream of a terminal, in place, never
     CHECK(headroom::test::run({"sweep", "--synthetic", "20x20"}, {.progress = true}).err.empty());
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("sweep --across-frequency --eq --out: the bundled catalog's rows agree with pair --eq --json's worst_headroom") {
+    const auto dir = headroom::test::temp_path("sweep_across_pair");
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "pairs.csv";
+    const std::string eq = (headroom::test::source_dir / "tests/data/autoeq/Sennheiser HD 650 ParametricEQ.txt").string();
+    const result r = run({"--across-frequency", "--eq", eq, "--precision", "double", "--target", "90", "--crest", "18", "--out", file.string()});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("480 frequencies") != std::string::npos);
+    std::ifstream in{file};
+    std::string line;
+    std::getline(in, line);
+    CHECK(line == "headphone,amplifier,output,gain,worst_headroom_db,worst_headroom_hz,worst_headroom_limit");
+    const auto split = [](const std::string& row) {
+        std::vector<std::string> fields{""};
+        bool quoted = false;
+        for (const char c : row) {
+            if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) fields.emplace_back();
+            else fields.back() += c;
+        }
+        return fields;
+    };
+    int checked = 0;
+    while (std::getline(in, line)) {
+        const auto f = split(line);
+        REQUIRE(f.size() == 7);
+        // A measured curve and a headphone without one (the EQ on its nominal impedance), against three outputs.
+        if (f[0] != "Sennheiser HD650 (measured)" && f[0] != "HiFiMan Sundara") continue;
+        if (f[1] != "Chord Mojo (measured)" && f[1] != "FiiO K19" && f[1] != "Schiit Magni 2") continue;
+        std::vector<std::string> args{"pair", "--headphone", f[0], "--amp", f[1], "--target", "90", "--crest", "18", "--eq", eq, "--json"};
+        if (!f[2].empty()) args.insert(args.end(), {"--output", f[2]});
+        if (!f[3].empty()) args.insert(args.end(), {"--gain", f[3]});
+        const result p = headroom::test::run(args);
+        CAPTURE(line);
+        REQUIRE(p.code == 0);
+        const auto j = nlohmann::json::parse(p.out);
+        REQUIRE(j.contains("worst_headroom_db"));
+        CHECK(std::abs(std::stod(f[4]) - j["worst_headroom_db"].get<double>()) <= 5e-5);
+        CHECK(std::abs(std::stod(f[5]) - j["worst_headroom_hz"].get<double>()) <= 5e-3);
+        CHECK(f[6] == j["worst_headroom_limit"].get<std::string>());
+        ++checked;
+    }
+    CHECK(checked >= 6);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("sweep --across-frequency: --json names the rate and the grid; a selection and --eq alone are refused") {
+    const result r = run({"--synthetic", "20x50", "--across-frequency", "--top", "1", "--json"});
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["frequencies"].get<int>() == 480);
+    CHECK(j["pair_frequencies"].get<double>() == 20.0 * 50.0 * 480.0);
+    CHECK(j["pair_frequencies_per_second"].get<double>() > 0.0);
+    CHECK(j["top"][0]["best"][0].contains("worst_headroom_hz"));
+    CHECK(run({"--headphone", "Sennheiser HD600", "--across-frequency"}).code == 2);
+    CHECK(run({"--synthetic", "5x5", "--eq", "x.txt"}).code == 2);
+}

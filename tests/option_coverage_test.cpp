@@ -196,6 +196,9 @@ TEST_CASE("option coverage: every flag of pair, need, plot, fit, catalog and swe
     s["--precision"] = {{"sweep", "--synthetic", "5x20", "--precision", "double"}, {"sweep", "--synthetic", "5x20", "--precision", "half"}};
     s["--out"] = {{"sweep", "--synthetic", "5x20"}, {"sweep", "--synthetic", "5x20", "--out", "-"}};
     s["--json"] = {{"sweep", "--synthetic", "5x20", "--top", "1"}, {"sweep", "--synthetic", "5x20", "--top", "1", "--json"}};
+    s["--across-frequency"] = {{"sweep", "--synthetic", "5x20", "--top", "1"}, {"sweep", "--synthetic", "5x20", "--top", "1", "--across-frequency"}};
+    s["--eq"] = {{"sweep", "--synthetic", "5x20", "--top", "1", "--across-frequency"},
+                 {"sweep", "--synthetic", "5x20", "--top", "1", "--across-frequency", "--eq", eq_file}};
     s["--headphone"] = {{"sweep", "--target", "90"}, {"sweep", "--target", "90", "--headphone", "HiFiMan Sundara"}};
     s["--amp"] = {{"sweep", "--target", "90"}, {"sweep", "--target", "90", "--amp", "FiiO K19"}};
     s["--kind"] = {{"sweep", "--target", "90"}, {"sweep", "--target", "90", "--kind", "iem"}};

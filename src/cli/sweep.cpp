@@ -11,7 +11,10 @@
 #include "recommend.hpp"
 #include "headroom/batch/synthetic.hpp"
 #include "terminal_text.hpp"
+#include "headroom/batch/across.hpp"
 #include "headroom/batch/pack.hpp"
+#include "headroom/batch/pack_across.hpp"
+#include "headroom/io.hpp"
 #include "headroom/batch/sweep.hpp"
 #include "headroom/format.hpp"
 #include "headroom/parse.hpp"
@@ -22,7 +25,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <chrono>
+#include <filesystem>
+#include <map>
 #include <ctime>
 #include <cstdint>
 #include <limits>
@@ -54,6 +60,8 @@ struct sweep_flags {
     std::string out;
     bool json = false;
     bool top_given = false;
+    bool across = false;
+    std::string eq;  // --eq FILE|FOLDER
     gear_selection selection;
 };
 
@@ -142,6 +150,193 @@ batch::row_sink<T> csv_rows(output_file& file, std::mutex& lock, const csv_names
         const std::lock_guard guard{lock};
         file.write({buf.data(), buf.size()});
     };
+}
+
+// ---- --across-frequency: each pair's worst headroom over 20 Hz-20 kHz (batch/across.hpp), as `pair` reports it.
+
+// A name as a key for matching EQ files to headphones: letters and digits only, lower case ("Sennheiser HD 600"
+// and "Sennheiser HD600" meet).
+std::string name_key(std::string_view name) {
+    std::string k;
+    for (const char c : name)
+        if (std::isalnum(static_cast<unsigned char>(c)) != 0) k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return k;
+}
+
+// --eq: one preset for every headphone, or a folder of AutoEq presets ("<name> ParametricEQ.txt"), each applied to
+// the headphone of that name; headphones without one are swept without EQ.
+struct eq_choice {
+    std::vector<parametric_eq> presets;
+    std::vector<std::int32_t> preset_of;  // per headphone
+    std::size_t matched = 0;
+};
+
+eq_choice choose_eq(const std::string& where, const std::vector<headphone>& headphones) {
+    eq_choice c;
+    if (where.empty()) return c;
+    const std::filesystem::path path{where};
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        std::map<std::string, std::filesystem::path> files;
+        constexpr std::string_view suffix = " ParametricEQ.txt";
+        for (const auto& e : std::filesystem::directory_iterator{path, ec}) {
+            const std::string file = e.path().filename().string();
+            if (file.size() > suffix.size() && file.ends_with(suffix)) files.emplace(name_key(file.substr(0, file.size() - suffix.size())), e.path());
+        }
+        if (ec) throw usage_error{"--eq: cannot read the folder '" + where + "'"};
+        if (files.empty()) throw usage_error{"--eq: the folder '" + where + "' holds no '<name> ParametricEQ.txt' file"};
+        std::map<std::string, std::int32_t> loaded;
+        for (const headphone& h : headphones) {
+            const auto f = files.find(name_key(h.name()));
+            if (f == files.end()) {
+                c.preset_of.push_back(-1);
+                continue;
+            }
+            auto [it, added] = loaded.try_emplace(f->first, static_cast<std::int32_t>(c.presets.size()));
+            if (added) c.presets.push_back(load_parametric_eq(f->second));
+            c.preset_of.push_back(it->second);
+            ++c.matched;
+        }
+        return c;
+    }
+    c.presets.push_back(load_parametric_eq(path));
+    c.preset_of.assign(headphones.size(), 0);
+    c.matched = headphones.size();
+    return c;
+}
+
+template <class T>
+void run_across(const std::vector<output_stage>& outputs, const std::vector<stage_names>& output_names,
+                const std::vector<headphone>& headphones, const sweep_job& job, const eq_choice& eq, const std::string& eq_flag,
+                command_output& os, bool named) {
+    const auto output_label = [&](batch::index k) { return named ? outputs[static_cast<std::size_t>(k)].name() : fmt::format("output {}", k); };
+    const auto headphone_label = [&](batch::index k) {
+        return named ? headphones[static_cast<std::size_t>(k)].name() : fmt::format("headphone {}", k);
+    };
+    const batch::output_columns<T> amps = batch::pack<T>(std::span<const output_stage>{outputs});
+    const batch::across_columns<T> hps = batch::pack_across<T>(headphones, audio_band_grid(), eq.presets, eq.preset_of);
+    const batch::index m = amps.size(), n = hps.size();
+    progress_meter progress{job.json ? nullptr : os.progress(), "headroom sweep", m * n, os.progress_delay()};
+    batch::across_settings settings{.threads = job.settings.threads, .top_k = job.settings.top_k, .min_headroom = job.min_headroom};
+    settings.pairs_done = &progress.done();
+
+    std::optional<output_file> file;
+    std::mutex file_lock;
+    csv_names names;
+    batch::across_row_sink<T> rows;
+    if (!job.out.empty()) {
+        file.emplace("--out", job.out, os.standard_output());
+        file->write("headphone,amplifier,output,gain,worst_headroom_db,worst_headroom_hz,worst_headroom_limit\n");
+        for (const headphone& h : headphones) names.headphone.push_back(csv_field(h.name()));
+        for (const stage_names& g : output_names) {
+            names.amplifier.push_back(csv_field(g.amplifier));
+            names.output.push_back(csv_field(g.output));
+            names.gain.push_back(csv_field(g.gain));
+        }
+        rows = [&file, &file_lock, &names](const batch::across_rows<T>& tile) {
+            fmt::memory_buffer buf;
+            for (std::size_t q = 0; q < tile.outputs.size(); ++q) {
+                const auto j = static_cast<std::size_t>(tile.outputs[q]);
+                for (batch::index i = 0; i < tile.headphones; ++i) {
+                    const auto at = static_cast<std::size_t>(static_cast<batch::index>(q) * tile.stride + i);
+                    fmt::format_to(std::back_inserter(buf), "{},{},{},{},{:.4f},{:.2f},{}\n", names.headphone[static_cast<std::size_t>(tile.first_headphone + i)],
+                                   names.amplifier[j], names.output[j], names.gain[j], static_cast<double>(tile.headroom_db[at]),
+                                   tile.frequency_hz[static_cast<std::size_t>(tile.frequency[at])], to_string(tile.binding[at]));
+                }
+            }
+            const std::lock_guard guard{file_lock};
+            file->write({buf.data(), buf.size()});
+        };
+    }
+    const std::clock_t cpu_start = std::clock();
+    const auto start = std::chrono::steady_clock::now();
+    const batch::across_result r = batch::sweep_across(amps, hps, job.target, job.crest, settings, rows);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+    const double pairs = static_cast<double>(m) * static_cast<double>(n);
+    const double rate = r.pair_frequencies() / seconds;  // every pair-frequency counts, pruned or not (the rate)
+
+    if (job.json) {
+        nlohmann::ordered_json j;
+        j["across_frequency"] = true;
+        j["outputs"] = m;
+        j["headphones"] = n;
+        j["pairs"] = r.pairs();
+        j["frequencies"] = r.frequencies();
+        j["pair_frequencies"] = r.pair_frequencies();
+        j["evaluated_pair_frequencies"] = r.evaluated();
+        j["seconds"] = seconds;
+        j["cpu_seconds"] = cpu_seconds;
+        j["pair_frequencies_per_second"] = rate;
+        j["threads"] = r.threads();
+        j["simd"] = std::string{batch::to_string(r.path())};
+        j["precision"] = sizeof(T) == sizeof(float) ? "float" : "double";
+        j["target_spl_db"] = job.target.db();
+        j["crest_factor_db"] = job.crest.db();
+        j["min_headroom_db"] = job.min_headroom.db();
+        if (!eq_flag.empty()) {
+            j["eq"] = eq_flag;
+            j["eq_headphones"] = eq.matched;
+        }
+        j["worst_headroom_db"] = {{"min", r.min_headroom().db()}, {"mean", r.mean_headroom().db()}, {"max", r.max_headroom().db()}};
+        j["above_threshold"] = r.above_threshold();
+        j["above_threshold_fraction"] = pairs > 0 ? static_cast<double>(r.above_threshold()) / pairs : 0.0;
+        nlohmann::ordered_json b;
+        for (std::size_t k = 0; k < limit_count; ++k) b[std::string{limit_names[k]}] = r.count(static_cast<limit>(k));
+        j["binding"] = std::move(b);
+        if (!job.out.empty()) j["out"] = job.out;
+        if (file) file->commit();
+        frontend::json_object_writer w{os.standard_output()};
+        for (const auto& [k, v] : j.items()) w.member(k, v);
+        if (r.top_k() > 0)
+            w.array_member("top", static_cast<std::size_t>(n), [&](std::size_t i) {
+                nlohmann::ordered_json entry{{"headphone", i}};
+                if (named) entry["headphone_name"] = headphone_label(static_cast<batch::index>(i));
+                nlohmann::ordered_json best = nlohmann::ordered_json::array();
+                for (std::size_t q = 0; q < r.best_entries(static_cast<batch::index>(i)).size(); ++q) {
+                    const batch::best_across o = r.best(static_cast<batch::index>(i), q);
+                    nlohmann::ordered_json e{{"output", o.output}};
+                    if (named) e["output_name"] = output_label(o.output);
+                    e["worst_headroom_db"] = o.headroom.db();
+                    e["worst_headroom_hz"] = o.frequency_hz;
+                    e["worst_headroom_limit"] = to_string(o.binding);
+                    best.push_back(std::move(e));
+                }
+                entry["best"] = std::move(best);
+                return entry;
+            });
+        w.close();
+        return;
+    }
+    std::string report;
+    if (job.out != "-") {
+        report += fmt::format("{} output stages x {} headphones = {} pairs x {} frequencies in {} ({:.3g} pair-frequencies/s, {} thread{}, {}, {})\n", m, n,
+                              r.pairs(), r.frequencies(), fmt::format("{}", in_si(seconds, second)), rate, r.threads(), r.threads() == 1 ? "" : "s",
+                              sizeof(T) == sizeof(float) ? "float" : "double", batch::to_string(r.path()));
+        report += fmt::format("programme {:.1f} dB SPL, crest factor {:.2f} dB", job.target.db(), job.crest.db());
+        if (!eq_flag.empty()) report += fmt::format("; EQ {} on {} of {} headphones", terminal_text(eq_flag), eq.matched, n);
+        report += '\n';
+        report += fmt::format("worst headroom over 20 Hz-20 kHz  min {:+.2f} dB, mean {:+.2f} dB, max {:+.2f} dB\n", r.min_headroom().db(),
+                              r.mean_headroom().db(), r.max_headroom().db());
+        report += fmt::format("at least {:+.1f} dB at every frequency: {} pairs ({:.1f}%)\n", job.min_headroom.db(), r.above_threshold(),
+                              pairs > 0 ? 100.0 * static_cast<double>(r.above_threshold()) / pairs : 0.0);
+        report += "limited by";
+        for (std::size_t k = 0; k < limit_count; ++k)
+            report += fmt::format("  {} {:.1f}%", limit_names[k], pairs > 0 ? 100.0 * static_cast<double>(r.count(static_cast<limit>(k))) / pairs : 0.0);
+        report += '\n';
+        for (batch::index i = 0; i < n && r.top_k() > 0; ++i) {
+            report += fmt::format("{}:", terminal_text(headphone_label(i)));
+            for (std::size_t q = 0; q < r.best_entries(i).size(); ++q) {
+                const batch::best_across o = r.best(i, q);
+                report += fmt::format("{} {} ({:+.2f} dB at {:.0f} Hz, {})", q == 0 ? "" : ",", terminal_text(output_label(o.output)), o.headroom.db(),
+                                      o.frequency_hz, to_string(o.binding));
+            }
+            report += '\n';
+        }
+        if (!job.out.empty()) report += fmt::format("every pair written to {}\n", terminal_text(job.out));
+    }
+    if (file) file->commit();
+    os << report;
 }
 
 template <class T>
@@ -287,17 +482,24 @@ subcommand add_sweep(CLI::App& parent) {
     app->add_option("--precision", f->precision, "float (fast, within 1e-3 dB) or double (the model's arithmetic)");
     app->add_option("--out", f->out, "Write every pair to this CSV file, atomically; - for standard output (then alone there)");
     app->add_flag("--json", f->json, "Print JSON instead of the report");
+    app->add_flag("--across-frequency", f->across,
+                  "Each pair's worst headroom over 20 Hz-20 kHz (1/48 octave, as pair reports it) with the headphone's impedance curve "
+                  "(--synthetic: realistic curves)");
+    app->add_option("--eq", f->eq,
+                    "With --across-frequency: an AutoEq ParametricEQ.txt for every headphone, or a folder of '<name> ParametricEQ.txt' "
+                    "presets, each for the headphone of that name");
     add_selection_flags(*app, f->selection);
     for (const char* name : {"--headphone", "--amp", "--kind", "--connector"}) app->get_option(name)->excludes("--synthetic");
     // An empty value would read as "not given" (--out "" wrote nothing and exited 0): refuse it where given.
     for (const char* name : {"--synthetic", "--amps", "--headphones", "--seed", "--threads", "--target", "--crest",
-                             "--min-headroom", "--top", "--precision", "--out"})
+                             "--min-headroom", "--top", "--precision", "--out", "--eq"})
         app->get_option(name)->check(non_empty);
 
     return {app, [f, app](command_output& os) {
                 const auto given = [&](const char* flag) { return app->count(flag) > 0; };
                 // Flags that apply to one kind of sweep only are refused in the other, never ignored.
                 if (given("--seed") && f->synthetic.empty()) throw usage_error{"--seed: seeds the random catalog of --synthetic, and there is none"};
+                if (given("--eq") && !f->across) throw usage_error{"--eq: applies with --across-frequency (each pair's worst case over the band)"};
                 const programme p = programme_flags(f->target, f->crest);
                 sweep_job job{
                     .target = p.average_level(),
@@ -325,6 +527,9 @@ subcommand add_sweep(CLI::App& parent) {
 
                 if (catalog) {
                     const sweep_catalog c = load_sweep_catalog(f->amps, f->headphones, f->selection);
+                    if ((c.gear.per_headphone || c.gear.per_amplifier) && f->across)
+                        throw usage_error{"--across-frequency: sweeps whole catalogs; the tables of a selection (--headphone, --amp, --kind, --connector) "
+                                          "are made at one load (pair --json reports a pair's worst_headroom across frequency)"};
                     if (c.gear.per_headphone || c.gear.per_amplifier) {
                         // The tables rank by fitness (recommend.hpp), each pair analysed once, by the scalar model
                         // whose advice they give; --top sets their length.
@@ -346,6 +551,14 @@ subcommand add_sweep(CLI::App& parent) {
                         }
                         return;
                     }
+                    if (f->across) {
+                        const eq_choice eq = choose_eq(f->eq, c.headphones);
+                        if (f->precision == "float")
+                            run_across<float>(c.outputs, c.output_names, c.headphones, job, eq, f->eq, os, true);
+                        else
+                            run_across<double>(c.outputs, c.output_names, c.headphones, job, eq, f->eq, os, true);
+                        return;
+                    }
                     if (f->precision == "float")
                         run_sweep<float>(c.outputs, c.output_names, c.headphones, job, os, true);
                     else
@@ -358,6 +571,15 @@ subcommand add_sweep(CLI::App& parent) {
                 std::vector<stage_names> names;
                 if (!job.out.empty())
                     for (const output_stage& o : c.outputs) names.push_back({o.name(), "", ""});
+                if (f->across) {
+                    const std::vector<headphone> curved = batch::with_realistic_curves(c.headphones, seed);
+                    const eq_choice eq = choose_eq(f->eq, curved);
+                    if (f->precision == "float")
+                        run_across<float>(c.outputs, names, curved, job, eq, f->eq, os, false);
+                    else
+                        run_across<double>(c.outputs, names, curved, job, eq, f->eq, os, false);
+                    return;
+                }
                 if (f->precision == "float")
                     run_sweep<float>(c.outputs, names, c.headphones, job, os);
                 else
