@@ -1,6 +1,6 @@
 #pragma once
 
-// What both batch sweeps (engine.cpp, frequency.cpp) do with the output stages before any pair: check that the
+// What both batch sweeps (engine.cpp, across.cpp) do with the output stages before any pair: check that the
 // columns are what validated model objects give, and put the stages in the order of their loops (kernel_api.hpp,
 // prepared_outputs). Compiled for the baseline only, by the drivers.
 
