@@ -337,3 +337,14 @@ TEST_CASE("an EQ file with carriage-return line endings (old Mac editors) is rea
         CHECK(std::string{e.what()}.rfind("bad.txt:2", 0) == 0);
     }
 }
+
+TEST_CASE("a bad line of megabytes is quoted by its start and its length, never echoed whole") {
+    const std::string line = "Filter 1: ON PK Fc " + std::string(5'000'000, '9') + "x Hz Gain 1 dB Q 1";
+    try {
+        (void)read_parametric_eq(line, "big.txt");
+        FAIL("no error");
+    } catch (const io_error& e) {
+        CHECK(std::string_view{e.what()}.size() < 300);
+        CHECK(std::string_view{e.what()}.find("characters)") != std::string_view::npos);
+    }
+}

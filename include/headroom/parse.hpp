@@ -59,6 +59,27 @@ struct unit_spelling {
     return s;
 }
 
+// Text quoted for a message: whole when short, else its start and its length, so that a 5 MB line pasted or read
+// by mistake is not echoed back whole.
+[[nodiscard]] inline std::string quoted(std::string_view text) {
+    constexpr std::size_t most = 80;
+    std::string q;
+    q.reserve(std::min(text.size(), most) + 32);
+    q += '\'';
+    if (text.size() <= most) {
+        q.append(text);
+        q += '\'';
+        return q;
+    }
+    std::size_t cut = 60;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) --cut;  // not inside a UTF-8 character
+    q.append(text.substr(0, cut));
+    q.append("...' (");
+    q.append(std::to_string(text.size()));
+    q.append(" characters)");
+    return q;
+}
+
 // ASCII lower case: names and keywords compare ignoring case (a UTF-8 name's other bytes are left as they are).
 [[nodiscard]] inline std::string lower(std::string_view s) {
     std::string out{s};
@@ -133,8 +154,8 @@ struct unit_spelling {
     if (s.size() > 1 && s.front() == '+' && s[1] != '-') ++first;
     const char* end = read_double(first, s.data() + s.size(), value);
     if (end == nullptr || s.empty())
-        throw parse_error{"'" + std::string{text} + "' is not " + std::string{what}};
-    if (!std::isfinite(value)) throw parse_error{"'" + std::string{text} + "' is not a finite number"};
+        throw parse_error{detail::quoted(text) + " is not " + std::string{what}};
+    if (!std::isfinite(value)) throw parse_error{detail::quoted(text) + " is not a finite number"};
     return {value, trim(std::string_view{end, static_cast<std::size_t>(s.data() + s.size() - end)})};
 }
 
@@ -151,7 +172,7 @@ struct unit_spelling {
     }
     std::string expected;
     for (const auto& u : units) expected += (expected.empty() ? "" : ", ") + std::string{u.text};
-    throw parse_error{"'" + std::string{text} + "' is not " + std::string{what} + " (units: " + expected +
+    throw parse_error{detail::quoted(text) + " is not " + std::string{what} + " (units: " + expected +
                       (bare_scale != 0.0 ? "; a bare number is in " + std::string{units.begin()->text} : "") +
                       "; e.g. " + std::string{example} + ")"};
 }
@@ -254,19 +275,19 @@ inline void erase_all(std::string& t, std::string_view what) {
     while (start > 0 && t[start - 1] == ' ') --start;
     std::size_t number = start;
     while (number > 0 && number_char(t[number - 1])) --number;
-    if (number == start) throw parse_error{"'" + std::string{original} + "' names a frequency without its number"};
+    if (number == start) throw parse_error{detail::quoted(original) + " names a frequency without its number"};
     // The run of digits and points must be one number ("1.2.3 hz" and ". hz" are not): read as every number here
     // is (from_chars, whatever the locale), never by std::stod, which throws its own exceptions.
     const std::string_view run = std::string_view{t}.substr(number, start - number);
     if (std::count(run.begin(), run.end(), '.') > 1 || run.find_first_of("0123456789") == std::string_view::npos)
-        throw parse_error{"'" + std::string{original} + "' names a frequency that is not a number"};
+        throw parse_error{detail::quoted(original) + " names a frequency that is not a number"};
     const double value = split_number(run, "a number").first * scale;
     std::size_t from = number;
     while (from > 0 && t[from - 1] == ' ') --from;
     if (from >= 2 && t.compare(from - 2, 2, "at") == 0) from -= 2;
     else if (from >= 1 && (t[from - 1] == '@' || t[from - 1] == '/' || t[from - 1] == ',')) from -= 1;
     t.erase(from, hz + 2 - from);
-    if (t.find("hz") != std::string::npos) throw parse_error{"'" + std::string{original} + "' names two frequencies"};
+    if (t.find("hz") != std::string::npos) throw parse_error{detail::quoted(original) + " names two frequencies"};
     return value;
 }
 
@@ -293,8 +314,7 @@ inline void erase_tolerance(std::string& t) {
 [[nodiscard]] inline stated_sensitivity parse_stated_sensitivity(std::string_view text) {
     const std::string original{text};
     const auto fail = [&original] {
-        return parse_error{"'" + original +
-                           "' is not a sensitivity: give its unit, as in 97dB/mW, 102.2dB/V, 94.6dB@5mA or 327mV@94dB"};
+        return parse_error{detail::quoted(original) + " is not a sensitivity: give its unit, as in 97dB/mW, 102.2dB/V, 94.6dB@5mA or 327mV@94dB"};
     };
     std::string t = detail::folded_sensitivity(text);
     detail::erase_tolerance(t);
@@ -338,7 +358,7 @@ inline void erase_tolerance(std::string& t) {
             if (unit == name) return sensitivity::voltage_for(in_si(value * scale, volt), spl::of_db(level));
         for (const auto& [name, scale] : powers)
             if (unit == name) {
-                if (!(value > 0.0)) throw parse_error{"'" + original + "': the reference power must be positive"};
+                if (!(value > 0.0)) throw parse_error{detail::quoted(original) + ": the reference power must be positive"};
                 return sensitivity::per_milliwatt(spl::of_db(level) - gain::of_power_ratio(value * scale / 1e-3));
             }
         throw fail();
@@ -381,7 +401,7 @@ inline void erase_tolerance(std::string& t) {
 [[nodiscard]] inline sensitivity parse_sensitivity(std::string_view text) {
     const stated_sensitivity s = parse_stated_sensitivity(text);
     if (s.at && value_in(*s.at, hertz) != 1000.0)
-        throw parse_error{"'" + std::string{text} + "' is stated at " + std::to_string(value_in(*s.at, hertz)) +
+        throw parse_error{detail::quoted(text) + " is stated at " + std::to_string(value_in(*s.at, hertz)) +
                           " Hz: keep the frequency with the sensitivity (parse_stated_sensitivity)"};
     return s.value;
 }
@@ -390,7 +410,7 @@ inline void erase_tolerance(std::string& t) {
 [[nodiscard]] inline power_point parse_power_point(std::string_view text) {
     const auto at = text.find('@');
     if (at == std::string_view::npos)
-        throw parse_error{"'" + std::string{text} + "' is not a power into a load (e.g. 1.2W@32ohm)"};
+        throw parse_error{detail::quoted(text) + " is not a power into a load (e.g. 1.2W@32ohm)"};
     return {parse_power(text.substr(0, at)), parse_impedance(text.substr(at + 1))};
 }
 

@@ -100,6 +100,8 @@ void register_errors(py::module_& m) {
             raise(classes.unknown, e.what(), {{"kind", py::str(e.kind())}});
         } catch (const std::invalid_argument& e) {
             raise(classes.base, e.what(), {});
+        } catch (const py::cast_error& e) {  // a value of the wrong type where a keyword wants text or a number
+            PyErr_SetString(PyExc_TypeError, e.what());
         }
     });
 }

@@ -218,7 +218,7 @@ void require_unit(std::string_view text, const char* key, std::string_view examp
     } catch (const parse_error& e) {
         w.fail(key, e.what());
     }
-    if (unit.empty()) w.fail(key, "'" + std::string{text} + "' needs a unit (e.g. " + std::string{example} + ")");
+    if (unit.empty()) w.fail(key, detail::quoted(text) + " needs a unit (e.g. " + std::string{example} + ")");
 }
 
 template <class Q, class Unit>

@@ -15,11 +15,7 @@ namespace headroom {
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out{s};
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
+using detail::lower;
 
 bool contains_any(const std::string& s, std::initializer_list<std::string_view> words) {
     return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return s.find(w) != std::string::npos; });
@@ -89,14 +85,14 @@ impedance_curve read_impedance_curve(std::string_view text, const std::string& s
         const double hz = io_detail::number_field(fields[0], where, "frequency_hz");
         const double z = io_detail::number_field(fields[1], where, "magnitude_ohm");
         const double phase = fields.size() == 3 ? io_detail::number_field(fields[2], where, "phase_deg") : 0.0;
-        if (!(hz > 0.0)) throw io_error{where, "", "", "frequency_hz '" + std::string{fields[0]} + "' must be positive"};
+        if (!(hz > 0.0)) throw io_error{where, "", "", "frequency_hz " + detail::quoted(fields[0]) + " must be positive"};
         if (hz <= previous_hz)
             throw io_error{where, "", "",
-                           "frequency_hz '" + std::string{fields[0]} + "' must be above line " + std::to_string(previous_line) +
+                           "frequency_hz " + detail::quoted(fields[0]) + " must be above line " + std::to_string(previous_line) +
                                "'s (rows in increasing frequency)"};
-        if (!(z > 0.0)) throw io_error{where, "", "", "magnitude_ohm '" + std::string{fields[1]} + "' must be positive"};
+        if (!(z > 0.0)) throw io_error{where, "", "", "magnitude_ohm " + detail::quoted(fields[1]) + " must be positive"};
         if (std::abs(phase) > 90.0)
-            throw io_error{where, "", "", "phase_deg '" + std::string{fields[2]} + "' must lie within -90 to 90"};
+            throw io_error{where, "", "", "phase_deg " + detail::quoted(fields[2]) + " must lie within -90 to 90"};
         previous_hz = hz;
         previous_line = line_number;
         points.push_back({in_si(hz, hertz), in_si(z, ohm), phase});

@@ -31,7 +31,7 @@ struct eq_tokens {
     }
     void expect(std::string_view word) {
         const std::string& w = next(word);
-        if (w != word) throw error("expected '" + std::string{word} + "', found '" + w + "'");
+        if (w != word) throw error("expected '" + std::string{word} + "', found " + detail::quoted(w));
     }
     double number(std::string_view field) { return io_detail::number_field(next(field), where, field); }
     [[nodiscard]] std::string peek() const { return done() ? std::string{} : t[i]; }
@@ -64,14 +64,14 @@ parametric_eq read_parametric_eq(std::string_view text, const std::string& sourc
                 if (label.empty() || label.back() != ':') throw tok.error("expected 'Filter N:', found 'Filter " + label + "'");
             }
             const std::string& state = tok.next("ON or OFF");
-            if (state != "ON" && state != "OFF") throw tok.error("filter state '" + state + "' is not ON or OFF");
+            if (state != "ON" && state != "OFF") throw tok.error("filter state " + detail::quoted(state) + " is not ON or OFF");
             const std::string& kind = tok.next("filter type");
             eq_filter_type type = eq_filter_type::peaking;
             if (kind == "PK") type = eq_filter_type::peaking;
             else if (kind == "LSC") type = eq_filter_type::low_shelf;
             else if (kind == "HSC") type = eq_filter_type::high_shelf;
             else if (state == "OFF") return;  // an ignored filter may be of any kind
-            else throw tok.error("filter type '" + kind + "' is not PK, LSC or HSC");
+            else throw tok.error("filter type " + detail::quoted(kind) + " is not PK, LSC or HSC");
             tok.expect("Fc");
             const std::string fc_text = tok.peek();
             const double fc = tok.number("Fc");
@@ -92,9 +92,9 @@ parametric_eq read_parametric_eq(std::string_view text, const std::string& sourc
                 filters.emplace_back(type, in_si(fc, hertz), gain::of_db(g), q);
             }
         } else {
-            throw tok.error("expected a 'Preamp:' or 'Filter N:' line, found '" + head + "'");
+            throw tok.error("expected a 'Preamp:' or 'Filter N:' line, found " + detail::quoted(head));
         }
-        if (!tok.done()) throw tok.error("unexpected '" + tok.t[tok.i] + "' at the end of the line");
+        if (!tok.done()) throw tok.error("unexpected " + detail::quoted(tok.t[tok.i]) + " at the end of the line");
     });
     return parametric_eq{preamp, std::move(filters), source};
 }

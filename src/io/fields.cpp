@@ -41,7 +41,7 @@ void require_unit(const field& row, face f, std::string_view text) {
     } catch (const parse_error& e) {
         unreadable(row, f, e.what());
     }
-    if (unit.empty()) unreadable(row, f, "'" + std::string{text} + "' needs a unit (e.g. " + std::string{row.example} + ")");
+    if (unit.empty()) unreadable(row, f, detail::quoted(text) + " needs a unit (e.g. " + std::string{row.example} + ")");
 }
 
 const std::string& text_of(const field& row, face f, const given& g) {
@@ -74,7 +74,7 @@ Q quantity_of(const field& row, face f, const given& g, Q (*parse)(std::string_v
     }
     const double v = value_in(q, unit);
     if (row.zero_allowed ? v < 0.0 : !(v > 0.0))
-        fail(row, f, "'" + shown + "' must " + std::string{row.zero_allowed ? "not be negative" : "be positive"});
+        fail(row, f, detail::quoted(shown) + " must " + std::string{row.zero_allowed ? "not be negative" : "be positive"});
     return q;
 }
 
@@ -95,7 +95,7 @@ gain gain_of(const field& row, face f, const given& g) {
         shown = text;
     }
     if (!std::isfinite(db)) fail(row, f, "must be a finite number, not " + shown);
-    if (!row.zero_allowed && !(db > 0.0)) fail(row, f, "'" + shown + "' must be positive");
+    if (!row.zero_allowed && !(db > 0.0)) fail(row, f, detail::quoted(shown) + " must be positive");
     return gain::of_db(db);
 }
 
@@ -129,7 +129,7 @@ std::vector<power_point> points_of(const field& row, face f, const given& g) {
     std::vector<power_point> points;
     for (const auto& text : texts) {
         const auto at = text.find('@');
-        if (at == std::string::npos) unreadable(row, f, "'" + text + "' is not a power into a load (e.g. " + std::string{row.example} + ")");
+        if (at == std::string::npos) unreadable(row, f, detail::quoted(text) + " is not a power into a load (e.g. " + std::string{row.example} + ")");
         require_unit(row, f, std::string_view{text}.substr(0, at));
         require_unit(row, f, std::string_view{text}.substr(at + 1));
         power_point p;
@@ -138,15 +138,14 @@ std::vector<power_point> points_of(const field& row, face f, const given& g) {
         } catch (const parse_error& e) {
             unreadable(row, f, e.what());
         }
-        if (!(value_in(p.output, watt) > 0.0) || !(value_in(p.load, ohm) > 0.0)) fail(row, f, "'" + text + "' must be positive");
+        if (!(value_in(p.output, watt) > 0.0) || !(value_in(p.load, ohm) > 0.0)) fail(row, f, detail::quoted(text) + " must be positive");
         points.push_back(p);
     }
     return points;
 }
 
 noise_weighting weighting_of(const field& row, face f, const given& g) {
-    std::string t{detail::trim(text_of(row, f, g))};
-    std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string t = detail::lower(detail::trim(text_of(row, f, g)));
     if (t == "a-weighted" || (f != face::catalog && (t == "a" || t == "a_weighted" || t == "a weighted"))) return noise_weighting::a_weighted;
     if (t == "unweighted") return noise_weighting::unweighted;
     unreadable(row, f, "'" + std::get<std::string>(g) + "' is not one of 'A-weighted', 'unweighted'");

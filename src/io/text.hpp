@@ -50,7 +50,7 @@ void for_each_line(std::string_view text, F f) {
         if (rest.empty()) return value;
     } catch (const parse_error&) {
     }
-    throw io_error{where, "", "", std::string{field} + " '" + std::string{text} + "' is not a number"};
+    throw io_error{where, "", "", std::string{field} + " " + detail::quoted(text) + " is not a number"};
 }
 
 }  // namespace headroom::io_detail
