@@ -95,7 +95,7 @@ TEST_CASE("pair: attenuator input errors name the flag") {
     const auto bad = run(with(iem_pair, {"--series", "-3ohm"}));
     CHECK(bad.code == 2);
     CHECK(bad.err.find("--series") != std::string::npos);
-    const auto unknown = run(with(iem_pair, {"--attenuator", "Etymotic ER4 adaptor"}));
+    const auto unknown = run(with(iem_pair, {"--attenuator", "Etymotic ER4PT P-to-S adaptor"}));
     CHECK(unknown.code == 2);
     CHECK(unknown.err.find("did you mean 'Etymotic ER4PT P-to-S adapter'") != std::string::npos);
     const auto both = run(with(iem_pair, {"--attenuator", "Etymotic ER4PT P-to-S adapter", "--series", "75"}));
