@@ -6,7 +6,9 @@ and a balanced output, the hiss each output makes in a 16 ohm, 120 dB SPL/V IEM,
 advises for music at 75 dB SPL with 18 dB peaks, and whether a person hears it (docs/physics.md section 11).
 
 Run: /usr/bin/python3 docs/scripts/balanced_hiss.py [path/to/headroom]   (default: build/headroom)
-It prints a Markdown table; docs/iem.md holds its output as of the catalog it was run on.
+It prints a Markdown table; docs/iem.md holds its output between the markers below.
+     /usr/bin/python3 docs/scripts/balanced_hiss.py --check docs/iem.md [path/to/headroom]
+exits 1, with the table it computes, when the page's table is not the one the catalog gives today (a ctest runs this).
 """
 import json
 import subprocess
@@ -31,8 +33,11 @@ def noise_known(output):
     return all(s["noise_vrms"] is not None for s in settings(output))
 
 
-def main(argv):
-    headroom = argv[0] if argv else str(Path(__file__).resolve().parents[2] / "build" / "headroom")
+BEGIN = "<!-- balanced_hiss.py: begin -->"
+END = "<!-- balanced_hiss.py: end -->"
+
+
+def table(headroom):
     amps = run(headroom, "catalog", "amps", "--json")["amplifiers"]
     rows = []
     for a in amps:
@@ -55,12 +60,32 @@ def main(argv):
         diff = b["hiss_spl_db_max"] - s["hiss_spl_db_max"]
         verdict = "yes" if diff < -0.05 else ("no" if diff > 0.05 else "the same")
         rows.append((a["name"], s_text, b_text, f"{diff:+.1f} dB", verdict))
-    print("| device | single-ended (advised setting) | balanced (advised setting) | balanced - SE | balanced quieter? |")
-    print("|---|---|---|---|---|")
-    for r in rows:
-        print("| " + " | ".join(r) + " |")
-    print(f"\n{len(rows)} devices with noise known for both outputs; a 16 ohm, 120 dB SPL/V IEM; music at 75 dB SPL "
-          "with 18 dB peaks (the advised setting is the quietest with enough headroom).")
+    lines = ["| device | single-ended (advised setting) | balanced (advised setting) | balanced - SE | balanced quieter? |",
+             "|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    lines += ["", f"{len(rows)} devices with noise known for both outputs; a 16 ohm, 120 dB SPL/V IEM; music at 75 dB SPL "
+              "with 18 dB peaks (the advised setting is the quietest with enough headroom)."]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv):
+    check = None
+    if argv[:1] == ["--check"]:
+        check, argv = Path(argv[1]), argv[2:]
+    headroom = argv[0] if argv else str(Path(__file__).resolve().parents[2] / "build" / "headroom")
+    computed = table(headroom)
+    if check is None:
+        print(computed, end="")
+        return 0
+    page = check.read_text(encoding="utf-8")
+    if BEGIN not in page or END not in page:
+        print(f"{check}: no table between {BEGIN} and {END}", file=sys.stderr)
+        return 1
+    held = page.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n") + "\n"
+    if held != computed:
+        print(f"{check}: the table is not the one the catalog gives; today's:\n{computed}", file=sys.stderr)
+        return 1
+    print(f"{check}: the table is current ({computed.count(chr(10)) - 4} devices)")
     return 0
 
 

@@ -194,7 +194,10 @@ void bind_catalog(py::module_& m) {
         // sweep --attenuator), before a Headphone of one's own always.
         const bool catalog_entry = py::isinstance<headphone_entry>(hp_object);
         const headphone hp = catalog_entry ? hp_object.cast<const headphone_entry&>().model : hp_object.cast<headphone>();
-        if (catalog_entry && hp_object.cast<const headphone_entry&>().type != headphone_type::iem) att = nullptr;
+        // Named for a catalog headphone that is not an IEM it would change nothing, so it is refused rather than dropped.
+        if (catalog_entry && att != nullptr && hp_object.cast<const headphone_entry&>().type != headphone_type::iem)
+            throw spec_error{"recommendation", "attenuator",
+                             "stands before IEMs only (as sweep --attenuator), and '" + hp.name() + "' is not one"};
         const auto ranked = rank_outputs(hp, amps, p, enough, att);
         std::vector<frontend::ranked_row> rows;
         for (const auto& r : ranked) rows.push_back({r.amplifier->name, &r.advised});

@@ -44,6 +44,13 @@ const probes = {
   noise_weighting: [{ ...typed, noise: "5uV" }, { ...typed, noise: "5uV", noise_weighting: "A-weighted" }],
   snr: [typed, { ...typed, snr: "100dB" }],
   snr_reference: [{ ...typed, snr: "100dB" }, { ...typed, snr: "100dB", snr_reference: "0.1V" }],
+  volume: [typed, { ...typed, volume: "digital" }],
+  // An attenuator between the output and the headphone: from the catalog, or its resistors typed in (a shunt alone is
+  // shown as an error: it needs a series resistor).
+  attenuator: [typed, { ...typed, attenuator: "Etymotic ER4PT P-to-S adapter" }],
+  series: [typed, { ...typed, series: "75ohm" }],
+  shunt: [{ ...typed, series: "10ohm" }, { ...typed, series: "10ohm", shunt: "1ohm" }],
+  resistor_rating: [{ ...typed, series: "10ohm" }, { ...typed, series: "10ohm", resistor_rating: "1mW" }],
 };
 
 // What the page answers: the state, the summary and the outputs table's cells, and the inputs marked invalid.
