@@ -161,3 +161,21 @@ TEST_CASE("sweep: --attenuator stands before every IEM, --max-hiss lists only ou
     CHECK(all.code == 0);
     CHECK(all.out.find("every IEM through Etymotic ER4PT P-to-S adapter") != std::string::npos);
 }
+
+TEST_CASE("pair --attenuator: a catalog L-pad's stated resistor rating is read from its resistor_rating key") {
+    // 2 V from 0 ohm through 33 ohm in series and 3.3 ohm across a 16 ohm IEM: the amplifier drives
+    // 33 + (3.3 || 16) = 35.736 ohm with 2 / 35.736 = 55.97 mA, so 33 x 0.05597^2 = 103.4 mW in the series resistor,
+    // under the stated 125 mW; the IEM and the shunt get 0.05597 x 2.736 = 0.1531 V, 0.1531^2 / 3.3 = 7.10 mW. The
+    // source the IEM sees is 33 || 3.3 = 3.0 ohm.
+    const json j = json_of({"pair", "--impedance", "16", "--sensitivity", "120dB/V", "--vmax", "2", "--zout", "0", "--attenuator",
+                            "DIY Audio Heaven headphone attenuation adapter"});
+    const json& a = j.at("attenuator");
+    const double parallel = 3.3 * 16.0 / 19.3;
+    const double current = 2.0 / (33.0 + parallel);
+    CHECK(a.at("resistor_rating_w").get<double>() == doctest::Approx(0.125));
+    CHECK(a.at("resistor_rating_stated") == true);
+    CHECK(a.at("series_dissipation_w").get<double>() == doctest::Approx(33.0 * current * current));
+    CHECK(a.at("shunt_dissipation_w").get<double>() == doctest::Approx(current * parallel * current * parallel / 3.3));
+    CHECK(a.at("series_exceeds_rating") == false);
+    CHECK(a.at("source_impedance_ohm").get<double>() == doctest::Approx(33.0 * 3.3 / 36.3));
+}

@@ -158,7 +158,7 @@ inline constexpr std::array<field, static_cast<std::size_t>(attenuator_field::co
      "A resistor in series between the output and the headphone: an IEM or impedance adapter (75ohm)"},
     {"shunt", "--shunt", "shunt", "shunt", "shunt resistance", value_kind::impedance, false, false, "1ohm",
      "With --series: a resistor across the headphone, making an L-pad attenuator (1ohm)"},
-    {"rating", "--resistor-rating", "resistor_rating", "resistor_rating", "resistor rating", value_kind::power, false, false, "0.25W",
+    {"resistor_rating", "--resistor-rating", "resistor_rating", "resistor_rating", "resistor rating", value_kind::power, false, false, "0.25W",
      "The power each resistor of the attenuator takes (default: 0.25 W assumed)"},
 }};
 
