@@ -344,7 +344,7 @@ TEST_CASE("sweep --across-frequency --eq --out: the bundled catalog's rows agree
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("sweep --across-frequency: --json names the rate and the grid; a selection and --eq alone are refused") {
+TEST_CASE("sweep --across-frequency: --json names the rate and the grid, and a selection or --eq alone is refused") {
     const result r = run({"--synthetic", "20x50", "--across-frequency", "--top", "1", "--json"});
     REQUIRE(r.code == 0);
     const auto j = nlohmann::json::parse(r.out);
