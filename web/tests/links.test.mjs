@@ -1,19 +1,11 @@
 // Every link parameter reaches the answer or is shown as an error: for each parameter the page reads (as the page
 // itself lists them, the typed-in fields coming from the core's fields table), a link with it gives a different
 // answer than the same link without it, or an error beside its field. A parameter without a probe fails the test.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, openPage, waitForResult } from "./support.mjs";
+import { usePage, openPage, waitForResult } from "./support.mjs";
 
-let server, chrome;
-before(async () => {
-  server = await serve();
-  chrome = await launch();
-});
-after(async () => {
-  await chrome.close();
-  await server.close();
-});
+const web = usePage();
 
 const catalogPair = { headphone: "Sennheiser HD600 (measured)", amp: "FiiO K19", target: "90", crest: "12" };
 const typed = { impedance: "32", sensitivity: "100dB/V", vmax: "1", target: "90", crest: "12" };
@@ -63,7 +55,7 @@ async function answer(query) {
   return answers.get(key);
 }
 async function open(query) {
-  const page = await openPage(chrome.browser, `${server.url}?${new URLSearchParams(query)}`, server.url);
+  const page = await openPage(web.browser, `${web.url}?${new URLSearchParams(query)}`, web.url);
   await waitForResult(page);
   const a = await page.evaluate(() => ({
     state: document.getElementById("results").dataset.state,

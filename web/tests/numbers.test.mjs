@@ -1,21 +1,13 @@
 // The page gives the same numbers as `headroom pair --json` (within 0.01 dB): catalog gear chosen by typing, a
 // catalog pair from a link, hand-entered gear with gain settings and a derived bridge, and the catalog ranking.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve, launch, openPage, waitForResult, revisionOf, outputRows, pairJson, sweepJson, typeInto, repo } from "./support.mjs";
+import { usePage, openPage, waitForResult, revisionOf, outputRows, pairJson, sweepJson, typeInto, repo } from "./support.mjs";
 
-let server, chrome;
-before(async () => {
-  server = await serve();
-  chrome = await launch();
-});
-after(async () => {
-  await chrome.close();
-  await server.close();
-});
+const web = usePage();
 
 const tolerance = 0.01; // dB
 function near(page, cli, what) {
@@ -44,7 +36,7 @@ async function setNumber(page, selector, value) {
 }
 
 test("a catalog pair picked by typing gives the command line's numbers for every output", async () => {
-  const page = await openPage(chrome.browser, server.url, server.url);
+  const page = await openPage(web.browser, web.url, web.url);
   await waitForResult(page);
   await pick(page, "#headphone", "sundara meas");
   assert.equal(await page.$eval("#headphone", (e) => e.value), "HiFiMan Sundara (measured)");
@@ -62,7 +54,7 @@ test("a catalog pair picked by typing gives the command line's numbers for every
 
 test("Sennheiser HD600 (measured) with the FiiO K19 at 95 dB SPL, crest 18: both outputs and the verdict", async () => {
   const q = new URLSearchParams({ headphone: "Sennheiser HD600 (measured)", amp: "FiiO K19", target: "95", crest: "18" });
-  const page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  const page = await openPage(web.browser, `${web.url}?${q}`, web.url);
   await waitForResult(page);
   const rows = await outputRows(page);
   const cli = await pairJson(["--headphone", "Sennheiser HD600 (measured)", "--amp", "FiiO K19", "--target", "95", "--crest", "18"]);
@@ -80,7 +72,7 @@ test("Sennheiser HD600 (measured) with the FiiO K19 at 95 dB SPL, crest 18: both
 
 test("an amplifier with gain settings: every setting, the advised one, and the hiss, as the command line says", async () => {
   const q = new URLSearchParams({ headphone: "Campfire Audio Andromeda 2020", amp: "AFUL Snowy Night", target: "85", crest: "18" });
-  const page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  const page = await openPage(web.browser, `${web.url}?${q}`, web.url);
   await waitForResult(page);
   const rows = await outputRows(page);
   const cli = await pairJson(["--headphone", "Campfire Audio Andromeda 2020", "--amp", "AFUL Snowy Night", "--target", "85", "--crest", "18"]);
@@ -99,7 +91,7 @@ test("an amplifier with gain settings: every setting, the advised one, and the h
 });
 
 test("hand-entered gear: every gain setting and the derived bridge, as headroom pair with the same flags", async () => {
-  const page = await openPage(chrome.browser, server.url, server.url);
+  const page = await openPage(web.browser, web.url, web.url);
   await waitForResult(page);
   let rev = await revisionOf(page);
   await page.click("#headphone-mode-spec");
@@ -148,7 +140,7 @@ test("hand-entered gear: every gain setting and the derived bridge, as headroom 
   assert.equal(link.searchParams.get("bridge"), "1");
   assert.equal(link.searchParams.get("crest"), "12");
   assert.equal(link.searchParams.get("headphone"), null);
-  const again = await openPage(chrome.browser, page.url(), server.url);
+  const again = await openPage(web.browser, page.url(), web.url);
   await waitForResult(again);
   assert.deepEqual((await outputRows(again)).map((r) => [r.output, r.gain, r.maxSplDb, r.headroomDb]),
                    rows.map((r) => [r.output, r.gain, r.maxSplDb, r.headroomDb]));
@@ -159,7 +151,7 @@ test("hand-entered gear: every gain setting and the derived bridge, as headroom 
 
 test("a sine programme from the preset list, chosen with the keyboard", async () => {
   const q = new URLSearchParams({ headphone: "Sennheiser HD650", amp: "Chord Mojo 2", target: "110" });
-  const page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  const page = await openPage(web.browser, `${web.url}?${q}`, web.url);
   let rev = await waitForResult(page);
   await page.focus("#preset");
   // Down from "custom" through classical, typical, rock and pop to sine.
@@ -173,7 +165,7 @@ test("a sine programme from the preset list, chosen with the keyboard", async ()
 });
 
 test("bad input is named beside its field, and the page recovers", async () => {
-  const page = await openPage(chrome.browser, `${server.url}?impedance=300&sensitivity=97dB%2FmW&vmax=7.5V&target=90`, server.url);
+  const page = await openPage(web.browser, `${web.url}?impedance=300&sensitivity=97dB%2FmW&vmax=7.5V&target=90`, web.url);
   let rev = await waitForResult(page);
   assert.equal(await page.$eval("#results", (e) => e.dataset.state), "ok");
   await typeInto(page, "#sensitivity", "97 dB");
@@ -195,7 +187,7 @@ test("bad input is named beside its field, and the page recovers", async () => {
 
 test("which amplifiers drive this headphone: every catalog output, ranked, each as the command line has it", async () => {
   const q = new URLSearchParams({ headphone: "Sennheiser HD600 (measured)", amp: "FiiO K19", target: "95", crest: "18" });
-  const page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  const page = await openPage(web.browser, `${web.url}?${q}`, web.url);
   await waitForResult(page);
   await page.waitForSelector("#ranking-list tbody tr");
   const rows = await page.$$eval("#ranking-list tbody tr", (rs) => rs.map((r) => ({
@@ -235,7 +227,7 @@ test("which amplifiers drive this headphone: every catalog output, ranked, each 
 test("a link's values are read as the command line reads them, and one it cannot read is named, never dropped", async () => {
   // Unit-bearing values: 18dB is a crest factor, 95dB a level (a number input would have read them as empty: a sine).
   let q = new URLSearchParams({ headphone: "Sennheiser HD600 (measured)", amp: "FiiO K19", target: "95dB", crest: "18dB" });
-  let page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  let page = await openPage(web.browser, `${web.url}?${q}`, web.url);
   await waitForResult(page);
   assert.equal(await page.$eval("#results", (e) => e.dataset.state), "ok");
   const rows = await outputRows(page);
@@ -244,24 +236,24 @@ test("a link's values are read as the command line reads them, and one it cannot
   sameAsCli(rows[0], cli, "a link with units");
   // A value the core cannot read is shown at its field.
   q = new URLSearchParams({ headphone: "Sennheiser HD600 (measured)", amp: "FiiO K19", target: "95", crest: "loud" });
-  page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  page = await openPage(web.browser, `${web.url}?${q}`, web.url);
   await waitForResult(page);
   assert.equal(await page.$eval("#results", (e) => e.dataset.state), "error");
   assert.equal(await page.$eval("#crest", (e) => e.getAttribute("aria-invalid")), "true");
   // A parameter the page does not know is named.
   q = new URLSearchParams({ headphone: "Sennheiser HD600 (measured)", amp: "FiiO K19", target: "95", vmx: "3V" });
-  page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  page = await openPage(web.browser, `${web.url}?${q}`, web.url);
   await waitForResult(page);
   assert.equal(await page.$eval("#results", (e) => e.dataset.state), "error");
   assert.match(await page.$eval("#summary", (e) => e.textContent), /'vmx' is not one this page reads/);
   // An output the amplifier lacks is refused at the output picker's field, with its outputs.
   q = new URLSearchParams({ headphone: "Sennheiser HD600 (measured)", amp: "FiiO K19", target: "95", output: "XLR" });
-  page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  page = await openPage(web.browser, `${web.url}?${q}`, web.url);
   await waitForResult(page);
   assert.match(await page.$eval("#summary", (e) => e.textContent), /'XLR' is not an output here/);
   // Typed-in figures whose derived bridge is past the model's ranges still show the single-ended result.
   q = new URLSearchParams({ impedance: "300", sensitivity: "97dB/mW", vmax: "600", target: "95" });
-  page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  page = await openPage(web.browser, `${web.url}?${q}`, web.url);
   await waitForResult(page);
   assert.equal(await page.$eval("#results", (e) => e.dataset.state), "ok");
   // An EQ file that holds nothing is refused at the EQ's field and not called applied.
@@ -282,7 +274,7 @@ test("a sensitive IEM through an adapter: whether the hiss is heard, where the v
                  target: "75", crest: "18", series: "75ohm" };
   const cli = await pairJson(["--impedance", "16", "--sensitivity", "120dB/V", "--vmax", "2", "--zout", "1", "--noise", "5uV",
                               "--noise-weighting", "A-weighted", "--target", "75", "--crest", "18", "--series", "75ohm"]);
-  const page = await openPage(chrome.browser, `${server.url}?${new URLSearchParams(link)}`, server.url);
+  const page = await openPage(web.browser, `${web.url}?${new URLSearchParams(link)}`, web.url);
   await waitForResult(page);
   const report = await page.$eval("#report", (e) => e.textContent);
   await page.close();

@@ -1,20 +1,12 @@
 // The page as a person (and a screen reader) uses it: the combobox from the keyboard, the tab order, labels on every
 // input, results in a live region, the link following the inputs, an AutoEq preset dropped in, and the plots.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, readFile } from "node:fs/promises";
 import { join, dirname } from "node:path";
-import { serve, launch, openPage, waitForResult, revisionOf, outputRows, pairJson, typeInto, repo, site } from "./support.mjs";
+import { usePage, openPage, waitForResult, revisionOf, outputRows, pairJson, typeInto, repo, site } from "./support.mjs";
 
-let server, chrome;
-before(async () => {
-  server = await serve();
-  chrome = await launch();
-});
-after(async () => {
-  await chrome.close();
-  await server.close();
-});
+const web = usePage();
 
 const near = (page, cli, what) => assert.ok(Math.abs(page - cli) <= 0.01, `${what}: the page shows ${page}, the command line ${cli}`);
 
@@ -35,7 +27,7 @@ async function comboState(page, id) {
 }
 
 test("the combobox: typing filters, arrow keys move, Escape closes, Enter picks", async () => {
-  const page = await openPage(chrome.browser, server.url, server.url);
+  const page = await openPage(web.browser, web.url, web.url);
   let rev = await waitForResult(page);
   await page.click("#headphone", { clickCount: 3 });
   await page.keyboard.press("Backspace");
@@ -88,7 +80,7 @@ test("the combobox: typing filters, arrow keys move, Escape closes, Enter picks"
 });
 
 test("the tab order follows the form, and Enter in a combobox never submits it", async () => {
-  const page = await openPage(chrome.browser, server.url, server.url);
+  const page = await openPage(web.browser, web.url, web.url);
   await waitForResult(page);
   await page.evaluate(() => document.activeElement && document.activeElement.blur());
   const order = [];
@@ -117,7 +109,7 @@ test("the tab order follows the form, and Enter in a combobox never submits it",
 
 // Every control the accessibility tree exposes, in both modes, has a name; every form control has a <label>.
 test("every input is labelled, and the results are a live region", async () => {
-  const page = await openPage(chrome.browser, server.url, server.url);
+  const page = await openPage(web.browser, web.url, web.url);
   await waitForResult(page);
   const live = await page.$eval("#results", (e) => ({ live: e.getAttribute("aria-live"), busy: e.getAttribute("aria-busy") }));
   assert.equal(live.live, "polite");
@@ -157,7 +149,7 @@ test("every input is labelled, and the results are a live region", async () => {
 test("the output and gain pickers choose the detailed output, and the link keeps them", async () => {
   const q = new URLSearchParams({ headphone: "Campfire Audio Andromeda 2020", amp: "AFUL Snowy Night", target: "85", crest: "18",
                                   output: "4.4mm balanced", gain: "high" });
-  const page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  const page = await openPage(web.browser, `${web.url}?${q}`, web.url);
   let rev = await waitForResult(page);
   assert.equal(await page.$eval("#output", (e) => e.value), "4.4mm balanced");
   assert.equal(await page.$eval("#gain", (e) => e.value), "high");
@@ -174,7 +166,7 @@ test("the output and gain pickers choose the detailed output, and the link keeps
 
 test("an AutoEq preset chosen, removed and dropped on the page: EQ-aware headroom as headroom pair --eq", async () => {
   const q = new URLSearchParams({ headphone: "Sennheiser HD650 (measured)", amp: "Chord Mojo (measured)", target: "95", crest: "15" });
-  const page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  const page = await openPage(web.browser, `${web.url}?${q}`, web.url);
   let rev = await waitForResult(page);
   const file = join(repo, "tests", "data", "autoeq", "Sennheiser HD 650 ParametricEQ.txt");
   const input = await page.$("#eq-file");
@@ -214,7 +206,7 @@ test("an AutoEq preset chosen, removed and dropped on the page: EQ-aware headroo
 
 test("the plots render: load stretches with their limits, the headphone marked, the response behind Z_out", async () => {
   const q = new URLSearchParams({ headphone: "Sennheiser HD650 (measured)", amp: "FiiO K19", target: "95", crest: "18" });
-  const page = await openPage(chrome.browser, `${server.url}?${q}`, server.url);
+  const page = await openPage(web.browser, `${web.url}?${q}`, web.url);
   await waitForResult(page);
   const load = await page.$eval("#load-svg", (svg) => ({
     series: [...svg.querySelectorAll("g.series")].map((g) => `${g.dataset.output}/${g.dataset.panel}`),
@@ -255,7 +247,7 @@ test("the plots render: load stretches with their limits, the headphone marked, 
 });
 
 test("the folder works from file://, with no server and no network", async () => {
-  const page = await chrome.browser.newPage();
+  const page = await web.browser.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(e.message));
   page.on("request", (r) => { if (!r.url().startsWith("file://") && !r.url().startsWith("data:")) problems.push(`request: ${r.url()}`); });
@@ -270,7 +262,7 @@ test("the folder works from file://, with no server and no network", async () =>
 });
 
 test("a near miss in a combobox is answered beside it with the catalog's nearest names", async () => {
-  const page = await openPage(chrome.browser, server.url, server.url);
+  const page = await openPage(web.browser, web.url, web.url);
   let rev = await waitForResult(page);
   await typeInto(page, "#headphone", "Sennhiser HD65");
   assert.equal(await page.$eval("#headphone-list", (e) => e.hidden), true, "no name contains the typo");

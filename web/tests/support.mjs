@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import puppeteer from "puppeteer-core";
+import { before, after } from "node:test";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repo = resolve(here, "..", "..");
@@ -114,4 +115,22 @@ export async function typeInto(page, selector, text) {
   await page.click(selector, { clickCount: 3 });
   await page.keyboard.press("Backspace");
   if (text !== "") await page.type(selector, text);
+}
+
+// The served page and the browser of one test file: started before its tests and closed after them. The returned
+// object reads them once they exist (web.browser, web.url).
+export function usePage() {
+  let server, chrome;
+  before(async () => {
+    server = await serve();
+    chrome = await launch();
+  });
+  after(async () => {
+    await chrome.close();
+    await server.close();
+  });
+  return {
+    get browser() { return chrome.browser; },
+    get url() { return server.url; },
+  };
 }
