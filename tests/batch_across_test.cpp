@@ -360,6 +360,26 @@ TEST_CASE("across: columns no validated model object gives are refused, naming t
     refuses(bad, "boost");
 }
 
+TEST_CASE("across: sizes from a caller are checked as in the single-load sweep: top_k kept to the output count") {
+    const catalog c = random_catalog(71, 3, 20);
+    const auto amps = hb::pack<float>(std::span<const output_stage>{c.outputs});
+    const auto hps = hb::pack_across<float>(c.headphones, audio_band_grid(), c.presets, c.preset_of);
+    // 2^62 best outputs for each headphone would wrap the lists' size; a list holds at most every output.
+    const auto r = hb::sweep_across(amps, hps, music.average_level(), music.crest_factor(), {.top_k = hb::index{1} << 62});
+    CHECK(r.top_k() == 3);
+    const auto refused = [&](const hb::across_settings& s, const char* field) {
+        try {
+            (void)hb::sweep_across(amps, hps, music.average_level(), music.crest_factor(), s);
+            FAIL("accepted");
+        } catch (const spec_error& e) {
+            CHECK(e.field() == field);
+        }
+    };
+    refused({.top_k = -1}, "top_k");
+    refused({.threads = 100000}, "threads");
+    refused({.min_headroom = gain::of_db(1e308)}, "min_headroom");
+}
+
 TEST_CASE("across: an empty catalog gives an empty result") {
     const catalog c = random_catalog(61, 0, 3);
     const auto r = hb::sweep_across(hb::pack<double>(std::span<const output_stage>{c.outputs}), hb::pack_across<double>(c.headphones),

@@ -560,11 +560,14 @@ across_result run_across(const output_view<T>& outputs, const across_view<T>& he
     const simd_path path = s.simd ? *s.simd : selected_simd_path();
     if (!simd_path_supported(path)) fail("the " + std::string{to_string(path)} + " path is not supported here");
     if (outputs.size() > std::numeric_limits<std::int32_t>::max()) fail("more than 2^31 - 1 output stages");
-    if (s.top_k < 0) fail("top_k must not be negative");
-    workers pool{across_threads(s, outputs.size(), headphones.size())};
+    across_settings checked = s;
+    // Per headphone and kept output: its record in the result, and the running list's value, index and frequency.
+    checked.top_k = checked_sizes("across-frequency sweep", s.top_k, s.threads, s.min_headroom, outputs.size(),
+                                  headphones.size(), sizeof(across_best_entry) + sizeof(T) + sizeof(std::int64_t) + 2 * sizeof(std::int32_t));
+    workers pool{across_threads(checked, outputs.size(), headphones.size())};
     check_columns(outputs, headphones.headphones);
     check_across(headphones);
-    return across_engine<T>{outputs, headphones, target, crest, s, rows, path}.run(pool);
+    return across_engine<T>{outputs, headphones, target, crest, checked, rows, path}.run(pool);
 }
 
 }  // namespace

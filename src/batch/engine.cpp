@@ -11,7 +11,6 @@
 #include "batch/threads.hpp"
 #include "headroom/error.hpp"
 
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -525,19 +524,8 @@ private:
 template <class T>
 sweep_settings checked_settings(const sweep_settings& s, index m, index n) {
     sweep_settings c = s;
-    if (c.top_k < 0) throw spec_error{"sweep", "top_k", "must not be negative"};
-    if (c.threads > 1024) throw spec_error{"sweep", "threads", "must be at most 1024 (0: every core)"};
-    if (!(std::abs(c.min_headroom.db()) <= 200.0)) throw spec_error{"sweep", "min_headroom", "must lie within -200 to 200 dB"};
-    c.top_k = std::min(c.top_k, m);
     // Per headphone and kept output: its record in the result, and the running list's voltage and index.
-    const double bytes = static_cast<double>(n) * static_cast<double>(c.top_k) * static_cast<double>(sizeof(best_record) + sizeof(T) + sizeof(std::int64_t));
-    const double memory = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
-    if (memory > 0 && bytes > memory) {
-        char text[160];
-        std::snprintf(text, sizeof text, "keeps %lld best outputs for each of %lld headphones: %.3g GB, more than this machine's %.3g GB",
-                      static_cast<long long>(c.top_k), static_cast<long long>(n), bytes / 1e9, memory / 1e9);
-        throw spec_error{"sweep", "top_k", text};
-    }
+    c.top_k = checked_sizes("sweep", s.top_k, s.threads, s.min_headroom, m, n, sizeof(best_record) + sizeof(T) + sizeof(std::int64_t));
     return c;
 }
 

@@ -11,6 +11,8 @@
 #include "batch/kernel_api.hpp"
 #include "headroom/error.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -23,6 +25,26 @@
 #include <vector>
 
 namespace headroom::batch::detail {
+
+// ---- Sizes: what a caller asks of a sweep is checked before anything is allocated, so that an absurd request gets
+// a sentence instead of a wrapped allocation or std::bad_alloc. Returns top_k, at most m (a headphone has no more
+// outputs to list). `kept_bytes`: per headphone and kept output, what the result and the running lists hold.
+inline index checked_sizes(const char* entity, index top_k, unsigned threads, gain min_headroom, index m, index n,
+                           std::size_t kept_bytes) {
+    if (top_k < 0) throw spec_error{entity, "top_k", "must not be negative"};
+    if (threads > 1024) throw spec_error{entity, "threads", "must be at most 1024 (0: every core)"};
+    if (!(std::abs(min_headroom.db()) <= 200.0)) throw spec_error{entity, "min_headroom", "must lie within -200 to 200 dB"};
+    const index k = std::min(top_k, m);
+    const double bytes = static_cast<double>(n) * static_cast<double>(k) * static_cast<double>(kept_bytes);
+    const double memory = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+    if (memory > 0 && bytes > memory) {
+        char text[160];
+        std::snprintf(text, sizeof text, "keeps %lld best outputs for each of %lld headphones: %.3g GB, more than this machine's %.3g GB",
+                      static_cast<long long>(k), static_cast<long long>(n), bytes / 1e9, memory / 1e9);
+        throw spec_error{entity, "top_k", text};
+    }
+    return k;
+}
 
 // ---- Checks: the columns must be what validated model objects give, within the model's own ranges (error.hpp),
 // so that a sweep of columns answers no question the model would refuse. Every caller (the command line's packed
