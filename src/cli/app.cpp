@@ -94,7 +94,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 
     for (const auto& c : commands) {
         if (!c.app->parsed()) continue;
-        command_output buffer{out, options.progress ? &err : nullptr, options.progress_delay};
+        command_output buffer{out, options.progress ? &err : nullptr, options.progress_delay, &err, options.input};
         try {
             c.run(buffer);
         } catch (const std::exception& e) {

@@ -76,7 +76,8 @@ void add_gear_flags(CLI::App& app, gear_flags& f, gear_scope scope) {
         given.push_back(app.add_option(std::string{crest_row.flag}, f.programme[at(fields::programme_field::crest)], std::string{crest_row.help})
                             ->needs(target));
     }
-    given.push_back(app.add_option("--catalog-dir", f.catalog_dir, "Folder with headphones.json and amplifiers.json (default: the bundled catalog)"));
+    given.push_back(app.add_option("--catalog-dir", f.catalog.dir, "Folder with headphones.json and amplifiers.json (default: the bundled catalog)"));
+    add_own_flag(app, f.catalog.own);
     for (auto* o : given) o->check(non_empty);
 }
 
@@ -108,12 +109,12 @@ frontend::gear_request request_of(const gear_flags& f, const curve_flags& curves
     return r;
 }
 
-headphone make_headphone(const frontend::gear_request& r, const std::string& catalog_dir) {
-    return frontend::headphone_of(r, r.headphone.empty() ? std::vector<headphone_entry>{} : headphone_catalog(catalog_dir));
+headphone make_headphone(const frontend::gear_request& r, const catalog_files& catalog) {
+    return frontend::headphone_of(r, r.headphone.empty() ? std::vector<headphone_entry>{} : headphone_catalog(catalog));
 }
 
-std::vector<output_option> make_options(const frontend::gear_request& r, const headphone& hp, const std::string& catalog_dir) {
-    return frontend::options_of(r, hp, r.amp.empty() ? std::vector<amplifier_entry>{} : amplifier_catalog(catalog_dir));
+std::vector<output_option> make_options(const frontend::gear_request& r, const headphone& hp, const catalog_files& catalog) {
+    return frontend::options_of(r, hp, r.amp.empty() ? std::vector<amplifier_entry>{} : amplifier_catalog(catalog));
 }
 
 programme programme_flags(const std::string& target, const std::string& crest) {
