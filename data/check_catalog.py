@@ -24,7 +24,9 @@ from pathlib import Path
 import jsonschema
 
 HERE = Path(__file__).resolve().parent
-AGGREGATORS = re.compile(r"Sound-Library|e-katalog|e-catalog|hifinder|spuriae|audiocalcs|frieve", re.I)
+# Aggregators, transcribers and retailers: a secondary_source at most, never the source (SOURCES.md, "The sourcing rule").
+AGGREGATORS = re.compile(r"Sound-Library|e-katalog|e-catalog|hifinder|spuriae|audiocalcs|frieve|dap-database|amazon\.|aliexpress|"
+                         r"linsoul|hifigo|jaben", re.I)
 NUM = r"[+]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 TARGETS = {  # coverage the catalog aims for
     "headphones": 250, "iems": 60, "planars": 40, "amplifiers": 100,

@@ -35,7 +35,7 @@ endif()
 
 add_test(NAME web.build COMMAND "${_web}/build.sh" "${PROJECT_BINARY_DIR}/web")
 set_tests_properties(web.build PROPERTIES FIXTURES_SETUP web_site TIMEOUT 1200)
-foreach(name numbers page)
+foreach(name numbers page links)
   add_test(NAME web.${name} COMMAND "${HEADROOM_NODE}" --test "${_web}/tests/${name}.test.mjs" WORKING_DIRECTORY "${_web}")
   set_tests_properties(web.${name} PROPERTIES FIXTURES_REQUIRED web_site RESOURCE_LOCK chromium TIMEOUT 600
     ENVIRONMENT "HEADROOM_SITE=${PROJECT_BINARY_DIR}/web/site;HEADROOM_CLI=$<TARGET_FILE:headroom_cli>;HEADROOM_CHROMIUM=${HEADROOM_CHROMIUM}")

@@ -63,10 +63,21 @@ struct unit_spelling {
 // by mistake is not echoed back whole.
 [[nodiscard]] inline std::string quoted(std::string_view text) {
     constexpr std::size_t most = 80;
-    if (text.size() <= most) return "'" + std::string{text} + "'";
+    std::string q;
+    q.reserve(std::min(text.size(), most) + 32);
+    q += '\'';
+    if (text.size() <= most) {
+        q.append(text);
+        q += '\'';
+        return q;
+    }
     std::size_t cut = 60;
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) --cut;  // not inside a UTF-8 character
-    return "'" + std::string{text.substr(0, cut)} + "...' (" + std::to_string(text.size()) + " characters)";
+    q.append(text.substr(0, cut));
+    q.append("...' (");
+    q.append(std::to_string(text.size()));
+    q.append(" characters)");
+    return q;
 }
 
 // ASCII lower case: names and keywords compare ignoring case (a UTF-8 name's other bytes are left as they are).

@@ -30,10 +30,7 @@ namespace {
 
 // --- arguments --------------------------------------------------------------------------------------------------
 
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
+using detail::lower;
 
 // A whole-number-or-text quantity that must be present.
 template <class Q, class Unit>

@@ -15,11 +15,7 @@ namespace headroom {
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out{s};
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
+using detail::lower;
 
 bool contains_any(const std::string& s, std::initializer_list<std::string_view> words) {
     return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return s.find(w) != std::string::npos; });

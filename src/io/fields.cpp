@@ -145,8 +145,7 @@ std::vector<power_point> points_of(const field& row, face f, const given& g) {
 }
 
 noise_weighting weighting_of(const field& row, face f, const given& g) {
-    std::string t{detail::trim(text_of(row, f, g))};
-    std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string t = detail::lower(detail::trim(text_of(row, f, g)));
     if (t == "a-weighted" || (f != face::catalog && (t == "a" || t == "a_weighted" || t == "a weighted"))) return noise_weighting::a_weighted;
     if (t == "unweighted") return noise_weighting::unweighted;
     unreadable(row, f, "'" + std::get<std::string>(g) + "' is not one of 'A-weighted', 'unweighted'");

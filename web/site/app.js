@@ -335,6 +335,7 @@
         },
       });
       setUpFields();
+      window.headroomLinkKeys = LINK_KEYS();  // for the tests: every parameter a link may carry
       setUpComboboxes();
       wire();
       readLink();

@@ -81,6 +81,21 @@ window.HeadroomRender = function (ctx) {
     return td;
   }
 
+  // A table's head: one column header (and its class) per [text, class].
+  function headerRow(table, headers) {
+    const head = document.createElement("thead");
+    const row = document.createElement("tr");
+    for (const [h, cls] of headers) {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = h;
+      if (cls) th.className = cls;
+      row.append(th);
+    }
+    head.append(row);
+    table.append(head);
+  }
+
   function hissText(o) {
     if (o.hiss_spl_db === undefined) return "-";
     return o.hiss_spl_db === o.hiss_spl_db_max ? db(o.hiss_spl_db, 1) : `${db(o.hiss_spl_db, 1)} to ${db(o.hiss_spl_db_max, 1)}`;
@@ -94,21 +109,11 @@ window.HeadroomRender = function (ctx) {
     const caption = document.createElement("caption");
     caption.textContent = "Every output and gain setting, side by side";
     table.append(caption);
-    const head = document.createElement("thead");
-    const hr = document.createElement("tr");
     const headers = [["Output", ""], ["Gain", ""], ["Max SPL (dB SPL)", "num"], ["Max power", "num"]];
     if (res.programme) headers.push(["Headroom (dB)", "num"]);
     if (res.programme && res.eq) headers.push(["With the EQ (dB)", "num"]);
     headers.push(["Limited by", ""], ["Hiss (dB SPL)", "num"], ["Damping", "num"], ["1/8 rule", ""]);
-    for (const [h, cls] of headers) {
-      const th = document.createElement("th");
-      th.scope = "col";
-      th.textContent = h;
-      if (cls) th.className = cls;
-      hr.append(th);
-    }
-    head.append(hr);
-    table.append(head);
+    headerRow(table, headers);
     const body = document.createElement("tbody");
     res.options.forEach((o, k) => {
       const tr = document.createElement("tr");
@@ -303,18 +308,8 @@ window.HeadroomRender = function (ctx) {
     const caption = document.createElement("caption");
     caption.textContent = `Catalog outputs ranked for ${who}`;
     table.append(caption);
-    const head = document.createElement("thead");
-    const hr = document.createElement("tr");
-    for (const [h, cls] of [["#", "num"], ["Amplifier", ""], ["Output", ""], ["Gain", ""], ["Headroom (dB)", "num"], ["Max SPL (dB SPL)", "num"],
-                            ["Limited by", ""], ["Hiss (dB SPL)", "num"], ["Z_out (ohm)", "num"], ["", ""]]) {
-      const th = document.createElement("th");
-      th.scope = "col";
-      th.textContent = h;
-      if (cls) th.className = cls;
-      hr.append(th);
-    }
-    head.append(hr);
-    table.append(head);
+    headerRow(table, [["#", "num"], ["Amplifier", ""], ["Output", ""], ["Gain", ""], ["Headroom (dB)", "num"], ["Max SPL (dB SPL)", "num"],
+                      ["Limited by", ""], ["Hiss (dB SPL)", "num"], ["Z_out (ohm)", "num"], ["", ""]]);
     const body = document.createElement("tbody");
     res.rows.forEach((r, k) => {
       const tr = document.createElement("tr");
