@@ -107,7 +107,7 @@ struct amplifier_entry {
                                                                    const std::filesystem::path& base_dir = {});
 [[nodiscard]] std::vector<amplifier_entry> parse_amplifier_catalog(std::string_view json, const std::string& file);
 
-// A catalog file holding either list or both: a personal catalog (`--own FILE`, `catalog import --add FILE`), where one
+// A catalog file holding either list or both: a personal catalog (`--own-catalog FILE`, `catalog import --add FILE`), where one
 // file keeps all of a user's own gear. The same checks as the files of one list.
 struct catalog_file {
     std::vector<headphone_entry> headphones;

@@ -47,6 +47,9 @@ inline constexpr std::size_t max_spec_sheet_bytes = std::size_t{1} << 20;
 inline constexpr std::size_t max_spec_sheet_lines = 5000;
 inline constexpr std::size_t max_spec_line_bytes = 1000;
 inline constexpr std::size_t max_spec_line_numbers = 40;
+// A line beyond these is not a spec sheet's at all: the whole text is refused (io_error) rather than the line.
+inline constexpr std::size_t max_spec_text_line_numbers = 400;
+inline constexpr std::size_t max_spec_text_line_bytes = 65536;
 
 enum class line_status : std::uint8_t {
     read,     // at least one catalog field read from it
@@ -86,7 +89,7 @@ struct spec_import {
 };
 
 // Reads `text`. Throws io_error naming `file` for input that is not a spec text at all, before any line is read:
-// more than max_spec_sheet_bytes or max_spec_sheet_lines, a NUL or other control byte, or invalid UTF-8. Every other
+// more than max_spec_sheet_bytes or max_spec_sheet_lines, a line beyond max_spec_text_line_numbers or _bytes, a NUL or other control byte, or invalid UTF-8. Every other
 // problem is reported in the result (a refused line, or `problem` when no entry could be made).
 [[nodiscard]] spec_import read_spec_sheet(std::string_view text, const std::string& file,
                                           const spec_sheet_options& options = {});

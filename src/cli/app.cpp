@@ -82,6 +82,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         const CLI::App* target = &app;
         for (const auto& c : commands)
             if (c.app->parsed()) target = c.app;
+        // A nested command (catalog import) shows its own help; plot's subcommands share plot's.
+        if (target->get_name() == "catalog")
+            for (const CLI::App* sub : target->get_subcommands()) target = sub;
         std::string help = target->help();
         if (!help.empty() && help.back() != '\n') help += '\n';
         return deliver(out, err, help);

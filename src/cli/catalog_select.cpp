@@ -74,13 +74,15 @@ void merge_own(std::vector<Entry>& list, const std::string& list_file, const std
         try {
             c = load_catalog_file(file);
         } catch (const catalog_error& e) {
-            throw usage_error{std::string{"--own "} + e.what()};
+            throw usage_error{std::string{"--own-catalog "} + e.what()};
         }
         for (auto& e : list_of(c)) {
             const auto [at, fresh] = seen.emplace(folded_name(name_of(e)), file);
             if (!fresh)
-                throw usage_error{"--own " + file + ": " + what + " '" + name_of(e) + "' is also in " + at->second +
+                throw usage_error{"--own-catalog " + file + ": " + what + " '" + name_of(e) + "' is also in " + at->second +
                                   " (names are unique, ignoring case): rename one of them"};
+            // Whatever the file says, these are the user's figures: shown and reported as such.
+            e.basis = figure_basis::own;
             list.push_back(std::move(e));
         }
     }
@@ -89,7 +91,7 @@ void merge_own(std::vector<Entry>& list, const std::string& list_file, const std
 }  // namespace
 
 CLI::Option* add_own_flag(CLI::App& app, std::vector<std::string>& own) {
-    return app.add_option("--own", own,
+    return app.add_option("--own-catalog", own,
                           "Your own catalog file (headphones, amplifiers or both; `catalog import --add` writes one), merged with "
                           "the catalog; repeatable")
         ->check(non_empty);

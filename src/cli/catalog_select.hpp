@@ -23,10 +23,10 @@ namespace headroom::cli {
 // same loader and merged; a name in two of them (ignoring case) is an error naming both files.
 struct catalog_files {
     std::string dir;               // --catalog-dir; empty: the bundled catalog
-    std::vector<std::string> own;  // --own FILE
+    std::vector<std::string> own;  // --own-catalog FILE
 };
 
-// Registers --own (repeatable) on a command that reads the catalog.
+// Registers --own-catalog (repeatable) on a command that reads the catalog.
 CLI::Option* add_own_flag(CLI::App& app, std::vector<std::string>& own);
 
 // The merged catalog; errors become usage_error (one line, exit 2).

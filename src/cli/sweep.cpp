@@ -275,7 +275,7 @@ subcommand add_sweep(CLI::App& parent) {
     app->add_option("--amps", f->amps, "Amplifier catalog file (default: the bundled data/amplifiers.json)");
     app->add_option("--headphones", f->headphones, "Headphone catalog file (default: the bundled data/headphones.json)");
     add_own_flag(*app, f->own);
-    app->get_option("--synthetic")->excludes("--amps")->excludes("--headphones")->excludes("--own");
+    app->get_option("--synthetic")->excludes("--amps")->excludes("--headphones")->excludes("--own-catalog");
     app->add_option("--seed", f->seed, "Seed of the random catalog (default 1)");
     app->add_option("--threads", f->threads, "Most worker threads (default: all cores; small sweeps use fewer, one per 2^20 pairs)");
     app->add_option("--target", f->target, "Programme average level in dB SPL (default 85)");

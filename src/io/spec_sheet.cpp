@@ -110,6 +110,14 @@ bool blank(std::string_view line) {
     return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; });
 }
 
+std::size_t number_count(std::string_view s) {
+    const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    std::size_t n = 0;
+    for (std::size_t k = 0; k < s.size(); ++k)
+        if (is_digit(s[k]) && (k == 0 || !(is_digit(s[k - 1]) || s[k - 1] == '.'))) ++n;
+    return n;
+}
+
 void check_text(std::string_view text, const std::string& file) {
     const auto fail = [&](const std::string& problem) { throw io_error{file, "", "", problem}; };
     if (text.size() > max_spec_sheet_bytes)
@@ -141,6 +149,18 @@ void check_text(std::string_view text, const std::string& file) {
     if (filled == 0) fail("holds no text");
     if (filled > max_spec_sheet_lines)
         fail("holds " + std::to_string(filled) + " lines; a spec sheet is read up to " + std::to_string(max_spec_sheet_lines));
+    // A line far beyond what a spec line holds (a table of data, a stream of numbers) is not a paste of a spec sheet at
+    // all: the whole text is refused with one sentence rather than reported line by line. Lines a little too long for
+    // a spec line (prose) are only refused as lines.
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+        const std::size_t numbers = number_count(lines[k]);
+        if (numbers > max_spec_text_line_numbers)
+            fail("line " + std::to_string(k + 1) + " holds " + std::to_string(numbers) + " numbers; a spec line holds a few (at most " +
+                 std::to_string(max_spec_text_line_numbers) + " are read): not a spec text");
+        if (lines[k].size() > max_spec_text_line_bytes)
+            fail("line " + std::to_string(k + 1) + " is " + std::to_string(lines[k].size()) + " bytes long (at most " +
+                 std::to_string(max_spec_text_line_bytes) + " are read): not a spec text");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -334,9 +354,6 @@ std::string_view unit_of(std::string_view spelling) {
     return {};
 }
 
-bool connector_word(std::string_view w) {
-    return w == "3.5mm" || w == "4.4mm" || w == "6.35mm" || w == "2.5mm" || w == "xlr4" || w == "2xxlr3" || w == "xlr";
-}
 
 bool is_power(std::string_view u) { return u == "w" || u == "mw" || u == "uw" || u == "kw"; }
 bool is_voltage(std::string_view u) {
@@ -583,21 +600,37 @@ bool has_number(const std::vector<token>& t) {
     return std::any_of(t.begin(), t.end(), [](const token& x) { return x.kind == tk::number; });
 }
 
-std::size_t number_count(std::string_view s) {
-    std::size_t n = 0;
-    for (std::size_t k = 0; k < s.size(); ++k)
-        if (digit(s[k]) && (k == 0 || !(digit(s[k - 1]) || s[k - 1] == '.'))) ++n;
-    return n;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Words: what a label says and which output, setting or weighting a part of a value names.
 
 
+// `s` with each `w` in it replaced by one space, repeatedly as string::replace in a loop would (a space may join a
+// new `w`); built by appends, as GCC 12 misreads an in-place replace (-Wrestrict).
+std::string spaced_out(std::string s, std::string_view w) {
+    for (auto at = s.find(w); at != std::string::npos; at = s.find(w)) {
+        std::string next;
+        next.reserve(s.size());
+        next.append(s, 0, at);
+        next += ' ';
+        next.append(s, at + w.size(), std::string::npos);
+        s = std::move(next);
+    }
+    return s;
+}
+
 // A label's words, joined with spaces around each for whole-word matching.
 struct words {
     std::string joined = " ";
-    bool has(std::string_view w) const { return joined.find(" " + std::string{w} + " ") != std::string::npos; }
+    bool has(std::string_view w) const {
+        // Built by appends: GCC 12 misreads " " + std::string{w} + " " (-Wrestrict).
+        std::string spaced;
+        spaced.reserve(w.size() + 2);
+        spaced += ' ';
+        spaced.append(w);
+        spaced += ' ';
+        return joined.find(spaced) != std::string::npos;
+    }
     bool any(std::initializer_list<std::string_view> ws) const {
         return std::any_of(ws.begin(), ws.end(), [&](std::string_view w) { return has(w); });
     }
@@ -839,7 +872,7 @@ field_class class_of(const words& w) {
         std::string rest = w.joined;
         for (const std::string_view x : {" model ", " name ", " product ", " number ", " no ", " device ", " full ", " official ",
                                          " / ", " item "}) {
-            for (auto at = rest.find(x); at != std::string::npos; at = rest.find(x)) rest.replace(at, x.size(), " ");
+            rest = spaced_out(rest, x);
         }
         if (rest.find_first_not_of(' ') == std::string::npos && w.any({"model", "name"})) return field_class::name;
     }
@@ -975,12 +1008,6 @@ std::vector<segment> segments_of(const std::vector<token>& t, out_tag base, cons
     return out;
 }
 
-std::vector<const token*> numbers_in(const std::vector<token>& t, const segment& s) {
-    std::vector<const token*> out;
-    for (std::size_t k = s.from; k < s.to; ++k)
-        if (t[k].kind == tk::number) out.push_back(&t[k]);
-    return out;
-}
 
 bool word_in(const std::vector<token>& t, std::size_t from, std::size_t to, std::initializer_list<std::string_view> ws) {
     for (std::size_t k = from; k < to; ++k)
@@ -1448,7 +1475,7 @@ item_result read_sensitivity(const line_facts& f, const item& it) {
     std::vector<std::string> tries;
     std::string value = it.value;
     for (const std::string_view w : {"typical", "typ.", "typ", "nominal", "approx.", "approx", "about", ">=", "<=", ">", "<", "~", "≥"}) {
-        for (auto at = value.find(w); at != std::string::npos; at = value.find(w)) value.replace(at, w.size(), " ");
+        value = spaced_out(value, w);
     }
     tries.push_back(value);
     // The label's parenthesised reference, when the value has none.
@@ -1959,7 +1986,6 @@ struct output_build {
     std::vector<std::string> setting_order;
 };
 
-bool single_valued(std::string_view field) { return field != "power"; }
 
 // Adds a figure, refusing a second, different value of a single-valued field (the first stays).
 void put(figures& into, const std::string& field, const figure& fig, builder& b) {
@@ -2058,7 +2084,7 @@ spec_import read_spec_sheet(std::string_view text, const std::string& file, cons
     } else {
         out.problem = as_amplifier.figures_read == 0
                           ? "no figure was read: nothing to make an entry from"
-                          : "the text reads as well as a headphone's as an amplifier's: give --headphone or --amplifier";
+                          : "the text reads as well as a headphone's as an amplifier's: give --kind headphone or --kind amplifier";
     }
     interpretation& chosen = kind == gear_kind::headphone ? as_headphone : as_amplifier;
     std::vector<item_result>& results = chosen.lines;
@@ -2109,7 +2135,7 @@ spec_import read_spec_sheet(std::string_view text, const std::string& file, cons
                 }
             type = type_from(e, why);
         }
-        if (!type) problems.push_back(why + ": give --type (" + std::string{"over-ear dynamic, over-ear planar, over-ear electrostatic, on-ear, iem, earbud"} + ")");
+        if (!type) problems.push_back(why + ": give --kind (" + std::string{"over-ear dynamic, over-ear planar, over-ear electrostatic, on-ear, iem, earbud"} + ")");
         if (impedance.empty()) problems.push_back("no impedance was read (e.g. 'Impedance: 300 Ω')");
         if (sensitivity.empty()) problems.push_back("no sensitivity with its unit was read (e.g. 'Sensitivity: 97 dB SPL/mW')");
         entry["name"] = name;
