@@ -228,14 +228,16 @@ TEST_CASE("catalog import: the entry analyses exactly as the hand-written one") 
 }
 
 TEST_CASE("catalog import: every line is accounted for on stderr, the entry alone on stdout, text shown safely") {
-    std::istringstream in{"Model: Probe \x1b[31mAmp\nOutput power: 100mW @ 32 ohm\nWeight: 90 g\n1200\n"};
+    // A right-to-left override in the text (a terminal would reorder the line) is shown as an escape; a raw control
+    // byte (ESC) is refused with the whole text, below.
+    std::istringstream in{"Model: Probe \u202eAmp\nOutput power: 100mW @ 32 ohm\nWeight: 90 g\n"};
     const auto r = run({"catalog", "import", "-", "--kind", "desktop"}, {.input = &in});
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK(r.err.find("line 2: read power = 100mW@32ohm") != std::string::npos);
     CHECK(r.err.find("line 3: ignored") != std::string::npos);
-    CHECK(r.err.find("line 4: refused") != std::string::npos);
-    CHECK(r.err.find('\x1b') == std::string::npos);  // the escape from the text is shown, not sent
+    CHECK(r.err.find("\u202e") == std::string::npos);  // shown as an escape, not sent
+    CHECK(r.err.find("\\u202e") != std::string::npos);
     CHECK(r.out.find("\"power\"") != std::string::npos);
     CHECK(r.out.find("line ") == std::string::npos);
 }
@@ -285,6 +287,8 @@ TEST_CASE("catalog import: bad input gets one clear error and nothing else") {
     numbers += '\n';
     spit(dir.dir / "numbers.txt", numbers);
     refused(run({"catalog", "import", (dir.dir / "numbers.txt").string()}), "10000 numbers");
+    std::istringstream escape{"Output power: 100mW @ 32 ohm \x1b]0;title\x07\n"};
+    refused(run({"catalog", "import", "-", "--kind", "desktop", "--name", "X"}, {.input = &escape}), "control byte 0x1B");
     std::istringstream nothing{""};
     refused(run({"catalog", "import", "-"}, {.input = &nothing}), "no text");
 }
