@@ -4,7 +4,8 @@
 Run: /usr/bin/python3 data/check_catalog.py [--strict-coverage]
 
 Checks (any failure exits 1):
-  - both files validate against data/schema/*.schema.json (Debian's python3-jsonschema);
+  - the three files (headphones, amplifiers, attenuators) validate against data/schema/*.schema.json (Debian's
+    python3-jsonschema);
   - names are unique ignoring case (within a file, an amplifier's outputs, an output's gain settings);
   - every entry names a primary source: "own" figures and aggregator-only sources are not allowed in the bundled
     catalog (an aggregator may appear as secondary_source);
@@ -110,6 +111,13 @@ def main(argv):
     c.schema("amplifiers.json", amp_doc, "amplifiers")
     headphones = hp_doc.get("headphones", [])
     amplifiers = amp_doc.get("amplifiers", [])
+    # Attenuators and adapters: the same schema and sourcing rules.
+    att_doc = json.loads((HERE / "attenuators.json").read_text(encoding="utf-8"))
+    c.schema("attenuators.json", att_doc, "attenuators")
+    attenuators = att_doc.get("attenuators", [])
+    c.unique("attenuators", [a.get("name", "") for a in attenuators])
+    for a in attenuators:
+        c.provenance(f"attenuator {a.get('name')!r}", a)
 
     c.unique("headphones", [h.get("name", "") for h in headphones])
     c.unique("amplifiers", [a.get("name", "") for a in amplifiers])

@@ -147,8 +147,8 @@ TEST_CASE("broken catalogs give one error naming file, entry and field") {
     CHECK(amp_error(amp_with(R"("vmax": 7.5)")) == "amps.json: amplifier 'Foo' output 'balanced': vmax: must be a string, not number");
     CHECK(amp_error(amp_with(R"("vmax": "7.5")")) ==
           "amps.json: amplifier 'Foo' output 'balanced': vmax: '7.5' needs a unit (e.g. 7.5V)");
-    CHECK(amp_error(amp_with(R"("vmax": "7.5V", "volume": "11")")).starts_with(
-        "amps.json: amplifier 'Foo' output 'balanced': volume: is not a field of an output (fields: name, topology"));
+    CHECK(amp_error(amp_with(R"("vmax": "7.5V", "knob": "11")")).starts_with(
+        "amps.json: amplifier 'Foo' output 'balanced': knob: is not a field of an output (fields: name, topology"));
     CHECK(amp_error(amp_with(R"("vmax": "7.5A")")).starts_with(
         "amps.json: amplifier 'Foo' output 'balanced': vmax: '7.5A' is not a voltage"));
     CHECK(amp_error(amp_with(R"("zout": "-1ohm", "vmax": "1V")")) ==

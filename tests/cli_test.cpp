@@ -81,7 +81,14 @@ TEST_CASE("pair --json: the acceptance case") {
     CHECK_FALSE(j.contains("exceeds_rated_power"));
     CHECK_FALSE(j.contains("hiss_spl_db"));
     CHECK_FALSE(j.contains("dynamic_range_db"));
-    CHECK(j.size() == 31);
+    // Always present, null or empty where nothing makes them: no noise, so no verdict on the hiss; no attenuator; the
+    // volume's position (12.23 dB below the 10 V full output: the headroom, for a sine) with no control named and no warning.
+    CHECK(j.at("hiss_audibility").is_null());
+    CHECK(j.at("attenuator").is_null());
+    CHECK(j.at("volume_control").is_null());
+    CHECK(j.at("volume_warnings").empty());
+    CHECK(std::abs(j.at("volume_attenuation_db").get<double>() - 20.0 * std::log10(10.0 / 2.446586794885201)) < 1e-10);
+    CHECK(j.size() == 40);
 }
 
 TEST_CASE("pair: an output impedance that is not stated is reported as unknown, not as ideal") {

@@ -127,6 +127,13 @@ TEST_CASE("option coverage: every flag of pair, need, plot, fit, catalog and swe
     p["--driver"] = {pair_typed, with(pair_typed, {"--driver", "Re=25,Le=0.1mH,fs=100Hz,Qms=3,Qes=0.5"})};
     p["--eq"] = {pair_catalog, with(pair_catalog, {"--eq", eq_file})};
     p["--json"] = {strip(pair_typed, 1), pair_typed};
+    // An attenuator between the output and the headphone; a shunt or a rating alone is refused (it needs --series).
+    const std::string adapter = "Etymotic ER4PT P-to-S adapter";
+    p["--series"] = {pair_typed, with(pair_typed, {"--series", "10ohm"})};
+    p["--shunt"] = {pair_typed, with(pair_typed, {"--shunt", "1ohm"})};
+    p["--resistor-rating"] = {with(pair_typed, {"--series", "10ohm"}), with(pair_typed, {"--series", "10ohm", "--resistor-rating", "1mW"})};
+    p["--attenuator"] = {pair_typed, with(pair_typed, {"--attenuator", adapter})};
+    p["--volume"] = {pair_typed, with(pair_typed, {"--volume", "analog"})};
 
     auto& n = probes["need"];
     n["--impedance"] = {need, {"need", "--impedance", "300", "--sensitivity", "100dB/V", "--target", "90", "--json"}};
@@ -148,6 +155,9 @@ TEST_CASE("option coverage: every flag of pair, need, plot, fit, catalog and swe
     n["--eq"] = {need, with(need, {"--eq", eq_file})};
     n["--source"] = {need, with(need, {"--source", "1V"})};
     n["--json"] = {strip(need, 1), need};
+    n["--series"] = {need, with(need, {"--series", "10ohm"})};
+    n["--shunt"] = {need, with(need, {"--shunt", "1ohm"})};
+    n["--attenuator"] = {need, with(need, {"--attenuator", adapter})};
 
     if (have_gnuplot()) {
         auto& l = probes["plot load"];
@@ -165,6 +175,9 @@ TEST_CASE("option coverage: every flag of pair, need, plot, fit, catalog and swe
         l["--catalog-dir"] = {{"plot", "load", "--amp", "FiiO K19", "--out", "-"}, {"plot", "load", "--amp", "FiiO K19", "--catalog-dir", "/nonexistent", "--out", "-"}};
         l["--own-catalog"] = {{"plot", "load", "--amp", "FiiO K19", "--out", "-"}, {"plot", "load", "--amp", "FiiO K19", "--own-catalog", "/nonexistent.json", "--out", "-"}};
         l["--out"] = {load, {"plot", "load", "--vmax", "1", "--out", "x.bmp"}};
+        l["--series"] = {load, with(strip(load, 2), {"--series", "10ohm", "--out", "-"})};
+        l["--shunt"] = {load, with(strip(load, 2), {"--shunt", "1ohm", "--out", "-"})};
+        l["--attenuator"] = {load, with(strip(load, 2), {"--attenuator", adapter, "--out", "-"})};
         auto& rp = probes["plot response"];
         rp["--zout"] = {response, with(strip(response, 4), {"--zout", "30", "--out", "-"})};
         rp["--impedance-curve"] = {response, {"plot", "response", "--driver", "Re=25,Le=0.1mH,fs=100Hz,Qms=3,Qes=0.5", "--zout", "1", "--out", "-"}};
@@ -178,6 +191,9 @@ TEST_CASE("option coverage: every flag of pair, need, plot, fit, catalog and swe
         rp["--catalog-dir"] = {rp["--amp"].with, with(strip(rp["--amp"].with, 2), {"--catalog-dir", "/nonexistent", "--out", "-"})};
         rp["--own-catalog"] = {rp["--amp"].with, with(strip(rp["--amp"].with, 2), {"--own-catalog", "/nonexistent.json", "--out", "-"})};
         rp["--out"] = {response, with(strip(response, 2), {"--out", "x.bmp"})};
+        rp["--series"] = {response, with(strip(response, 2), {"--series", "10ohm", "--out", "-"})};
+        rp["--shunt"] = {response, with(strip(response, 2), {"--shunt", "1ohm", "--out", "-"})};
+        rp["--attenuator"] = {response, with(strip(response, 2), {"--attenuator", adapter, "--out", "-"})};
     } else {
         MESSAGE("gnuplot not found on PATH: the plot subcommands' options are not probed");
     }
@@ -221,6 +237,8 @@ TEST_CASE("option coverage: every flag of pair, need, plot, fit, catalog and swe
     s["--amp"] = {{"sweep", "--target", "90"}, {"sweep", "--target", "90", "--amp", "FiiO K19"}};
     s["--kind"] = {{"sweep", "--target", "90"}, {"sweep", "--target", "90", "--kind", "iem"}};
     s["--connector"] = {{"sweep", "--target", "90", "--kind", "iem"}, {"sweep", "--target", "90", "--kind", "iem", "--connector", "4.4mm"}};
+    s["--attenuator"] = {{"sweep", "--target", "90"}, {"sweep", "--target", "90", "--attenuator", adapter}};
+    s["--max-hiss"] = {{"sweep", "--target", "90", "--kind", "iem"}, {"sweep", "--target", "90", "--kind", "iem", "--max-hiss", "9"}};
 
     for (const args& sub : {args{"pair"}, args{"need"}, args{"plot", "load"}, args{"plot", "response"}, args{"fit"}, args{"catalog", "amps"},
                             args{"catalog", "import"}, args{"sweep"}}) {

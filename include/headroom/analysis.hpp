@@ -1,11 +1,15 @@
 #pragma once
 
-// The scalar model: what an output stage does into a headphone (docs/physics.md sections 3-6). This is the
-// specification the batch engine is tested against; it favours clarity over speed. The limits themselves are
-// limit.hpp's, which every layer shares.
+// The scalar model: what an output stage does into a headphone (docs/physics.md sections 3-6, 10 and 11). This is
+// the specification the batch engine is tested against; it favours clarity over speed. The limits themselves are
+// limit.hpp's, which every layer shares. Every analysis takes an optional attenuator between the output and the
+// headphone (attenuator.hpp): the limits then act at the amplifier's terminals against the load it makes, and the
+// headphone sees the Thevenin source it makes.
 
+#include "headroom/attenuator.hpp"
 #include "headroom/decibel.hpp"
 #include "headroom/headphone.hpp"
+#include "headroom/hearing.hpp"
 #include "headroom/limit.hpp"
 #include "headroom/output_stage.hpp"
 #include "headroom/spectrum.hpp"
@@ -13,6 +17,7 @@
 
 #include <array>
 #include <cmath>
+#include <complex>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -104,6 +109,27 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
     return load_voltage_limits(out, r, r / (r + t.r_clip), r / (r + t.z_out), peak_scale);
 }
 
+// Through an attenuator: the limits act at the amplifier's terminals, against the load Z_a = R_s + (R_p || Z) with the
+// dividers |Z_a| / |Z_a + R_s| and |Z_a| / |Z_a + Z_out|, and the headphone gets |(R_p || Z) / Z_a| of each voltage
+// (the binding limit is the same at both ends).
+[[nodiscard]] inline std::array<double, limit_count> load_voltage_limits(const output_stage& out, const attenuator& att,
+                                                                         std::complex<double> z_hp, double peak_scale = 1.0) noexcept {
+    const std::complex<double> za = att.amplifier_load(z_hp);
+    const double mag = std::abs(za);
+    const auto& t = out.terms();
+    auto v = load_voltage_limits(out, mag, mag / std::abs(za + t.r_clip), mag / std::abs(za + t.z_out), peak_scale);
+    const double share = std::abs(att.transfer(z_hp));
+    for (double& x : v) x *= share;
+    return v;
+}
+
+// The voltage across a resistance r per volt of open-circuit voltage behind a source impedance z (ohm): r / (r + z),
+// or through an attenuator V_th / V_oc r / (r + Z_th).
+[[nodiscard]] inline double source_divider(double r, double z, const attenuator* att) noexcept {
+    if (att == nullptr) return r / (r + z);
+    return att->thevenin_ratio(z) * r / (r + att->thevenin_impedance(z));
+}
+
 [[nodiscard]] inline std::optional<extrapolation> extrapolation_at(const output_stage& out, impedance load) noexcept {
     const auto& table = out.ratings();
     if (!table) return std::nullopt;
@@ -123,20 +149,29 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
     return hp.nominal_impedance();
 }
 
-// The maximum continuous sine output (docs/physics.md section 3), into limit_load().
-[[nodiscard]] inline operating_point max_output(const output_stage& out, const headphone& hp) noexcept {
+// The maximum continuous sine output (docs/physics.md section 3), into limit_load(), through the attenuator where
+// one is given (section 10: the voltage, current and power are the headphone's; a rating table is read at the
+// load the amplifier sees).
+[[nodiscard]] inline operating_point max_output(const output_stage& out, const headphone& hp, const attenuator* att = nullptr) noexcept {
     const impedance load = limit_load(hp);
-    const auto [v, which] = limits::binding_of(detail::load_voltage_limits(out, load));
     const double r = value_in(load, ohm);
+    if (att != nullptr) {
+        const auto [v, which] = limits::binding_of(detail::load_voltage_limits(out, *att, r));
+        return {in_si(v, volt),      in_si(v / r, ampere), in_si(v * v / r, watt), which, hp.level_at(in_si(v, volt)),
+                detail::extrapolation_at(out, in_si(att->amplifier_load(r).real(), ohm))};
+    }
+    const auto [v, which] = limits::binding_of(detail::load_voltage_limits(out, load));
     return {in_si(v, volt),      in_si(v / r, ampere), in_si(v * v / r, watt), which, hp.level_at(in_si(v, volt)),
             detail::extrapolation_at(out, load)};
 }
 
 // What a programme at its target level asks of the amplifier. The output impedance and the source resistance (R_s,
-// where supply sag makes it larger than Z_out) only matter for the unloaded voltages.
+// where supply sag makes it larger than Z_out) only matter for the unloaded voltages; an attenuator divides them
+// further (what the amplifier itself delivers through one: attenuated_demand()).
 [[nodiscard]] inline requirement requirement_for(const headphone& hp, const programme& p,
                                                  impedance output_impedance = in_si(0.0, ohm),
-                                                 std::optional<impedance> source_resistance = std::nullopt) noexcept {
+                                                 std::optional<impedance> source_resistance = std::nullopt,
+                                                 const attenuator* att = nullptr) noexcept {
     const double r = value_in(limit_load(hp), ohm);
     const double v = value_in(hp.voltage_for(p.average_level()), volt);
     const double v_peak = v * p.crest_factor().voltage_ratio();
@@ -149,31 +184,59 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
         in_si(v * v / r, watt),
         in_si(v_peak, volt),
         in_si(v_peak / r, ampere),
-        in_si(v_sine * (r + z) / r, volt),
-        in_si(v_sine * (r + rs) / r, volt),
+        in_si(att == nullptr ? v_sine * (r + z) / r : v_sine / detail::source_divider(r, z, att), volt),
+        in_si(att == nullptr ? v_sine * (r + rs) / r : v_sine / detail::source_divider(r, rs, att), volt),
         in_si(v_sine * v_sine / r, watt),
     };
+}
+
+// What the amplifier itself delivers when an attenuator carries a voltage v (RMS) to the headphone at its limit
+// load: the load it sees, R_s + (R_p || R), and the voltage, current and power at its terminals.
+struct amplifier_demand {
+    impedance load;
+    voltage terminal_voltage;
+    current terminal_current;
+    power terminal_power;
+};
+
+[[nodiscard]] inline amplifier_demand attenuated_demand(const attenuator& att, const headphone& hp, voltage at_headphone) noexcept {
+    const double r = value_in(limit_load(hp), ohm);
+    const double za = att.amplifier_load(r).real();
+    const double va = value_in(at_headphone, volt) / att.transfer(r).real();
+    return {in_si(za, ohm), in_si(va, volt), in_si(va / za, ampere), in_si(va * va / za, watt)};
 }
 
 // Headroom for a programme (docs/physics.md section 5). Peak-type limits cap the peaks, so they allow an average
 // level CF - 3.01 dB below the sine maximum; a thermal limit caps the average power. For a sine both reduce to
 // L_max - T.
-[[nodiscard]] inline headroom_result headroom_for(const output_stage& out, const headphone& hp, const programme& p) noexcept {
-    const auto [v_avg, which] = limits::binding_of(detail::load_voltage_limits(out, limit_load(hp), p.peak_scale()));
+[[nodiscard]] inline headroom_result headroom_for(const output_stage& out, const headphone& hp, const programme& p,
+                                                  const attenuator* att = nullptr) noexcept {
+    const auto [v_avg, which] = limits::binding_of(att != nullptr ? detail::load_voltage_limits(out, *att, value_in(limit_load(hp), ohm), p.peak_scale())
+                                                                  : detail::load_voltage_limits(out, limit_load(hp), p.peak_scale()));
     const spl max_avg = hp.level_at(in_si(v_avg, volt));
     return {max_avg - p.average_level(), which, max_avg};
 }
 
-// Damping factor R / Z_out; none for an ideal (0 ohm) or unstated source.
-[[nodiscard]] inline std::optional<double> damping_factor(const output_stage& out, const headphone& hp) noexcept {
-    const double z = value_in(out.output_impedance(), ohm);
+// The source impedance the headphone sees: Z_out, or through an attenuator Z_th = (Z_out + R_s) || R_p (with 0 ohm
+// for an unstated Z_out).
+[[nodiscard]] inline impedance source_impedance(const output_stage& out, const attenuator* att = nullptr) noexcept {
+    if (att == nullptr) return out.output_impedance();
+    return in_si(att->thevenin_impedance(value_in(out.output_impedance(), ohm)), ohm);
+}
+
+// Damping factor R / Z_out (through an attenuator R / Z_th); none for an ideal (0 ohm) or unstated source.
+[[nodiscard]] inline std::optional<double> damping_factor(const output_stage& out, const headphone& hp,
+                                                          const attenuator* att = nullptr) noexcept {
+    const double z = value_in(source_impedance(out, att), ohm);
     if (z == 0.0) return std::nullopt;
     return value_in(hp.nominal_impedance(), ohm) / z;
 }
 
-// Level lost in the divider formed by Z_out and the headphone: 20 lg(R / (R + Z_out)), zero or negative.
-[[nodiscard]] inline gain output_impedance_loss(const output_stage& out, const headphone& hp) noexcept {
+// Level lost in the divider formed by Z_out and the headphone: 20 lg(R / (R + Z_out)), zero or negative; through an
+// attenuator 20 lg(V_th / V_oc R / (R + Z_th)), the attenuator's loss included.
+[[nodiscard]] inline gain output_impedance_loss(const output_stage& out, const headphone& hp, const attenuator* att = nullptr) noexcept {
     const double r = value_in(hp.nominal_impedance(), ohm);
+    if (att != nullptr) return gain::of_voltage_ratio(detail::source_divider(r, value_in(out.output_impedance(), ohm), att));
     return gain::of_voltage_ratio(r / (r + value_in(out.output_impedance(), ohm)));
 }
 
@@ -181,9 +244,13 @@ inline constexpr double unbounded = std::numeric_limits<double>::infinity();
 // against the impedance minimum (docs/physics.md section 7), so a known curve's minimum is used, else |Z| at 1 kHz.
 // Unknown (no value) where the output impedance is not stated: an unstated Z_out is not a met rule.
 [[nodiscard]] inline impedance one_eighth_rule_load(const headphone& hp) noexcept { return limit_load(hp); }
-[[nodiscard]] inline std::optional<bool> meets_one_eighth_rule(const output_stage& out, const headphone& hp) noexcept {
-    if (!out.output_impedance_stated()) return std::nullopt;
-    return 8.0 * value_in(out.output_impedance(), ohm) <= value_in(one_eighth_rule_load(hp), ohm);
+// Through an attenuator the rule is judged on Z_th; with Z_out unstated it is known only to fail, where even 0 ohm
+// behind the attenuator fails it (Z_th grows with Z_out).
+[[nodiscard]] inline std::optional<bool> meets_one_eighth_rule(const output_stage& out, const headphone& hp,
+                                                               const attenuator* att = nullptr) noexcept {
+    const bool met = 8.0 * value_in(source_impedance(out, att), ohm) <= value_in(one_eighth_rule_load(hp), ohm);
+    if (!out.output_impedance_stated() && (att == nullptr || met)) return std::nullopt;
+    return met;
 }
 
 // The hiss the output stage makes in the headphone (docs/physics.md section 3): S_V + 20 lg(V_n R / (R + Z_out)).
@@ -194,10 +261,12 @@ struct hiss_range {
     noise_weighting weighting;
 };
 
-[[nodiscard]] inline std::optional<hiss_range> hiss_level(const output_stage& out, const headphone& hp) noexcept {
+// Through an attenuator the noise follows the signal's divider (the resistors' own thermal noise, about 0.06 uV for
+// 10 ohm over 20 kHz, is far below any output's and is left out).
+[[nodiscard]] inline std::optional<hiss_range> hiss_level(const output_stage& out, const headphone& hp, const attenuator* att = nullptr) noexcept {
     const auto& n = out.noise();
     if (!n) return std::nullopt;
-    const gain divider = output_impedance_loss(out, hp);
+    const gain divider = output_impedance_loss(out, hp, att);
     return hiss_range{hp.level_at(n->low()) + divider, hp.level_at(n->high()) + divider, n->weighting()};
 }
 
@@ -236,6 +305,56 @@ struct gain_stage {
     gain stated, needed;
 };
 
+// What an attenuator between the output and the headphone buys and costs (docs/physics.md section 10), at the
+// maximum level: the source the headphone sees, what the amplifier delivers at its own terminals, the power each
+// resistor dissipates against its rating, and the same output's figures without it.
+struct attenuator_effect {
+    attenuator adapter;
+    gain source_ratio;           // 20 lg(V_th / V_oc): 0 dB without a shunt
+    impedance source_impedance;  // Z_th (Z_out taken as 0 ohm where not stated)
+    amplifier_demand at_max;     // at the amplifier's terminals, at the maximum level, into the limit load
+    power series_dissipation;    // I_amp^2 R_s
+    std::optional<power> shunt_dissipation;  // V_hp^2 / R_p
+    bool series_over_rating = false, shunt_over_rating = false;
+    gain insertion_loss;         // the level it costs at the nominal impedance (negative): also how much it lowers the hiss
+    operating_point max_without;
+    std::optional<hiss_range> hiss_without;
+    std::optional<headroom_result> headroom_without;  // with a programme
+};
+
+// Where the volume control sits at the listening level (docs/iem.md): how far below full output, for a programme
+// whose peaks reach digital full scale. Full output is the source at full scale through the gain where both are
+// stated, else the open-circuit voltage V_oc (the output's swing at full volume), else the maximum sine into the load.
+enum class volume_reference : std::uint8_t { source_gain, open_circuit_voltage, maximum_output };
+
+[[nodiscard]] constexpr std::string_view to_string(volume_reference r) noexcept {
+    switch (r) {
+        case volume_reference::source_gain: return "source_gain";
+        case volume_reference::open_circuit_voltage: return "open_circuit_voltage";
+        case volume_reference::maximum_output: break;
+    }
+    return "maximum_output";
+}
+
+// A dual-gang volume potentiometer's channels are specified to track only so far down its travel: a common
+// specification is within 3 dB down to -40 dB (Tokyo Ko-On Denpa's volume-control page, as published by its
+// distributor Acoustic Dimension, acoustic-dimension.com/tkd); below that the two channels may differ by more.
+inline constexpr double analog_tracking_range_db = 40.0;
+// A digital volume leaves the programme's peaks this far above the output's noise at most: below 20 lg 2^16 =
+// 96.33 dB (what a 16-bit recording holds) the volume setting has spent resolution the recording has.
+inline constexpr double sixteen_bit_range_db = 96.32959861247398;
+
+struct volume_position {
+    gain attenuation;                   // full output minus what the programme needs; negative: the output falls short
+    volume_reference reference;
+    std::optional<voltage> full_output;  // open-circuit, at full volume (none for maximum_output)
+    std::optional<volume_control> control;
+    std::optional<gain> dynamic_range;    // a full-scale sine over the hiss at the headphone, where the noise is known
+    std::optional<gain> remaining_range;  // the programme's peaks over the hiss at this setting: dynamic_range - attenuation
+    bool beyond_analog_tracking = false;  // attenuation beyond analog_tracking_range_db
+    bool beyond_digital_range = false;    // remaining_range below sixteen_bit_range_db
+};
+
 // Everything `headroom pair` reports about one output stage driving one headphone.
 struct pair_analysis {
     operating_point max;
@@ -252,33 +371,104 @@ struct pair_analysis {
     std::optional<gain> hiss_below_programme;  // the programme's average level above the (higher) hiss level
     std::optional<exposure_estimate> exposure;
     std::optional<gain_stage> source_gain_stage;  // with a programme and a stated source and gain
+    // Whether a person hears the hiss (hearing.hpp); none where the noise is not known.
+    std::optional<hiss_judgement> audibility;
+    std::optional<volume_position> volume;        // with a programme
+    std::optional<attenuator_effect> attenuation;  // with an attenuator
 };
 
+namespace detail {
+
+[[nodiscard]] inline volume_position volume_at(const output_stage& out, const programme& p, const pair_analysis& a) {
+    volume_position v{};
+    v.control = out.volume();
+    if (const auto full = out.gain_limited_voltage()) {
+        v.reference = volume_reference::source_gain;
+        v.full_output = full;
+    } else if (const auto oc = out.open_circuit_voltage()) {
+        v.reference = volume_reference::open_circuit_voltage;
+        v.full_output = oc;
+    } else {
+        v.reference = volume_reference::maximum_output;
+    }
+    // The programme's peaks as the sine that reaches them, at the headphone, and what full volume makes of a
+    // full-scale sine (the same divider: requirement_for's unloaded swing).
+    const spl peaks = p.average_level() + p.crest_factor() - sine_crest_factor;
+    if (v.full_output)
+        v.attenuation = gain::of_voltage_ratio(value_in(*v.full_output, volt) / value_in(a.need->open_circuit_voltage, volt));
+    else
+        v.attenuation = a.max.max_level - peaks;
+    if (a.hiss) {
+        v.remaining_range = peaks - a.hiss->high;
+        v.dynamic_range = *v.remaining_range + v.attenuation;
+        v.beyond_digital_range = v.remaining_range->db() < sixteen_bit_range_db;
+    }
+    v.beyond_analog_tracking = v.attenuation.db() > analog_tracking_range_db;
+    return v;
+}
+
+}  // namespace detail
+
+// Everything about one output stage driving one headphone, through an attenuator where one is given.
 [[nodiscard]] inline pair_analysis analyse(const output_stage& out, const headphone& hp,
-                                           const std::optional<programme>& p = std::nullopt) {
+                                           const std::optional<programme>& p = std::nullopt, const attenuator* att = nullptr) {
     pair_analysis a{
-        .max = max_output(out, hp),
-        .output_impedance_loss = output_impedance_loss(out, hp),
-        .damping_factor = damping_factor(out, hp),
-        .meets_one_eighth_rule = meets_one_eighth_rule(out, hp),
+        .max = max_output(out, hp, att),
+        .output_impedance_loss = output_impedance_loss(out, hp, att),
+        .damping_factor = damping_factor(out, hp, att),
+        .meets_one_eighth_rule = meets_one_eighth_rule(out, hp, att),
         .one_eighth_rule_load = one_eighth_rule_load(hp),
         .exceeds_rated_power = std::nullopt,
-        .hiss = hiss_level(out, hp),
+        .hiss = hiss_level(out, hp, att),
         .dynamic_range = std::nullopt,
         .need = std::nullopt,
         .headroom = std::nullopt,
         .hiss_below_programme = std::nullopt,
         .exposure = std::nullopt,
         .source_gain_stage = std::nullopt,
+        .audibility = std::nullopt,
+        .volume = std::nullopt,
+        .attenuation = std::nullopt,
     };
     if (const auto rated = hp.rated_power()) a.exceeds_rated_power = a.max.load_power > *rated;
-    if (a.hiss) a.dynamic_range = a.max.max_level - a.hiss->low;
+    if (a.hiss) {
+        a.dynamic_range = a.max.max_level - a.hiss->low;
+        a.audibility = judge_hiss(a.hiss->high, a.hiss->weighting, a.hiss->high != a.hiss->low, out.noise()->derivation().has_value());
+    }
     if (p) {
-        a.need = requirement_for(hp, *p, out.output_impedance(), out.source_resistance());
-        a.headroom = headroom_for(out, hp, *p);
+        a.need = requirement_for(hp, *p, out.output_impedance(), out.source_resistance(), att);
+        a.headroom = headroom_for(out, hp, *p, att);
         if (a.hiss) a.hiss_below_programme = p->average_level() - a.hiss->high;
         a.exposure = exposure_at(*p);
         if (const auto& src = out.source()) a.source_gain_stage = gain_stage{src->full_scale(), src->amplifier_gain(), a.need->gain_after(src->full_scale())};
+        a.volume = detail::volume_at(out, *p, a);
+    }
+    if (att != nullptr) {
+        const double z_out = value_in(out.output_impedance(), ohm);
+        attenuator_effect e{
+            .adapter = *att,
+            .source_ratio = gain::of_voltage_ratio(att->thevenin_ratio(z_out)),
+            .source_impedance = source_impedance(out, att),
+            .at_max = attenuated_demand(*att, hp, a.max.load_voltage),
+            .series_dissipation = in_si(0.0, watt),
+            .shunt_dissipation = std::nullopt,
+            .series_over_rating = false,
+            .shunt_over_rating = false,
+            .insertion_loss = a.output_impedance_loss - output_impedance_loss(out, hp),
+            .max_without = max_output(out, hp),
+            .hiss_without = hiss_level(out, hp),
+            .headroom_without = std::nullopt,
+        };
+        const double i_amp = value_in(e.at_max.terminal_current, ampere);
+        e.series_dissipation = in_si(i_amp * i_amp * value_in(att->series(), ohm), watt);
+        if (const auto& rp = att->shunt()) {
+            const double v_hp = value_in(a.max.load_voltage, volt);
+            e.shunt_dissipation = in_si(v_hp * v_hp / value_in(*rp, ohm), watt);
+            e.shunt_over_rating = *e.shunt_dissipation > att->rating();
+        }
+        e.series_over_rating = e.series_dissipation > att->rating();
+        if (p) e.headroom_without = headroom_for(out, hp, *p);
+        a.attenuation = std::move(e);
     }
     return a;
 }

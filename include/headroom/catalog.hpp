@@ -10,6 +10,7 @@
 //
 // The parsing is compiled (src/io/catalog.cpp, target headroom::io) so that only it depends on a JSON library.
 
+#include "headroom/attenuator.hpp"
 #include "headroom/headphone.hpp"
 #include "headroom/io.hpp"
 #include "headroom/output_stage.hpp"
@@ -102,6 +103,18 @@ struct amplifier_entry {
     [[nodiscard]] const amplifier_output* balanced_output() const noexcept;
 };
 
+// An attenuator or impedance adapter that is sold or published (data/attenuators.json), with its resistor values
+// and their source: an adapter has a series resistor only, an attenuator a shunt as well.
+struct attenuator_entry {
+    attenuator model;
+    figure_basis basis;
+    std::string source;  // empty only for basis "own"
+    std::string secondary_source;
+    std::string note;
+
+    [[nodiscard]] const std::string& name() const noexcept { return model.name(); }
+};
+
 // From text: `file` names the source in messages; relative impedance-curve paths resolve against `base_dir`.
 [[nodiscard]] std::vector<headphone_entry> parse_headphone_catalog(std::string_view json, const std::string& file,
                                                                    const std::filesystem::path& base_dir = {});
@@ -120,5 +133,10 @@ struct catalog_file {
 // From files: the messages name the path as given. Names are looked up by headroom/frontend/lookup.hpp.
 [[nodiscard]] std::vector<headphone_entry> load_headphone_catalog(const std::filesystem::path& file);
 [[nodiscard]] std::vector<amplifier_entry> load_amplifier_catalog(const std::filesystem::path& file);
+
+// {"format": "headroom-catalog-1", "attenuators": [{"name", "series", "shunt", "resistor_rating", "basis", "source",
+// "secondary_source", "note"}]}.
+[[nodiscard]] std::vector<attenuator_entry> parse_attenuator_catalog(std::string_view json, const std::string& file);
+[[nodiscard]] std::vector<attenuator_entry> load_attenuator_catalog(const std::filesystem::path& file);
 
 }  // namespace headroom

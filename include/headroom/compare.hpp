@@ -8,7 +8,8 @@
 // Fitness, in order (docs/model.md, "Choosing an output"):
 //   1. enough headroom for the programme (at least `enough`, 0 dB by default): an output that clips loses;
 //   2. for a sensitive headphone (S_V of 110 dB SPL/V or more, where a few microvolts of hiss become audible),
-//      less hiss, then a lower output impedance (a flatter response, more damping);
+//      less hiss as heard (A-weighted; an output whose noise is not known after every one whose noise is), then a
+//      lower output impedance (a flatter response, more damping);
 //   3. more headroom.
 // Setting advice (docs/physics.md section 8), among one output's settings: enough headroom first; then, among
 // those with enough, one that meets the 1/8 rule over one that fails it or whose Z_out is unknown; then for gain
@@ -94,6 +95,13 @@ namespace detail {
     return !h || *h >= enough;
 }
 
+// Whether an option's hiss as heard (A-weighted, hearing.hpp) is known and at most `max_hiss` (always, without a
+// limit): an output whose noise is not known never passes a hiss limit.
+[[nodiscard]] inline bool within_hiss(const compared_option& c, const std::optional<spl>& max_hiss) noexcept {
+    if (!max_hiss) return true;
+    return c.analysis.audibility && c.analysis.audibility->hiss_a <= *max_hiss;
+}
+
 namespace detail {
 
 // Whether setting a is the better advice than setting b of the same output (see the header comment).
@@ -120,8 +128,9 @@ namespace detail {
     const bool ea = has_enough(a, enough), eb = has_enough(b, enough);
     if (ea != eb) return ea;
     if (ea && sensitive) {
+        // The hiss as heard (A-weighted, the higher end of a range); unknown noise ranks after every known one.
         const auto hiss_of = [](const compared_option& c) {
-            return c.analysis.hiss ? c.analysis.hiss->high.db() : std::numeric_limits<double>::infinity();
+            return c.analysis.audibility ? c.analysis.audibility->hiss_a.db() : std::numeric_limits<double>::infinity();
         };
         const double ha = hiss_of(a), hb = hiss_of(b);
         if (std::abs(ha - hb) > 0.5) return ha < hb;  // half a dB is within the figures' own uncertainty
@@ -138,17 +147,18 @@ namespace detail {
 // Compares options (typically every setting of every output of one amplifier) for a headphone and a programme,
 // across frequency as well where the headphone has an impedance curve or an EQ is given (its boost is level the
 // amplifier must deliver: an option is judged by its worst headroom).
+// Through an attenuator, where one is given: every option drives the headphone through it.
 [[nodiscard]] inline comparison compare_outputs(std::vector<output_option> options, const headphone& hp,
                                                 const std::optional<programme>& p, gain enough = gain::of_db(0.0),
-                                                const parametric_eq* eq = nullptr) {
+                                                const parametric_eq* eq = nullptr, const attenuator* att = nullptr) {
     if (options.empty()) throw spec_error{"comparison", "outputs", "are missing: give at least one output stage"};
     comparison c;
     c.programme_used = p;
     c.enough = enough;
     c.sensitive_headphone = is_sensitive(hp);
     for (auto& o : options) {
-        pair_analysis a = analyse(o.stage, hp, p);
-        std::optional<frequency_analysis> across = analyse_frequency(o.stage, hp, eq, p);
+        pair_analysis a = analyse(o.stage, hp, p, att);
+        std::optional<frequency_analysis> across = analyse_frequency(o.stage, hp, eq, p, att);
         c.options.push_back({std::move(o), std::move(a), std::move(across)});
     }
     // Setting advice per output (see the header comment).

@@ -10,6 +10,7 @@
 // Compiled in headroom::io (src/io/fields.cpp).
 
 #include "headroom/analysis.hpp"
+#include "headroom/attenuator.hpp"
 #include "headroom/error.hpp"
 #include "headroom/headphone.hpp"
 #include "headroom/output_stage.hpp"
@@ -63,6 +64,7 @@ enum class value_kind : std::uint8_t {
     sensitivity,  // one of the four forms, with its unit
     power_table,  // points "1.2W@32ohm"
     weighting,    // "A-weighted" or "unweighted"
+    volume_control,  // "analog" or "digital"
     name,         // a catalog name, a file or a setting's name: text as it is
     choice,       // on or off
 };
@@ -92,7 +94,7 @@ struct field {
 
 enum class output_field : std::uint8_t {
     vmax, imax, pmax, thermal_power, source_resistance, power, zout, source_level, gain, noise, noise_weighting, snr,
-    snr_reference, count
+    snr_reference, volume, count
 };
 
 // One output stage (docs/physics.md section 3, docs/catalog-format.md).
@@ -121,6 +123,8 @@ inline constexpr std::array<field, static_cast<std::size_t>(output_field::count)
      "Instead of --noise: a stated signal-to-noise ratio or dynamic range (120dB)"},
     {"snr_reference", "--snr-reference", "snr_reference", "snr_reference", "snr reference", value_kind::voltage, false, false, "2V",
      "The level the SNR is stated against (default: the output's largest swing, an upper bound on the noise)"},
+    {"volume", "--volume", "volume", "volume", "volume control", value_kind::volume_control, false, false, "digital",
+     "How the volume is set: analog (a potentiometer) or digital (in the DAC); says where the volume's range runs out"},
 }};
 
 enum class headphone_field : std::uint8_t { impedance, sensitivity, sensitivity_frequency, rated_power, count };
@@ -145,9 +149,22 @@ inline constexpr std::array<field, static_cast<std::size_t>(programme_field::cou
      "Programme crest factor in dB, peak over RMS (default: a sine, 3.0103; music 12-20)"},
 }};
 
+// An attenuator or adapter between the output and the headphone (docs/physics.md section 10): a series resistor, a
+// shunt across the headphone (an L-pad), and the power each resistor takes.
+enum class attenuator_field : std::uint8_t { series, shunt, rating, count };
+
+inline constexpr std::array<field, static_cast<std::size_t>(attenuator_field::count)> attenuator_rows{{
+    {"series", "--series", "series", "series", "series resistance", value_kind::impedance, true, false, "75ohm",
+     "A resistor in series between the output and the headphone: an IEM or impedance adapter (75ohm)"},
+    {"shunt", "--shunt", "shunt", "shunt", "shunt resistance", value_kind::impedance, false, false, "1ohm",
+     "With --series: a resistor across the headphone, making an L-pad attenuator (1ohm)"},
+    {"resistor_rating", "--resistor-rating", "resistor_rating", "resistor_rating", "resistor rating", value_kind::power, false, false, "0.25W",
+     "The power each resistor of the attenuator takes (default: 0.25 W assumed)"},
+}};
+
 // What a request names besides figures: catalog gear, an output and a setting of it, how a typed-in output is
-// wired, an EQ and an impedance curve (headroom/frontend/request.hpp).
-enum class request_field : std::uint8_t { headphone, amp, output, setting, bridge, balanced, eq, curve, driver, count };
+// wired, an EQ, an impedance curve and an attenuator (headroom/frontend/request.hpp).
+enum class request_field : std::uint8_t { headphone, amp, output, setting, bridge, balanced, eq, curve, driver, attenuator, count };
 
 inline constexpr std::array<field, static_cast<std::size_t>(request_field::count)> request_rows{{
     {"", "--headphone", "headphone", "headphone", "headphone", value_kind::name, false, false, "Sennheiser HD600",
@@ -166,6 +183,8 @@ inline constexpr std::array<field, static_cast<std::size_t>(request_field::count
      "CSV of frequency_hz,magnitude_ohm[,phase_deg]: analyse across 20 Hz-20 kHz"},
     {"driver", "--driver", "driver", "driver", "driver model", value_kind::name, false, false, "Re=32,Le=0.05mH,fs=100Hz,Qms=2,Qes=0.5",
      "Driver model instead of a curve: \"Re=32,Le=0.05mH,fs=100Hz,Qms=2,Qes=0.5\""},
+    {"", "--attenuator", "attenuator", "attenuator", "attenuator", value_kind::name, false, false, "Etymotic ER4PT P-to-S adapter",
+     "An attenuator or adapter from the catalog, by name, between the output and the headphone"},
 }};
 
 template <class Enum>
@@ -200,6 +219,7 @@ private:
 using output_values = values<output_field>;
 using headphone_values = values<headphone_field>;
 using programme_values = values<programme_field>;
+using attenuator_values = values<attenuator_field>;
 
 // ---- from values to the model ----------------------------------------------------------------------------------
 
@@ -211,6 +231,7 @@ struct output_figures {
     std::optional<impedance> source_resistance, zout;
     std::optional<gain> amplifier_gain, snr;
     std::optional<noise_weighting> weighting;
+    std::optional<volume_control> volume;
     std::optional<std::vector<power_point>> points;
 
     // Whether any limit row is stated (a setting that states one replaces its output's limits as a set).
@@ -235,6 +256,10 @@ struct output_figures {
 
 // The programme the values describe; none without a target (a crest factor alone is refused).
 [[nodiscard]] std::optional<programme> make_programme(const programme_values& v, face f);
+
+// The attenuator the values describe (a series resistor, and a shunt and rating where given); none without any value.
+// A shunt needs a series resistor (0 ohm is one), a rating needs a resistor.
+[[nodiscard]] std::optional<attenuator> make_attenuator(const attenuator_values& v, face f, const std::string& name = "attenuator");
 
 // The field a model's spec_error names (its model word), as the face spells it; "" when no row has it.
 [[nodiscard]] std::string_view key_for(std::string_view model_field, face f) noexcept;

@@ -24,7 +24,8 @@ struct frequency_analysis {
     bool has_curve = false;    // false: only an EQ, on a resistive load of the nominal impedance
     impedance at_1khz;
     impedance nominal;  // the stated impedance, which the sensitivity conversions use
-    response_deviation response;
+    response_deviation response;  // behind the source the headphone sees (Z_out, or Z_th through an attenuator)
+    std::optional<gain> spread_without_attenuator;  // the response's spread behind Z_out alone, where an attenuator is given
     frequency_operating_points max;
     std::optional<eq_response> eq;
     std::optional<frequency_headroom> headroom;  // with a programme; includes the EQ's boost when there is one
@@ -42,9 +43,12 @@ namespace detail {
 
 }  // namespace detail
 
-// None when the headphone has no impedance curve and no EQ is given.
+// None when the headphone has no impedance curve and no EQ is given. Through an attenuator, where one is given: the
+// response deviation follows Z(f) / (Z(f) + Z_th) with the complex curve (the constant V_th / V_oc drops out of a
+// deviation from 1 kHz).
 [[nodiscard]] inline std::optional<frequency_analysis> analyse_frequency(const output_stage& out, const headphone& hp,
-                                                                         const parametric_eq* eq, const std::optional<programme>& p) {
+                                                                         const parametric_eq* eq, const std::optional<programme>& p,
+                                                                         const attenuator* att = nullptr) {
     const impedance_curve* curve = hp.curve();
     if (curve == nullptr && eq == nullptr) return std::nullopt;
     const impedance_curve z = curve != nullptr ? *curve : impedance_curve::resistive(hp.nominal_impedance());
@@ -54,22 +58,24 @@ namespace detail {
         .has_curve = curve != nullptr,
         .at_1khz = z.magnitude_at(in_si(1000.0, hertz)),
         .nominal = hp.nominal_impedance(),
-        .response = analyse_response(z, out.output_impedance(), g),
-        .max = max_output_across(out, hp, z, g),
+        .response = analyse_response(z, source_impedance(out, att), g),
+        .spread_without_attenuator = std::nullopt,
+        .max = max_output_across(out, hp, z, g, att),
         .eq = std::nullopt,
         .headroom = std::nullopt,
         .eq_programme_headroom = std::nullopt,
     };
+    if (att != nullptr) a.spread_without_attenuator = analyse_response(z, out.output_impedance(), g).spread;
     if (eq != nullptr) a.eq = eq_response_on(*eq, g, p ? p->spectrum() : programme_spectrum::pink);
     if (p) {
         std::optional<eq_demand> demand;
         if (a.eq) demand = eq_demand{a.eq->gain_db, a.eq->preamp};
-        a.headroom = headroom_across(out, hp, z, *p, g, demand);
+        a.headroom = headroom_across(out, hp, z, *p, g, demand, att);
         if (a.eq) {
             // Music spreads over frequency: a programme of this spectrum gains programme_increase through the
             // filters, everywhere at once, rather than the peak boost at one frequency.
             const eq_demand spread{Eigen::ArrayXd::Constant(g.size(), a.eq->programme_increase.db()), a.eq->preamp};
-            a.eq_programme_headroom = headroom_across(out, hp, z, *p, g, spread).worst;
+            a.eq_programme_headroom = headroom_across(out, hp, z, *p, g, spread, att).worst;
         }
     }
     return a;

@@ -6,11 +6,13 @@
 // (catalog.hpp, target headroom::catalog) and the fmt formatters (format.hpp) are opt-in.
 
 #include "headroom/analysis.hpp"
+#include "headroom/attenuator.hpp"
 #include "headroom/decibel.hpp"
 #include "headroom/eq.hpp"
 #include "headroom/error.hpp"
 #include "headroom/fit.hpp"
 #include "headroom/headphone.hpp"
+#include "headroom/hearing.hpp"
 #include "headroom/impedance_curve.hpp"
 #include "headroom/literals.hpp"
 #include "headroom/output_stage.hpp"

@@ -67,6 +67,13 @@ private:
     gain gain_;
 };
 
+// How the output's volume is set (docs/iem.md, "Where the volume sits"): an analog control (a potentiometer, whose
+// two gangs track each other only over part of its travel) or a digital one (in the DAC or before it, which spends
+// dynamic range as it attenuates). Not stated where the source does not say.
+enum class volume_control : std::uint8_t { analog, digital };
+
+[[nodiscard]] constexpr std::string_view to_string(volume_control v) noexcept { return v == volume_control::analog ? "analog" : "digital"; }
+
 enum class noise_weighting : std::uint8_t { not_stated, a_weighted, unweighted };
 
 [[nodiscard]] constexpr std::string_view to_string(noise_weighting w) noexcept {
@@ -190,6 +197,7 @@ struct output_spec {
     std::optional<impedance> output_impedance{};     // Z_out; absent: not stated (0 ohm is assumed, and reported as such)
     std::optional<source_gain> source{};             // V_src and G
     std::optional<output_noise> noise{};             // V_n
+    std::optional<volume_control> volume{};          // how the volume is set, where a source says
     topology kind = topology::single_ended;
     bool derived = false;  // a balanced output derived from one single-ended leg's figures (bridge())
 };
@@ -247,6 +255,7 @@ public:
     [[nodiscard]] impedance source_resistance() const noexcept { return spec_.source_resistance.value_or(output_impedance()); }
     [[nodiscard]] const std::optional<source_gain>& source() const noexcept { return spec_.source; }
     [[nodiscard]] const std::optional<output_noise>& noise() const noexcept { return spec_.noise; }
+    [[nodiscard]] std::optional<volume_control> volume() const noexcept { return spec_.volume; }
     // V_src 10^(G/20): the open-circuit voltage at digital full scale, if a source and gain are stated.
     [[nodiscard]] std::optional<voltage> gain_limited_voltage() const noexcept {
         if (!spec_.source) return std::nullopt;

@@ -41,13 +41,15 @@ struct output_recommendation {
 // sensitive headphone less hiss and a lower output impedance, then more headroom). `enough` is the headroom that
 // counts as enough, for the ranking and for the gain advice. Without a programme, the loudest setting of each
 // output is advised and the loudest output ranks first (for a sensitive headphone, after hiss and Z_out).
+// Through an attenuator, where one is given (sweep --attenuator: every output drives the headphone through it).
 [[nodiscard]] inline std::vector<output_recommendation> rank_outputs(const headphone& hp, std::span<const amplifier_entry> amps,
-                                                                     const std::optional<programme>& p, gain enough = gain::of_db(0.0)) {
+                                                                     const std::optional<programme>& p, gain enough = gain::of_db(0.0),
+                                                                     const attenuator* att = nullptr) {
     std::vector<output_recommendation> ranked;
     for (const amplifier_entry& a : amps) {
         std::vector<output_option> options = options_of(a, hp);
         if (options.empty()) continue;
-        comparison c = compare_outputs(std::move(options), hp, p, enough);
+        comparison c = compare_outputs(std::move(options), hp, p, enough, nullptr, att);
         for (const std::size_t k : c.ranking) ranked.push_back({&a, std::move(c.options[k])});
     }
     const bool sensitive = is_sensitive(hp);
@@ -64,13 +66,16 @@ struct headphone_recommendation {
 };
 
 // Every headphone on `amp`, each with the amplifier's fittest output for it, ordered by that output's headroom
-// (most first): which headphones this amplifier drives, and how easily.
+// (most first): which headphones this amplifier drives, and how easily. `for_iems`, where given, stands between the
+// amplifier and every IEM (sweep --attenuator).
 [[nodiscard]] inline std::vector<headphone_recommendation> rank_headphones(const amplifier_entry& amp,
                                                                            std::span<const headphone_entry> headphones,
-                                                                           const programme& p, gain enough = gain::of_db(0.0)) {
+                                                                           const programme& p, gain enough = gain::of_db(0.0),
+                                                                           const attenuator* for_iems = nullptr) {
     std::vector<headphone_recommendation> ranked;
     for (const headphone_entry& h : headphones) {
-        comparison c = compare_outputs(options_of(amp, h.model), h.model, p, enough);
+        const attenuator* att = h.type == headphone_type::iem ? for_iems : nullptr;
+        comparison c = compare_outputs(options_of(amp, h.model), h.model, p, enough, nullptr, att);
         ranked.push_back({&h, std::move(c.options[c.ranking.front()])});
     }
     std::stable_sort(ranked.begin(), ranked.end(), [](const headphone_recommendation& x, const headphone_recommendation& y) {

@@ -78,16 +78,19 @@ struct frequency_operating_points {
     limit lowest_binding;
 };
 
+// Through an attenuator, where one is given: the limits act at the amplifier's terminals (analysis.hpp), and the
+// figures are the headphone's.
 [[nodiscard]] inline frequency_operating_points max_output_across(const output_stage& out, const headphone& hp,
                                                                   const impedance_curve& z,
-                                                                  const frequency_grid& g = audio_band_grid()) {
+                                                                  const frequency_grid& g = audio_band_grid(),
+                                                                  const attenuator* att = nullptr) {
     const Eigen::ArrayXcd zf = ohms_on(z, g);
     const Eigen::Index n = g.size();
     frequency_operating_points r{g, Eigen::ArrayXd(n), Eigen::ArrayXd(n), Eigen::ArrayXd(n), Eigen::ArrayXd(n),
                                  std::vector<limit>(static_cast<std::size_t>(n)), spl{}, frequency{}, limit::voltage};
     Eigen::Index worst = 0;
     for (Eigen::Index i = 0; i < n; ++i) {
-        const auto [v, which] = limits::binding_of(detail::load_voltage_limits(out, zf[i]));
+        const auto [v, which] = limits::binding_of(att != nullptr ? detail::load_voltage_limits(out, *att, zf[i]) : detail::load_voltage_limits(out, zf[i]));
         const double mag = std::abs(zf[i]);
         r.load_voltage_v[i] = v;
         r.load_current_a[i] = v / mag;
@@ -128,7 +131,8 @@ struct eq_demand {
 [[nodiscard]] inline frequency_headroom headroom_across(const output_stage& out, const headphone& hp,
                                                         const impedance_curve& z, const programme& p,
                                                         const frequency_grid& g = audio_band_grid(),
-                                                        const std::optional<eq_demand>& eq = std::nullopt) {
+                                                        const std::optional<eq_demand>& eq = std::nullopt,
+                                                        const attenuator* att = nullptr) {
     if (eq && eq->boost_db.size() != g.size())
         throw spec_error{"headroom across frequency", "boost", "must have one value per grid frequency"};
     const Eigen::ArrayXcd zf = ohms_on(z, g);
@@ -137,7 +141,7 @@ struct eq_demand {
                          gain{}, frequency{}, limit::voltage};
     Eigen::Index worst = 0;
     for (Eigen::Index i = 0; i < n; ++i) {
-        auto v = detail::load_voltage_limits(out, zf[i], p.peak_scale());
+        auto v = att != nullptr ? detail::load_voltage_limits(out, *att, zf[i], p.peak_scale()) : detail::load_voltage_limits(out, zf[i], p.peak_scale());
         const double boost = eq ? eq->boost_db[i] : 0.0;
         if (eq) {
             // At digital full scale the source reaches f through the preamp and the boost, and never above full

@@ -26,7 +26,9 @@ from . import _core
 from ._core import (
     Amplifier,
     AmplifierOutput,
+    Attenuator,
     Catalog,
+    CatalogAttenuator,
     CatalogError,
     CatalogHeadphone,
     EQFilter,
@@ -75,8 +77,9 @@ if TYPE_CHECKING:
     from .distributed import dask_sweep as dask_sweep
 
 __all__ = [
-    "HEADPHONE_COLUMNS", "LIMITS", "OUTPUT_COLUMNS", "OUTPUT_FIELDS", "TABLE_COLUMNS",
-    "Amplifier", "AmplifierOutput", "Analysis", "Catalog", "CatalogError", "CatalogHeadphone", "ComparedOutput",
+    "ATTENUATOR_FIELDS", "HEADPHONE_COLUMNS", "LIMITS", "OUTPUT_COLUMNS", "OUTPUT_FIELDS", "TABLE_COLUMNS",
+    "Amplifier", "AmplifierOutput", "Analysis", "Attenuator", "Catalog", "CatalogAttenuator", "CatalogError", "CatalogHeadphone",
+    "ComparedOutput",
     "Comparison", "EQFilter", "Fit", "GainSetting", "HeadroomError", "Headphone", "ImpedanceCurve", "InputFileError",
     "MissingFileError", "Need", "OutputStage", "ParametricEQ", "ParseError", "Programme", "Recommendation",
     "Recommendations", "Result", "Sensitivity", "SpecError", "UnknownNameError", "Verdict", "__version__",
@@ -97,6 +100,10 @@ OutputLike = Union[OutputStage, GainSetting]
 
 OUTPUT_FIELDS: tuple[str, ...] = tuple(_core._output_fields)
 """The keywords of OutputStage (the fields table every face reads: include/headroom/fields.hpp)."""
+ATTENUATOR_FIELDS: tuple[str, ...] = tuple(_core._attenuator_fields)
+"""The keywords of Attenuator (series, shunt, resistor_rating), from the same table."""
+AttenuatorLike = Union[Attenuator, CatalogAttenuator, str]
+"""An Attenuator, a catalog entry, or the name of an attenuator in the bundled catalog (data/attenuators.json)."""
 
 def _bundled_dir() -> Path:
     # An installed package (cmake --install, the wheel) carries the catalog; the build tree reads the source tree's.
@@ -106,10 +113,15 @@ def _bundled_dir() -> Path:
     return Path(_core._source_data_dir)
 
 
+def _attenuators_in(d: Path) -> Path | None:
+    f = d / "attenuators.json"
+    return f if f.is_file() else None
+
+
 @functools.lru_cache(maxsize=1)
 def _bundled() -> Catalog:
     d = _bundled_dir()
-    return _core._load_catalog(d / "headphones.json", d / "amplifiers.json")
+    return _core._load_catalog(d / "headphones.json", d / "amplifiers.json", _attenuators_in(d))
 
 
 def catalog(
@@ -120,8 +132,9 @@ def catalog(
 ) -> Catalog:
     """The bundled catalog, or the one in ``directory`` (headphones.json and amplifiers.json), or two given files.
 
-    ``Catalog.headphones`` and ``Catalog.amplifiers`` list the entries; ``Catalog.headphone(name)`` and
-    ``Catalog.amplifier(name)`` look one up (case-insensitive; a miss raises UnknownNameError naming the nearest).
+    ``Catalog.headphones``, ``Catalog.amplifiers`` and ``Catalog.attenuators`` (attenuators.json, where the folder has
+    one) list the entries; ``Catalog.headphone(name)``, ``Catalog.amplifier(name)`` and ``Catalog.attenuator(name)``
+    look one up (case-insensitive; a miss raises UnknownNameError naming the nearest).
     A file that does not follow the format raises InputFileError (CatalogError) naming file:line, entry and field.
     """
     if directory is None and headphones is None and amplifiers is None:
@@ -130,7 +143,18 @@ def catalog(
     return _core._load_catalog(
         Path(headphones) if headphones is not None else base / "headphones.json",
         Path(amplifiers) if amplifiers is not None else base / "amplifiers.json",
+        _attenuators_in(base),
     )
+
+
+def _attenuator(a: AttenuatorLike | None) -> Attenuator | None:
+    if a is None or isinstance(a, Attenuator):
+        return a
+    if isinstance(a, CatalogAttenuator):
+        return a.model
+    if isinstance(a, str):
+        return _bundled().attenuator(a).model
+    raise TypeError(f"attenuator: expected an Attenuator, a CatalogAttenuator or a catalog name, not {type(a).__name__}")
 
 
 def _headphone(h: HeadphoneLike) -> Headphone:
@@ -159,14 +183,18 @@ def analyse(
     target: Decibels | None = None,
     crest: Decibels | None = None,
     eq: ParametricEQ | None = None,
+    attenuator: AttenuatorLike | None = None,
 ) -> Analysis:
     """One output stage driving one headphone, as ``headroom pair ... --json`` reports it.
 
     The programme is a Programme, or ``target`` (average dB SPL) and ``crest`` (dB; default a sine); without one the
     result has the maximum level and no headroom. A headphone with an impedance curve, or an ``eq``, adds the figures
-    across 20 Hz-20 kHz (``worst_headroom_db`` includes the EQ's boost).
+    across 20 Hz-20 kHz (``worst_headroom_db`` includes the EQ's boost). ``hiss_audibility`` says whether the hiss is
+    heard ("inaudible", "quiet_room", "audible"; None where the noise is not known), ``volume_attenuation_db`` where the
+    volume sits at the programme's level. An ``attenuator`` stands between the output and the headphone: every figure
+    is then through it, and ``attenuator`` says what it buys and costs.
     """
-    return Analysis(_core._analyse(_output(output), _headphone(headphone), programme, target, crest, eq))
+    return Analysis(_core._analyse(_output(output), _headphone(headphone), programme, target, crest, eq, _attenuator(attenuator)))
 
 
 def need(
@@ -178,11 +206,13 @@ def need(
     zout: Quantity | None = None,
     source: Quantity = "2V",
     eq: ParametricEQ | None = None,
+    attenuator: AttenuatorLike | None = None,
 ) -> Need:
     """What a headphone needs to play a programme, without an amplifier (``headroom need --json``): the voltage,
     current and power, the sine rating the peaks need, and the gain after a ``source`` at full scale (default 2 V);
-    ``zout`` sizes the unloaded swing behind an output impedance; with an ``eq``, at its largest boost."""
-    return Need(_core._need(_headphone(headphone), programme, target, crest, zout, source, eq))
+    ``zout`` sizes the unloaded swing behind an output impedance; with an ``eq``, at its largest boost; through an
+    ``attenuator``, what the amplifier gives at its own terminals under ``attenuator``."""
+    return Need(_core._need(_headphone(headphone), programme, target, crest, zout, source, eq, _attenuator(attenuator)))
 
 
 def fit(power: Sequence[str | tuple[Quantity, Quantity]], *, zout: Quantity | None = None) -> Fit:
@@ -204,6 +234,7 @@ def compare_outputs(
     crest: Decibels | None = None,
     enough: Decibels = 0.0,
     eq: ParametricEQ | None = None,
+    attenuator: AttenuatorLike | None = None,
 ) -> Comparison:
     """Every output and gain setting of an amplifier for one headphone, with the advised gain per output, the
     ranking and the verdict: the document of ``headroom pair --headphone H --amp A --json``.
@@ -216,7 +247,7 @@ def compare_outputs(
         outputs = _bundled().amplifier(outputs)
     elif not isinstance(outputs, (Amplifier, AmplifierOutput)):
         outputs = list(outputs)
-    return Comparison(_core._compare_outputs(outputs, _headphone(headphone), programme, target, crest, enough, eq))
+    return Comparison(_core._compare_outputs(outputs, _headphone(headphone), programme, target, crest, enough, eq, _attenuator(attenuator)))
 
 
 def _amplifiers(amplifiers: Catalog | Amplifier | str | Iterable[Amplifier | str] | None) -> list[Amplifier]:
@@ -248,13 +279,19 @@ def rank_outputs(
     crest: Decibels | None = None,
     min_headroom: Decibels = 0.0,
     top: int | None = None,
+    attenuator: AttenuatorLike | None = None,
+    max_hiss: Decibels | None = None,
 ) -> Recommendations:
     """Every output of every amplifier (default: the bundled catalog's) for one headphone, each at its advised gain
     setting, best first by the one fitness rule (docs/model.md, "Choosing an output"); the rows are those with at
-    least ``min_headroom``, at most ``top`` of them. ``to_dict()`` equals an element of
-    ``headroom sweep --headphone H --json`` "recommendations"."""
+    least ``min_headroom`` and, with ``max_hiss`` (dB SPL A-weighted at the listener), a known hiss within it (outputs
+    whose noise is not known are counted in ``noise_unknown``, never listed), at most ``top`` of them. An
+    ``attenuator`` stands before a catalog IEM (as ``sweep --attenuator``) or before a Headphone of one's own.
+    ``to_dict()`` equals an element of ``headroom sweep --headphone H --json`` "recommendations"."""
     h = _bundled().headphone(headphone) if isinstance(headphone, str) else headphone
-    return Recommendations(_core._rank_outputs(h, _amplifiers(amplifiers), programme, target, crest, min_headroom, top))
+    return Recommendations(
+        _core._rank_outputs(h, _amplifiers(amplifiers), programme, target, crest, min_headroom, top, _attenuator(attenuator), max_hiss)
+    )
 
 
 def rank_headphones(
@@ -266,12 +303,17 @@ def rank_headphones(
     crest: Decibels | None = None,
     min_headroom: Decibels = 0.0,
     top: int | None = None,
+    attenuator: AttenuatorLike | None = None,
+    max_hiss: Decibels | None = None,
 ) -> Recommendations:
     """Every headphone (default: the bundled catalog's) on one amplifier, each with the amplifier's fittest output,
-    most headroom first; the rows are those with at least ``min_headroom``, at most ``top``. A programme is needed.
-    ``to_dict()`` equals an element of ``headroom sweep --amp A --json`` "recommendations"."""
+    most headroom first; the rows are those with at least ``min_headroom`` (and ``max_hiss``, as in rank_outputs), at
+    most ``top``. An ``attenuator`` stands before every IEM. A programme is needed. ``to_dict()`` equals an element of
+    ``headroom sweep --amp A --json`` "recommendations"."""
     a = _bundled().amplifier(amplifier) if isinstance(amplifier, str) else amplifier
-    return Recommendations(_core._rank_headphones(a, _headphones(headphones), programme, target, crest, min_headroom, top))
+    return Recommendations(
+        _core._rank_headphones(a, _headphones(headphones), programme, target, crest, min_headroom, top, _attenuator(attenuator), max_hiss)
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -139,6 +139,20 @@ class Analysis(Result):
     eq_spectrum: str | None
     eq_digital_clipping_db: float | None
     eq_programme_headroom_db: float | None
+    hiss_audibility: str | None
+    hiss_spl_dba: float | None
+    hiss_threshold_dba: float | None
+    hiss_background_dba: float | None
+    hiss_audibility_margin_db: float | None
+    hiss_audibility_upper_bound: bool | None
+    volume_attenuation_db: float | None
+    volume_control: str | None
+    volume_reference: str | None
+    volume_full_output_vrms: float | None
+    volume_dynamic_range_db: float | None
+    volume_remaining_range_db: float | None
+    volume_warnings: list[str] | None
+    attenuator: dict[str, Any] | None
 
 
 class ComparedOutput(Analysis):
@@ -176,6 +190,7 @@ class Need(Result):
     load_ohm: float | None
     rated_power_w: float | None
     peaks_exceed_rated_power: bool | None
+    attenuator: dict[str, Any] | None
 
 
 class Fit(Result):
@@ -251,6 +266,10 @@ class Recommendation(Result):
     hiss_spl_db: float | None
     hiss_spl_db_max: float | None
     zout_ohm: float | None
+    worst_headroom_db: float | None
+    hiss_audibility: str | None
+    hiss_spl_dba: float | None
+    volume_attenuation_db: float | None
 
 
 class Recommendations:
@@ -258,12 +277,15 @@ class Recommendations:
     headphone it drives (``rank_headphones``). ``to_dict()`` is one element of ``sweep ... --json``
     "recommendations"."""
 
-    __slots__ = ("owner_key", "owner", "qualifying", "rows")
+    __slots__ = ("owner_key", "owner", "attenuator", "qualifying", "noise_unknown", "rows")
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.owner_key = "headphone" if "headphone" in data else "amplifier"
         self.owner: str = data[self.owner_key]
+        self.attenuator: str | None = data.get("attenuator")
         self.qualifying: int = data["qualifying"]
+        # With max_hiss: the rows with the headroom whose noise is not known (never listed as passing); else None.
+        self.noise_unknown: int | None = data.get("noise_unknown")
         rows_key = "outputs" if self.owner_key == "headphone" else "headphones"
         self.rows: list[Recommendation] = [Recommendation(r) for r in data[rows_key]]
 
@@ -278,7 +300,13 @@ class Recommendations:
 
     def to_dict(self) -> dict[str, Any]:
         rows_key = "outputs" if self.owner_key == "headphone" else "headphones"
-        return {self.owner_key: self.owner, "qualifying": self.qualifying, rows_key: [r.to_dict() for r in self.rows]}
+        return {
+            self.owner_key: self.owner,
+            "attenuator": self.attenuator,
+            "qualifying": self.qualifying,
+            "noise_unknown": self.noise_unknown,
+            rows_key: [r.to_dict() for r in self.rows],
+        }
 
     def __repr__(self) -> str:
         return f"Recommendations({self.owner_key}={self.owner!r}, qualifying={self.qualifying}, rows={len(self.rows)})"

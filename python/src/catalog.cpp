@@ -26,6 +26,7 @@ namespace {
 struct catalog {
     std::vector<headphone_entry> headphones;
     std::vector<amplifier_entry> amplifiers;
+    std::vector<attenuator_entry> attenuators;  // none where the folder has no attenuators.json
     std::filesystem::path headphones_file, amplifiers_file;
 };
 
@@ -40,10 +41,13 @@ auto load_file(const std::filesystem::path& path, Load load) {
     }
 }
 
-catalog load_catalog(const std::filesystem::path& headphones_file, const std::filesystem::path& amplifiers_file) {
+catalog load_catalog(const std::filesystem::path& headphones_file, const std::filesystem::path& amplifiers_file,
+                     const std::optional<std::filesystem::path>& attenuators_file) {
     catalog c;
     c.headphones = load_file(headphones_file, [](const std::filesystem::path& p) { return load_headphone_catalog(p); });
     c.amplifiers = load_file(amplifiers_file, [](const std::filesystem::path& p) { return load_amplifier_catalog(p); });
+    if (attenuators_file)
+        c.attenuators = load_file(*attenuators_file, [](const std::filesystem::path& p) { return load_attenuator_catalog(p); });
     c.headphones_file = headphones_file;
     c.amplifiers_file = amplifiers_file;
     return c;
@@ -64,27 +68,18 @@ py::list options_list(const amplifier_entry& a, const std::optional<headphone>& 
     return l;
 }
 
-// The count of ranked options with enough headroom, and the rows that `sweep --headphone/--amp --json` lists: the
-// qualifying ones (the ranking puts them first), at most `top`.
-template <class Ranked, class Row>
-py::dict ranked_json(const char* owner_key, const std::string& owner, const char* rows_key, const std::vector<Ranked>& ranked,
-                     gain enough, std::optional<std::size_t> top, Row row) {
-    const auto qualifying = static_cast<std::size_t>(std::count_if(ranked.begin(), ranked.end(), [&](const Ranked& r) { return has_enough(row(r).second, enough); }));
-    frontend::ojson rows = frontend::ojson::array();
-    for (std::size_t k = 0; k < std::min(top.value_or(qualifying), qualifying); ++k) {
-        const auto [name, option] = row(ranked[k]);
-        frontend::ojson e;
-        e["rank"] = k + 1;
-        e[owner_key == std::string_view{"headphone"} ? "amplifier" : "headphone"] = name;
-        const frontend::ojson fields = frontend::recommendation_json(option);
-        for (const auto& [key, value] : fields.items()) e[key] = value;
-        rows.push_back(std::move(e));
-    }
-    frontend::ojson j;
-    j[owner_key] = owner;
-    j["qualifying"] = qualifying;
-    j[rows_key] = std::move(rows);
-    return to_python(j).cast<py::dict>();
+// The table `sweep --headphone/--amp --json` lists (frontend::ranked_table_json): the qualifying rows first, at most
+// `top` of them.
+py::dict ranked_json(const char* owner_key, const std::string& owner, std::vector<frontend::ranked_row> rows, gain enough,
+                     const std::optional<spl>& max_hiss, std::optional<std::size_t> top, const attenuator* att) {
+    const frontend::ranked_table t = frontend::qualify(std::move(rows), enough, max_hiss);
+    return to_python(frontend::ranked_table_json(owner_key, owner, t, top.value_or(t.qualifying), att)).cast<py::dict>();
+}
+
+std::optional<spl> max_hiss_arg(py::handle max_hiss) {
+    const auto db = decibel_arg(max_hiss, "recommendation", "max_hiss");
+    if (!db) return std::nullopt;
+    return spl::of_db(*db);
 }
 
 std::optional<std::size_t> top_arg(std::optional<long long> top) {
@@ -169,37 +164,59 @@ void bind_catalog(py::module_& m) {
         .def("amplifier", [](const catalog& c, const std::string& name) {
             return frontend::find_amplifier(c.amplifiers, name);
         }, "name"_a, "The amplifier of this name (case-insensitive); a miss suggests the nearest names.")
+        .def_readonly("attenuators", &catalog::attenuators)
+        .def("attenuator", [](const catalog& c, const std::string& name) {
+            return frontend::find_attenuator(c.attenuators, name);
+        }, "name"_a, "The attenuator or adapter of this name (case-insensitive); a miss suggests the nearest names.")
         .def("__repr__", [](const catalog& c) {
-            return "Catalog(" + std::to_string(c.headphones.size()) + " headphones, " + std::to_string(c.amplifiers.size()) + " amplifiers)";
+            return "Catalog(" + std::to_string(c.headphones.size()) + " headphones, " + std::to_string(c.amplifiers.size()) + " amplifiers, " +
+                   std::to_string(c.attenuators.size()) + " attenuators)";
         });
 
-    m.def("_load_catalog", &load_catalog, "headphones_file"_a, "amplifiers_file"_a);
+    py::class_<attenuator_entry>(m, "CatalogAttenuator",
+                                 "A catalog attenuator or impedance adapter: its model (an Attenuator), its resistor values' source.")
+        .def_property_readonly("name", &attenuator_entry::name)
+        .def_readonly("model", &attenuator_entry::model, "The Attenuator the analyses take.")
+        .def_property_readonly("basis", [](const attenuator_entry& a) { return std::string{to_string(a.basis)}; })
+        .def_property_readonly("source", [](const attenuator_entry& a) { return text_or_none(a.source); })
+        .def_property_readonly("secondary_source", [](const attenuator_entry& a) { return text_or_none(a.secondary_source); })
+        .def_property_readonly("note", [](const attenuator_entry& a) { return text_or_none(a.note); })
+        .def("__repr__", [](const attenuator_entry& a) { return "CatalogAttenuator(" + std::string{py::repr(py::str(a.name()))} + ")"; });
+
+    m.def("_load_catalog", &load_catalog, "headphones_file"_a, "amplifiers_file"_a, "attenuators_file"_a = py::none());
 
     m.def("_rank_outputs", [](py::handle hp_object, std::vector<amplifier_entry> amps, py::handle prog, py::handle target,
-                              py::handle crest, py::handle min_headroom, std::optional<long long> top) {
+                              py::handle crest, py::handle min_headroom, std::optional<long long> top, const attenuator* att,
+                              py::handle max_hiss) {
         const auto p = programme_arg(prog, target, crest);
         const gain enough = gain::of_db(decibel_arg(min_headroom, "recommendation", "min_headroom").value_or(0.0));
-        // A catalog entry or a Headphone of one's own.
-        const headphone hp = py::isinstance<headphone_entry>(hp_object) ? hp_object.cast<const headphone_entry&>().model
-                                                                        : hp_object.cast<headphone>();
-        const auto ranked = rank_outputs(hp, amps, p, enough);
-        return ranked_json("headphone", hp.name(), "outputs", ranked, enough, top_arg(top), [](const output_recommendation& r) {
-            return std::pair<std::string, const compared_option&>{r.amplifier->name, r.advised};
-        });
+        // A catalog entry or a Headphone of one's own; an attenuator stands before a catalog entry only if it is an IEM (as
+        // sweep --attenuator), before a Headphone of one's own always.
+        const bool catalog_entry = py::isinstance<headphone_entry>(hp_object);
+        const headphone hp = catalog_entry ? hp_object.cast<const headphone_entry&>().model : hp_object.cast<headphone>();
+        // Named for a catalog headphone that is not an IEM it would change nothing, so it is refused rather than dropped.
+        if (catalog_entry && att != nullptr && hp_object.cast<const headphone_entry&>().type != headphone_type::iem)
+            throw spec_error{"recommendation", "attenuator",
+                             "stands before IEMs only (as sweep --attenuator), and '" + hp.name() + "' is not one"};
+        const auto ranked = rank_outputs(hp, amps, p, enough, att);
+        std::vector<frontend::ranked_row> rows;
+        for (const auto& r : ranked) rows.push_back({r.amplifier->name, &r.advised});
+        return ranked_json("headphone", hp.name(), std::move(rows), enough, max_hiss_arg(max_hiss), top_arg(top), att);
     }, "headphone"_a, "amplifiers"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "min_headroom"_a = 0.0,
-       "top"_a = py::none());
+       "top"_a = py::none(), "attenuator"_a = nullptr, "max_hiss"_a = py::none());
 
     m.def("_rank_headphones", [](const amplifier_entry& amp, std::vector<headphone_entry> headphones, py::handle prog, py::handle target,
-                                 py::handle crest, py::handle min_headroom, std::optional<long long> top) {
+                                 py::handle crest, py::handle min_headroom, std::optional<long long> top, const attenuator* att,
+                                 py::handle max_hiss) {
         const auto p = programme_arg(prog, target, crest);
         if (!p) throw spec_error{"recommendation", "programme", "is missing: ranking headphones by headroom needs a target level"};
         const gain enough = gain::of_db(decibel_arg(min_headroom, "recommendation", "min_headroom").value_or(0.0));
-        const auto ranked = rank_headphones(amp, headphones, *p, enough);
-        return ranked_json("amplifier", amp.name, "headphones", ranked, enough, top_arg(top), [](const headphone_recommendation& r) {
-            return std::pair<std::string, const compared_option&>{r.headphone->name(), r.best};
-        });
+        const auto ranked = rank_headphones(amp, headphones, *p, enough, att);
+        std::vector<frontend::ranked_row> rows;
+        for (const auto& r : ranked) rows.push_back({r.headphone->name(), &r.best});
+        return ranked_json("amplifier", amp.name, std::move(rows), enough, max_hiss_arg(max_hiss), top_arg(top), att);
     }, "amplifier"_a, "headphones"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "min_headroom"_a = 0.0,
-       "top"_a = py::none());
+       "top"_a = py::none(), "attenuator"_a = nullptr, "max_hiss"_a = py::none());
 }
 
 }  // namespace headroom::python

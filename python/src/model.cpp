@@ -575,23 +575,65 @@ sine's 3.01 dB; music is typically 12-20 dB). Numbers or text ("85dB").)doc")
                    std::string{py::repr(py::float_(p.crest_factor().db()))} + ")";
         });
 
+    py::class_<attenuator>(m, "Attenuator", R"doc(
+An attenuator or impedance adapter between an amplifier output and the headphone (docs/physics.md section 10).
+
+Keywords from the fields table (the command line's --series, --shunt, --resistor-rating): series (the resistor in
+series, ohm or "75ohm"; an IEM adapter has only this), shunt (a resistor across the headphone: an L-pad attenuator),
+resistor_rating (the power each resistor takes; 0.25 W is assumed where not given). The headphone sees a new
+source, V_oc R_p / (R_p + Z_out + R_s) behind (Z_out + R_s) || R_p; the amplifier sees R_s + (R_p || Z) and its own
+limits act there. analyse(..., attenuator=...) reports what it buys and costs under "attenuator".)doc")
+        .def(py::init([](const std::string& name, const py::kwargs& kw) {
+            return for_entity("attenuator '" + name + "'", [&] {
+                const auto v = values_arg<fields::attenuator_field>(kw, fields::attenuator_rows, "Attenuator");
+                auto a = fields::make_attenuator(v, face::python, name);
+                if (!a) throw input_error{"series", "is missing: the resistor in series (an IEM adapter's), in ohm or text (\"75ohm\")"};
+                return *a;
+            });
+        }), "name"_a = "attenuator")
+        .def_property_readonly("name", &attenuator::name)
+        .def_property_readonly("series_ohm", [](const attenuator& a) { return value_in(a.series(), ohm); })
+        .def_property_readonly("shunt_ohm", [](const attenuator& a) -> std::optional<double> {
+            if (const auto& rp = a.shunt()) return value_in(*rp, ohm);
+            return std::nullopt;
+        })
+        .def_property_readonly("resistor_rating_w", [](const attenuator& a) { return value_in(a.rating(), watt); },
+                               "The rating the resistors' dissipation is judged against (0.25 W where none was given).")
+        .def_property_readonly("resistor_rating_stated", [](const attenuator& a) { return a.stated_rating().has_value(); })
+        .def("source_impedance", [](const attenuator& a, py::handle zout) {
+            return a.thevenin_impedance(value_in(quantity_arg(zout, "attenuator '" + a.name() + "'", "zout", parse_impedance, ohm).value_or(in_si(0.0, ohm)), ohm));
+        }, "zout"_a = 0.0, "Z_th = (Z_out + R_s) || R_p in ohm: the source the headphone sees behind an output of this impedance.")
+        .def("amplifier_load", [](const attenuator& a, py::handle z) {
+            return a.amplifier_load(value_in(*quantity_arg(z, "attenuator '" + a.name() + "'", "impedance", parse_impedance, ohm), ohm)).real();
+        }, "impedance"_a, "R_s + (R_p || Z) in ohm: the load the amplifier sees with a headphone of this impedance.")
+        .def("__repr__", [](const attenuator& a) {
+            std::string r = "Attenuator(" + std::string{py::repr(py::str(a.name()))} + ", series=" +
+                            std::string{py::repr(py::float_(value_in(a.series(), ohm)))};
+            if (a.shunt()) r += ", shunt=" + std::string{py::repr(py::float_(value_in(*a.shunt(), ohm)))};
+            return r + ")";
+        });
+
     // The keywords of OutputStage and Headphone: the fields table's Python names.
     py::list output_fields, headphone_fields;
     for (const auto& row : fields::output_rows) output_fields.append(py::str(std::string{row.python}));
     for (const auto& row : fields::headphone_rows) headphone_fields.append(py::str(std::string{row.python}));
     m.attr("_output_fields") = py::tuple(output_fields);
     m.attr("_headphone_fields") = py::tuple(headphone_fields);
+    py::list attenuator_fields;
+    for (const auto& row : fields::attenuator_rows) attenuator_fields.append(py::str(std::string{row.python}));
+    m.attr("_attenuator_fields") = py::tuple(attenuator_fields);
 
     m.def("_analyse", [](const output_stage& out, const headphone& hp, py::handle prog, py::handle target, py::handle crest,
-                         const parametric_eq* eq) {
+                         const parametric_eq* eq, const attenuator* att) {
         const auto p = programme_arg(prog, target, crest);
-        const pair_analysis a = analyse(out, hp, p);
-        const auto across = analyse_frequency(out, hp, eq, p);
+        const pair_analysis a = analyse(out, hp, p, att);
+        const auto across = analyse_frequency(out, hp, eq, p, att);
         return to_python(frontend::pair_json(out, hp, p, a, across ? &*across : nullptr));
-    }, "output"_a, "headphone"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "eq"_a = nullptr);
+    }, "output"_a, "headphone"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "eq"_a = nullptr,
+       "attenuator"_a = nullptr);
 
     m.def("_need", [](const headphone& hp, py::handle prog, py::handle target, py::handle crest, py::handle zout, py::handle source,
-                      const parametric_eq* eq) {
+                      const parametric_eq* eq, const attenuator* att) {
         const auto p = programme_arg(prog, target, crest);
         if (!p) throw spec_error{"programme", "target", "is missing: give the level to reach (and crest for music)"};
         const auto z = quantity_arg(zout, "need", "zout", parse_impedance, ohm);
@@ -605,9 +647,10 @@ sine's 3.01 dB; music is typically 12-20 dB). Numbers or text ("85dB").)doc")
             boost = eq_response_on(*eq, audio_band_grid(), p->spectrum());
             wanted = programme{p->average_level() + boost->peak.boost, p->crest_factor(), p->spectrum()};
         }
-        return to_python(frontend::need_json(hp, *p, requirement_for(hp, wanted, z.value_or(in_si(0.0, ohm))), z, s, boost ? &*boost : nullptr));
+        return to_python(frontend::need_json(hp, *p, requirement_for(hp, wanted, z.value_or(in_si(0.0, ohm)), std::nullopt, att), z, s,
+                                             boost ? &*boost : nullptr, att));
     }, "headphone"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "zout"_a = py::none(), "source"_a = "2V",
-       "eq"_a = nullptr);
+       "eq"_a = nullptr, "attenuator"_a = nullptr);
 
     m.def("_fit", [](py::handle power, py::handle zout) {
         const std::string entity = "amplifier output";
@@ -619,12 +662,12 @@ sine's 3.01 dB; music is typically 12-20 dB). Numbers or text ("85dB").)doc")
     }, "power"_a, "zout"_a = py::none());
 
     m.def("_compare_outputs", [](py::handle options, const headphone& hp, py::handle prog, py::handle target, py::handle crest, py::handle enough,
-                                 const parametric_eq* eq) {
+                                 const parametric_eq* eq, const attenuator* att) {
         const auto p = programme_arg(prog, target, crest);
         const double e = decibel_arg(enough, "comparison", "enough").value_or(0.0);
-        return to_python(frontend::comparison_json(hp, compare_outputs(options_arg(options, hp), hp, p, gain::of_db(e), eq)));
+        return to_python(frontend::comparison_json(hp, compare_outputs(options_arg(options, hp), hp, p, gain::of_db(e), eq, att)));
     }, "outputs"_a, "headphone"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "enough"_a = 0.0,
-       "eq"_a = nullptr);
+       "eq"_a = nullptr, "attenuator"_a = nullptr);
 }
 
 }  // namespace headroom::python

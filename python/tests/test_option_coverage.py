@@ -51,7 +51,7 @@ hp = hr.Headphone(32, "100dB/V")
 stage = hr.OutputStage(vmax=1)
 OUTPUT_VALUES = {
     "vmax": "0.2V", "imax": "2mA", "pmax": "1mW", "thermal_power": "1mW", "source_resistance": "30ohm",
-    "power": ["1mW@32ohm"], "zout": "10ohm", "source": "0.1V", "noise": "5uV", "snr": "100dB",
+    "power": ["1mW@32ohm"], "zout": "10ohm", "source": "0.1V", "noise": "5uV", "snr": "100dB", "volume": "digital",
 }
 HEADPHONE_VALUES = {"impedance": 300, "sensitivity": "97dB/mW", "sensitivity_frequency": "500Hz", "rated_power": "1mW"}
 
@@ -66,6 +66,19 @@ def test_every_output_stage_keyword_of_the_fields_table():
     changes_or_refuses(lambda: base(noise="5uV"), lambda: base(noise="5uV", noise_weighting="A-weighted"))
     changes_or_refuses(lambda: base(), lambda: base(topology="balanced"))
     assert hr.OutputStage("named", vmax=1).name == "named"  # the name reaches the stage (and its messages)
+
+
+def test_every_attenuator_keyword_of_the_fields_table():
+    assert set(hr.ATTENUATOR_FIELDS) == {"series", "shunt", "resistor_rating"}, "a keyword without a probe"
+    iem_hp = hr.Headphone(16, "120dB/V")
+    base = lambda **kw: hr.analyse(hr.OutputStage(vmax=2, zout=1), iem_hp, target=75, attenuator=hr.Attenuator(**kw))  # noqa: E731
+    changes_or_refuses(lambda: base(series="10ohm"), lambda: base(series="75ohm"))
+    changes_or_refuses(lambda: base(series="10ohm"), lambda: base(series="10ohm", shunt="1ohm"))
+    changes_or_refuses(lambda: base(series="10ohm"), lambda: base(series="10ohm", resistor_rating="1mW"))
+    with pytest.raises(hr.HeadroomError):
+        hr.Attenuator(shunt="1ohm")  # a shunt alone is no attenuator
+    # Before a catalog IEM, rank_outputs' attenuator changes every row (a non-IEM is refused, in PROBES).
+    changes_or_refuses(lambda: hr.rank_outputs(iem, target=75), lambda: hr.rank_outputs(iem, target=75, attenuator=ADAPTER))
 
 
 def test_every_headphone_keyword_of_the_fields_table():
@@ -83,6 +96,9 @@ def test_every_headphone_keyword_of_the_fields_table():
 eq = hr.ParametricEQ.load(EQ)
 outputs, headphones = hr.synthetic(6, 40, 1)
 amp = hr.catalog().amplifier("FiiO K19")
+adapter = hr.Attenuator(series="75ohm")
+ADAPTER = "Etymotic ER4PT P-to-S adapter"  # a catalog attenuator, by name
+iem = "Sennheiser IE 300"
 PROBES: dict[str, tuple[Callable[[], Any], dict[str, Callable[[], Any]]]] = {
     "analyse": (lambda: hr.analyse(stage, hp, target=90), {
         "output": lambda: hr.analyse(hr.OutputStage(vmax=2), hp, target=90),
@@ -91,6 +107,7 @@ PROBES: dict[str, tuple[Callable[[], Any], dict[str, Callable[[], Any]]]] = {
         "target": lambda: hr.analyse(stage, hp, target=95),
         "crest": lambda: hr.analyse(stage, hp, target=90, crest=18),
         "eq": lambda: hr.analyse(stage, hp, target=90, eq=eq),
+        "attenuator": lambda: hr.analyse(stage, hp, target=90, attenuator=adapter),
     }),
     "need": (lambda: hr.need(hp, target=90), {
         "headphone": lambda: hr.need(hr.Headphone(300, "97dB/mW"), target=90),
@@ -100,6 +117,7 @@ PROBES: dict[str, tuple[Callable[[], Any], dict[str, Callable[[], Any]]]] = {
         "zout": lambda: hr.need(hp, target=90, zout=10),
         "source": lambda: hr.need(hp, target=90, source="1V"),
         "eq": lambda: hr.need(hp, target=90, eq=eq),
+        "attenuator": lambda: hr.need(hp, target=90, attenuator=ADAPTER),
     }),
     "fit": (lambda: hr.fit(["1W@32", "100mW@300"]), {
         "power": lambda: hr.fit(["1W@32", "50mW@300"]),
@@ -113,6 +131,7 @@ PROBES: dict[str, tuple[Callable[[], Any], dict[str, Callable[[], Any]]]] = {
         "crest": lambda: hr.compare_outputs(amp, "Sennheiser HD600", target=90, crest=18),
         "enough": lambda: hr.compare_outputs(amp, "Sennheiser HD600", target=90, enough=40),
         "eq": lambda: hr.compare_outputs(amp, "Sennheiser HD600", target=90, eq=eq),
+        "attenuator": lambda: hr.compare_outputs(amp, "Sennheiser HD600", target=90, attenuator=adapter),
     }),
     "rank_outputs": (lambda: hr.rank_outputs("Sennheiser HD600", target=90), {
         "headphone": lambda: hr.rank_outputs("HiFiMan Sundara", target=90),
@@ -122,6 +141,9 @@ PROBES: dict[str, tuple[Callable[[], Any], dict[str, Callable[[], Any]]]] = {
         "crest": lambda: hr.rank_outputs("Sennheiser HD600", target=90, crest=18),
         "min_headroom": lambda: hr.rank_outputs("Sennheiser HD600", target=90, min_headroom=20),
         "top": lambda: hr.rank_outputs("Sennheiser HD600", target=90, top=2),
+        # An attenuator stands before an IEM; --max-hiss keeps only outputs known to be that quiet in it.
+        "attenuator": lambda: hr.rank_outputs("Sennheiser HD600", target=90, attenuator=ADAPTER),  # refused: not an IEM
+        "max_hiss": lambda: hr.rank_outputs("Sennheiser HD600", target=90, max_hiss=0),
     }),
     "rank_headphones": (lambda: hr.rank_headphones("FiiO K19", target=90), {
         "amplifier": lambda: hr.rank_headphones("Schiit Magni 2", target=90),
@@ -131,6 +153,8 @@ PROBES: dict[str, tuple[Callable[[], Any], dict[str, Callable[[], Any]]]] = {
         "crest": lambda: hr.rank_headphones("FiiO K19", target=90, crest=18),
         "min_headroom": lambda: hr.rank_headphones("FiiO K19", target=90, min_headroom=30),
         "top": lambda: hr.rank_headphones("FiiO K19", target=90, top=2),
+        "attenuator": lambda: hr.rank_headphones("FiiO K19", target=90, attenuator=ADAPTER),
+        "max_hiss": lambda: hr.rank_headphones("FiiO K19", target=90, max_hiss=0),
     }),
     "sweep": (lambda: hr.sweep(outputs, headphones), {
         "outputs": lambda: hr.sweep(hr.synthetic(6, 40, 2)[0], headphones),

@@ -72,4 +72,6 @@ def test_results_annotate_exactly_the_keys_they_carry():
     assert need_keys == set(inspect.get_annotations(_result.Need))
     assert set(hr.fit(["1W@32", "100mW@300"])) == set(inspect.get_annotations(_result.Fit))
     rows = hr.rank_outputs("Sennheiser HD600", target=85, top=1).rows + hr.rank_headphones("Schiit Magni 2", target=85, top=1).rows
+    # A headphone with a curve adds the worst headroom across the band.
+    rows += hr.rank_outputs("Sennheiser HD650 (measured)", target=85, top=1).rows
     assert set().union(*(set(r) for r in rows)) == set(inspect.get_annotations(_result.Recommendation))

@@ -129,6 +129,17 @@ std::vector<amplifier_entry> amplifier_catalog(const std::string& dir_flag) {
     }
 }
 
+std::vector<attenuator_entry> attenuator_catalog(const std::string& dir_flag) {
+    const std::filesystem::path file = catalog_dir(dir_flag) / "attenuators.json";
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) return {};
+    try {
+        return load_attenuator_catalog(file);
+    } catch (const catalog_error& e) {
+        throw usage_error{e.what()};
+    }
+}
+
 sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string& headphones_file, const gear_selection& selection,
                                  const std::vector<std::string>& own) {
     const auto file = [](const std::string& given, const char* name) {

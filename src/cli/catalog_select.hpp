@@ -35,6 +35,8 @@ CLI::Option* add_own_flag(CLI::App& app, std::vector<std::string>& own);
 // The bundled (or --catalog-dir) catalog alone.
 [[nodiscard]] std::vector<headphone_entry> headphone_catalog(const std::string& dir_flag);
 [[nodiscard]] std::vector<amplifier_entry> amplifier_catalog(const std::string& dir_flag);
+// attenuators.json in that folder; none where the folder has no such file.
+[[nodiscard]] std::vector<attenuator_entry> attenuator_catalog(const std::string& dir_flag);
 
 // The gear an output stage belongs to, by name: a name may itself hold " / " ("3.5mm / 4.4mm"), so the stage's
 // name "Amp / output / gain" cannot be split back into these.

@@ -42,10 +42,11 @@ void print_frequency_report(std::ostream& os, const frequency_analysis& a, bool 
             os << fmt::format("  {:<16}the curve's {:.4g} ohm at 1 kHz differs from --impedance {:.4g} ohm; the sensitivity "
                               "was converted at --impedance\n",
                               "caution", value_in(a.at_1khz, ohm), value_in(a.nominal, ohm));
-        if (output_impedance_stated)
-            os << fmt::format("  {:<16}{:.2f} dB spread from the output impedance ({:+.2f} to {:+.2f} dB from 1 kHz)\n",
-                              "response", a.response.spread.db(), hundredths(a.response.deviation_db.minCoeff()),
-                              hundredths(a.response.deviation_db.maxCoeff()));
+        if (output_impedance_stated || a.spread_without_attenuator)
+            os << fmt::format("  {:<16}{:.2f} dB spread from the {} ({:+.2f} to {:+.2f} dB from 1 kHz){}\n", "response", a.response.spread.db(),
+                              a.spread_without_attenuator ? "source through the attenuator" : "output impedance",
+                              hundredths(a.response.deviation_db.minCoeff()), hundredths(a.response.deviation_db.maxCoeff()),
+                              a.spread_without_attenuator && !output_impedance_stated ? " (Z_out not stated: 0 ohm behind it)" : "");
         else
             os << fmt::format("  {:<16}unknown: no output impedance is stated\n", "response");
         os << fmt::format("  {:<16}lowest {:.2f} dB SPL at {}, limited by {}\n", "max sine", a.max.lowest_max_level.db(),

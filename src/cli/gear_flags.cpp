@@ -39,7 +39,7 @@ void add_gear_flags(CLI::App& app, gear_flags& f, gear_scope scope) {
         const auto noise_row = [](std::size_t k) {
             using fields::output_field;
             return k == at(output_field::noise) || k == at(output_field::noise_weighting) || k == at(output_field::snr) ||
-                   k == at(output_field::snr_reference);
+                   k == at(output_field::snr_reference) || k == at(output_field::volume);
         };
         for (std::size_t k = 0; k < fields::output_rows.size(); ++k) {
             const auto& row = fields::output_rows[k];
@@ -76,7 +76,19 @@ void add_gear_flags(CLI::App& app, gear_flags& f, gear_scope scope) {
         given.push_back(app.add_option(std::string{crest_row.flag}, f.programme[at(fields::programme_field::crest)], std::string{crest_row.help})
                             ->needs(target));
     }
-    given.push_back(app.add_option("--catalog-dir", f.catalog.dir, "Folder with headphones.json and amplifiers.json (default: the bundled catalog)"));
+    if (scope.attenuator) {
+        auto* by_name = app.add_option(flag_of(request_field::attenuator), f.attenuator, std::string{fields::request_rows[at(request_field::attenuator)].help});
+        given.push_back(by_name);
+        for (std::size_t k = 0; k < fields::attenuator_rows.size(); ++k) {
+            const auto& row = fields::attenuator_rows[k];
+            if (!scope.resistor_rating && k == at(fields::attenuator_field::rating)) continue;
+            auto* o = app.add_option(std::string{row.flag}, f.attenuator_figures[k], std::string{row.help});
+            given.push_back(o);
+            by_name->excludes(o);
+        }
+    }
+    given.push_back(app.add_option("--catalog-dir", f.catalog.dir,
+                                   "Folder with headphones.json and amplifiers.json (and attenuators.json) (default: the bundled catalog)"));
     add_own_flag(app, f.catalog.own);
     for (auto* o : given) o->check(non_empty);
 }
@@ -106,7 +118,14 @@ frontend::gear_request request_of(const gear_flags& f, const curve_flags& curves
     r.curve_file = curves.impedance_curve;
     r.driver = curves.driver;
     r.eq_file = curves.eq;
+    r.attenuator_name = f.attenuator;
+    for (std::size_t k = 0; k < fields::attenuator_rows.size(); ++k)
+        if (!f.attenuator_figures[k].empty()) r.attenuator_figures.set(static_cast<fields::attenuator_field>(k), f.attenuator_figures[k]);
     return r;
+}
+
+std::optional<attenuator> make_attenuator(const frontend::gear_request& r, const std::string& catalog_dir) {
+    return frontend::attenuator_of(r, r.attenuator_name.empty() ? std::vector<attenuator_entry>{} : attenuator_catalog(catalog_dir));
 }
 
 headphone make_headphone(const frontend::gear_request& r, const catalog_files& catalog) {

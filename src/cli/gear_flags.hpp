@@ -28,6 +28,8 @@ struct gear_flags {
     std::string headphone, amp, output, gain;  // --gain: a setting's name with --amp, else a gain in dB
     catalog_files catalog;                     // --catalog-dir, --own
     bool bridge = false, balanced = false;
+    std::array<std::string, fields::attenuator_rows.size()> attenuator_figures;  // --series, --shunt, --resistor-rating
+    std::string attenuator;                                                      // --attenuator NAME
 };
 
 // Which flags a subcommand takes.
@@ -40,7 +42,15 @@ struct gear_scope {
     // (a response graph), with --bridge and --balanced where the figures can be wired.
     enum class figures : std::uint8_t { all, load, zout } output_figures = figures::all;
     bool bridge = true;  // --bridge (a load graph draws the bridge of typed-in single-ended figures anyway)
+    // An attenuator between the output and the headphone (--series, --shunt, --attenuator), and the rating its
+    // resistors' dissipation is judged against (--resistor-rating: only where the maximum level is reported).
+    bool attenuator = true;
+    bool resistor_rating = true;
 };
+
+// The attenuator the flags put between the output and the headphone, if any (--attenuator from the catalog's
+// attenuators.json beside the other files).
+[[nodiscard]] std::optional<attenuator> make_attenuator(const frontend::gear_request& r, const std::string& catalog_dir);
 
 // Registers the flags on `app`, storing into `f` (which must outlive parsing).
 void add_gear_flags(CLI::App& app, gear_flags& f, gear_scope scope = {});

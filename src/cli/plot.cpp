@@ -163,12 +163,19 @@ action load_action(std::shared_ptr<plot_flags> f) {
         p.range = range_with(hp);
         p.headphone = hp;
         const auto shown = plotted_outputs(*f, true);
+        // An attenuator's curves beside each output's own: what reaches the headphone through it.
+        const std::optional<attenuator> att = make_attenuator(request_of(f->gear), f->gear.catalog.dir);
         for (std::size_t k = 0; k < shown.size(); ++k) {
             const auto& o = shown[k];
-            const std::string_view colour = o.stage.kind() == topology::balanced && shown.size() == 2 ? balanced_colour : palette_colour(k);
+            const std::string_view colour =
+                o.stage.kind() == topology::balanced && shown.size() == 2 && !att ? balanced_colour : palette_colour(att ? 2 * k : k);
             const std::pair<double, double> range{p.range.low, p.range.high};
             p.series.push_back(series_of(o.load_sensed ? frontend::sweep_loads(*o.load_sensed, range) : frontend::sweep_loads(o.stage, range), o.title,
                                          colour));
+            if (att)
+                p.series.push_back(series_of(o.load_sensed ? frontend::sweep_loads(*o.load_sensed, range, 240, &*att)
+                                                           : frontend::sweep_loads(o.stage, range, 240, &*att),
+                                             o.title + " through " + att->name(), palette_colour(2 * k + 1)));
         }
         p.subtitle = f->gear.amp.empty() ? describe_limits(shown.front().stage)
                                          : enhanced_literal(terminal_text(shown.front().stage.name().substr(0, shown.front().stage.name().find(" / "))));
@@ -219,6 +226,17 @@ action response_action(std::shared_ptr<plot_flags> f) {
         } else {
             throw usage_error{"--zout: give the output impedance to draw the response deviation behind (or --amp NAME)"};
         }
+        // Through an attenuator, where one is given, each output is drawn with it and without it.
+        const std::optional<attenuator> att = make_attenuator(request_of(f->gear), f->gear.catalog.dir);
+        if (att) {
+            std::vector<std::pair<std::string, std::optional<impedance>>> both;
+            for (const auto& [title, z_out] : behind) {
+                both.emplace_back(title.empty() ? "without the attenuator" : title, z_out);
+                const impedance z_th = in_si(att->thevenin_impedance(z_out ? value_in(*z_out, ohm) : 0.0), ohm);
+                both.emplace_back((title.empty() ? std::string{} : title + " ") + "through " + att->name(), std::optional{z_th});
+            }
+            behind = std::move(both);
+        }
         const frequency_grid g = audio_band_grid();
         const Eigen::ArrayXcd z = ohms_on(*curve, g);
         response_plot p;
@@ -255,7 +273,8 @@ CLI::App* add_plot_child(CLI::App& plot, const char* name, const char* descripti
     CLI::App* app = plot.add_subcommand(name, description);
     add_gear_flags(*app, f.gear,
                    {.amplifier = true, .programme = false, .target_required = false, .headphone_figures = false,
-                    .output_figures = response ? gear_scope::figures::zout : gear_scope::figures::load, .bridge = false});
+                    .output_figures = response ? gear_scope::figures::zout : gear_scope::figures::load, .bridge = false,
+                    .attenuator = true, .resistor_rating = false});
     if (response) {
         const auto row = [](fields::request_field r) -> const fields::field& { return fields::request_rows[fields::at(r)]; };
         auto* curve = app->add_option(std::string{row(fields::request_field::curve).flag}, f.curves.impedance_curve,

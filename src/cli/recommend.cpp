@@ -95,8 +95,8 @@ std::string padded(const std::string& text, std::size_t width, bool right) {
 }
 
 // Columns padded to the widest cell (names are printed through terminal_text, so a name is one line).
-void print_table(std::ostream& os, const std::vector<std::array<std::string, 8>>& rows, const std::array<bool, 8>& right) {
-    std::array<std::size_t, 8> width{};
+void print_table(std::ostream& os, const std::vector<std::array<std::string, 9>>& rows, const std::array<bool, 9>& right) {
+    std::array<std::size_t, 9> width{};
     for (const auto& r : rows)
         for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], columns(r[c]));
     for (const auto& r : rows) {
@@ -216,14 +216,15 @@ selected_gear select_gear(std::vector<headphone_entry> headphones, std::vector<a
 namespace {
 
 // One table of the listing: a headphone's outputs or an amplifier's headphones, ranked, all of them (the ones
-// that qualify first, as the fitness rule puts them).
+// that qualify first: frontend::qualify).
 struct table {
     std::string heading;
     bool of_outputs;  // rows are outputs (a headphone's table), else headphones (an amplifier's)
-    std::vector<std::pair<std::string, compared_option>> rows;  // "Amp / output" or the headphone's name
-    std::vector<std::string> amplifier;                          // per row, for outputs: the amplifier's name
-    std::size_t qualifying = 0;
-    std::size_t of = 0;  // how many outputs or headphones were ranked
+    std::vector<compared_option> options;  // as ranked
+    std::vector<std::string> names;        // per option: the amplifier's name (outputs) or the headphone's
+    frontend::ranked_table ranked;         // into `options`
+    std::size_t of = 0;                    // how many outputs or headphones were ranked
+    const attenuator* through = nullptr;   // --attenuator, where it applies to this table
 };
 
 std::vector<table> tables_of(const selected_gear& g, const listing& l) {
@@ -232,28 +233,34 @@ std::vector<table> tables_of(const selected_gear& g, const listing& l) {
     std::vector<table> tables;
     if (g.per_headphone) {
         for (const headphone_entry& h : g.headphones) {
-            table t{fmt::format("{}: {:.4g} ohm, {:.1f} dB SPL/V{}; {}", terminal_text(h.name()), value_in(h.model.nominal_impedance(), ohm),
+            const attenuator* att = h.type == headphone_type::iem ? l.for_iems : nullptr;
+            table t{fmt::format("{}: {:.4g} ohm, {:.1f} dB SPL/V{}{}; {}", terminal_text(h.name()), value_in(h.model.nominal_impedance(), ohm),
                                 h.model.sensitivity_per_volt().db(), is_sensitive(h.model) ? " (sensitive: hiss and Z_out rank next)" : "",
-                                job),
-                    true, {}, {}, 0, 0};
-            for (output_recommendation& r : rank_outputs(h.model, g.amps, p, l.min_headroom)) {
-                t.amplifier.push_back(r.amplifier->name);
-                t.rows.emplace_back(r.amplifier->name + " / " + r.advised.option.output, std::move(r.advised));
+                                att != nullptr ? ", through " + terminal_text(att->name()) : std::string{}, job),
+                    true, {}, {}, {}, 0, att};
+            for (output_recommendation& r : rank_outputs(h.model, g.amps, p, l.min_headroom, att)) {
+                t.names.push_back(r.amplifier->name);
+                t.options.push_back(std::move(r.advised));
             }
             tables.push_back(std::move(t));
         }
     } else {
         for (const amplifier_entry& a : g.amps) {
-            table t{fmt::format("{} ({}): {}", terminal_text(a.name), to_string(a.kind), job), false, {}, {}, 0, 0};
-            for (headphone_recommendation& r : rank_headphones(a, g.headphones, p, l.min_headroom))
-                t.rows.emplace_back(r.headphone->name(), std::move(r.best));
+            table t{fmt::format("{} ({}): {}{}", terminal_text(a.name), to_string(a.kind), job,
+                                l.for_iems != nullptr ? "; IEMs through " + terminal_text(l.for_iems->name()) : std::string{}),
+                    false, {}, {}, {}, 0, l.for_iems};
+            for (headphone_recommendation& r : rank_headphones(a, g.headphones, p, l.min_headroom, l.for_iems)) {
+                t.names.push_back(r.headphone->name());
+                t.options.push_back(std::move(r.best));
+            }
             tables.push_back(std::move(t));
         }
     }
     for (table& t : tables) {
-        t.of = t.rows.size();
-        t.qualifying = static_cast<std::size_t>(
-            std::count_if(t.rows.begin(), t.rows.end(), [&](const auto& r) { return has_enough(r.second, l.min_headroom); }));
+        t.of = t.options.size();
+        std::vector<frontend::ranked_row> rows;
+        for (std::size_t k = 0; k < t.options.size(); ++k) rows.push_back({t.names[k], &t.options[k]});
+        t.ranked = frontend::qualify(std::move(rows), l.min_headroom, l.max_hiss);
     }
     return tables;
 }
@@ -262,28 +269,40 @@ std::vector<table> tables_of(const selected_gear& g, const listing& l) {
 
 void print_recommendations(std::ostream& os, const selected_gear& g, const listing& l) {
     const std::vector<table> tables = tables_of(g, l);
+    const std::string hiss_limit = l.max_hiss ? fmt::format(" and at most {:.1f} dB(A) of hiss", l.max_hiss->db()) : "";
     for (const table& t : tables) {
+        const std::size_t qualifying = t.ranked.qualifying;
         if (t.of_outputs)
-            os << fmt::format("{}: {} of {} outputs have at least {:+.1f} dB headroom\n", t.heading, t.qualifying, t.of, l.min_headroom.db());
+            os << fmt::format("{}: {} of {} outputs have at least {:+.1f} dB headroom{}\n", t.heading, qualifying, t.of, l.min_headroom.db(),
+                              hiss_limit);
         else
-            os << fmt::format("{}: drives {} of {} headphones with at least {:+.1f} dB headroom\n", t.heading, t.qualifying, t.of,
-                              l.min_headroom.db());
-        const std::size_t n = shown(l, tables.size(), t.qualifying);
+            os << fmt::format("{}: drives {} of {} headphones with at least {:+.1f} dB headroom{}\n", t.heading, qualifying, t.of,
+                              l.min_headroom.db(), hiss_limit);
+        if (t.ranked.noise_unknown && *t.ranked.noise_unknown > 0) {
+            const std::size_t u = *t.ranked.noise_unknown;
+            os << fmt::format("  {} more {} the headroom but no known noise: whether {} is not known, so {} not listed\n", u,
+                              t.of_outputs ? (u == 1 ? "output has" : "outputs have") : (u == 1 ? "headphone has" : "headphones have"),
+                              u == 1 ? "it hisses" : "they hiss", u == 1 ? "it is" : "they are");
+        }
+        const std::size_t n = shown(l, tables.size(), qualifying);
         if (n > 0) {
-            std::vector<std::array<std::string, 8>> rows{{"#", t.of_outputs ? "amplifier / output" : "headphone",
+            std::vector<std::array<std::string, 9>> rows{{"#", t.of_outputs ? "amplifier / output" : "headphone",
                                                           t.of_outputs ? "gain" : "output (gain)", "headroom", "max SPL", "limit",
-                                                          "hiss dB SPL", t.of_outputs ? "Z_out ohm" : ""}};
+                                                          "hiss dB SPL", "heard", t.of_outputs ? "Z_out ohm" : ""}};
             for (std::size_t k = 0; k < n; ++k) {
-                const auto& [name, r] = t.rows[k];
+                const frontend::ranked_row& row = t.ranked.rows[k];
+                const compared_option& r = *row.option;
+                const std::string name = t.of_outputs ? row.name + " / " + r.option.output : row.name;
                 rows.push_back({std::to_string(k + 1), terminal_text(name),
                                 t.of_outputs ? (r.option.gain_setting.empty() ? "-" : terminal_text(r.option.gain_setting))
                                              : terminal_text(output_label(r)),
                                 fmt::format("{:+.1f}", r.analysis.headroom->margin.db()), fmt::format("{:.1f}", r.analysis.max.max_level.db()),
                                 std::string{to_string(r.analysis.headroom->binding)}, hiss_text(r.analysis),
+                                r.analysis.audibility ? std::string{to_string(r.analysis.audibility->verdict)} : "-",
                                 t.of_outputs ? zout_text(r.option.stage) : ""});
             }
-            print_table(os, rows, {true, false, false, true, true, false, true, true});
-            more_line(os, t.qualifying - n, l, t.of_outputs ? "outputs" : "headphones");
+            print_table(os, rows, {true, false, false, true, true, false, true, false, true});
+            more_line(os, qualifying - n, l, t.of_outputs ? "outputs" : "headphones");
         }
         os << '\n';
     }
@@ -295,21 +314,11 @@ nlohmann::ordered_json recommendations_json(const selected_gear& g, const listin
     const std::vector<table> tables = tables_of(g, l);
     for (std::size_t i = 0; i < tables.size(); ++i) {
         const table& t = tables[i];
-        ojson rows = ojson::array();
-        for (std::size_t k = 0; k < shown(l, 1, t.qualifying); ++k) {
-            const auto& [name, r] = t.rows[k];
-            ojson e;
-            e["rank"] = k + 1;
-            if (t.of_outputs) e["amplifier"] = t.amplifier[k];
-            else e["headphone"] = name;
-            const ojson row = frontend::recommendation_json(r);  // the keys and meanings of pair --json
-            for (const auto& [key, value] : row.items()) e[key] = value;
-            rows.push_back(std::move(e));
-        }
+        const std::size_t n = shown(l, 1, t.ranked.qualifying);
         if (t.of_outputs)
-            list.push_back(ojson{{"headphone", g.headphones[i].name()}, {"qualifying", t.qualifying}, {"outputs", std::move(rows)}});
+            list.push_back(frontend::ranked_table_json("headphone", g.headphones[i].name(), t.ranked, n, t.through));
         else
-            list.push_back(ojson{{"amplifier", g.amps[i].name}, {"qualifying", t.qualifying}, {"headphones", std::move(rows)}});
+            list.push_back(frontend::ranked_table_json("amplifier", g.amps[i].name, t.ranked, n, t.through));
     }
     return list;
 }

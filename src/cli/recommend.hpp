@@ -53,6 +53,8 @@ struct listing {
     programme job;
     gain min_headroom;
     std::optional<std::size_t> rows;  // rows per table; nullopt: all for one table, 10 each for several
+    const attenuator* for_iems = nullptr;  // --attenuator: between every output and every IEM
+    std::optional<spl> max_hiss;           // --max-hiss: the most hiss at the listener a listed output may make (dB(A))
 };
 
 void print_recommendations(std::ostream& os, const selected_gear& g, const listing& l);

@@ -15,7 +15,9 @@
 #include "headroom/batch/sweep.hpp"
 #include "headroom/format.hpp"
 #include "headroom/parse.hpp"
+#include "headroom/frontend/lookup.hpp"
 #include "headroom/frontend/sweep_json.hpp"
+#include "headroom/frontend/words.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -53,6 +55,8 @@ struct sweep_flags {
     std::string top = "0";
     std::string precision = "float";
     std::string out;
+    std::string attenuator;  // --attenuator NAME: between every output and every IEM
+    std::string max_hiss;    // --max-hiss: dB(A) at the listener, for the tables of a selection
     bool json = false;
     bool top_given = false;
     gear_selection selection;
@@ -145,9 +149,17 @@ batch::row_sink<T> csv_rows(output_file& file, std::mutex& lock, const csv_names
     };
 }
 
+// The attenuator some headphones are swept through, if any.
+const attenuator* through_any(std::span<const attenuator* const> through) {
+    for (const attenuator* a : through)
+        if (a != nullptr) return a;
+    return nullptr;
+}
+
 template <class T>
 void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage_names>& output_names,
-               const std::vector<headphone>& headphones, const sweep_job& job, command_output& os, bool named = false) {
+               const std::vector<headphone>& headphones, const sweep_job& job, command_output& os, bool named = false,
+               std::span<const attenuator* const> through = {}) {
     // Catalog gear is ranked by name; a synthetic catalog's entries have only their index.
     const auto output_label = [&](batch::index k) {
         return named ? outputs[static_cast<std::size_t>(k)].name() : fmt::format("output {}", k);
@@ -156,7 +168,9 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage
         return named ? headphones[static_cast<std::size_t>(k)].name() : fmt::format("headphone {}", k);
     };
     const batch::output_columns<T> amps = batch::pack<T>(std::span<const output_stage>{outputs});
-    const batch::headphone_columns<T> hps = batch::pack<T>(std::span<const headphone>{headphones});
+    // Through an attenuator, an IEM's columns are the load the amplifier sees and the sensitivity at its terminals
+    // (batch/pack.hpp): the engine is the same.
+    const batch::headphone_columns<T> hps = batch::pack<T>(std::span<const headphone>{headphones}, through);
     const batch::index m = amps.size();
     const batch::index n = hps.size();
 
@@ -205,6 +219,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage
         const nlohmann::ordered_json statistics = frontend::sweep_json(result, sizeof(T) == sizeof(float), seconds, cpu_seconds);
         nlohmann::ordered_json extra = nlohmann::ordered_json::object();
         if (!job.out.empty()) extra["out"] = job.out;
+        if (const auto* a = through_any(through)) extra["attenuator"] = a->name();
         frontend::sweep_names labels;
         if (named) {
             labels.output = [&](std::size_t k) { return output_label(static_cast<batch::index>(k)); };
@@ -218,6 +233,8 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage
                               static_cast<std::int64_t>(m) * n, fmt::format("{}", in_si(seconds, second)), pairs / seconds, threads,
                               threads == 1 ? "" : "s", sizeof(T) == sizeof(float) ? "float" : "double", batch::to_string(result.path()));
         report += fmt::format("programme {:.1f} dB SPL, crest factor {:.2f} dB\n", job.target.db(), job.crest.db());
+        if (const auto* a = through_any(through))
+            report += fmt::format("every IEM through {}\n", terminal_text(frontend::describe_attenuator(*a)));
         report += fmt::format("headroom  min {:+.2f} dB, mean {:+.2f} dB, max {:+.2f} dB\n", result.min_headroom().db(),
                               result.mean_headroom().db(), result.max_headroom().db());
         report += fmt::format("at least {:+.1f} dB: {} pairs ({:.1f}%)\n", job.min_headroom.db(), result.above_threshold(),
@@ -288,12 +305,18 @@ subcommand add_sweep(CLI::App& parent) {
         ->each([f](const std::string&) { f->top_given = true; });
     app->add_option("--precision", f->precision, "float (fast, within 1e-3 dB) or double (the model's arithmetic)");
     app->add_option("--out", f->out, "Write every pair to this CSV file, atomically; - for standard output (then alone there)");
+    app->add_option("--attenuator", f->attenuator,
+                    "Put this catalog attenuator or adapter (data/attenuators.json) between every output and every IEM");
+    app->add_option("--max-hiss", f->max_hiss,
+                    "With a selection: list only outputs whose hiss at the listener is at most this, in dB SPL A-weighted (e.g. 9); "
+                    "outputs whose noise is not known are counted apart, never listed as passing");
     app->add_flag("--json", f->json, "Print JSON instead of the report");
     add_selection_flags(*app, f->selection);
     for (const char* name : {"--headphone", "--amp", "--kind", "--connector"}) app->get_option(name)->excludes("--synthetic");
     // An empty value would read as "not given" (--out "" wrote nothing and exited 0): refuse it where given.
+    app->get_option("--synthetic")->excludes("--attenuator");
     for (const char* name : {"--synthetic", "--amps", "--headphones", "--seed", "--threads", "--target", "--crest",
-                             "--min-headroom", "--top", "--precision", "--out"})
+                             "--min-headroom", "--top", "--precision", "--out", "--attenuator", "--max-hiss"})
         app->get_option(name)->check(non_empty);
 
     return {app, [f, app](command_output& os) {
@@ -327,6 +350,23 @@ subcommand add_sweep(CLI::App& parent) {
 
                 if (catalog) {
                     const sweep_catalog c = load_sweep_catalog(f->amps, f->headphones, f->selection, f->own);
+                    // --attenuator: from the bundled catalog's attenuators.json, between every output and every IEM.
+                    std::optional<attenuator> att;
+                    if (!f->attenuator.empty()) {
+                        const auto list = attenuator_catalog("");
+                        att = flag_lookup("--attenuator", [&]() -> const attenuator_entry& { return frontend::find_attenuator(list, f->attenuator); }).model;
+                    }
+                    std::optional<spl> max_hiss;
+                    if (!f->max_hiss.empty()) {
+                        if (!c.gear.per_headphone && !c.gear.per_amplifier)
+                            throw usage_error{"--max-hiss: applies to the tables of a selection (--headphone, --amp, --kind); the whole-catalog "
+                                              "sweep's engine counts headroom, not hiss"};
+                        max_hiss = flag_value("--max-hiss", f->max_hiss, [](const std::string& text) {
+                            const spl level = parse_spl(text);
+                            if (!(std::abs(level.db()) <= 200.0)) throw parse_error{"'" + text + "' must lie within -200 to 200 dB SPL"};
+                            return level;
+                        });
+                    }
                     if (c.gear.per_headphone || c.gear.per_amplifier) {
                         // The tables rank by fitness (recommend.hpp), each pair analysed once, by the scalar model
                         // whose advice they give; --top sets their length.
@@ -334,13 +374,15 @@ subcommand add_sweep(CLI::App& parent) {
                             if (given(flag))
                                 throw usage_error{std::string{flag} + ": applies to a whole-catalog sweep by the batch engine; with a selection (--headphone, "
                                                   "--amp, --kind, --connector) the tables are made by the scalar model, each pair once"};
-                        listing l{p, job.min_headroom, std::nullopt};
+                        listing l{p, job.min_headroom, std::nullopt, att ? &*att : nullptr, max_hiss};
                         if (f->top_given) l.rows = static_cast<std::size_t>(job.settings.top_k);
                         if (f->json) {
                             nlohmann::ordered_json j;
                             j["target_spl_db"] = p.average_level().db();
                             j["crest_factor_db"] = p.crest_factor().db();
                             j["min_headroom_db"] = job.min_headroom.db();
+                            j["attenuator"] = att ? nlohmann::ordered_json(att->name()) : nlohmann::ordered_json(nullptr);
+                            j["max_hiss_dba"] = max_hiss ? nlohmann::ordered_json(max_hiss->db()) : nlohmann::ordered_json(nullptr);
                             j["recommendations"] = recommendations_json(c.gear, l);
                             os << json_text(j) << '\n';
                         } else {
@@ -348,10 +390,14 @@ subcommand add_sweep(CLI::App& parent) {
                         }
                         return;
                     }
+                    // Every IEM through the attenuator, the other headphones as they are.
+                    std::vector<const attenuator*> through;
+                    if (att)
+                        for (const headphone_entry& h : c.gear.headphones) through.push_back(h.type == headphone_type::iem ? &*att : nullptr);
                     if (f->precision == "float")
-                        run_sweep<float>(c.outputs, c.output_names, c.headphones, job, os, true);
+                        run_sweep<float>(c.outputs, c.output_names, c.headphones, job, os, true, through);
                     else
-                        run_sweep<double>(c.outputs, c.output_names, c.headphones, job, os, true);
+                        run_sweep<double>(c.outputs, c.output_names, c.headphones, job, os, true, through);
                     return;
                 }
                 const catalog_size size = parse_size(f->synthetic);

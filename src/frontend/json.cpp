@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string_view>
 #include <utility>
 
@@ -29,6 +30,72 @@ void add_gain_stage_json(ojson& j, const std::optional<gain_stage>& g) {
 }
 
 void add_frequency_json(ojson& j, const frequency_analysis& a);
+
+// Whether the hiss is heard (hearing.hpp): null where the noise is not known.
+void add_audibility_json(ojson& j, const std::optional<hiss_judgement>& h) {
+    j["hiss_audibility"] = h ? ojson(to_string(h->verdict)) : ojson(nullptr);
+    if (!h) return;
+    j["hiss_spl_dba"] = h->hiss_a.db();
+    j["hiss_threshold_dba"] = h->threshold_a.db();
+    j["hiss_background_dba"] = h->background_a.db();
+    j["hiss_audibility_margin_db"] = h->margin.db();
+    // true: the hiss judged errs loud (noise derived from an SNR, its weighting not stated, or a range's higher end).
+    j["hiss_audibility_upper_bound"] = h->upper_bound;
+}
+
+// Where the volume sits (analysis.hpp, volume_position): null keys without a programme.
+void add_volume_json(ojson& j, const std::optional<volume_position>& v, const output_stage& out) {
+    j["volume_attenuation_db"] = v ? ojson(v->attenuation.db()) : ojson(nullptr);
+    j["volume_control"] = out.volume() ? ojson(to_string(*out.volume())) : ojson(nullptr);
+    if (!v) return;
+    j["volume_reference"] = to_string(v->reference);
+    j["volume_full_output_vrms"] = optional_json(v->full_output, volt);
+    j["volume_dynamic_range_db"] = v->dynamic_range ? ojson(v->dynamic_range->db()) : ojson(nullptr);
+    j["volume_remaining_range_db"] = v->remaining_range ? ojson(v->remaining_range->db()) : ojson(nullptr);
+    // What the setting runs into, for the control the output has (both where it is not stated): "analog_tracking"
+    // (beyond the 40 dB a dual-gang potentiometer is specified to track), "digital_resolution" (the programme's peaks
+    // less than 96.3 dB above the output's noise).
+    ojson warnings = ojson::array();
+    const bool analog = !v->control || *v->control == volume_control::analog;
+    const bool digital = !v->control || *v->control == volume_control::digital;
+    if (analog && v->beyond_analog_tracking) warnings.push_back("analog_tracking");
+    if (digital && v->beyond_digital_range) warnings.push_back("digital_resolution");
+    j["volume_warnings"] = warnings;
+}
+
+// What an attenuator buys and costs (analysis.hpp, attenuator_effect); null without one.
+void add_attenuator_json(ojson& j, const std::optional<attenuator_effect>& e, const pair_analysis& a) {
+    if (!e) {
+        j["attenuator"] = nullptr;
+        return;
+    }
+    const attenuator& t = e->adapter;
+    ojson x;
+    x["name"] = t.name();
+    x["series_ohm"] = value_in(t.series(), ohm);
+    x["shunt_ohm"] = optional_json(t.shunt(), ohm);
+    x["source_ratio_db"] = e->source_ratio.db();  // 20 lg(V_th / V_oc)
+    x["source_impedance_ohm"] = value_in(e->source_impedance, ohm);  // Z_th
+    x["amplifier_load_ohm"] = value_in(e->at_max.load, ohm);
+    x["amplifier_voltage_vrms"] = value_in(e->at_max.terminal_voltage, volt);
+    x["amplifier_current_arms"] = value_in(e->at_max.terminal_current, ampere);
+    x["amplifier_power_w"] = value_in(e->at_max.terminal_power, watt);
+    x["series_dissipation_w"] = value_in(e->series_dissipation, watt);
+    x["shunt_dissipation_w"] = optional_json(e->shunt_dissipation, watt);
+    x["resistor_rating_w"] = value_in(t.rating(), watt);
+    x["resistor_rating_stated"] = t.stated_rating().has_value();
+    x["series_exceeds_rating"] = e->series_over_rating;
+    x["shunt_exceeds_rating"] = e->shunt_dissipation ? ojson(e->shunt_over_rating) : ojson(nullptr);
+    x["insertion_loss_db"] = e->insertion_loss.db();
+    // What it buys: less hiss at the listener; what it costs: maximum level (and response flatness: fr_deviation_*).
+    x["hiss_reduction_db"] = a.hiss && e->hiss_without ? ojson((e->hiss_without->high - a.hiss->high).db()) : ojson(nullptr);
+    x["hiss_spl_db_without"] = e->hiss_without ? ojson(e->hiss_without->high.db()) : ojson(nullptr);
+    x["max_spl_db_without"] = e->max_without.max_level.db();
+    x["limit_without"] = to_string(e->max_without.binding);
+    x["max_spl_change_db"] = (a.max.max_level - e->max_without.max_level).db();
+    x["headroom_db_without"] = e->headroom_without ? ojson(e->headroom_without->margin.db()) : ojson(nullptr);
+    j["attenuator"] = x;
+}
 
 }  // namespace
 
@@ -84,6 +151,9 @@ ojson pair_json(const output_stage& out, const headphone& hp, const std::optiona
         j["who_weekly_hours"] = value_in(e.who_weekly, second) / 3600.0;
     }
     add_gain_stage_json(j, a.source_gain_stage);
+    add_audibility_json(j, a.audibility);
+    add_volume_json(j, a.volume, out);
+    add_attenuator_json(j, a.attenuation, a);
     if (across != nullptr) add_frequency_json(j, *across);
     return j;
 }
@@ -113,12 +183,17 @@ void add_frequency_json(ojson& j, const frequency_analysis& a) {
         j["eq_digital_clipping_db"] = a.eq->digital_overshoot.db();
     }
     if (a.eq_programme_headroom) j["eq_programme_headroom_db"] = a.eq_programme_headroom->db();
+    // The response flatness an attenuator costs, from the curve (with it: fr_deviation_db).
+    if (a.has_curve && a.spread_without_attenuator && j.contains("attenuator") && j["attenuator"].is_object()) {
+        j["attenuator"]["fr_deviation_without_db"] = a.spread_without_attenuator->db();
+        j["attenuator"]["fr_deviation_change_db"] = (a.response.spread - *a.spread_without_attenuator).db();
+    }
 }
 
 }  // namespace
 
 ojson need_json(const headphone& hp, const programme& p, const requirement& n, const std::optional<impedance>& zout, voltage source,
-                const eq_response* eq) {
+                const eq_response* eq, const attenuator* att) {
     ojson j;
     j["impedance_ohm"] = value_in(hp.nominal_impedance(), ohm);
     j["sensitivity_db_per_v"] = hp.sensitivity_per_volt().db();
@@ -144,6 +219,25 @@ ojson need_json(const headphone& hp, const programme& p, const requirement& n, c
     if (const auto rated = hp.rated_power()) {
         j["rated_power_w"] = value_in(*rated, watt);
         j["peaks_exceed_rated_power"] = n.sine_power > *rated;  // the sine rating the peaks need, against it
+    }
+    if (att != nullptr) {
+        // What the amplifier itself delivers through the attenuator, at its own terminals.
+        const amplifier_demand avg = attenuated_demand(*att, hp, n.load_voltage);
+        const amplifier_demand peak = attenuated_demand(*att, hp, n.peak_voltage);
+        ojson x;
+        x["name"] = att->name();
+        x["series_ohm"] = value_in(att->series(), ohm);
+        x["shunt_ohm"] = att->shunt() ? ojson(value_in(*att->shunt(), ohm)) : ojson(nullptr);
+        x["source_impedance_ohm"] = att->thevenin_impedance(zout ? value_in(*zout, ohm) : 0.0);
+        x["amplifier_load_ohm"] = value_in(avg.load, ohm);
+        x["amplifier_voltage_vrms"] = value_in(avg.terminal_voltage, volt);
+        x["amplifier_current_arms"] = value_in(avg.terminal_current, ampere);
+        x["amplifier_power_w"] = value_in(avg.terminal_power, watt);
+        x["amplifier_peak_voltage_v"] = value_in(peak.terminal_voltage, volt);
+        x["amplifier_peak_current_a"] = value_in(peak.terminal_current, ampere);
+        j["attenuator"] = x;
+    } else {
+        j["attenuator"] = nullptr;
     }
     return j;
 }
@@ -206,7 +300,44 @@ ojson recommendation_json(const compared_option& r) {
     e["hiss_spl_db_max"] = a.hiss ? ojson(a.hiss->high.db()) : ojson(nullptr);
     e["zout_ohm"] = r.option.stage.output_impedance_stated() ? ojson(value_in(r.option.stage.output_impedance(), ohm)) : ojson(nullptr);
     if (r.across && r.across->headroom) e["worst_headroom_db"] = r.across->headroom->worst.db();  // where a curve or an EQ is known
+    e["hiss_audibility"] = a.audibility ? ojson(to_string(a.audibility->verdict)) : ojson(nullptr);
+    e["hiss_spl_dba"] = a.audibility ? ojson(a.audibility->hiss_a.db()) : ojson(nullptr);
+    e["volume_attenuation_db"] = a.volume ? ojson(a.volume->attenuation.db()) : ojson(nullptr);
     return e;
+}
+
+ranked_table qualify(std::vector<ranked_row> ranked, gain enough, const std::optional<spl>& max_hiss) {
+    ranked_table t;
+    const auto qualifies = [&](const ranked_row& r) { return has_enough(*r.option, enough) && within_hiss(*r.option, max_hiss); };
+    std::stable_partition(ranked.begin(), ranked.end(), qualifies);
+    t.qualifying = static_cast<std::size_t>(std::count_if(ranked.begin(), ranked.end(), qualifies));
+    if (max_hiss)
+        t.noise_unknown = static_cast<std::size_t>(std::count_if(ranked.begin(), ranked.end(), [&](const ranked_row& r) {
+            return has_enough(*r.option, enough) && !r.option->analysis.audibility;
+        }));
+    t.rows = std::move(ranked);
+    return t;
+}
+
+ojson ranked_table_json(std::string_view owner_key, const std::string& owner, const ranked_table& t, std::size_t shown,
+                        const attenuator* att) {
+    const bool of_outputs = owner_key == "headphone";
+    ojson rows = ojson::array();
+    for (std::size_t k = 0; k < std::min(shown, t.qualifying); ++k) {
+        ojson e;
+        e["rank"] = k + 1;
+        e[of_outputs ? "amplifier" : "headphone"] = t.rows[k].name;
+        const ojson row = recommendation_json(*t.rows[k].option);  // the keys and meanings of pair --json
+        for (const auto& [key, value] : row.items()) e[key] = value;
+        rows.push_back(std::move(e));
+    }
+    ojson j;
+    j[std::string{owner_key}] = owner;
+    j["attenuator"] = att != nullptr ? ojson(att->name()) : ojson(nullptr);
+    j["qualifying"] = t.qualifying;
+    j["noise_unknown"] = t.noise_unknown ? ojson(*t.noise_unknown) : ojson(nullptr);
+    j[of_outputs ? "outputs" : "headphones"] = std::move(rows);
+    return j;
 }
 
 ojson output_json(const output_stage& out) {
@@ -225,6 +356,7 @@ ojson output_json(const output_stage& out) {
     j["zout_ohm"] = value_in(out.output_impedance(), ohm);
     j["zout_stated"] = out.output_impedance_stated();  // false: zout_ohm is the 0 ohm assumed
     j["gain_limited_vrms"] = optional_json(out.gain_limited_voltage(), volt);
+    j["volume_control"] = out.volume() ? ojson(to_string(*out.volume())) : ojson(nullptr);
     if (const auto& n = out.noise()) {
         j["noise_vrms"] = value_in(n->low(), volt);
         j["noise_vrms_max"] = value_in(n->high(), volt);
@@ -268,6 +400,7 @@ void put_figures(ojson& j, const output_setting& s) {
         }
         if (spec.noise->weighting() != noise_weighting::not_stated) j["noise_weighting"] = to_string(spec.noise->weighting());
     }
+    if (spec.volume) j["volume"] = to_string(*spec.volume);
     if (spec.source) {
         j["source_level"] = with_unit(value_in(spec.source->full_scale(), volt), "V");
         j["gain"] = with_unit(spec.source->amplifier_gain().db(), "dB");

@@ -104,6 +104,10 @@ const amplifier_entry& find_amplifier(const std::vector<amplifier_entry>& catalo
     return find_named(catalog, name, [](const amplifier_entry& a) -> const std::string& { return a.name; }, "amplifier", "amplifier");
 }
 
+const attenuator_entry& find_attenuator(const std::vector<attenuator_entry>& catalog, std::string_view name) {
+    return find_named(catalog, name, [](const attenuator_entry& a) -> const std::string& { return a.name(); }, "attenuator", "attenuator");
+}
+
 const amplifier_output& find_output(const amplifier_entry& amp, std::string_view output_name) {
     const auto& outputs = amp.outputs;
     const std::string& name = amp.name;

@@ -155,6 +155,16 @@ std::vector<output_option> options_of(const gear_request& r, const headphone& hp
 
 std::optional<programme> programme_of(const gear_request& r) { return fields::make_programme(r.programme, r.from); }
 
+std::optional<headroom::attenuator> attenuator_of(const gear_request& r, const std::vector<attenuator_entry>& catalog) {
+    if (!r.attenuator_name.empty()) {
+        if (!r.attenuator_figures.empty())
+            fail(request_field::attenuator, r.from, "names a catalog attenuator: leave out the resistors (" +
+                                                        stated_keys(r.attenuator_figures, fields::attenuator_rows, r.from) + ")");
+        return named(request_field::attenuator, r.from, [&] { return find_attenuator(catalog, r.attenuator_name).model; });
+    }
+    return fields::make_attenuator(r.attenuator_figures, r.from, "attenuator");
+}
+
 std::optional<parametric_eq> eq_of(const gear_request& r) {
     if (!r.eq_file.empty() && !r.eq_text.empty()) fail(request_field::eq, r.from, "is given both as a file and as text: give one");
     if (!r.eq_file.empty()) return named(request_field::eq, r.from, [&] { return load_parametric_eq(r.eq_file); });

@@ -80,6 +80,87 @@ std::string option_label(const output_option& o) {
     return o.output + " (" + o.gain_setting + " gain)";
 }
 
+std::string describe_attenuator(const attenuator& a) {
+    const double rs = value_in(a.series(), ohm);
+    const std::string resistors = !a.shunt() ? fmt::format("{:.4g} ohm in series", rs)
+                                             : fmt::format("{:.4g} ohm in series and {:.4g} ohm across the headphone (an L-pad)", rs,
+                                                           value_in(*a.shunt(), ohm));
+    // A catalog attenuator goes by its name; typed-in resistors (named "attenuator" by the request layer) by their values.
+    return a.name() == "attenuator" ? resistors : a.name() + ": " + resistors;
+}
+
+std::string hiss_audibility_sentence(const hiss_judgement& h) {
+    std::string s;
+    switch (h.verdict) {
+        case hiss_audibility::inaudible:
+            s = fmt::format("inaudible: {:.1f} dB(A), {:.1f} dB under the threshold of hearing for a white hiss ({:.1f} dB(A))", h.hiss_a.db(),
+                            -h.margin.db(), h.threshold_a.db());
+            break;
+        case hiss_audibility::quiet_room:
+            s = fmt::format("audible in a quiet room: {:.1f} dB(A), {:.1f} dB over the threshold of hearing for a white hiss ({:.1f} dB(A)) "
+                            "but under the {:.0f} dB(A) an ordinary room leaves through an IEM",
+                            h.hiss_a.db(), h.margin.db(), h.threshold_a.db(), h.background_a.db());
+            break;
+        case hiss_audibility::audible:
+            s = fmt::format("audible: {:.1f} dB(A), {:.1f} dB over the threshold of hearing for a white hiss ({:.1f} dB(A)) and over the "
+                            "{:.0f} dB(A) an ordinary room leaves through an IEM",
+                            h.hiss_a.db(), h.margin.db(), h.threshold_a.db(), h.background_a.db());
+            break;
+    }
+    if (h.upper_bound) s += " (an upper bound: the noise figure errs loud)";
+    return s;
+}
+
+std::string volume_sentence(const volume_position& v) {
+    std::string_view full;
+    switch (v.reference) {
+        case volume_reference::source_gain: full = "the source at full scale through the gain"; break;
+        case volume_reference::open_circuit_voltage: full = "the output's full swing"; break;
+        case volume_reference::maximum_output: full = "the output's maximum into this load"; break;
+    }
+    if (v.attenuation.db() < 0.0)
+        return fmt::format("the output falls {:.1f} dB short at full volume ({}): the programme's peaks clip", -v.attenuation.db(), full);
+    std::string s = fmt::format("{:.1f} dB below full output ({})", v.attenuation.db(), full);
+    const bool analog = !v.control || *v.control == volume_control::analog;
+    const bool digital = !v.control || *v.control == volume_control::digital;
+    const std::string_view kind = !v.control ? "if " : "";
+    if (analog && v.beyond_analog_tracking)
+        s += fmt::format("; {}analog: past the {:.0f} dB a dual-gang potentiometer's channels are specified to track (within 3 dB), so the "
+                         "balance may wander",
+                         kind, analog_tracking_range_db);
+    if (digital && v.beyond_digital_range && v.remaining_range)
+        s += fmt::format("; {}digital: the peaks stay {:.1f} dB above the hiss, less than the {:.1f} dB of a 16-bit recording", kind,
+                         v.remaining_range->db(), sixteen_bit_range_db);
+    return s;
+}
+
+std::vector<std::pair<std::string, std::string>> attenuator_lines(const pair_analysis& a, const frequency_analysis* across) {
+    std::vector<std::pair<std::string, std::string>> lines;
+    if (!a.attenuation) return lines;
+    const attenuator_effect& e = *a.attenuation;
+    lines.emplace_back("source", fmt::format("{:+.2f} dB of the open-circuit voltage behind {:.3g} ohm; the amplifier sees {:.3g} ohm and "
+                                             "gives {}, {} at the maximum",
+                                             e.source_ratio.db(), value_in(e.source_impedance, ohm), value_in(e.at_max.load, ohm),
+                                             e.at_max.terminal_voltage, e.at_max.terminal_current));
+    if (a.hiss && e.hiss_without)
+        lines.emplace_back("buys", fmt::format("{:.1f} dB less hiss ({:.1f} -> {:.1f} dB SPL)", (e.hiss_without->high - a.hiss->high).db(),
+                                               e.hiss_without->high.db(), a.hiss->high.db()));
+    else
+        lines.emplace_back("buys", fmt::format("{:.1f} dB less hiss (the noise is not known: how much that matters is not)", -e.insertion_loss.db()));
+    std::string cost = fmt::format("{:.1f} dB less maximum level ({:.1f} -> {:.1f} dB SPL, limited by {} -> {})",
+                                   (e.max_without.max_level - a.max.max_level).db(), e.max_without.max_level.db(), a.max.max_level.db(),
+                                   to_string(e.max_without.binding), to_string(a.max.binding));
+    if (across != nullptr && across->has_curve && across->spread_without_attenuator)
+        cost += fmt::format("; response spread {:.2f} -> {:.2f} dB from the impedance curve", across->spread_without_attenuator->db(),
+                            across->response.spread.db());
+    lines.emplace_back("costs", cost);
+    const std::string rating = fmt::format("{}{}", e.adapter.rating(), e.adapter.stated_rating() ? "" : " (assumed)");
+    std::string resistors = fmt::format("{} in series{}", e.series_dissipation, e.series_over_rating ? " (OVER its rating)" : "");
+    if (e.shunt_dissipation) resistors += fmt::format(", {} across{}", *e.shunt_dissipation, e.shunt_over_rating ? " (OVER its rating)" : "");
+    lines.emplace_back("resistors", resistors + " at the maximum, against " + rating + " each");
+    return lines;
+}
+
 std::vector<std::string> verdict_lines(const comparison& c) {
     std::vector<std::string> lines;
     const auto label = [](const compared_option& o) { return option_label(o.option); };
@@ -113,7 +194,9 @@ std::vector<std::string> verdict_lines(const comparison& c) {
                                   c.programme_used->average_level().db(), c.programme_used->crest_factor().db(),
                                   best.across && best.across->eq ? " and the EQ's boost" : "");
             if (c.sensitive_headphone && best.analysis.hiss)
-                advice += fmt::format(", hiss {:.1f} dB SPL", best.analysis.hiss->high.db());
+                advice += fmt::format(", hiss {:.1f} dB SPL ({})", best.analysis.hiss->high.db(), to_string(best.analysis.audibility->verdict));
+            if (best.analysis.volume && best.analysis.volume->attenuation.db() >= 0.0)
+                advice += fmt::format(", volume {:.1f} dB below full output", best.analysis.volume->attenuation.db());
         } else {
             advice += fmt::format(", but even it falls {:.1f} dB short: the programme's peaks will clip", -h);
         }

@@ -466,6 +466,24 @@ amplifier_entry read_amplifier(const json& e, std::size_t index, const std::stri
     return a;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Attenuators and adapters
+
+attenuator_entry read_attenuator(const json& e, std::size_t index, const std::string& file) {
+    where w{file, "attenuator #" + std::to_string(index + 1)};
+    if (!e.is_object()) w.fail("", "must be an object, not " + type_name(e));
+    const std::string name = *string_field(e, "name", w, true);
+    w.entry = "attenuator '" + name + "'";
+    check_fields(e, keys_with({"name", "basis", "source", "secondary_source", "note", "computed"}, fields::attenuator_rows), w,
+                 "an attenuator");
+    const auto values = values_of<fields::attenuator_field>(e, fields::attenuator_rows, w);
+    if (!values.has(fields::attenuator_field::series)) w.fail("series", "is missing: the resistor in series (0ohm where there is only a shunt)");
+    const provenance from = provenance_fields(e, w);
+    const std::string note = string_field(e, "note", w, false).value_or("");
+    return {*at_place(w, [&] { return fields::make_attenuator(values, face::catalog, name); }), from.basis, from.source, from.secondary_source,
+            note};
+}
+
 // The top level: {"format": "headroom-catalog-1", "<list>": [...]}.
 const json& entry_list(const json& root, const char* list, const std::string& file) {
     const where w{file, ""};
@@ -543,6 +561,20 @@ catalog_file parse_catalog_file(std::string_view text, const std::string& file, 
 
 catalog_file load_catalog_file(const std::filesystem::path& file) {
     return parse_catalog_file(read_text_file(file, "catalog"), file.string(), file.parent_path());
+}
+
+std::vector<attenuator_entry> parse_attenuator_catalog(std::string_view text, const std::string& file) {
+    const json root = parse_json(text, file);
+    const json& list = entry_list(root, "attenuators", file);
+    std::vector<attenuator_entry> out;
+    out.reserve(list.size());
+    for (std::size_t k = 0; k < list.size(); ++k) out.push_back(read_attenuator(list[k], k, file));
+    reject_duplicate_names(out, [](const attenuator_entry& a) { return a.name(); }, where{file, ""}, "attenuator");
+    return out;
+}
+
+std::vector<attenuator_entry> load_attenuator_catalog(const std::filesystem::path& file) {
+    return parse_attenuator_catalog(read_text_file(file, "catalog"), file.string());
 }
 
 std::vector<headphone_entry> load_headphone_catalog(const std::filesystem::path& file) {

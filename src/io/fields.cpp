@@ -151,6 +151,14 @@ noise_weighting weighting_of(const field& row, face f, const given& g) {
     unreadable(row, f, "'" + std::get<std::string>(g) + "' is not one of 'A-weighted', 'unweighted'");
 }
 
+volume_control volume_of(const field& row, face f, const given& g) {
+    std::string t{detail::trim(text_of(row, f, g))};
+    std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (t == "analog" || (f != face::catalog && t == "analogue")) return volume_control::analog;
+    if (t == "digital") return volume_control::digital;
+    unreadable(row, f, "'" + std::get<std::string>(g) + "' is not one of 'analog', 'digital'");
+}
+
 template <class Q, class Unit>
 void read_into(std::optional<Q>& into, const output_values& v, output_field e, face f, Q (*parse)(std::string_view), Unit unit) {
     if (const auto& g = v[e]) into = quantity_of(output_rows[at(e)], f, *g, parse, unit);
@@ -173,7 +181,7 @@ std::string_view key_for(std::string_view model_field, face f) noexcept {
             if (row.model == model_field) return &row;
         return nullptr;
     };
-    for (const field* row : {find(output_rows), find(headphone_rows), find(programme_rows)})
+    for (const field* row : {find(output_rows), find(headphone_rows), find(programme_rows), find(attenuator_rows)})
         if (row != nullptr) return row->name(f);
     // The parts of a sensitivity or a power point are named after them.
     if (model_field == "level" || model_field == "reference current" || model_field == "voltage")
@@ -197,6 +205,7 @@ output_figures read_output(const output_values& v, face f) {
     if (const auto& g = v[output_field::gain]) o.amplifier_gain = gain_of(output_rows[at(output_field::gain)], f, *g);
     if (const auto& g = v[output_field::snr]) o.snr = gain_of(output_rows[at(output_field::snr)], f, *g);
     if (const auto& g = v[output_field::noise_weighting]) o.weighting = weighting_of(output_rows[at(output_field::noise_weighting)], f, *g);
+    if (const auto& g = v[output_field::volume]) o.volume = volume_of(output_rows[at(output_field::volume)], f, *g);
     const auto& snr = output_rows[at(output_field::snr)];
     if (o.snr && o.noise)
         fail(snr, f, "and " + std::string{output_rows[at(output_field::noise)].name(f)} +
@@ -222,6 +231,7 @@ output_figures overlay(const output_figures& base, const output_figures& over) {
         e.snr_reference = over.snr_reference;
     }
     if (over.weighting) e.weighting = over.weighting;
+    if (over.volume) e.volume = over.volume;
     if (over.source_level) e.source_level = over.source_level;
     if (over.amplifier_gain) e.amplifier_gain = over.amplifier_gain;
     return e;
@@ -244,6 +254,7 @@ output_stage make_output_stage(const output_figures& e, topology kind, const std
         spec.clipping_power = e.pmax;
         spec.thermal_power = e.thermal_power;
         spec.output_impedance = e.zout;
+        spec.volume = e.volume;
         spec.kind = kind;
         if (e.points) spec.ratings = rating_table{*e.points, entity};
         if (e.noise) spec.noise = output_noise{*e.noise, e.weighting.value_or(noise_weighting::not_stated), entity};
@@ -307,6 +318,23 @@ std::optional<programme> make_programme(const programme_values& v, face f) {
     const spl level = level_of(target_row, f, *v[programme_field::target]);
     const gain cf = v.has(programme_field::crest) ? gain_of(crest_row, f, *v[programme_field::crest]) : sine_crest_factor;
     return checked(f, target_row.name(f), [&] { return programme{level, cf}; });
+}
+
+std::optional<attenuator> make_attenuator(const attenuator_values& v, face f, const std::string& name) {
+    if (v.empty()) return std::nullopt;
+    const auto& row = [](attenuator_field x) -> const field& { return attenuator_rows[at(x)]; };
+    const auto& series_row = row(attenuator_field::series);
+    if (!v.has(attenuator_field::series)) {
+        if (v.has(attenuator_field::shunt))
+            fail(row(attenuator_field::shunt), f, "needs " + std::string{series_row.name(f)} + ": a shunt across the headphone works against a series resistor (an L-pad)");
+        fail(row(attenuator_field::rating), f, "needs the resistors it rates (" + std::string{series_row.name(f)} + ")");
+    }
+    const impedance rs = quantity_of(series_row, f, *v[attenuator_field::series], parse_impedance, ohm);
+    std::optional<impedance> rp;
+    if (const auto& g = v[attenuator_field::shunt]) rp = quantity_of(row(attenuator_field::shunt), f, *g, parse_impedance, ohm);
+    std::optional<power> rating;
+    if (const auto& g = v[attenuator_field::rating]) rating = quantity_of(row(attenuator_field::rating), f, *g, parse_power, watt);
+    return checked(f, series_row.name(f), [&] { return attenuator{name, rs, rp, rating}; });
 }
 
 }  // namespace headroom::fields

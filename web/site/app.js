@@ -8,13 +8,16 @@
   // field needs no edit here. The settings, the topology and the bridge are the page's own controls.
   let HEADPHONE_SPEC = [];
   let AMP_SPEC = [];
+  let ATTENUATOR_SPEC = [];  // an attenuator's resistors, when it is typed in rather than picked
   const AMP_CONTROLS = ["gains", "topology"];
   const DEFAULTS = { headphone: "Sennheiser HD600 (measured)", amp: "FiiO K19", target: "95", crest: "18" };
   // Every parameter a link may carry: anything else is shown as an error, never dropped.
-  const LINK_KEYS = () => ["headphone", "amp", "output", "gain", "target", "crest", "bridge", ...HEADPHONE_SPEC, ...AMP_SPEC, ...AMP_CONTROLS];
+  const LINK_KEYS = () => ["headphone", "amp", "output", "gain", "target", "crest", "bridge", "attenuator", ...HEADPHONE_SPEC, ...AMP_SPEC,
+                           ...AMP_CONTROLS, ...ATTENUATOR_SPEC];
   const FIELD_LABELS = {
     headphone: "the headphone", amp: "the amplifier", gains: "the gain settings", topology: "the topology",
     target: "the listening level", crest: "the crest factor", eq: "the EQ file", output: "the output", gain: "the gain setting",
+    attenuator: "the attenuator",
   };
   const FIELD_INPUT = { eq: "eq-file" };
 
@@ -47,6 +50,14 @@
     AMP_SPEC = table.amp.map((r) => r.key);
     buildFields($("headphone-fields"), table.headphone, null);
     buildFields($("amp-fields"), table.amp, null);
+    ATTENUATOR_SPEC = table.attenuator.map((r) => r.key);
+    buildFields($("attenuator-fields"), table.attenuator, null);
+    for (const a of catalog.attenuators || []) {
+      const o = document.createElement("option");
+      o.value = a.name;
+      o.textContent = a.name;
+      $("attenuator").append(o);
+    }
   }
 
   const $ = (id) => document.getElementById(id);
@@ -96,6 +107,12 @@
       r.amp.bridge = $("bridge").checked ? "1" : "";
     }
     if (eq) r.eq = { name: eq.name, text: eq.text };
+    if ($("attenuator").value !== "") {
+      r.attenuator = { name: $("attenuator").value };
+    } else {
+      r.attenuator = {};
+      for (const k of ATTENUATOR_SPEC) r.attenuator[k] = $(k).value;
+    }
     return r;
   }
 
@@ -127,6 +144,13 @@
     $("bridge").checked = v("bridge") === "1";
     $("target").value = v("target");
     $("crest").value = v("crest");
+    if (given("attenuator") && ![...$("attenuator").options].some((o) => o.value === q.get("attenuator"))) {
+      const o = document.createElement("option");  // a name the catalog lacks: the core refuses it at its field
+      o.value = o.textContent = q.get("attenuator");
+      $("attenuator").append(o);
+    }
+    $("attenuator").value = v("attenuator");
+    for (const k of ATTENUATOR_SPEC) $(k).value = v(k);
     syncPreset();
     selection = { output: v("output"), gain: v("gain") };
     linkProblems = [...q.keys()].filter((k) => !LINK_KEYS().includes(k));
@@ -150,6 +174,8 @@
     }
     put("target", $("target").value);
     put("crest", $("crest").value);
+    put("attenuator", $("attenuator").value);
+    if ($("attenuator").value === "") for (const k of ATTENUATOR_SPEC) put(k, $(k).value);
     put("output", selection.output);
     put("gain", selection.gain);
     const search = q.toString();
@@ -257,8 +283,9 @@
           if (which === "amp") selection = { output: "", gain: "" };
           compute();
         });
-    for (const id of [...HEADPHONE_SPEC, ...AMP_SPEC, "gains", "target"]) $(id).addEventListener("input", computeSoon);
-    for (const id of [...HEADPHONE_SPEC, ...AMP_SPEC, "gains", "target", "crest"])
+    for (const id of [...HEADPHONE_SPEC, ...AMP_SPEC, ...ATTENUATOR_SPEC, "gains", "target"]) $(id).addEventListener("input", computeSoon);
+    $("attenuator").addEventListener("change", compute);
+    for (const id of [...HEADPHONE_SPEC, ...AMP_SPEC, ...ATTENUATOR_SPEC, "gains", "target", "crest"])
       $(id).addEventListener("change", () => {
         clearTimeout(pending);
         compute();

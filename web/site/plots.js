@@ -104,6 +104,7 @@
     let t = s.output;
     if (s.gain_setting) t += " (" + s.gain_setting + " gain)";
     if (s.derived && !/bridged/.test(t)) t += " (bridged)";
+    if (s.attenuator) t += " through " + s.attenuator;
     return t;
   }
 
@@ -157,7 +158,7 @@
     let lx = left;
     series.forEach((s, k) => {
       const colour = COLOURS[k % COLOURS.length];
-      const dash = s.derived ? "7 4" : null;
+      const dash = s.derived ? "7 4" : s.attenuator ? "3 3" : null;
       const selected = s.output === selectedOutput;
       const width = selected ? 3.2 : 2.2;
       for (const [p, key, scale, box] of [[p1, "power", yP, box1], [p2, "voltage", yV, box2]]) {
@@ -223,7 +224,7 @@
     if (response) {
       parts.push(`Impedance minimum ${short(response.min_impedance_ohm)} ohm at ${short(response.min_impedance_hz)} Hz`);
       for (const o of response.outputs)
-        parts.push(`${o.output}: ${o.zout_stated ? short(o.spread_db) + " dB spread behind " + short(o.zout_ohm) + " ohm"
+        parts.push(`${o.output}${o.attenuator ? " through " + o.attenuator : ""}: ${o.zout_stated ? short(o.spread_db) + " dB spread behind " + short(o.zout_ohm) + " ohm"
                                                  : "output impedance not stated"}`);
     }
     if (eq) parts.push(`EQ ${eq.name}: largest boost ${eq.eq_max_boost_db.toFixed(2)} dB at ${short(eq.eq_max_boost_hz)} Hz`);
@@ -268,8 +269,10 @@
                         "stroke-width": o.output === selectedOutput ? 3 : 2, class: "deviation", "data-output": o.output };
         if (!o.zout_stated) attrs["stroke-dasharray"] = "2 4";
         el("path", attrs, p2.plot);
+        if (o.attenuator) attrs["stroke-dasharray"] = "6 3";
         el("text", { x: b2.left + 8, y: ly, "font-size": 11, fill: colour }, p2.front,
-           `${o.output}: ${o.zout_stated ? `Z_out ${short(o.zout_ohm)} ohm, spread ${o.spread_db.toFixed(2)} dB` : "Z_out not stated (0 ohm drawn)"}`);
+           o.attenuator ? `${o.output} through ${o.attenuator}: source ${short(o.zout_ohm)} ohm, spread ${o.spread_db.toFixed(2)} dB`
+                        : `${o.output}: ${o.zout_stated ? `Z_out ${short(o.zout_ohm)} ohm, spread ${o.spread_db.toFixed(2)} dB` : "Z_out not stated (0 ohm drawn)"}`);
         ly += 14;
       });
       ++k;

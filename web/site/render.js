@@ -201,7 +201,9 @@ window.HeadroomRender = function (ctx) {
       report.append(h);
     };
     h3(optionLabel(o));
-    definitionList(report, [["Headphone", headphoneLine(res.headphone)], ["Output", o.description]]);
+    const gear = [["Headphone", headphoneLine(res.headphone)], ["Output", o.description]];
+    if (res.attenuator) gear.push(["Attenuator", res.attenuator.description]);
+    definitionList(report, gear);
     h3("Maximum continuous sine");
     const rows = [
       ["level", `${db(o.max_spl_db, 2)} dB SPL`],
@@ -225,9 +227,16 @@ window.HeadroomRender = function (ctx) {
     }
     if (o.hiss_spl_db !== undefined) {
       rows.push(["hiss", `${hissText(o)} dB SPL at any volume setting (${o.hiss_weighting} noise)`]);
+      rows.push(["heard", o.hiss_audibility_text]);
       rows.push(["dynamic range", `${db(o.dynamic_range_db, 1)} dB (max sine vs ${o.hiss_weighting} noise)`]);
+    } else {
+      rows.push(["hiss", "unknown: no noise figure is stated, so whether it is heard is not known"]);
     }
     definitionList(report, rows);
+    if (o.attenuator_lines && o.attenuator_lines.length > 0) {
+      h3("Through the attenuator");
+      definitionList(report, o.attenuator_lines);
+    }
     if (res.programme) {
       h3(`Programme at ${db(res.programme.target_spl_db, 1)} dB SPL average, crest factor ${db(res.programme.crest_factor_db, 1)} dB`);
       const p = [
@@ -237,6 +246,7 @@ window.HeadroomRender = function (ctx) {
         ["headroom", `${signed(o.headroom_db, 2)} dB, limited by ${o.headroom_limit}: ${o.headroom_db >= 0 ? "plays cleanly" : "the programme's peaks clip or the output overheats"}`],
       ];
       if (o.hiss_below_target_db !== undefined) p.push(["hiss", `${db(o.hiss_below_target_db, 1)} dB below the programme's average level`]);
+      if (o.volume_text) p.push(["volume", o.volume_text]);
       p.push(["exposure", o.exposure_text]);
       if (o.gain_db !== undefined) {
         const spare = o.gain_headroom_db;

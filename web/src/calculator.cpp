@@ -110,6 +110,16 @@ frontend::gear_request request_of(const ojson& r) {
     for (std::size_t k = 0; k < fields::programme_rows.size(); ++k)
         if (const std::string v = text_of(r, fields::programme_rows[k].web); !v.empty())
             q.programme.set(static_cast<fields::programme_field>(k), v);
+    // An attenuator between the output and the headphone: from the catalog by name, or its resistors by the fields
+    // table's web keys.
+    const ojson att = r.value("attenuator", ojson::object());
+    if (att.is_object() && att.contains("name")) {
+        q.attenuator_name = text_of(att, "name");
+    } else {
+        for (std::size_t k = 0; k < fields::attenuator_rows.size(); ++k)
+            if (const std::string v = text_of(att, fields::attenuator_rows[k].web); !v.empty())
+                q.attenuator_figures.set(static_cast<fields::attenuator_field>(k), v);
+    }
     if (const auto it = r.find("eq"); it != r.end() && it->is_object()) {
         q.eq_name = text_of(*it, "name");
         if (q.eq_name.empty()) q.eq_name = "EQ";
@@ -140,6 +150,12 @@ ojson option_json(const compared_option& o, const headphone& hp, const std::opti
         j["exposure_text"] = frontend::exposure_sentence(*a.exposure);
         if (const auto& src = out.source()) j["source_vrms"] = value_in(src->full_scale(), volt);
     }
+    // The report's sentences for whether the hiss is heard, where the volume sits, and what an attenuator buys and costs.
+    j["hiss_audibility_text"] = a.audibility ? ojson(frontend::hiss_audibility_sentence(*a.audibility)) : ojson(nullptr);
+    j["volume_text"] = a.volume ? ojson(frontend::volume_sentence(*a.volume)) : ojson(nullptr);
+    ojson lines = ojson::array();
+    for (const auto& [label, text] : frontend::attenuator_lines(a, o.across ? &*o.across : nullptr)) lines.push_back({label, text});
+    j["attenuator_lines"] = lines;
     return j;
 }
 
@@ -244,7 +260,11 @@ std::string answer(std::string_view request, Body&& body) {
 
 calculator::calculator(const std::filesystem::path& catalog_dir)
     : headphones_{load_headphone_catalog(catalog_dir / "headphones.json")},
-      amplifiers_{load_amplifier_catalog(catalog_dir / "amplifiers.json")} {}
+      amplifiers_{load_amplifier_catalog(catalog_dir / "amplifiers.json")} {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(catalog_dir / "attenuators.json", ec))
+        attenuators_ = load_attenuator_catalog(catalog_dir / "attenuators.json");
+}
 
 std::string calculator::catalog_json() const {
     ojson j;
@@ -269,8 +289,15 @@ std::string calculator::catalog_json() const {
         }
         amps.push_back({{"name", a.name}, {"kind", to_string(a.kind)}, {"basis", to_string(a.basis)}, {"outputs", outputs}});
     }
+    ojson atts = ojson::array();
+    for (const auto& a : attenuators_)
+        atts.push_back({{"name", a.name()},
+                        {"series_ohm", value_in(a.model.series(), ohm)},
+                        {"shunt_ohm", a.model.shunt() ? ojson(value_in(*a.model.shunt(), ohm)) : ojson(nullptr)},
+                        {"basis", to_string(a.basis)}});
     j["headphones"] = hps;
     j["amplifiers"] = amps;
+    j["attenuators"] = atts;
     return j.dump();
 }
 
@@ -291,6 +318,7 @@ std::string calculator::fields_json() {
     j["headphone"] = rows_of(fields::headphone_rows);
     j["amp"] = rows_of(fields::output_rows);
     j["programme"] = rows_of(fields::programme_rows);
+    j["attenuator"] = rows_of(fields::attenuator_rows);
     return j.dump();
 }
 
@@ -301,7 +329,10 @@ std::string calculator::analyse(std::string_view request) const {
         const std::vector<output_option> options = frontend::options_of(q, hp, amplifiers_);
         const std::optional<programme> p = frontend::programme_of(q);
         const std::optional<parametric_eq> eq = frontend::eq_of(q);
-        const comparison c = fields::checked(face::web, "amp", [&] { return compare_outputs(options, hp, p, gain::of_db(0.0), eq ? &*eq : nullptr); });
+        const std::optional<attenuator> att = frontend::attenuator_of(q, attenuators_);
+        const attenuator* through = att ? &*att : nullptr;
+        const comparison c = fields::checked(
+            face::web, "amp", [&] { return compare_outputs(options, hp, p, gain::of_db(0.0), eq ? &*eq : nullptr, through); });
         const frequency_grid g = audio_band_grid();
         std::optional<eq_response> eq_r;
         if (eq) eq_r = eq_response_on(*eq, g, p ? p->spectrum() : programme_spectrum::pink);
@@ -318,6 +349,7 @@ std::string calculator::analyse(std::string_view request) const {
         j["sensitive_headphone"] = is_sensitive(hp);
         j["verdict"] = frontend::verdict_lines(c);
         j["eq"] = eq_r ? eq_json(*eq_r, q.eq_name, eq->filters().size()) : ojson(nullptr);
+        j["attenuator"] = att ? ojson{{"name", att->name()}, {"description", frontend::describe_attenuator(*att)}} : ojson(nullptr);
 
         // One option per output for the plots: the selected one for its output, the advised setting for the others.
         std::vector<std::size_t> shown;
@@ -338,6 +370,13 @@ std::string calculator::analyse(std::string_view request) const {
             const amplifier_output* sensed = nullptr;
             if (amp != nullptr && o.kind == setting_kind::load_sensed) sensed = &frontend::find_output(*amp, o.output);
             series.push_back(load_series(sensed ? frontend::sweep_loads(*sensed, range) : frontend::sweep_loads(o.stage, range), o, o.stage));
+            // Through the attenuator as well: what reaches the headphone.
+            if (through != nullptr) {
+                ojson s = load_series(sensed ? frontend::sweep_loads(*sensed, range, 240, through) : frontend::sweep_loads(o.stage, range, 240, through),
+                                      o, o.stage);
+                s["attenuator"] = through->name();
+                series.push_back(std::move(s));
+            }
         }
         // Typed-in single-ended figures without their bridge: draw the bridge too, as `headroom plot load` does, where
         // the model allows it (a bridge past the model's ranges is left out, and the page says why). A catalog
@@ -367,10 +406,22 @@ std::string calculator::analyse(std::string_view request) const {
                 const output_stage& out = c.options[k].option.stage;
                 const response_deviation d = analyse_response(*curve, out.output_impedance(), g);
                 outputs.push_back({{"output", c.options[k].option.output},
+                                   {"attenuator", nullptr},
                                    {"zout_ohm", value_in(out.output_impedance(), ohm)},
                                    {"zout_stated", out.output_impedance_stated()},
                                    {"spread_db", d.spread.db()},
                                    {"deviation_db", std::vector<double>(d.deviation_db.data(), d.deviation_db.data() + d.deviation_db.size())}});
+                // With the attenuator: the deviation behind the source it makes, Z_th.
+                if (through != nullptr) {
+                    const impedance z_th = source_impedance(out, through);
+                    const response_deviation t = analyse_response(*curve, z_th, g);
+                    outputs.push_back({{"output", c.options[k].option.output},
+                                       {"attenuator", through->name()},
+                                       {"zout_ohm", value_in(z_th, ohm)},
+                                       {"zout_stated", true},
+                                       {"spread_db", t.spread.db()},
+                                       {"deviation_db", std::vector<double>(t.deviation_db.data(), t.deviation_db.data() + t.deviation_db.size())}});
+                }
             }
             const auto m = curve->minimum();
             j["response"] = {{"curve", curve->name()},
@@ -395,8 +446,9 @@ std::string calculator::rank(std::string_view request) const {
         const std::optional<programme> p = frontend::programme_of(q);
         // Every output of the catalog, fittest first, by the ranking the command line's sweep uses (recommend.hpp).
         const gain enough = gain::of_db(0.0);
+        const std::optional<attenuator> att = frontend::attenuator_of(q, attenuators_);
         ojson rows = ojson::array();
-        for (const output_recommendation& r : rank_outputs(hp, amplifiers_, p, enough)) {
+        for (const output_recommendation& r : rank_outputs(hp, amplifiers_, p, enough, att ? &*att : nullptr)) {
             const compared_option& o = r.advised;
             const amplifier_entry* amp = r.amplifier;
             const pair_analysis& a = o.analysis;
@@ -415,6 +467,8 @@ std::string calculator::rank(std::string_view request) const {
             row["headroom_limit"] = a.headroom ? ojson(to_string(a.headroom->binding)) : ojson(nullptr);
             row["enough"] = has_enough(o, enough);
             row["hiss_spl_db_max"] = a.hiss ? ojson(a.hiss->high.db()) : ojson(nullptr);
+            row["hiss_audibility"] = a.audibility ? ojson(to_string(a.audibility->verdict)) : ojson(nullptr);
+            row["volume_attenuation_db"] = a.volume ? ojson(a.volume->attenuation.db()) : ojson(nullptr);
             row["zout_ohm"] = value_in(o.option.stage.output_impedance(), ohm);
             row["zout_stated"] = o.option.stage.output_impedance_stated();
             if (o.across && o.across->headroom) row["worst_headroom_db"] = o.across->headroom->worst.db();  // across the band

@@ -8,7 +8,8 @@
 //   {"headphone": {"name": "Sennheiser HD600"} | {"impedance", "sensitivity", "rated_power"},
 //    "amp": {"name": "FiiO K19"} | {"vmax", "imax", "pmax", "power", "thermal_power", "zout", "source", "gains",
 //                                   "noise", "topology": "single_ended" | "balanced", "bridge": "1"},
-//    "target", "crest", "output", "gain", "eq": {"name", "text"}}
+//    "target", "crest", "output", "gain", "eq": {"name", "text"},
+//    "attenuator": {"name": "Etymotic ER4PT P-to-S adapter"} | {"series", "shunt", "resistor_rating"}}
 // An answer is {"ok": true, ...} or {"ok": false, "field": "<request field>", "message": "..."}.
 
 #include "headroom/catalog.hpp"
@@ -42,6 +43,7 @@ public:
 private:
     std::vector<headphone_entry> headphones_;
     std::vector<amplifier_entry> amplifiers_;
+    std::vector<attenuator_entry> attenuators_;  // attenuators.json, where the folder has one
 };
 
 }  // namespace headroom::web

@@ -44,6 +44,14 @@ const probes = {
   noise_weighting: [{ ...typed, noise: "5uV" }, { ...typed, noise: "5uV", noise_weighting: "A-weighted" }],
   snr: [typed, { ...typed, snr: "100dB" }],
   snr_reference: [{ ...typed, snr: "100dB" }, { ...typed, snr: "100dB", snr_reference: "0.1V" }],
+  // At 50 dB SPL the volume sits 41 dB down: past the range an analog control tracks, which is said only of analog.
+  volume: [{ ...typed, noise: "5uV", target: "50" }, { ...typed, noise: "5uV", target: "50", volume: "digital" }],
+  // An attenuator between the output and the headphone: from the catalog, or its resistors typed in (a shunt alone is
+  // shown as an error: it needs a series resistor).
+  attenuator: [typed, { ...typed, attenuator: "Etymotic ER4PT P-to-S adapter" }],
+  series: [typed, { ...typed, series: "75ohm" }],
+  shunt: [{ ...typed, series: "10ohm" }, { ...typed, series: "10ohm", shunt: "1ohm" }],
+  resistor_rating: [{ ...typed, series: "10ohm" }, { ...typed, series: "10ohm", resistor_rating: "1mW" }],
 };
 
 // What the page answers: the state, the summary and the outputs table's cells, and the inputs marked invalid.

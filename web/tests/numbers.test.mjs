@@ -275,3 +275,21 @@ test("a link's values are read as the command line reads them, and one it cannot
   assert.match(await page.$eval("#eq-error", (e) => e.textContent), /empty/);
   assert.doesNotMatch(await page.$eval("#eq-status", (e) => e.textContent), /is applied/);
 });
+
+test("a sensitive IEM through an adapter: whether the hiss is heard, where the volume sits and what the adapter buys, as pair says", async () => {
+  // A 16 ohm, 120 dB SPL/V IEM on 2 V behind 1 ohm with 5 uV A-weighted noise, through 75 ohm in series.
+  const link = { impedance: "16", sensitivity: "120dB/V", vmax: "2", zout: "1", noise: "5uV", noise_weighting: "A-weighted",
+                 target: "75", crest: "18", series: "75ohm" };
+  const cli = await pairJson(["--impedance", "16", "--sensitivity", "120dB/V", "--vmax", "2", "--zout", "1", "--noise", "5uV",
+                              "--noise-weighting", "A-weighted", "--target", "75", "--crest", "18", "--series", "75ohm"]);
+  const page = await openPage(chrome.browser, `${server.url}?${new URLSearchParams(link)}`, server.url);
+  await waitForResult(page);
+  const report = await page.$eval("#report", (e) => e.textContent);
+  await page.close();
+  assert.equal(cli.hiss_audibility, "inaudible");
+  assert.match(report, new RegExp(`inaudible: ${cli.hiss_spl_dba.toFixed(1)} dB\\(A\\)`));
+  assert.match(report, new RegExp(`${cli.volume_attenuation_db.toFixed(1)} dB below full output`));
+  assert.match(report, /Through the attenuator/);
+  assert.match(report, new RegExp(`${cli.attenuator.hiss_reduction_db.toFixed(1)} dB less hiss`));
+  assert.match(report, /75 ohm in series/);
+});

@@ -92,14 +92,16 @@ test("the tab order follows the form, and Enter in a combobox never submits it",
   await waitForResult(page);
   await page.evaluate(() => document.activeElement && document.activeElement.blur());
   const order = [];
-  for (let k = 0; k < 10; ++k) {
+  for (let k = 0; k < 14; ++k) {
     await page.keyboard.press("Tab");
     order.push(await page.evaluate(() => document.activeElement.id || document.activeElement.tagName));
   }
-  // K19 has no gain settings, so the gain picker is disabled and skipped; the ranking's buttons follow.
-  assert.deepEqual(order.slice(0, 9),
-                   ["headphone-mode-catalog", "headphone", "amp-mode-catalog", "amp", "target", "preset", "crest", "eq-file", "output"]);
-  assert.equal(order[9], "BUTTON");
+  // K19 has no gain settings, so the gain picker is disabled and skipped; the attenuator's picker and its resistors
+  // (the core's table) come before the EQ; the ranking's buttons follow.
+  assert.deepEqual(order.slice(0, 13),
+                   ["headphone-mode-catalog", "headphone", "amp-mode-catalog", "amp", "target", "preset", "crest",
+                    "attenuator", "series", "shunt", "resistor_rating", "eq-file", "output"]);
+  assert.equal(order[13], "BUTTON");
   const url = page.url();
   await page.focus("#amp");
   await page.keyboard.press("Enter");

@@ -57,4 +57,22 @@ template <class T = double>
     return c;
 }
 
+// Headphones each seen through an attenuator (nullptr: none), as the amplifier sees them (docs/physics.md section
+// 10): the load R_s + (R_p || R) at the model's limit load, and S_V + 20 lg((R_p || R) / (R_s + R_p || R)), so that the
+// engine's limits act at the amplifier's terminals and its level is the headphone's. The engine itself is unchanged:
+// this is the scalar model's max_output(out, hp, &att) to the last rounding.
+template <class T = double>
+[[nodiscard]] headphone_columns<T> pack(std::span<const headphone> headphones, std::span<const attenuator* const> through) {
+    headphone_columns<T> c = pack<T>(headphones);
+    for (index k = 0; k < c.size(); ++k) {
+        const attenuator* att = through.empty() ? nullptr : through[static_cast<std::size_t>(k)];
+        if (att == nullptr) continue;
+        const headphone& h = headphones[static_cast<std::size_t>(k)];
+        const double r = value_in(limit_load(h), ohm);
+        c.r[k] = static_cast<T>(att->amplifier_load(r).real());
+        c.s_v[k] = static_cast<T>((h.sensitivity_per_volt() + gain::of_voltage_ratio(att->transfer(r).real())).db());
+    }
+    return c;
+}
+
 }  // namespace headroom::batch

@@ -16,7 +16,7 @@
 namespace headroom::frontend {
 
 // A name the catalog does not hold: what() lists the nearest names; kind() is "headphone", "amplifier", "output" or
-// "setting".
+// "setting", "attenuator".
 class unknown_name : public error {
 public:
     unknown_name(std::string kind, const std::string& message) : error{message}, kind_{std::move(kind)} {}
@@ -28,6 +28,7 @@ private:
 
 [[nodiscard]] const headphone_entry& find_headphone(const std::vector<headphone_entry>& catalog, std::string_view name);
 [[nodiscard]] const amplifier_entry& find_amplifier(const std::vector<amplifier_entry>& catalog, std::string_view name);
+[[nodiscard]] const attenuator_entry& find_attenuator(const std::vector<attenuator_entry>& catalog, std::string_view name);
 // An amplifier's output by name, kind or connector; empty: its only output.
 [[nodiscard]] const amplifier_output& find_output(const amplifier_entry& amp, std::string_view name);
 // An output's setting by name; empty: its only setting.

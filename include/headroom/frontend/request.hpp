@@ -43,6 +43,10 @@ struct gear_request {
 
     fields::programme_values programme;
     std::string eq_file, eq_text, eq_name;  // an EQ from a file, or its text (named eq_name in messages)
+
+    // An attenuator or adapter between the output and the headphone: from the catalog by name, or its resistors.
+    std::string attenuator_name;
+    fields::attenuator_values attenuator_figures;
 };
 
 // The spelling of a request field for the face.
@@ -63,5 +67,9 @@ struct gear_request {
 
 // The EQ the request gives, if any (an empty or unreadable one is refused, never dropped).
 [[nodiscard]] std::optional<parametric_eq> eq_of(const gear_request& r);
+
+// The attenuator the request puts between the output and the headphone, if any: from the catalog, or from its
+// resistors (a name and resistors together are refused).
+[[nodiscard]] std::optional<headroom::attenuator> attenuator_of(const gear_request& r, const std::vector<attenuator_entry>& catalog);
 
 }  // namespace headroom::frontend
