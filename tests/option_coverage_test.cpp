@@ -77,6 +77,8 @@ args with(args a, const args& b) {
 }
 
 const std::string curve_csv = (headroom::test::source_dir / "data" / "curves" / "sennheiser_hd650.csv").string();
+const std::string own_catalog = (headroom::test::source_dir / "tests" / "data" / "own_catalog.json").string();
+std::string spec_text(const char* name) { return (headroom::test::source_dir / "tests" / "data" / "spec_sheets" / name).string(); }
 const std::string eq_file = (headroom::test::source_dir / "tests" / "data" / "autoeq" / "Sennheiser HD 650 ParametricEQ.txt").string();
 
 // A value for each flag of the fields table that binds in the probes below (an example may not change a figure).
@@ -119,6 +121,8 @@ TEST_CASE("option coverage: every flag of pair, need, plot, fit, catalog and swe
     p["--target"] = {strip(pair_typed, 5), with(strip(pair_typed, 5), {"--target", "90", "--json"})};
     p["--crest"] = {pair_typed, with(strip(pair_typed, 3), {"--crest", "18", "--json"})};
     p["--catalog-dir"] = {pair_catalog, with(pair_catalog, {"--catalog-dir", "/nonexistent"})};
+    // (catalog import's test pairs an own catalog's entries; here a missing file is refused, not ignored.)
+    p["--own-catalog"] = {pair_catalog, with(pair_catalog, {"--own-catalog", "/nonexistent.json"})};
     p["--impedance-curve"] = {pair_typed, with(pair_typed, {"--impedance-curve", curve_csv})};
     p["--driver"] = {pair_typed, with(pair_typed, {"--driver", "Re=25,Le=0.1mH,fs=100Hz,Qms=3,Qes=0.5"})};
     p["--eq"] = {pair_catalog, with(pair_catalog, {"--eq", eq_file})};
@@ -142,6 +146,8 @@ TEST_CASE("option coverage: every flag of pair, need, plot, fit, catalog and swe
     n["--crest"] = {need, with(need, {"--crest", "18"})};
     n["--catalog-dir"] = {{"need", "--headphone", "HiFiMan Sundara", "--target", "90"},
                           {"need", "--headphone", "HiFiMan Sundara", "--target", "90", "--catalog-dir", "/nonexistent"}};
+    n["--own-catalog"] = {{"need", "--headphone", "HiFiMan Sundara", "--target", "90"},
+                          {"need", "--headphone", "HiFiMan Sundara", "--target", "90", "--own-catalog", "/nonexistent.json"}};
     // (The curve's minimum, below the stated impedance, is where the figures are taken.)
     n["--impedance-curve"] = {{"need", "--impedance", "600", "--sensitivity", "100dB/V", "--target", "90", "--json"},
                               {"need", "--impedance", "600", "--sensitivity", "100dB/V", "--target", "90", "--json", "--impedance-curve", curve_csv}};
@@ -167,6 +173,7 @@ TEST_CASE("option coverage: every flag of pair, need, plot, fit, catalog and swe
         l["--amp"] = {load, {"plot", "load", "--amp", "FiiO K19", "--out", "-"}};
         l["--output"] = {{"plot", "load", "--amp", "FiiO K19", "--out", "-"}, {"plot", "load", "--amp", "FiiO K19", "--output", "balanced", "--out", "-"}};
         l["--catalog-dir"] = {{"plot", "load", "--amp", "FiiO K19", "--out", "-"}, {"plot", "load", "--amp", "FiiO K19", "--catalog-dir", "/nonexistent", "--out", "-"}};
+        l["--own-catalog"] = {{"plot", "load", "--amp", "FiiO K19", "--out", "-"}, {"plot", "load", "--amp", "FiiO K19", "--own-catalog", "/nonexistent.json", "--out", "-"}};
         l["--out"] = {load, {"plot", "load", "--vmax", "1", "--out", "x.bmp"}};
         l["--series"] = {load, with(strip(load, 2), {"--series", "10ohm", "--out", "-"})};
         l["--shunt"] = {load, with(strip(load, 2), {"--shunt", "1ohm", "--out", "-"})};
@@ -182,6 +189,7 @@ TEST_CASE("option coverage: every flag of pair, need, plot, fit, catalog and swe
         rp["--gain"] = {{"plot", "response", "--impedance-curve", curve_csv, "--amp", "T+A HA 200 (measured)", "--out", "-"},
                         {"plot", "response", "--impedance-curve", curve_csv, "--amp", "T+A HA 200 (measured)", "--gain", "80R", "--out", "-"}};
         rp["--catalog-dir"] = {rp["--amp"].with, with(strip(rp["--amp"].with, 2), {"--catalog-dir", "/nonexistent", "--out", "-"})};
+        rp["--own-catalog"] = {rp["--amp"].with, with(strip(rp["--amp"].with, 2), {"--own-catalog", "/nonexistent.json", "--out", "-"})};
         rp["--out"] = {response, with(strip(response, 2), {"--out", "x.bmp"})};
         rp["--series"] = {response, with(strip(response, 2), {"--series", "10ohm", "--out", "-"})};
         rp["--shunt"] = {response, with(strip(response, 2), {"--shunt", "1ohm", "--out", "-"})};
@@ -197,11 +205,24 @@ TEST_CASE("option coverage: every flag of pair, need, plot, fit, catalog and swe
     auto& cat = probes["catalog"];
     cat["--catalog-dir"] = {catalog, with(catalog, {"--catalog-dir", "/nonexistent"})};
     cat["--json"] = {catalog, with(catalog, {"--json"})};
+    cat["--own-catalog"] = {catalog, with(catalog, {"--own-catalog", own_catalog})};
+    auto& imp = probes["catalog import"];
+    const args magni{"catalog", "import", spec_text("schiit_magni_2.txt"), "--kind", "desktop", "--name", "Probe"};
+    imp["--kind"] = {{"catalog", "import", spec_text("moondrop_blessing_3.txt"), "--name", "Probe"},
+                     {"catalog", "import", spec_text("moondrop_blessing_3.txt"), "--name", "Probe", "--kind", "earbud"}};
+    imp["--name"] = {{"catalog", "import", spec_text("fiio_k13_r2r.txt"), "--kind", "desktop"},
+                     {"catalog", "import", spec_text("fiio_k13_r2r.txt"), "--kind", "desktop", "--name", "Probe"}};
+    imp["--source"] = {magni, with(magni, {"--source", "https://www.schiit.com/"})};
+    imp["--source-level"] = {magni, with(magni, {"--source-level", "2V"})};
+    const std::string added = headroom::test::temp_path("option_coverage_add.json").string();
+    std::filesystem::remove(added);
+    imp["--add"] = {magni, with(magni, {"--add", added})};
 
     auto& s = probes["sweep"];
     s["--synthetic"] = {sweep, {"sweep", "--synthetic", "3x5", "--target", "90"}};
     s["--amps"] = {{"sweep", "--target", "90"}, {"sweep", "--target", "90", "--amps", "/nonexistent.json"}};
     s["--headphones"] = {{"sweep", "--target", "90"}, {"sweep", "--target", "90", "--headphones", "/nonexistent.json"}};
+    s["--own-catalog"] = {{"sweep", "--target", "90"}, {"sweep", "--target", "90", "--own-catalog", own_catalog}};
     s["--seed"] = {{"sweep", "--synthetic", "5x20", "--top", "1"}, {"sweep", "--synthetic", "5x20", "--top", "1", "--seed", "9"}};
     // (Two threads take a sweep of 2^21 pairs; one thread is said in the JSON.)
     s["--threads"] = {{"sweep", "--synthetic", "2000x1100", "--json"}, {"sweep", "--synthetic", "2000x1100", "--threads", "1", "--json"}};
@@ -223,8 +244,8 @@ TEST_CASE("option coverage: every flag of pair, need, plot, fit, catalog and swe
     s["--max-hiss"] = {{"sweep", "--target", "90", "--kind", "iem"}, {"sweep", "--target", "90", "--kind", "iem", "--max-hiss", "9"}};
 
     for (const args& sub : {args{"pair"}, args{"need"}, args{"plot", "load"}, args{"plot", "response"}, args{"fit"}, args{"catalog", "amps"},
-                            args{"sweep"}}) {
-        std::string name = sub.front() == "catalog" ? "catalog" : sub.front() + (sub.size() > 1 ? " " + sub[1] : "");
+                            args{"catalog", "import"}, args{"sweep"}}) {
+        std::string name = sub == args{"catalog", "amps"} ? "catalog" : sub.front() + (sub.size() > 1 ? " " + sub[1] : "");
         if (sub.front() == "plot" && !have_gnuplot()) continue;
         for (const std::string& flag : options_of(sub == args{"catalog", "amps"} ? args{"catalog"} : sub)) {
             CAPTURE(name);
@@ -234,4 +255,5 @@ TEST_CASE("option coverage: every flag of pair, need, plot, fit, catalog and swe
             check_probe(flag, found->second);
         }
     }
+    std::filesystem::remove(added);
 }

@@ -120,6 +120,16 @@ struct attenuator_entry {
                                                                    const std::filesystem::path& base_dir = {});
 [[nodiscard]] std::vector<amplifier_entry> parse_amplifier_catalog(std::string_view json, const std::string& file);
 
+// A catalog file holding either list or both: a personal catalog (`--own-catalog FILE`, `catalog import --add FILE`), where one
+// file keeps all of a user's own gear. The same checks as the files of one list.
+struct catalog_file {
+    std::vector<headphone_entry> headphones;
+    std::vector<amplifier_entry> amplifiers;
+};
+[[nodiscard]] catalog_file parse_catalog_file(std::string_view json, const std::string& file,
+                                              const std::filesystem::path& base_dir = {});
+[[nodiscard]] catalog_file load_catalog_file(const std::filesystem::path& file);
+
 // From files: the messages name the path as given. Names are looked up by headroom/frontend/lookup.hpp.
 [[nodiscard]] std::vector<headphone_entry> load_headphone_catalog(const std::filesystem::path& file);
 [[nodiscard]] std::vector<amplifier_entry> load_amplifier_catalog(const std::filesystem::path& file);

@@ -82,6 +82,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         const CLI::App* target = &app;
         for (const auto& c : commands)
             if (c.app->parsed()) target = c.app;
+        // A nested command (catalog import) shows its own help; plot's subcommands share plot's.
+        if (target->get_name() == "catalog")
+            for (const CLI::App* sub : target->get_subcommands()) target = sub;
         std::string help = target->help();
         if (!help.empty() && help.back() != '\n') help += '\n';
         return deliver(out, err, help);
@@ -94,7 +97,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 
     for (const auto& c : commands) {
         if (!c.app->parsed()) continue;
-        command_output buffer{out, options.progress ? &err : nullptr, options.progress_delay};
+        command_output buffer{out, options.progress ? &err : nullptr, options.progress_delay, &err, options.input};
         try {
             c.run(buffer);
         } catch (const std::exception& e) {

@@ -18,6 +18,7 @@ inline constexpr int exit_usage = 2;  // bad flags, values or files, or a destin
 struct run_options {
     bool progress = false;  // long sweeps show progress on `err` (main: when stderr is a terminal)
     std::chrono::milliseconds progress_delay{2000};  // how long work runs before its progress shows
+    std::istream* input = nullptr;  // standard input, for `catalog import -` (main: std::cin); null: there is none
 };
 
 // args excludes the program name: {"pair", "--impedance", "300", ...}. `out` is flushed and checked before run

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "headroom/parse.hpp"
 
+#include <map>
 #include <string_view>
 #include <system_error>
 
@@ -53,6 +54,65 @@ std::filesystem::path catalog_dir(const std::string& flag) {
                       ": point --catalog-dir at a folder with headphones.json and amplifiers.json"};
 }
 
+namespace {
+
+std::string folded_name(std::string_view s) {
+    std::string out{s};
+    for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return out;
+}
+
+// Appends the entries of the user's own files, refusing a name that is already in an earlier file.
+template <class Entry, class NameOf, class ListOf>
+void merge_own(std::vector<Entry>& list, const std::string& list_file, const std::vector<std::string>& own, NameOf name_of,
+               ListOf list_of, const char* what) {
+    if (own.empty()) return;
+    std::map<std::string, std::string> seen;  // folded name -> the file it came from
+    for (const auto& e : list) seen.emplace(folded_name(name_of(e)), list_file);
+    for (const auto& file : own) {
+        catalog_file c;
+        try {
+            c = load_catalog_file(file);
+        } catch (const catalog_error& e) {
+            throw usage_error{std::string{"--own-catalog "} + e.what()};
+        }
+        for (auto& e : list_of(c)) {
+            const auto [at, fresh] = seen.emplace(folded_name(name_of(e)), file);
+            if (!fresh)
+                throw usage_error{"--own-catalog " + file + ": " + what + " '" + name_of(e) + "' is also in " + at->second +
+                                  " (names are unique, ignoring case): rename one of them"};
+            // Whatever the file says, these are the user's figures: shown and reported as such.
+            e.basis = figure_basis::own;
+            list.push_back(std::move(e));
+        }
+    }
+}
+
+}  // namespace
+
+CLI::Option* add_own_flag(CLI::App& app, std::vector<std::string>& own) {
+    return app.add_option("--own-catalog", own,
+                          "Your own catalog file (headphones, amplifiers or both; `catalog import --add` writes one), merged with "
+                          "the catalog; repeatable")
+        ->check(non_empty);
+}
+
+std::vector<headphone_entry> headphone_catalog(const catalog_files& files) {
+    auto list = headphone_catalog(files.dir);
+    merge_own(list, (catalog_dir(files.dir) / "headphones.json").string(), files.own,
+              [](const headphone_entry& h) -> const std::string& { return h.name(); },
+              [](catalog_file& c) -> std::vector<headphone_entry>& { return c.headphones; }, "headphone");
+    return list;
+}
+
+std::vector<amplifier_entry> amplifier_catalog(const catalog_files& files) {
+    auto list = amplifier_catalog(files.dir);
+    merge_own(list, (catalog_dir(files.dir) / "amplifiers.json").string(), files.own,
+              [](const amplifier_entry& a) -> const std::string& { return a.name; },
+              [](catalog_file& c) -> std::vector<amplifier_entry>& { return c.amplifiers; }, "amplifier");
+    return list;
+}
+
 std::vector<headphone_entry> headphone_catalog(const std::string& dir_flag) {
     try {
         return load_headphone_catalog(catalog_dir(dir_flag) / "headphones.json");
@@ -80,7 +140,8 @@ std::vector<attenuator_entry> attenuator_catalog(const std::string& dir_flag) {
     }
 }
 
-sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string& headphones_file, const gear_selection& selection) {
+sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string& headphones_file, const gear_selection& selection,
+                                 const std::vector<std::string>& own) {
     const auto file = [](const std::string& given, const char* name) {
         return given.empty() ? catalog_dir("") / name : std::filesystem::path{given};
     };
@@ -88,6 +149,11 @@ sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string
     try {
         auto amps = load_amplifier_catalog(file(amps_file, "amplifiers.json"));
         auto headphones = load_headphone_catalog(file(headphones_file, "headphones.json"));
+        merge_own(amps, file(amps_file, "amplifiers.json").string(), own, [](const amplifier_entry& a) -> const std::string& { return a.name; },
+                  [](catalog_file& f) -> std::vector<amplifier_entry>& { return f.amplifiers; }, "amplifier");
+        merge_own(headphones, file(headphones_file, "headphones.json").string(), own,
+                  [](const headphone_entry& h) -> const std::string& { return h.name(); },
+                  [](catalog_file& f) -> std::vector<headphone_entry>& { return f.headphones; }, "headphone");
         if (amps.empty()) throw usage_error{"--amps: the catalog lists no amplifiers"};
         if (headphones.empty()) throw usage_error{"--headphones: the catalog lists no headphones"};
         c.gear = select_gear(std::move(headphones), std::move(amps), selection);

@@ -7,6 +7,8 @@
 #include "recommend.hpp"
 #include "headroom/catalog.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -16,7 +18,21 @@ namespace headroom::cli {
 // The folder holding headphones.json and amplifiers.json: `flag` when given, else the bundled catalog.
 [[nodiscard]] std::filesystem::path catalog_dir(const std::string& flag);
 
-// The catalog files in that folder; errors become usage_error (one line, exit 2).
+// The catalogs a command reads: the bundled one (or --catalog-dir's) and the user's own files (--own, repeatable),
+// each a catalog of headphones, amplifiers or both (docs/catalog-format.md, "Adding your own gear"), checked by the
+// same loader and merged; a name in two of them (ignoring case) is an error naming both files.
+struct catalog_files {
+    std::string dir;               // --catalog-dir; empty: the bundled catalog
+    std::vector<std::string> own;  // --own-catalog FILE
+};
+
+// Registers --own-catalog (repeatable) on a command that reads the catalog.
+CLI::Option* add_own_flag(CLI::App& app, std::vector<std::string>& own);
+
+// The merged catalog; errors become usage_error (one line, exit 2).
+[[nodiscard]] std::vector<headphone_entry> headphone_catalog(const catalog_files& files);
+[[nodiscard]] std::vector<amplifier_entry> amplifier_catalog(const catalog_files& files);
+// The bundled (or --catalog-dir) catalog alone.
 [[nodiscard]] std::vector<headphone_entry> headphone_catalog(const std::string& dir_flag);
 [[nodiscard]] std::vector<amplifier_entry> amplifier_catalog(const std::string& dir_flag);
 // attenuators.json in that folder; none where the folder has no such file.
@@ -36,7 +52,8 @@ struct sweep_catalog {
     std::vector<stage_names> output_names;  // one per output stage
     std::vector<headphone> headphones;
 };
+// `own`: the user's own catalog files, merged with the two lists.
 [[nodiscard]] sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string& headphones_file,
-                                               const gear_selection& selection = {});
+                                               const gear_selection& selection = {}, const std::vector<std::string>& own = {});
 
 }  // namespace headroom::cli

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <functional>
+#include <istream>
 #include <ostream>
 #include <sstream>
 #include <stdexcept>
@@ -29,8 +30,14 @@ namespace headroom::cli {
 class command_output : public std::ostream {
 public:
     command_output(std::ostream& standard_output, std::ostream* progress,
-                   std::chrono::milliseconds progress_delay = std::chrono::seconds{2})
-        : std::ostream{nullptr}, standard_output_{&standard_output}, progress_{progress}, progress_delay_{progress_delay} {
+                   std::chrono::milliseconds progress_delay = std::chrono::seconds{2}, std::ostream* standard_error = nullptr,
+                   std::istream* standard_input = nullptr)
+        : std::ostream{nullptr},
+          standard_output_{&standard_output},
+          progress_{progress},
+          progress_delay_{progress_delay},
+          standard_error_{standard_error},
+          standard_input_{standard_input} {
         rdbuf(&report_);
     }
     command_output(const command_output&) = delete;
@@ -40,12 +47,19 @@ public:
     [[nodiscard]] std::ostream* progress() const noexcept { return progress_; }
     [[nodiscard]] std::chrono::milliseconds progress_delay() const noexcept { return progress_delay_; }
     [[nodiscard]] std::string report() const { return report_.str(); }
+    // Where a command writes what accompanies its result rather than being it (catalog import's line-by-line
+    // account beside the entry on standard output); null where there is none.
+    [[nodiscard]] std::ostream* standard_error() const noexcept { return standard_error_; }
+    // The text a command reads when given "-" instead of a file; null where there is none (in-process runs).
+    [[nodiscard]] std::istream* standard_input() const noexcept { return standard_input_; }
 
 private:
     std::stringbuf report_;
     std::ostream* standard_output_;
     std::ostream* progress_;
     std::chrono::milliseconds progress_delay_;
+    std::ostream* standard_error_;
+    std::istream* standard_input_;
 };
 
 // A command's action; most take it as a plain std::ostream& (the report).

@@ -87,8 +87,9 @@ void add_gear_flags(CLI::App& app, gear_flags& f, gear_scope scope) {
             by_name->excludes(o);
         }
     }
-    given.push_back(app.add_option("--catalog-dir", f.catalog_dir,
+    given.push_back(app.add_option("--catalog-dir", f.catalog.dir,
                                    "Folder with headphones.json and amplifiers.json (and attenuators.json) (default: the bundled catalog)"));
+    add_own_flag(app, f.catalog.own);
     for (auto* o : given) o->check(non_empty);
 }
 
@@ -127,12 +128,12 @@ std::optional<attenuator> make_attenuator(const frontend::gear_request& r, const
     return frontend::attenuator_of(r, r.attenuator_name.empty() ? std::vector<attenuator_entry>{} : attenuator_catalog(catalog_dir));
 }
 
-headphone make_headphone(const frontend::gear_request& r, const std::string& catalog_dir) {
-    return frontend::headphone_of(r, r.headphone.empty() ? std::vector<headphone_entry>{} : headphone_catalog(catalog_dir));
+headphone make_headphone(const frontend::gear_request& r, const catalog_files& catalog) {
+    return frontend::headphone_of(r, r.headphone.empty() ? std::vector<headphone_entry>{} : headphone_catalog(catalog));
 }
 
-std::vector<output_option> make_options(const frontend::gear_request& r, const headphone& hp, const std::string& catalog_dir) {
-    return frontend::options_of(r, hp, r.amp.empty() ? std::vector<amplifier_entry>{} : amplifier_catalog(catalog_dir));
+std::vector<output_option> make_options(const frontend::gear_request& r, const headphone& hp, const catalog_files& catalog) {
+    return frontend::options_of(r, hp, r.amp.empty() ? std::vector<amplifier_entry>{} : amplifier_catalog(catalog));
 }
 
 programme programme_flags(const std::string& target, const std::string& crest) {

@@ -5,6 +5,7 @@
 // has its flag wherever it applies, and read into a request of the front-end core (headroom/frontend/request.hpp),
 // which turns it into model objects and names the flag in every error.
 
+#include "catalog_select.hpp"
 #include "curve_flags.hpp"
 #include "headroom/fields.hpp"
 #include "headroom/frontend/request.hpp"
@@ -24,7 +25,8 @@ struct gear_flags {
     std::array<std::string, fields::output_rows.size()> output_figures;
     std::vector<std::string> power;  // --power, repeatable
     std::array<std::string, fields::programme_rows.size()> programme;
-    std::string headphone, amp, output, gain, catalog_dir;  // --gain: a setting's name with --amp, else a gain in dB
+    std::string headphone, amp, output, gain;  // --gain: a setting's name with --amp, else a gain in dB
+    catalog_files catalog;                     // --catalog-dir, --own
     bool bridge = false, balanced = false;
     std::array<std::string, fields::attenuator_rows.size()> attenuator_figures;  // --series, --shunt, --resistor-rating
     std::string attenuator;                                                      // --attenuator NAME
@@ -57,7 +59,7 @@ void add_gear_flags(CLI::App& app, gear_flags& f, gear_scope scope = {});
 [[nodiscard]] frontend::gear_request request_of(const gear_flags& f, const curve_flags& curves = {});
 
 // The model objects, with the catalog the flags name.
-[[nodiscard]] headphone make_headphone(const frontend::gear_request& r, const std::string& catalog_dir);
-[[nodiscard]] std::vector<output_option> make_options(const frontend::gear_request& r, const headphone& hp, const std::string& catalog_dir);
+[[nodiscard]] headphone make_headphone(const frontend::gear_request& r, const catalog_files& catalog);
+[[nodiscard]] std::vector<output_option> make_options(const frontend::gear_request& r, const headphone& hp, const catalog_files& catalog);
 
 }  // namespace headroom::cli

@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
     fd_streambuf standard_output{STDOUT_FILENO, closed.out ? EBADF : 0};
     std::ostream out{&standard_output};
     const std::vector<std::string> args(argv + 1, argv + argc);
-    int code = run(args, out, std::cerr, {.progress = !closed.err && ::isatty(STDERR_FILENO) == 1});
+    int code = run(args, out, std::cerr, {.progress = !closed.err && ::isatty(STDERR_FILENO) == 1, .input = &std::cin});
 
     // run() has flushed and checked standard output; closing it is the last place a delayed write error (a
     // network file system) shows.

@@ -222,13 +222,13 @@ subcommand add_pair(CLI::App& parent) {
 
     return {app, [f](std::ostream& os) {
                 const frontend::gear_request r = request_of(f->gear, f->curves);
-                const headphone hp = make_headphone(r, f->gear.catalog_dir);
-                if (!frontend::names_amplifier(r)) return run_need(os, r, hp, "2V", f->json, f->gear.catalog_dir);
+                const headphone hp = make_headphone(r, f->gear.catalog);
+                if (!frontend::names_amplifier(r)) return run_need(os, r, hp, "2V", f->json, f->gear.catalog.dir);
                 const auto p = frontend::programme_of(r);
                 const auto eq = frontend::eq_of(r);
-                const std::optional<attenuator> att = make_attenuator(r, f->gear.catalog_dir);
+                const std::optional<attenuator> att = make_attenuator(r, f->gear.catalog.dir);
                 const attenuator* through = att ? &*att : nullptr;
-                const std::vector<output_option> options = make_options(r, hp, f->gear.catalog_dir);
+                const std::vector<output_option> options = make_options(r, hp, f->gear.catalog);
                 if (options.size() > 1) {
                     const comparison c = compare_outputs(options, hp, p, gain::of_db(0.0), eq ? &*eq : nullptr, through);
                     if (f->json)
@@ -267,7 +267,7 @@ subcommand add_need(CLI::App& parent) {
     app->add_flag("--json", f->json, "Print JSON (SI base units) instead of the report");
     return {app, [f](std::ostream& os) {
                 const frontend::gear_request r = request_of(f->gear, f->curves);
-                run_need(os, r, make_headphone(r, f->gear.catalog_dir), f->source, f->json, f->gear.catalog_dir);
+                run_need(os, r, make_headphone(r, f->gear.catalog), f->source, f->json, f->gear.catalog.dir);
             }};
 }
 

@@ -66,7 +66,7 @@ void render(const std::string& script, const std::string& out, command_output& o
 // The headphone to mark: --headphone NAME from the catalog (a miss lists the nearest names), or --impedance.
 std::optional<marked_headphone> chosen_headphone(const plot_flags& f) {
     if (!f.gear.headphone.empty()) {
-        const auto catalog = headphone_catalog(f.gear.catalog_dir);
+        const auto catalog = headphone_catalog(f.gear.catalog);
         const headphone_entry& entry = flag_lookup("--headphone", [&]() -> const headphone_entry& { return frontend::find_headphone(catalog, f.gear.headphone); });
         return marked_headphone{entry.name(), value_in(entry.model.nominal_impedance(), ohm)};
     }
@@ -118,7 +118,7 @@ std::vector<plotted_output> plotted_outputs(const plot_flags& f, bool with_deriv
                              std::nullopt});
         return shown;
     }
-    const auto amps = amplifier_catalog(f.gear.catalog_dir);
+    const auto amps = amplifier_catalog(f.gear.catalog);
     const amplifier_entry& a = flag_lookup("--amp", [&]() -> const amplifier_entry& { return frontend::find_amplifier(amps, r.amp); });
     std::vector<const amplifier_output*> outputs;
     if (r.bridge == frontend::bridging::only || !r.output.empty()) {
@@ -164,7 +164,7 @@ action load_action(std::shared_ptr<plot_flags> f) {
         p.headphone = hp;
         const auto shown = plotted_outputs(*f, true);
         // An attenuator's curves beside each output's own: what reaches the headphone through it.
-        const std::optional<attenuator> att = make_attenuator(request_of(f->gear), f->gear.catalog_dir);
+        const std::optional<attenuator> att = make_attenuator(request_of(f->gear), f->gear.catalog.dir);
         for (std::size_t k = 0; k < shown.size(); ++k) {
             const auto& o = shown[k];
             const std::string_view colour =
@@ -197,7 +197,7 @@ std::optional<impedance_curve> response_curve(const plot_flags& f) {
         only_curve.headphone_figures.set(fields::headphone_field::sensitivity, std::string{"100dB/V"});
         return *frontend::headphone_of(only_curve, {}).curve();
     }
-    const auto catalog = headphone_catalog(f.gear.catalog_dir);
+    const auto catalog = headphone_catalog(f.gear.catalog);
     const headphone_entry& entry = flag_lookup("--headphone", [&]() -> const headphone_entry& { return frontend::find_headphone(catalog, r.headphone); });
     if (entry.model.curve() == nullptr)
         throw usage_error{"--headphone: the catalog has no impedance curve for '" + terminal_text(entry.name()) +
@@ -227,7 +227,7 @@ action response_action(std::shared_ptr<plot_flags> f) {
             throw usage_error{"--zout: give the output impedance to draw the response deviation behind (or --amp NAME)"};
         }
         // Through an attenuator, where one is given, each output is drawn with it and without it.
-        const std::optional<attenuator> att = make_attenuator(request_of(f->gear), f->gear.catalog_dir);
+        const std::optional<attenuator> att = make_attenuator(request_of(f->gear), f->gear.catalog.dir);
         if (att) {
             std::vector<std::pair<std::string, std::optional<impedance>>> both;
             for (const auto& [title, z_out] : behind) {

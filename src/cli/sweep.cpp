@@ -52,6 +52,7 @@ namespace {
 struct sweep_flags {
     std::string synthetic;  // MxN
     std::string amps, headphones;  // catalog files; the bundled ones when neither these nor --synthetic
+    std::vector<std::string> own;  // the user's own catalog files, merged with them
     std::string seed = "1";
     std::string threads;  // empty: all cores
     std::string target = "85";
@@ -485,7 +486,8 @@ subcommand add_sweep(CLI::App& parent) {
                     "A seeded random catalog of M outputs x N headphones (1000x20000); at most 10^7 on a side and 10^10 pairs");
     app->add_option("--amps", f->amps, "Amplifier catalog file (default: the bundled data/amplifiers.json)");
     app->add_option("--headphones", f->headphones, "Headphone catalog file (default: the bundled data/headphones.json)");
-    app->get_option("--synthetic")->excludes("--amps")->excludes("--headphones");
+    add_own_flag(*app, f->own);
+    app->get_option("--synthetic")->excludes("--amps")->excludes("--headphones")->excludes("--own-catalog");
     app->add_option("--seed", f->seed, "Seed of the random catalog (default 1)");
     app->add_option("--threads", f->threads, "Most worker threads (default: all cores; small sweeps use fewer, one per 2^20 pairs)");
     app->add_option("--target", f->target, "Programme average level in dB SPL (default 85)");
@@ -549,7 +551,7 @@ subcommand add_sweep(CLI::App& parent) {
                     throw usage_error{"--out -: standard output already carries the JSON; give --out a file name"};
 
                 if (catalog) {
-                    const sweep_catalog c = load_sweep_catalog(f->amps, f->headphones, f->selection);
+                    const sweep_catalog c = load_sweep_catalog(f->amps, f->headphones, f->selection, f->own);
                     if ((c.gear.per_headphone || c.gear.per_amplifier) && f->across)
                         throw usage_error{"--across-frequency: sweeps whole catalogs; the tables of a selection (--headphone, --amp, --kind, --connector) "
                                           "are made at one load (pair --json reports a pair's worst_headroom across frequency)"};

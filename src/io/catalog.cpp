@@ -499,6 +499,24 @@ const json& entry_list(const json& root, const char* list, const std::string& fi
     return *entries;
 }
 
+// A personal catalog's top level: {"format": "headroom-catalog-1", "headphones": [...], "amplifiers": [...]}, either
+// list or both (one file holds all of a user's own gear).
+std::pair<const json*, const json*> entry_lists(const json& root, const std::string& file) {
+    const where w{file, ""};
+    if (!root.is_object()) w.fail("", "the top level must be an object with \"format\" and \"headphones\" or \"amplifiers\"");
+    for (const auto& [key, value] : root.items())
+        if (key != "format" && key != "headphones" && key != "amplifiers")
+            w.fail(key, "is not a top-level field (fields: format, headphones, amplifiers)");
+    const auto format = string_field(root, "format", w, true);
+    if (*format != format_tag) w.fail("format", "'" + *format + "' is not '" + std::string{format_tag} + "'");
+    const json* headphones = find_field(root, "headphones");
+    const json* amplifiers = find_field(root, "amplifiers");
+    if (!headphones && !amplifiers) w.fail("headphones", "or amplifiers is needed: the catalog lists neither");
+    for (const auto& [key, list] : {std::pair{"headphones", headphones}, std::pair{"amplifiers", amplifiers}})
+        if (list && !list->is_array()) w.fail(key, "must be an array, not " + type_name(*list));
+    return {headphones, amplifiers};
+}
+
 
 
 }  // namespace
@@ -522,6 +540,27 @@ std::vector<amplifier_entry> parse_amplifier_catalog(std::string_view text, cons
     for (std::size_t k = 0; k < list.size(); ++k) out.push_back(read_amplifier(list[k], k, file));
     reject_duplicate_names(out, [](const amplifier_entry& a) { return a.name; }, where{file, ""}, "amplifier");
     return out;
+}
+
+catalog_file parse_catalog_file(std::string_view text, const std::string& file, const std::filesystem::path& base_dir) {
+    const json root = parse_json(text, file);
+    const auto [headphones, amplifiers] = entry_lists(root, file);
+    catalog_file c;
+    if (headphones) {
+        c.headphones.reserve(headphones->size());
+        for (std::size_t k = 0; k < headphones->size(); ++k) c.headphones.push_back(read_headphone((*headphones)[k], k, file, base_dir));
+        reject_duplicate_names(c.headphones, [](const headphone_entry& h) { return h.name(); }, where{file, ""}, "headphone");
+    }
+    if (amplifiers) {
+        c.amplifiers.reserve(amplifiers->size());
+        for (std::size_t k = 0; k < amplifiers->size(); ++k) c.amplifiers.push_back(read_amplifier((*amplifiers)[k], k, file));
+        reject_duplicate_names(c.amplifiers, [](const amplifier_entry& a) { return a.name; }, where{file, ""}, "amplifier");
+    }
+    return c;
+}
+
+catalog_file load_catalog_file(const std::filesystem::path& file) {
+    return parse_catalog_file(read_text_file(file, "catalog"), file.string(), file.parent_path());
 }
 
 std::vector<attenuator_entry> parse_attenuator_catalog(std::string_view text, const std::string& file) {
