@@ -105,8 +105,8 @@ TEST_CASE("spec sheets: ten real texts, each figure-bearing line into its field 
         {"sennheiser_hda_280.txt", gear_kind::headphone,
          {{2, "type", "on-ear"}, {4, "sensitivity", "117dB/mW"}, {9, "rated_power", "500mW"}, {10, "impedance", "37ohm"}}},
         {"shanling_up4.txt", gear_kind::amplifier, {{3, "power", "71mW@32ohm"}, {4, "power", "100mW@32ohm"}, {5, "power", "165mW@32ohm"}}},
-        {"topping_g5.txt", gear_kind::amplifier,
-         {{4, "power", "1200mW@32ohm"}, {4, "power", "175mW@300ohm"}, {4, "power", "90mW@600ohm"}, {5, "zout", "0.1ohm"}}},
+        // Its powers name neither of the two jacks it lists: refused, not put on one of them.
+        {"topping_g5.txt", gear_kind::amplifier, {{5, "zout", "0.1ohm"}}},
     };
     std::size_t read = 0, bearing = 0, stored = 0;
     for (const auto& c : cases) {
@@ -139,6 +139,24 @@ TEST_CASE("spec sheets: ten real texts, each figure-bearing line into its field 
     const double share = static_cast<double>(read) / static_cast<double>(bearing);
     MESSAGE("figure-bearing lines read: ", read, " of ", bearing);
     CHECK(share >= 0.9);
+}
+
+TEST_CASE("spec sheets: a limit that names neither of two listed jacks is refused, not put on one of them") {
+    spec_sheet_options o;
+    o.kind = gear_kind::amplifier;
+    o.name = "X";
+    const spec_import r = read_spec_sheet("Output ports: 3.5mm and 4.4mm\nOutput power: 1200mW@32ohm\nOutput impedance: 0.5ohm\n", "test", o);
+    REQUIRE(r.lines.size() == 3);
+    CHECK(r.lines[1].status == line_status::refused);
+    CHECK(r.lines[1].note.find("3.5mm and 4.4mm") != std::string::npos);
+    CHECK(r.lines[1].fields.empty());
+    // Tied to a jack, the same figure is read; an untied one beside a tied balanced figure is the single-ended jack's.
+    const spec_import tied = read_spec_sheet("Output ports: 3.5mm and 4.4mm\n3.5mm: 1200mW@32ohm\n", "test", o);
+    CHECK(tied.lines[1].status == line_status::read);
+    CHECK(has(tied.lines[1], "power", "1200mW@32ohm", "3.5mm"));
+    const spec_import both = read_spec_sheet("Output power: 300mW@32ohm\nOutput power (balanced): 600mW@32ohm\n", "test", o);
+    CHECK(both.lines[0].status == line_status::read);
+    CHECK(both.lines[1].status == line_status::read);
 }
 
 TEST_CASE("spec sheets: the forms makers print") {
@@ -199,7 +217,7 @@ TEST_CASE("catalog import: the entry analyses exactly as the hand-written one") 
     const headroom::test::scratch_dir dir{"import_pair"};
     const std::string own = (dir.dir / "own.json").string();
     const std::string hand = (dir.dir / "hand.json").string();
-    auto r = run({"catalog", "import", (sheets / "topping_g5.txt").string(), "--kind", "portable", "--name", "Import Test G5", "--add", own});
+    auto r = run({"catalog", "import", (sheets / "schiit_magni_2.txt").string(), "--kind", "desktop", "--name", "Import Test Magni", "--add", own});
     INFO(r.err);
     REQUIRE(r.code == 0);
     r = run({"catalog", "import", (sheets / "moondrop_blessing_3.txt").string(), "--name", "Import Test B3", "--add", own});
@@ -208,9 +226,10 @@ TEST_CASE("catalog import: the entry analyses exactly as the hand-written one") 
     // What a person would write from the same texts (docs/catalog-format.md).
     spit(hand, R"({"format": "headroom-catalog-1",
  "headphones": [{"name": "Import Test B3", "type": "iem", "impedance": "14.8ohm", "sensitivity": "101.7dB/mW", "drivers": "2DD+4BA", "basis": "own"}],
- "amplifiers": [{"name": "Import Test G5", "kind": "portable", "basis": "own", "outputs": [
-   {"name": "3.5mm", "topology": "single_ended", "connector": "3.5mm", "power": ["1200mW@32ohm", "175mW@300ohm", "90mW@600ohm"], "zout": "0.1ohm"}]}]})");
-    const std::vector<std::string> pair{"pair", "--headphone", "Import Test B3", "--amp", "Import Test G5", "--target", "85", "--crest", "18", "--json"};
+ "amplifiers": [{"name": "Import Test Magni", "kind": "desktop", "basis": "own", "outputs": [
+   {"name": "single-ended", "topology": "single_ended", "power": ["1.8W@16ohm", "1.2W@32ohm", "1.0W@50ohm", "260mW@300ohm", "130mW@600ohm"],
+    "zout": "0.2ohm", "noise_weighting": "unweighted", "snr": "102dB", "snr_reference": "1Vrms"}]}]})");
+    const std::vector<std::string> pair{"pair", "--headphone", "Import Test B3", "--amp", "Import Test Magni", "--target", "85", "--crest", "18", "--json"};
     auto with = [&](const std::string& file) {
         auto a = pair;
         a.insert(a.end(), {"--own-catalog", file});
@@ -224,7 +243,7 @@ TEST_CASE("catalog import: the entry analyses exactly as the hand-written one") 
     CHECK(imported.out.find("headroom") != std::string::npos);
     // The user's entries are listed with the catalog, marked as their own.
     const auto list = run({"catalog", "amps", "--own-catalog", own});
-    CHECK(list.out.find("Import Test G5 (portable, own)") != std::string::npos);
+    CHECK(list.out.find("Import Test Magni (desktop, own)") != std::string::npos);
 }
 
 TEST_CASE("catalog import: every line is accounted for on stderr, the entry alone on stdout, text shown safely") {

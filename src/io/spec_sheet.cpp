@@ -2191,6 +2191,24 @@ spec_import read_spec_sheet(std::string_view text, const std::string& file, cons
                     untagged.push_back({r.field, r.value, r.setting, {l, i}});
                 }
             }
+        // A text that names a single-ended and a balanced jack but ties none of its limits to either gives no way to
+        // tell whose they are: a balanced figure put on the single-ended jack would promise power it does not have,
+        // so those lines are refused rather than guessed.
+        const auto is_limit = [](const std::string& field) { return in(field, {"power", "vmax", "imax"}); };
+        bool limits_tagged = false;
+        for (const auto& line : results)
+            for (const auto& r : line.readings)
+                if (is_limit(r.field) && key_of(r.output)) limits_tagged = true;
+        if (!declared_se.empty() && !declared_bal.empty() && !limits_tagged) {
+            std::set<std::size_t> refused;
+            for (const auto& u : untagged)
+                if (is_limit(u.field)) refused.insert(u.at.line);
+            const std::string jacks = *declared_se.begin() + " and " + *declared_bal.begin();
+            for (const std::size_t l : refused)
+                results[l] = refuse("the text names two outputs (" + jacks + ") and this line does not say whose figure it is: "
+                                    "give the line its output ('" + *declared_se.begin() + ": ...' or '" + *declared_bal.begin() + ": ...')");
+            std::erase_if(untagged, [&](const loose& u) { return refused.count(u.at.line) > 0; });
+        }
         // A topology named without a connector joins the one output of that topology with a connector.
         for (const std::string topo : {"se", "bal"}) {
             const output_key loose_key{topo, ""};
