@@ -159,6 +159,17 @@ TEST_CASE("spec sheets: a limit that names neither of two listed jacks is refuse
     CHECK(both.lines[1].status == line_status::read);
 }
 
+TEST_CASE("spec sheets: a sign before a point that starts no number is punctuation, not a number") {
+    spec_sheet_options o;
+    o.kind = gear_kind::amplifier;
+    o.name = "X";
+    // A fuzzed input once reached the number reader with "+." and no digit after it.
+    for (const char* text : {"+./ 4.4 kind 0mW@32\u03a9\n", "Output power: -. 5mW@32ohm\n", "Gain: +.\n", "Noise: -.\n"}) {
+        CAPTURE(text);
+        CHECK_NOTHROW((void)read_spec_sheet(text, "test", o));
+    }
+}
+
 TEST_CASE("spec sheets: the forms makers print") {
     const auto amp = gear_kind::amplifier;
     CHECK(fields_of(one("Output Power: 1200mW @ 32Ω (THD+N<1%)", amp)) == std::vector<std::string>{"power=1200mW@32ohm[single-ended/]"});

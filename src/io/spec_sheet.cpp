@@ -477,7 +477,8 @@ std::vector<token> tokenize(std::string_view s) {
             continue;
         }
         const bool starts_number = digit(c) || (c == '.' && k + 1 < s.size() && digit(s[k + 1]));
-        const bool signed_number = (c == '-' || c == '+') && k + 1 < s.size() && (digit(s[k + 1]) || s[k + 1] == '.') &&
+        const bool signed_number = (c == '-' || c == '+') && k + 1 < s.size() &&
+                                   (digit(s[k + 1]) || (s[k + 1] == '.' && k + 2 < s.size() && digit(s[k + 2]))) &&
                                    (k == 0 || s[k - 1] == ' ' || s[k - 1] == '(' || s[k - 1] == ':' || s[k - 1] == '/' ||
                                     s[k - 1] == ',' || s[k - 1] == cell_break);
         if (c == '+' && !signed_number) {
