@@ -164,7 +164,7 @@ TEST_CASE("spec sheets: a sign before a point that starts no number is punctuati
     o.kind = gear_kind::amplifier;
     o.name = "X";
     // A fuzzed input once reached the number reader with "+." and no digit after it.
-    for (const char* text : {"+./ 4.4 kind 0mW@32\u03a9\n", "Output power: -. 5mW@32ohm\n", "Gain: +.\n", "Noise: -.\n"}) {
+    for (const char* text : {"+./ 4.4 kind 0mW@32\u03a9\n", "Output power: -. 5mW@32ohm\n", "Gain: +.\n", "Noise: -.\n", "Output power: 125kW@32ohm\n"}) {
         CAPTURE(text);
         CHECK_NOTHROW((void)read_spec_sheet(text, "test", o));
     }

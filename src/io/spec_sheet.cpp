@@ -1923,7 +1923,14 @@ interpretation interpret(const std::vector<std::vector<item>>& items, gear_kind 
     const interpreter read{kind};
     for (const auto& line_items : items) {
         std::vector<item_result> parts;
-        for (const auto& it : line_items) parts.push_back(read(it, ctx));
+        for (const auto& it : line_items) {
+            // A value the model's parsers refuse ("125kW": no such power unit) refuses its line with their reason.
+            try {
+                parts.push_back(read(it, ctx));
+            } catch (const headroom::error& e) {
+                parts.push_back(refuse(e.what()));
+            }
+        }
         item_result r = parts.size() == 1 ? std::move(parts.front()) : merged(std::move(parts));
         if (r.status == line_status::read &&
             std::any_of(r.readings.begin(), r.readings.end(), [](const reading& x) { return !in(x.field, {"name", "type", "drivers", "kind"}); }))
