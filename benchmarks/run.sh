@@ -12,7 +12,7 @@
 # Usage: benchmarks/run.sh [--brief] [--native] [--rounds R] [--compare PATH/TO/OTHER/headroom]
 #   --brief    small sizes, one round, --benchmark_min_time=0.01: well under a minute, for CI
 #   --native   build the benchmark executable with -march=native (never the library or the command)
-# Environment: BUILD_DIR (default build-bench in the source tree), PYTHON (default /usr/bin/python3).
+# Environment: BUILD_DIR (default build-bench in the source tree; an existing Release build is reused), PYTHON (default /usr/bin/python3).
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,8 +33,16 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHEADROOM_BUILD_BENCHMARKS=ON \
-  -DHEADROOM_BUILD_TESTS=OFF -DHEADROOM_BUILD_EXAMPLES=OFF -DHEADROOM_NATIVE=$native >/dev/null
+# An existing build folder (CI passes the Release build its tests ran in) only gains the benchmark executable;
+# a new one is configured for the benchmarks alone.
+if [ -f "$build/CMakeCache.txt" ]; then
+  cmake -S "$root" -B "$build" -DHEADROOM_BUILD_BENCHMARKS=ON -DHEADROOM_NATIVE=$native >/dev/null
+  grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$build/CMakeCache.txt" ||
+    { echo "$0: $build is not a Release build" >&2; exit 2; }
+else
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHEADROOM_BUILD_BENCHMARKS=ON \
+    -DHEADROOM_BUILD_TESTS=OFF -DHEADROOM_BUILD_EXAMPLES=OFF -DHEADROOM_NATIVE=$native >/dev/null
+fi
 cmake --build "$build" --target headroom_cli headroom_benchmarks -j2 >/dev/null
 
 if [ $brief = 1 ]; then
