@@ -7,16 +7,19 @@
 #include "headroom/analysis.hpp"
 #include "headroom/fields.hpp"
 #include "headroom/frontend/lookup.hpp"
+#include "headroom/io.hpp"
 #include "headroom/parse.hpp"
 #include "headroom/units.hpp"
 
 #include <nlohmann/json.hpp>
 #include <pybind11/pybind11.h>
 
+#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 
 namespace headroom::python {
@@ -50,6 +53,18 @@ private:
     std::string path_;
 };
 
+// Runs a reader on a file; a file that is not there becomes missing_file (FileNotFoundError as well).
+template <class Read>
+auto from_file(const std::filesystem::path& path, Read read) {
+    try {
+        return read(path);
+    } catch (const io_error& e) {
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec)) throw missing_file{path.string(), e.what()};
+        throw;
+    }
+}
+
 // A quantity from a Python argument: None is absent; an int or float is in the SI base unit (as a bare number on
 // the command line); a str is parsed with `parse` ("250mA", "6.5Vpp"). Anything else is a TypeError naming the
 // argument; bad text is an argument_error.
@@ -72,6 +87,14 @@ std::optional<Q> quantity_arg(py::handle value, const std::string& entity, const
     return in_si(value.cast<double>(), unit);
 }
 
+// A whole-number-or-text quantity that must be present.
+template <class Q, class Unit>
+Q required_quantity(py::handle value, const std::string& entity, const char* field, Q (*parse)(std::string_view), Unit unit) {
+    const auto q = quantity_arg(value, entity, field, parse, unit);
+    if (!q) throw spec_error{entity, field, "is missing"};
+    return *q;
+}
+
 // A level or gain in dB from a number or text ("85", "85dB", "18 dB").
 std::optional<double> decibel_arg(py::handle value, const std::string& entity, const char* field);
 
@@ -86,6 +109,9 @@ py::object to_python(const nlohmann::ordered_json& j);
 void register_errors(py::module_& m);
 
 void bind_model(py::module_& m);
+// Parts of bind_model: the sensitivity, impedance curve and EQ classes (responses.cpp), the analyses (analyses.cpp).
+void bind_responses(py::module_& m);
+void bind_analyses(py::module_& m);
 void bind_catalog(py::module_& m);
 void bind_sweep(py::module_& m);
 

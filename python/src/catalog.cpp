@@ -30,24 +30,13 @@ struct catalog {
     std::filesystem::path headphones_file, amplifiers_file;
 };
 
-template <class Load>
-auto load_file(const std::filesystem::path& path, Load load) {
-    try {
-        return load(path);
-    } catch (const io_error& e) {
-        std::error_code ec;
-        if (!std::filesystem::exists(path, ec)) throw missing_file{path.string(), e.what()};
-        throw;
-    }
-}
-
 catalog load_catalog(const std::filesystem::path& headphones_file, const std::filesystem::path& amplifiers_file,
                      const std::optional<std::filesystem::path>& attenuators_file) {
     catalog c;
-    c.headphones = load_file(headphones_file, [](const std::filesystem::path& p) { return load_headphone_catalog(p); });
-    c.amplifiers = load_file(amplifiers_file, [](const std::filesystem::path& p) { return load_amplifier_catalog(p); });
+    c.headphones = from_file(headphones_file, [](const std::filesystem::path& p) { return load_headphone_catalog(p); });
+    c.amplifiers = from_file(amplifiers_file, [](const std::filesystem::path& p) { return load_amplifier_catalog(p); });
     if (attenuators_file)
-        c.attenuators = load_file(*attenuators_file, [](const std::filesystem::path& p) { return load_attenuator_catalog(p); });
+        c.attenuators = from_file(*attenuators_file, [](const std::filesystem::path& p) { return load_attenuator_catalog(p); });
     c.headphones_file = headphones_file;
     c.amplifiers_file = amplifiers_file;
     return c;
