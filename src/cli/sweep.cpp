@@ -136,6 +136,12 @@ struct csv_names {
     std::vector<std::string> headphone, amplifier, output, gain;
 };
 
+// The catalog's stages as the engine's columns, with the loads of its load-sensed modes where it has any.
+template <class T>
+batch::output_columns<T> packed_outputs(const std::vector<output_stage>& outputs, std::span<const batch::load_band> loads) {
+    return loads.empty() ? batch::pack<T>(std::span<const output_stage>{outputs}) : batch::pack<T>(std::span<const output_stage>{outputs}, loads);
+}
+
 // Every pair as CSV, from the sweep's own tiles: the engine calls this from its threads, so each tile is formatted
 // on its thread and written whole under the lock.
 template <class T>
@@ -146,6 +152,7 @@ batch::row_sink<T> csv_rows(output_file& file, std::mutex& lock, const csv_names
             const auto j = static_cast<std::size_t>(tile.outputs[q]);
             for (batch::index i = 0; i < tile.headphones; ++i) {
                 const auto at = static_cast<std::size_t>(static_cast<batch::index>(q) * tile.stride + i);
+                if (std::isnan(tile.headroom_db[at])) continue;  // a load-sensed mode this headphone's load does not select
                 fmt::format_to(std::back_inserter(buf), "{},{},{},{},{:.4f},{},{:.4f},{}\n",
                                names.headphone[static_cast<std::size_t>(tile.first_headphone + i)], names.amplifier[j], names.output[j],
                                names.gain[j], tile.headroom_db[at], to_string(tile.binding[at]), tile.max_spl_db[at],
@@ -213,12 +220,12 @@ eq_choice choose_eq(const std::string& where, const std::vector<headphone>& head
 template <class T>
 void run_across(const std::vector<output_stage>& outputs, const std::vector<stage_names>& output_names,
                 const std::vector<headphone>& headphones, const sweep_job& job, const eq_choice& eq, const std::string& eq_flag,
-                command_output& os, bool named) {
+                command_output& os, bool named, std::span<const batch::load_band> loads = {}) {
     const auto output_label = [&](batch::index k) { return named ? outputs[static_cast<std::size_t>(k)].name() : fmt::format("output {}", k); };
     const auto headphone_label = [&](batch::index k) {
         return named ? headphones[static_cast<std::size_t>(k)].name() : fmt::format("headphone {}", k);
     };
-    const batch::output_columns<T> amps = batch::pack<T>(std::span<const output_stage>{outputs});
+    const batch::output_columns<T> amps = packed_outputs<T>(outputs, loads);
     const batch::across_columns<T> hps = batch::pack_across<T>(headphones, audio_band_grid(), eq.presets, eq.preset_of);
     const batch::index m = amps.size(), n = hps.size();
     progress_meter progress{job.json ? nullptr : os.progress(), "headroom sweep", m * n, os.progress_delay()};
@@ -244,6 +251,7 @@ void run_across(const std::vector<output_stage>& outputs, const std::vector<stag
                 const auto j = static_cast<std::size_t>(tile.outputs[q]);
                 for (batch::index i = 0; i < tile.headphones; ++i) {
                     const auto at = static_cast<std::size_t>(static_cast<batch::index>(q) * tile.stride + i);
+                    if (std::isnan(tile.headroom_db[at])) continue;  // a load-sensed mode this headphone's load does not select
                     fmt::format_to(std::back_inserter(buf), "{},{},{},{},{:.4f},{:.2f},{}\n", names.headphone[static_cast<std::size_t>(tile.first_headphone + i)],
                                    names.amplifier[j], names.output[j], names.gain[j], static_cast<double>(tile.headroom_db[at]),
                                    tile.frequency_hz[static_cast<std::size_t>(tile.frequency[at])], to_string(tile.binding[at]));
@@ -258,7 +266,7 @@ void run_across(const std::vector<output_stage>& outputs, const std::vector<stag
     const batch::across_result r = batch::sweep_across(amps, hps, job.target, job.crest, settings, rows);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
-    const double pairs = static_cast<double>(m) * static_cast<double>(n);
+    const double pairs = static_cast<double>(r.pairs());  // fewer than m x n where a load selects a device's mode
     const double rate = r.pair_frequencies() / seconds;  // every pair-frequency counts, pruned or not (the issue's rate)
 
     if (job.json) {
@@ -354,7 +362,7 @@ const attenuator* through_any(std::span<const attenuator* const> through) {
 template <class T>
 void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage_names>& output_names,
                const std::vector<headphone>& headphones, const sweep_job& job, command_output& os, bool named = false,
-               std::span<const attenuator* const> through = {}) {
+               std::span<const attenuator* const> through = {}, std::span<const batch::load_band> loads = {}) {
     // Catalog gear is ranked by name; a synthetic catalog's entries have only their index.
     const auto output_label = [&](batch::index k) {
         return named ? outputs[static_cast<std::size_t>(k)].name() : fmt::format("output {}", k);
@@ -362,7 +370,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage
     const auto headphone_label = [&](batch::index k) {
         return named ? headphones[static_cast<std::size_t>(k)].name() : fmt::format("headphone {}", k);
     };
-    const batch::output_columns<T> amps = batch::pack<T>(std::span<const output_stage>{outputs});
+    const batch::output_columns<T> amps = packed_outputs<T>(outputs, loads);
     // Through an attenuator, an IEM's columns are the load the amplifier sees and the sensitivity at its terminals
     // (batch/pack.hpp): the engine is the same.
     const batch::headphone_columns<T> hps = batch::pack<T>(std::span<const headphone>{headphones}, through);
@@ -401,7 +409,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage
     const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
 
     const unsigned threads = result.threads();
-    const double pairs = static_cast<double>(m) * static_cast<double>(n);
+    const double pairs = static_cast<double>(result.pairs());  // fewer than m x n where a load selects a device's mode
 
     // The report is made whole before the CSV file replaces anything, so that nothing after the rename can fail
     // (file names that are not UTF-8 reach the JSON as U+FFFD: json_text never throws), and "every pair
@@ -425,7 +433,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage
         return;
     } else if (!csv_to_stdout) {  // with --out - standard output carries the CSV alone
         report += fmt::format("{} output stages x {} headphones = {} pairs in {} ({:.3g} pairs/s, {} thread{}, {}, {})\n", m, n,
-                              static_cast<std::int64_t>(m) * n, fmt::format("{}", in_si(seconds, second)), pairs / seconds, threads,
+                              result.pairs(), fmt::format("{}", in_si(seconds, second)), pairs / seconds, threads,
                               threads == 1 ? "" : "s", sizeof(T) == sizeof(float) ? "float" : "double", batch::to_string(result.path()));
         report += fmt::format("programme {:.1f} dB SPL, crest factor {:.2f} dB\n", job.target.db(), job.crest.db());
         if (const auto* a = through_any(through))
@@ -599,9 +607,9 @@ subcommand add_sweep(CLI::App& parent) {
                         if (att) throw usage_error{"--attenuator: the sweep across frequency takes each headphone's own curve; sweep without --across-frequency"};
                         const eq_choice eq = choose_eq(f->eq, c.headphones);
                         if (f->precision == "float")
-                            run_across<float>(c.outputs, c.output_names, c.headphones, job, eq, f->eq, os, true);
+                            run_across<float>(c.outputs, c.output_names, c.headphones, job, eq, f->eq, os, true, c.loads);
                         else
-                            run_across<double>(c.outputs, c.output_names, c.headphones, job, eq, f->eq, os, true);
+                            run_across<double>(c.outputs, c.output_names, c.headphones, job, eq, f->eq, os, true, c.loads);
                         return;
                     }
                     // Every IEM through the attenuator, the other headphones as they are.
@@ -609,9 +617,9 @@ subcommand add_sweep(CLI::App& parent) {
                     if (att)
                         for (const headphone_entry& h : c.gear.headphones) through.push_back(h.type == headphone_type::iem ? &*att : nullptr);
                     if (f->precision == "float")
-                        run_sweep<float>(c.outputs, c.output_names, c.headphones, job, os, true, through);
+                        run_sweep<float>(c.outputs, c.output_names, c.headphones, job, os, true, through, c.loads);
                     else
-                        run_sweep<double>(c.outputs, c.output_names, c.headphones, job, os, true, through);
+                        run_sweep<double>(c.outputs, c.output_names, c.headphones, job, os, true, through, c.loads);
                     return;
                 }
                 const catalog_size size = parse_size(f->synthetic);
