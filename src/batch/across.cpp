@@ -658,9 +658,7 @@ unsigned across_threads(const across_settings& s, index m, index n) noexcept {
 template <class T>
 across_result run_across(const output_view<T>& outputs, const across_view<T>& headphones, spl target, gain crest,
                          const across_settings& s, const across_row_sink<T>& rows) {
-    const simd_path path = s.simd ? *s.simd : selected_simd_path();
-    if (!simd_path_supported(path)) fail("the " + std::string{to_string(path)} + " path is not supported here");
-    if (outputs.size() > std::numeric_limits<std::int32_t>::max()) fail("more than 2^31 - 1 output stages");
+    const simd_path path = checked_start(s.simd, outputs.size(), "batch sweep across frequency");
     across_settings checked = s;
     // Per headphone and kept output: its record in the result, and the running list's value, index and frequency.
     checked.top_k = checked_sizes("across-frequency sweep", s.top_k, s.threads, s.min_headroom, outputs.size(),

@@ -625,12 +625,7 @@ sweep_settings checked_settings(const sweep_settings& s, index m, index n) {
 template <class T>
 sweep_result run_sweep(const output_view<T>& outputs, const headphone_view<T>& headphones, spl target, gain crest,
                        const sweep_settings& s, const row_sink<T>& rows) {
-    const simd_path path = s.simd ? *s.simd : selected_simd_path();
-    if (!simd_path_supported(path))
-        throw std::invalid_argument{"batch sweep: the " + std::string{to_string(path)} + " path is not supported here (supported: " +
-                                    supported_paths() + ")"};
-    if (outputs.size() > std::numeric_limits<std::int32_t>::max())
-        throw std::invalid_argument{"batch sweep: more than 2^31 - 1 output stages"};
+    const simd_path path = checked_start(s.simd, outputs.size(), "batch sweep");
     const sweep_settings checked = checked_settings<T>(s, outputs.size(), headphones.size());
     // The threads start first, and come up while the columns are checked and the output stages ordered.
     workers pool{sweep_threads(checked, outputs.size(), headphones.size())};
@@ -639,6 +634,16 @@ sweep_result run_sweep(const output_view<T>& outputs, const headphone_view<T>& h
 }
 
 }  // namespace
+
+simd_path checked_start(std::optional<simd_path> forced, index outputs, const std::string& sweep) {
+    const simd_path path = forced ? *forced : selected_simd_path();
+    if (!simd_path_supported(path))
+        throw std::invalid_argument{sweep + ": the " + std::string{to_string(path)} + " path is not supported here (supported: " +
+                                    supported_paths() + ")"};
+    if (outputs > std::numeric_limits<std::int32_t>::max()) throw std::invalid_argument{sweep + ": more than 2^31 - 1 output stages"};
+    return path;
+}
+
 }  // namespace detail
 
 sweep_result sweep(const output_view<float>& outputs, const headphone_view<float>& headphones, spl target, gain crest,

@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -45,6 +46,11 @@ inline index checked_sizes(const char* entity, index top_k, unsigned threads, ga
     }
     return k;
 }
+
+// ---- The start of both sweeps: the instruction set that runs (forced, or the one selected for this processor),
+// supported here, and an output count that the binding counts' 32-bit integers hold. `sweep` names the sweep in
+// the message. Defined in engine.cpp, beside the instruction sets.
+[[nodiscard]] simd_path checked_start(std::optional<simd_path> forced, index outputs, const std::string& sweep);
 
 // ---- Checks: the columns must be what validated model objects give, within the model's own ranges (error.hpp),
 // so that a sweep of columns answers no question the model would refuse. Every caller (the command line's packed
