@@ -204,7 +204,7 @@ void check_identical(const swept<T>& a, const swept<T>& b) {
         CHECK(x.min_headroom(i).db() == y.min_headroom(i).db());
         CHECK(x.mean_headroom(i).db() == y.mean_headroom(i).db());
         CHECK(x.max_headroom(i).db() == y.max_headroom(i).db());
-        const auto bx = x.best_entries(i), by = y.best_entries(i);
+        const auto bx = x.best_records(i), by = y.best_records(i);
         REQUIRE(bx.size() == by.size());
         for (std::size_t q = 0; q < bx.size(); ++q) {
             CHECK(bx[q].output == by[q].output);
@@ -363,7 +363,7 @@ TEST_CASE("across: a load-sensed mode meets only the headphones whose load selec
         CHECK(w.result.above_threshold(n) == above);
         for (std::size_t l = 0; l < limit_count; ++l) CHECK(w.result.count(n, static_cast<limit>(l)) == by_limit[l]);
         std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-        const auto best = w.result.best_entries(n);
+        const auto best = w.result.best_records(n);
         REQUIRE(best.size() == std::min<std::size_t>(4, ranked.size()));
         for (std::size_t q = 0; q < best.size(); ++q) CHECK(best[q].headroom_db == doctest::Approx(ranked[q].first).epsilon(1e-12));
     }

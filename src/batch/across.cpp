@@ -378,7 +378,7 @@ private:
         r.counts_i = buffer<std::int32_t>(n * limit_count);
         r.above_i = buffer<std::int32_t>(n);
         const auto k = static_cast<std::size_t>(s_.top_k);
-        r.best = buffer<across_best_entry>(n * k);
+        r.best = buffer<across_best_record>(n * k);
         kth_ = buffer<T>(k > 0 ? n : 0);
         top_u_ = buffer<T>(n * k);
         top_j_ = buffer<std::int64_t>(n * k);
@@ -662,7 +662,7 @@ across_result run_across(const output_view<T>& outputs, const across_view<T>& he
     across_settings checked = s;
     // Per headphone and kept output: its record in the result, and the running list's value, index and frequency.
     checked.top_k = checked_sizes("across-frequency sweep", s.top_k, s.threads, s.min_headroom, outputs.size(),
-                                  headphones.size(), sizeof(across_best_entry) + sizeof(T) + sizeof(std::int64_t) + 2 * sizeof(std::int32_t));
+                                  headphones.size(), sizeof(across_best_record) + sizeof(T) + sizeof(std::int64_t) + 2 * sizeof(std::int32_t));
     workers pool{across_threads(checked, outputs.size(), headphones.size())};
     check_columns(outputs, headphones.headphones);
     check_across(headphones);

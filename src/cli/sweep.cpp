@@ -306,7 +306,7 @@ void run_across(const std::vector<output_stage>& outputs, const std::vector<stag
                 nlohmann::ordered_json entry{{"headphone", i}};
                 if (named) entry["headphone_name"] = headphone_label(static_cast<batch::index>(i));
                 nlohmann::ordered_json best = nlohmann::ordered_json::array();
-                for (std::size_t q = 0; q < r.best_entries(static_cast<batch::index>(i)).size(); ++q) {
+                for (std::size_t q = 0; q < r.best_records(static_cast<batch::index>(i)).size(); ++q) {
                     const batch::best_across o = r.best(static_cast<batch::index>(i), q);
                     nlohmann::ordered_json e{{"output", o.output}};
                     if (named) e["output_name"] = output_label(o.output);
@@ -339,7 +339,7 @@ void run_across(const std::vector<output_stage>& outputs, const std::vector<stag
         report += '\n';
         for (batch::index i = 0; i < n && r.top_k() > 0; ++i) {
             report += fmt::format("{}:", terminal_text(headphone_label(i)));
-            for (std::size_t q = 0; q < r.best_entries(i).size(); ++q) {
+            for (std::size_t q = 0; q < r.best_records(i).size(); ++q) {
                 const batch::best_across o = r.best(i, q);
                 report += fmt::format("{} {} ({:+.2f} dB at {:.0f} Hz, {})", q == 0 ? "" : ",", terminal_text(output_label(o.output)), o.headroom.db(),
                                       o.frequency_hz, to_string(o.binding));

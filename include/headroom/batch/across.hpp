@@ -137,14 +137,16 @@ struct best_across {
     limit binding;        // the limit that binds there
 };
 
-namespace detail {
-
-struct across_best_entry {
-    std::int64_t output;
+// The stored form of best_across, as best_records() hands out a headphone's list (plain numbers, for a caller
+// that copies them on without the unit types).
+struct across_best_record {
+    std::int64_t output;  // catalog index of the output stage (-1: none; a list holds no more than its pairs)
     double headroom_db;
     double frequency_hz;
     limit binding;
 };
+
+namespace detail {
 
 // What an across_result holds (the engine fills it; the accessors read it).
 struct across_data {
@@ -161,7 +163,7 @@ struct across_data {
     buffer<double> min_db_i, mean_db_i, max_db_i;
     buffer<std::int32_t> counts_i;  // [limit][headphone]
     buffer<std::int32_t> above_i;
-    buffer<across_best_entry> best;  // [headphone][top_k]
+    buffer<across_best_record> best;  // [headphone][top_k]
     std::size_t working_bytes = 0;
 };
 
@@ -208,20 +210,19 @@ public:
     [[nodiscard]] std::int64_t above_threshold(index i) const noexcept { return d_.above_i[at(i)]; }
     // The top_k() best outputs (fewer when the catalog has fewer), best first: larger worst headroom, then the lower
     // catalog index.
-    [[nodiscard]] std::span<const detail::across_best_entry> best_entries(index i) const noexcept {
-        const detail::across_best_entry* first = d_.best.data() + at(i) * static_cast<std::size_t>(d_.top_k);
+    [[nodiscard]] std::span<const across_best_record> best_records(index i) const noexcept {
+        const across_best_record* first = d_.best.data() + at(i) * static_cast<std::size_t>(d_.top_k);
         auto listed = static_cast<std::size_t>(std::min(d_.top_k, d_.outputs));
         while (listed > 0 && first[listed - 1].output < 0) --listed;  // a load that selects no mode meets fewer outputs
         return {first, listed};
     }
     [[nodiscard]] best_across best(index i, std::size_t q) const noexcept {
-        const auto& e = best_entries(i)[q];
+        const auto& e = best_records(i)[q];
         return {static_cast<index>(e.output), gain::of_db(e.headroom_db), e.frequency_hz, e.binding};
     }
 
     [[nodiscard]] std::size_t memory_bytes() const noexcept;
     [[nodiscard]] std::size_t working_bytes() const noexcept { return d_.working_bytes; }
-    [[nodiscard]] const detail::across_data& data() const noexcept { return d_; }
 
 private:
     friend struct detail::across_access;
