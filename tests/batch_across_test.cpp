@@ -204,7 +204,7 @@ void check_identical(const swept<T>& a, const swept<T>& b) {
         CHECK(x.min_headroom(i).db() == y.min_headroom(i).db());
         CHECK(x.mean_headroom(i).db() == y.mean_headroom(i).db());
         CHECK(x.max_headroom(i).db() == y.max_headroom(i).db());
-        const auto bx = x.best_entries(i), by = y.best_entries(i);
+        const auto bx = x.best_records(i), by = y.best_records(i);
         REQUIRE(bx.size() == by.size());
         for (std::size_t q = 0; q < bx.size(); ++q) {
             CHECK(bx[q].output == by[q].output);
@@ -213,7 +213,9 @@ void check_identical(const swept<T>& a, const swept<T>& b) {
             CHECK(bx[q].binding == by[q].binding);
         }
     }
-    CHECK(a.pairs.headroom_db == b.pairs.headroom_db);
+    // (NaN: a load-sensed mode the headphone's load does not select, in both.)
+    CHECK(std::equal(a.pairs.headroom_db.begin(), a.pairs.headroom_db.end(), b.pairs.headroom_db.begin(), b.pairs.headroom_db.end(),
+                     [](T x, T y) { return x == y || (std::isnan(x) && std::isnan(y)); }));
     CHECK(a.pairs.frequency == b.pairs.frequency);
     CHECK(a.pairs.binding == b.pairs.binding);
 }
@@ -297,6 +299,84 @@ TEST_CASE("across: each pair's worst case is headroom_across's (what pair report
     };
     run(0.0, 1e-6);
     run(0.0F, 1e-3);
+}
+
+TEST_CASE("across: a load-sensed mode meets only the headphones whose load selects it, each pair as without modes") {
+    const catalog c = random_catalog(61, 90, 150);
+    // Stages j, j + 1 of every seventh become the two modes of one output, switching at a random load; stage j + 2 a
+    // mode for a range of loads alone (some headphones meet no mode of it).
+    std::mt19937_64 rng{62};
+    std::vector<hb::load_band> loads(c.outputs.size());
+    for (std::size_t j = 0; j + 3 <= c.outputs.size(); j += 7) {
+        const double b = log_uniform(rng, 8.0, 300.0);
+        loads[j] = {0.0, b};
+        loads[j + 1].min_ohm = b;
+        loads[j + 2] = {b, 2.0 * b};
+    }
+    const auto selects = [&](std::size_t j, const headphone& h) {
+        const double r = value_in(limit_load(h), ohm);
+        return r >= loads[j].min_ohm && r < loads[j].max_ohm;
+    };
+    const auto all = hb::pack<double>(std::span<const output_stage>{c.outputs});
+    const auto moded = hb::pack<double>(std::span<const output_stage>{c.outputs}, std::span<const hb::load_band>{loads});
+    const auto hps = hb::pack_across<double>(c.headphones, audio_band_grid(), c.presets, c.preset_of);
+    const hb::across_settings s{.threads = 2, .top_k = 4, .min_headroom = gain::of_db(3.0), .min_pairs_per_thread = 1};
+    const swept<double> every = sweep_with_rows<double>(all, hps, music, s);
+    const swept<double> w = sweep_with_rows<double>(moded, hps, music, s);
+    std::int64_t met_pairs = 0, unselected = 0;
+    for (std::size_t i = 0; i < c.headphones.size(); ++i) {
+        const auto n = static_cast<hb::index>(i);
+        double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0.0;
+        std::int64_t met = 0, above = 0;
+        std::array<std::int64_t, limit_count> by_limit{};
+        std::vector<std::pair<double, std::size_t>> ranked;
+        for (std::size_t j = 0; j < c.outputs.size(); ++j) {
+            const std::size_t at = w.pairs.at(static_cast<hb::index>(j), n);
+            CHECK(w.pairs.seen[at] == 1);
+            if (!selects(j, c.headphones[i])) {
+                CHECK(std::isnan(w.pairs.headroom_db[at]));
+                ++unselected;
+                continue;
+            }
+            // The pair's worst case is the one the sweep without modes finds (the same loop, to the bit).
+            const double hdb = every.pairs.headroom_db[at];
+            CHECK(w.pairs.headroom_db[at] == hdb);
+            CHECK(w.pairs.frequency[at] == every.pairs.frequency[at]);
+            CHECK(w.pairs.binding[at] == every.pairs.binding[at]);
+            lo = std::min(lo, hdb);
+            hi = std::max(hi, hdb);
+            sum += hdb;
+            above += hdb >= 3.0 ? 1 : 0;
+            ++by_limit[static_cast<std::size_t>(w.pairs.binding[at])];
+            ranked.emplace_back(hdb, j);
+            ++met;
+        }
+        met_pairs += met;
+        CAPTURE(i);
+        if (met == 0) {
+            CHECK(std::isnan(w.result.min_headroom(n).db()));
+            continue;
+        }
+        CHECK(w.result.min_headroom(n).db() == lo);
+        CHECK(w.result.max_headroom(n).db() == hi);
+        CHECK(w.result.mean_headroom(n).db() == doctest::Approx(sum / static_cast<double>(met)).epsilon(1e-12));
+        CHECK(w.result.above_threshold(n) == above);
+        for (std::size_t l = 0; l < limit_count; ++l) CHECK(w.result.count(n, static_cast<limit>(l)) == by_limit[l]);
+        std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        const auto best = w.result.best_records(n);
+        REQUIRE(best.size() == std::min<std::size_t>(4, ranked.size()));
+        for (std::size_t q = 0; q < best.size(); ++q) CHECK(best[q].headroom_db == doctest::Approx(ranked[q].first).epsilon(1e-12));
+    }
+    CHECK(unselected > 0);
+    CHECK(w.result.pairs() == met_pairs);
+    CHECK(w.result.pairs() < every.result.pairs());
+    // Pruned or not, on 1 or 3 threads: the same bits.
+    hb::across_settings unpruned = s;
+    unpruned.prune = false;
+    check_identical(w, sweep_with_rows<double>(moded, hps, music, unpruned));
+    hb::across_settings three = s;
+    three.threads = 3;
+    check_identical(w, sweep_with_rows<double>(moded, hps, music, three));
 }
 
 TEST_CASE("across: headphones without a curve or EQ give the single-load sweep") {

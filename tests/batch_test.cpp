@@ -101,6 +101,13 @@ std::vector<headphone> random_headphones(std::mt19937_64& rng, std::size_t n) {
 struct catalog {
     std::vector<output_stage> outputs;
     std::vector<headphone> headphones;
+    std::vector<hb::load_band> loads;  // empty: no load-sensed modes
+
+    [[nodiscard]] bool pairs(std::size_t j, const headphone& h) const {
+        if (loads.empty()) return true;
+        const double r = value_in(limit_load(h), ohm);
+        return r >= loads[j].min_ohm && r < loads[j].max_ohm;
+    }
 };
 
 catalog random_catalog(std::uint64_t seed, std::size_t m, std::size_t n) {
@@ -108,6 +115,35 @@ catalog random_catalog(std::uint64_t seed, std::size_t m, std::size_t n) {
     catalog c;
     for (std::size_t k = 0; k < m; ++k) c.outputs.emplace_back("out " + std::to_string(k), random_spec(rng, k));
     c.headphones = random_headphones(rng, n);
+    return c;
+}
+
+// The same with load-sensed outputs: runs of two or three stages become the modes of one output, switching at
+// random loads (some at loads the headphones have exactly), and a few modes claim a range of loads alone, so that
+// some headphones meet no mode of that output.
+catalog with_load_modes(catalog c, std::uint64_t seed) {
+    std::mt19937_64 rng{seed};
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    const auto edge = [&] { return u(rng) < 0.3 ? stated_loads[static_cast<std::size_t>(u(rng) * stated_loads.size())] : 8.0 * std::pow(75.0, u(rng)); };
+    c.loads.assign(c.outputs.size(), hb::load_band{});
+    for (std::size_t j = 0; j + 3 <= c.outputs.size(); j += 7) {
+        const double draw = u(rng);
+        if (draw < 0.5) {  // two modes
+            const double b = edge();
+            c.loads[j] = {0.0, b};
+            c.loads[j + 1].min_ohm = b;
+        } else if (draw < 0.8) {  // three
+            double a = edge(), b = edge();
+            if (a > b) std::swap(a, b);
+            if (a == b) b = a * 2.0;
+            c.loads[j] = {0.0, a};
+            c.loads[j + 1] = {a, b};
+            c.loads[j + 2].min_ohm = b;
+        } else {  // one mode, for some loads only
+            const double a = edge();
+            c.loads[j] = {a, a * 3.0};
+        }
+    }
     return c;
 }
 
@@ -119,7 +155,9 @@ struct packed {
 
 template <class T>
 packed<T> pack(const catalog& c) {
-    return {hb::pack<T>(std::span<const output_stage>{c.outputs}), hb::pack<T>(std::span<const headphone>{c.headphones})};
+    return {c.loads.empty() ? hb::pack<T>(std::span<const output_stage>{c.outputs})
+                            : hb::pack<T>(std::span<const output_stage>{c.outputs}, std::span<const hb::load_band>{c.loads}),
+            hb::pack<T>(std::span<const headphone>{c.headphones})};
 }
 
 // Every pair's row, gathered from a sweep's row sink into grids [output][headphone].
@@ -199,20 +237,25 @@ std::int64_t check_against_scalar(const catalog& c, const programme& p, gain thr
     const hb::index m = pk.amps.size(), n = pk.hps.size();
     REQUIRE(r.outputs() == m);
     REQUIRE(r.headphones() == n);
-    std::int64_t pairs = 0, tie_skips = 0, worst_rank_ties = 0;
+    std::int64_t pairs = 0, tie_skips = 0, worst_rank_ties = 0, met_pairs = 0;
     double worst = 0.0;
     std::array<std::int64_t, limit_count> totals{};
     for (hb::index i = 0; i < n; ++i) {
         const headphone& h = c.headphones[static_cast<std::size_t>(i)];
         scalar_stats e;
-        std::int64_t ties_here = 0, near_threshold = 0;
+        std::int64_t ties_here = 0, near_threshold = 0, met = 0;
         for (hb::index j = 0; j < m; ++j) {
             const output_stage& o = c.outputs[static_cast<std::size_t>(j)];
+            const std::size_t at = w.pairs.at(j, i);
+            REQUIRE(w.pairs.seen[at] == 1);
+            if (!c.pairs(static_cast<std::size_t>(j), h)) {  // a mode this load does not select: a row of no pair
+                CHECK(std::isnan(w.pairs.headroom_db[at]));
+                continue;
+            }
+            ++met;
             const headroom_result hr = headroom_for(o, h, p);
             const operating_point op = max_output(o, h);
             const double hdb = hr.margin.db();
-            const std::size_t at = w.pairs.at(j, i);
-            REQUIRE(w.pairs.seen[at] == 1);
             worst = std::max(worst, std::abs(static_cast<double>(w.pairs.headroom_db[at]) - hdb));
             worst = std::max(worst, std::abs(static_cast<double>(w.pairs.max_spl_db[at]) - op.max_level.db()));
             const bool tie = !exact && near_tie(o, h, p.peak_scale());
@@ -230,9 +273,16 @@ std::int64_t check_against_scalar(const catalog& c, const programme& p, gain thr
             ++pairs;
         }
         tie_skips += ties_here;
+        met_pairs += met;
+        if (met == 0) {
+            CHECK(std::isnan(r.min_headroom(i).db()));
+            CHECK(std::isnan(r.mean_headroom(i).db()));
+            CHECK(r.best(i).size() == 0);
+            continue;
+        }
         CHECK(std::abs(r.min_headroom(i).db() - e.min) < tolerance_db);
         CHECK(std::abs(r.max_headroom(i).db() - e.max) < tolerance_db);
-        CHECK(std::abs(r.mean_headroom(i).db() - e.sum / static_cast<double>(m)) < tolerance_db);
+        CHECK(std::abs(r.mean_headroom(i).db() - e.sum / static_cast<double>(met)) < tolerance_db);
         CHECK(std::abs(r.above_threshold(i) - e.above) <= near_threshold);
         std::int64_t counted = 0;
         for (std::size_t l = 0; l < limit_count; ++l) {
@@ -241,10 +291,10 @@ std::int64_t check_against_scalar(const catalog& c, const programme& p, gain thr
             counted += got;
             totals[l] += got;
         }
-        CHECK(counted == m);
+        CHECK(counted == met);
         std::stable_sort(e.ranked.begin(), e.ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
         const hb::best_outputs best = r.best(i);
-        REQUIRE(best.size() == static_cast<std::size_t>(std::min(k, m)));
+        REQUIRE(best.size() == static_cast<std::size_t>(std::min(k, met)));
         for (std::size_t q = 0; q < best.size(); ++q) {
             const hb::best_output b = best[q];
             const auto& [hdb, j] = e.ranked[q];
@@ -262,6 +312,7 @@ std::int64_t check_against_scalar(const catalog& c, const programme& p, gain thr
         }
     }
     CHECK(worst < tolerance_db);
+    CHECK(r.pairs() == met_pairs);
     for (std::size_t l = 0; l < limit_count; ++l) CHECK(r.count(static_cast<limit>(l)) == totals[l]);
     if (exact) {
         CHECK(tie_skips == 0);
@@ -367,7 +418,8 @@ template <class T>
 void check_identical_rows(const rows<T>& a, const rows<T>& b) {
     std::int64_t differ = 0;
     for (std::size_t c = 0; c < a.cells(); ++c) {
-        differ += a.headroom_db[c] != b.headroom_db[c] || a.max_spl_db[c] != b.max_spl_db[c];
+        const auto same = [](T x, T y) { return x == y || (std::isnan(x) && std::isnan(y)); };  // NaN: no pair (a mode not selected)
+        differ += !same(a.headroom_db[c], b.headroom_db[c]) || !same(a.max_spl_db[c], b.max_spl_db[c]);
         differ += a.binding[c] != b.binding[c] || a.max_binding[c] != b.max_binding[c];
         differ += a.seen[c] != 1 || b.seen[c] != 1;
     }
@@ -411,6 +463,45 @@ void check_paths_agree(const catalog& c, const programme& p) {
 
 }  // namespace
 
+TEST_CASE("batch: a load-sensed mode meets only the headphones whose load selects it (double and float, the scalar model)") {
+    std::int64_t pairs = 0;
+    pairs += check_against_scalar<double>(with_load_modes(random_catalog(11, 160, 420), 12), programme{spl::of_db(90.0), gain::of_db(15.0)},
+                                          gain::of_db(6.0), 4, 1e-9);
+    pairs += check_against_scalar<float>(with_load_modes(random_catalog(13, 140, 400), 14), programme{spl::of_db(85.0)}, gain::of_db(10.0), 140, 1e-3);
+    CHECK(pairs > 100'000);
+    // The catalog's statistics over the pairs that exist: the same as a sweep of only the modes selected, headphone by
+    // headphone (here: every headphone of one load, so that one mode of each output is selected).
+    catalog c = with_load_modes(random_catalog(15, 60, 1), 16);
+    const double r = value_in(limit_load(c.headphones.front()), ohm);
+    catalog only;
+    only.headphones = c.headphones;
+    for (std::size_t j = 0; j < c.outputs.size(); ++j)
+        if (r >= c.loads[j].min_ohm && r < c.loads[j].max_ohm) only.outputs.push_back(c.outputs[j]);
+    const programme p{spl::of_db(95.0), gain::of_db(18.0)};
+    const hb::sweep_settings s{.top_k = 3};
+    const packed<double> a = pack<double>(c), b = pack<double>(only);
+    const hb::sweep_result x = hb::sweep(a.amps, a.hps, p.average_level(), p.crest_factor(), s);
+    const hb::sweep_result y = hb::sweep(b.amps, b.hps, p.average_level(), p.crest_factor(), s);
+    CHECK(x.pairs() == static_cast<std::int64_t>(only.outputs.size()));
+    CHECK(x.min_headroom().db() == y.min_headroom().db());
+    CHECK(x.max_headroom().db() == y.max_headroom().db());
+    CHECK(x.mean_headroom().db() == doctest::Approx(y.mean_headroom().db()).epsilon(1e-12));
+    for (std::size_t l = 0; l < limit_count; ++l) CHECK(x.count(static_cast<limit>(l)) == y.count(static_cast<limit>(l)));
+    CHECK(x.best(0)[0].headroom.db() == y.best(0)[0].headroom.db());
+}
+
+TEST_CASE("batch: with load-sensed modes every path, thread count and axis gives the same bits") {
+    const catalog c = with_load_modes(random_catalog(17, 300, 2500), 18);
+    check_paths_agree<float>(c, programme{spl::of_db(95.0), gain::of_db(18.0)});
+    check_paths_agree<double>(c, programme{spl::of_db(95.0), gain::of_db(18.0)});
+    const packed<float> pk = pack<float>(c);
+    const programme p{spl::of_db(100.0), gain::of_db(20.0)};
+    const hb::sweep_result one = hb::sweep(pk.amps, pk.hps, p.average_level(), p.crest_factor(), {.threads = 1, .top_k = 5});
+    for (const hb::split_axis axis : {hb::split_axis::headphones, hb::split_axis::outputs})
+        check_identical(one, hb::sweep(pk.amps, pk.hps, p.average_level(), p.crest_factor(),
+                                       {.threads = 3, .top_k = 5, .split = axis, .tile = 256, .min_pairs_per_thread = 1}));
+}
+
 TEST_CASE("batch: every instruction-set path gives the same statistics, best outputs and rows, to the last bit") {
     const catalog c = random_catalog(11, 300, 700);  // more than two blocks of outputs; chunks that end mid-vector
     check_paths_agree<float>(c, programme{spl::of_db(95.0), gain::of_db(15.0)});
@@ -452,7 +543,8 @@ TEST_CASE("batch: a pair exactly on the threshold is counted, on every path, in 
         return output_stage{"exact " + std::to_string(v), s};
     };
     const catalog c{{stage(2.0), stage(1.0), stage(0.5)},
-                    {headphone{"h", in_si(32.0, ohm), sensitivity::per_volt(spl::of_db(100.0))}}};
+                    {headphone{"h", in_si(32.0, ohm), sensitivity::per_volt(spl::of_db(100.0))}},
+                    {}};
     const programme p{spl::of_db(90.0)};
     const auto check = [&]<class T>(T) {
         const packed<T> pk = pack<T>(c);
@@ -552,7 +644,8 @@ TEST_CASE("batch: voltages far outside the usual range take the exact path of th
     small.open_circuit_voltage = volts(2e-6);
     normal.open_circuit_voltage = volts(2.0);
     const catalog c{{output_stage{"normal", normal}, output_stage{"tiny", tiny}, output_stage{"small", small}, output_stage{"normal 2", normal}},
-                    {headphone{"h", in_si(32.0, ohm), sensitivity::per_volt(spl::of_db(100.0))}}};
+                    {headphone{"h", in_si(32.0, ohm), sensitivity::per_volt(spl::of_db(100.0))}},
+                    {}};
     const auto check = [&]<class T>(T, double tolerance) {
         const packed<T> pk = pack<T>(c);
         const hb::sweep_result r = hb::sweep(pk.amps, pk.hps, spl::of_db(0.0), sine_crest_factor, {.threads = 1});

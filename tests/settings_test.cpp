@@ -69,14 +69,47 @@ TEST_CASE("a load-sensed output offers only the mode the device selects for the 
     CHECK(std::abs(a.max.max_level.db() - (105.0 + 20.0 * std::log10(1.25))) < 1e-9);
 }
 
+TEST_CASE("through an attenuator a load-sensed output selects its mode by the load the amplifier sees") {
+    const auto c = parse_amplifier_catalog(amp(apple_jack), "amps.json");
+    const amplifier_output& o = c.front().outputs.front();
+    // A 16 ohm IEM behind a 150 ohm series adapter: the jack sees 166 ohm and uses its 3 V mode.
+    const attenuator series{"150 ohm adapter", in_si(150.0, ohm)};
+    CHECK(o.settings_for(hp(16))[0]->gain_name == "low");
+    CHECK(o.settings_for(hp(16), &series)[0]->gain_name == "high");
+    const auto options = options_of(c.front(), hp(16), nullptr, &series);
+    REQUIRE(options.size() == 1);
+    CHECK(options.front().gain_setting == "high");
+    // The same choice in a catalog sweep (the engine pairs the mode with the load the amplifier sees).
+    const auto ranked = rank_outputs(hp(16), c, std::nullopt, gain::of_db(0.0), &series);
+    REQUIRE(ranked.size() == 1);
+    CHECK(ranked.front().advised.option.gain_setting == "high");
+}
+
 TEST_CASE("a load no mode claims gets the mode that gives the least there, so the answer errs low") {
-    const auto c = parse_amplifier_catalog(amp(R"({"name": "3.5mm", "topology": "single_ended", "gains": [
-        {"name": "low", "kind": "load_sensed", "load_max": "100ohm", "vmax": "1V"},
-        {"name": "high", "kind": "load_sensed", "load_min": "150ohm", "vmax": "3V"}]})"),
-                                           "amps.json");
-    const auto open = c.front().outputs.front().settings_for(hp(120));
+    // The catalog refuses such modes (below); an output made in code may still have them.
+    const auto mode = [](const char* name, double v, std::optional<double> lo, std::optional<double> hi) {
+        output_spec s;
+        s.open_circuit_voltage = in_si(v, volt);
+        output_setting m{name, std::nullopt, output_stage{name, s}, setting_kind::load_sensed};
+        if (lo) m.load_min = in_si(*lo, ohm);
+        if (hi) m.load_max = in_si(*hi, ohm);
+        return m;
+    };
+    const amplifier_output o{"3.5mm", topology::single_ended, "3.5mm", {mode("low", 1.0, std::nullopt, 100.0), mode("high", 3.0, 150.0, std::nullopt)}};
+    const auto open = o.settings_for(hp(120));
     REQUIRE(open.size() == 1);
     CHECK(open.front()->gain_name == "low");
+    // The catalog: the modes of a load-sensed output together claim every load.
+    CHECK(amp_error(amp(R"({"name": "a", "topology": "single_ended", "gains": [
+        {"name": "low", "kind": "load_sensed", "load_max": "100ohm", "vmax": "1V"},
+        {"name": "high", "kind": "load_sensed", "load_min": "150ohm", "vmax": "3V"}]})"))
+              .find("gains: no load-sensed mode claims the loads from 100 ohm to 150 ohm") != std::string::npos);
+    CHECK(amp_error(amp(R"({"name": "a", "topology": "single_ended", "gains": [
+        {"name": "low", "kind": "load_sensed", "load_max": "100ohm", "vmax": "1V"}]})"))
+              .find("gains: no load-sensed mode claims the loads from 100 ohm up") != std::string::npos);
+    CHECK(amp_error(amp(R"({"name": "a", "topology": "single_ended", "gains": [
+        {"name": "high", "kind": "load_sensed", "load_min": "16ohm", "vmax": "3V"}]})"))
+              .find("gains: no load-sensed mode claims the loads from 0 ohm to 16 ohm") != std::string::npos);
 }
 
 TEST_CASE("setting kinds are checked where the catalog states them") {
@@ -201,4 +234,51 @@ TEST_CASE("pair: the T+A HA 200's output-impedance settings are advised by the 1
     const auto none = test::run({"pair", "--headphone", "Sennheiser HD600", "--amp", "Schiit Magni 2", "--output", "balanced"});
     CHECK(none.code == 2);
     CHECK(none.err.find("has no balanced output") != std::string::npos);
+}
+
+TEST_CASE("sweep: a catalog sweep pairs each load-sensed mode only with the headphones whose load selects it") {
+    const auto amps = load_amplifier_catalog(test::source_dir / "data" / "amplifiers.json");
+    const auto headphones = load_headphone_catalog(test::source_dir / "data" / "headphones.json");
+    // Per stage, in the order the sweep numbers them: its setting.
+    std::vector<const output_setting*> stages;
+    for (const auto& a : amps)
+        for (const auto& o : a.outputs)
+            for (const auto& s : o.settings) stages.push_back(&s);
+    const auto selects = [&](std::size_t j, std::size_t i) { return stages[j]->selected_for(limit_load(headphones[i].model)); };
+    std::int64_t expected = 0, unselected = 0;
+    for (std::size_t i = 0; i < headphones.size(); ++i)
+        for (std::size_t j = 0; j < stages.size(); ++j) (selects(j, i) ? expected : unselected) += 1;
+    REQUIRE(unselected > 0);  // the bundled catalog has load-sensed jacks
+
+    for (const char* precision : {"float", "double"}) {
+        CAPTURE(precision);
+        const auto r = test::run({"sweep", "--json", "--precision", precision, "--top", std::to_string(stages.size())});
+        REQUIRE(r.code == 0);
+        const auto j = nlohmann::json::parse(r.out);
+        CHECK(j["outputs"] == stages.size());
+        CHECK(j["pairs"] == expected);
+        std::int64_t bound = 0;
+        for (const auto& [name, count] : j["binding"].items()) bound += count.get<std::int64_t>();
+        CHECK(bound == expected);
+        // Every headphone's list holds every output it meets, and no mode its load does not select.
+        std::int64_t listed = 0, wrong = 0;
+        for (const auto& h : j["top"]) {
+            const auto i = h["headphone"].get<std::size_t>();
+            for (const auto& b : h["best"]) {
+                ++listed;
+                wrong += selects(b["output"].get<std::size_t>(), i) ? 0 : 1;
+            }
+        }
+        CHECK(listed == expected);
+        CHECK(wrong == 0);
+    }
+    // --out: a row per pair that exists.
+    const auto rows = test::run({"sweep", "--out", "-"});
+    REQUIRE(rows.code == 0);
+    CHECK(std::count(rows.out.begin(), rows.out.end(), '\n') == expected + 1);  // and the header
+    CHECK(rows.out.find(",nan,") == std::string::npos);
+    // --across-frequency: the same pairs.
+    const auto across = test::run({"sweep", "--across-frequency", "--json"});
+    REQUIRE(across.code == 0);
+    CHECK(nlohmann::json::parse(across.out)["pairs"] == expected);
 }

@@ -82,9 +82,10 @@ struct amplifier_output {
 
     [[nodiscard]] setting_kind settings_kind() const noexcept { return settings.front().kind; }
     // The settings a user has with this headphone: every one, but of load-sensed modes only the mode the device
-    // selects for the headphone's load (limit_load(): the curve's minimum where known). Where no mode's loads hold
-    // it, the mode that gives the least voltage there, so that the answer errs low.
-    [[nodiscard]] std::vector<const output_setting*> settings_for(const headphone& hp) const;
+    // selects for the load it senses (limit_load(): the curve's minimum where known; through an attenuator, the
+    // load the amplifier sees). Where no mode's loads hold it, the mode that gives the least voltage there, so that
+    // the answer errs low.
+    [[nodiscard]] std::vector<const output_setting*> settings_for(const headphone& hp, const attenuator* att = nullptr) const;
     // Of load-sensed modes, the one the device selects for a resistive load (where none claims it, the one that gives
     // the least voltage there); of other settings, the first.
     [[nodiscard]] const output_setting& mode_for(impedance load) const;

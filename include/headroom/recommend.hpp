@@ -22,11 +22,11 @@ namespace headroom {
 // when given), but of load-sensed modes only the mode the device selects for this headphone
 // (amplifier_output::settings_for). The one place catalog gear becomes options to compare.
 [[nodiscard]] inline std::vector<output_option> options_of(const amplifier_entry& a, const headphone& hp,
-                                                           const amplifier_output* only = nullptr) {
+                                                           const amplifier_output* only = nullptr, const attenuator* att = nullptr) {
     std::vector<output_option> options;
     for (const amplifier_output& o : a.outputs) {
         if (only != nullptr && &o != only) continue;
-        for (const output_setting* s : o.settings_for(hp)) options.push_back({o.name, s->gain_name, s->stage, s->kind});
+        for (const output_setting* s : o.settings_for(hp, att)) options.push_back({o.name, s->gain_name, s->stage, s->kind});
     }
     return options;
 }
@@ -47,7 +47,7 @@ struct output_recommendation {
                                                                      const attenuator* att = nullptr) {
     std::vector<output_recommendation> ranked;
     for (const amplifier_entry& a : amps) {
-        std::vector<output_option> options = options_of(a, hp);
+        std::vector<output_option> options = options_of(a, hp, nullptr, att);
         if (options.empty()) continue;
         comparison c = compare_outputs(std::move(options), hp, p, enough, nullptr, att);
         for (const std::size_t k : c.ranking) ranked.push_back({&a, std::move(c.options[k])});
@@ -75,7 +75,7 @@ struct headphone_recommendation {
     std::vector<headphone_recommendation> ranked;
     for (const headphone_entry& h : headphones) {
         const attenuator* att = h.type == headphone_type::iem ? for_iems : nullptr;
-        comparison c = compare_outputs(options_of(amp, h.model), h.model, p, enough, nullptr, att);
+        comparison c = compare_outputs(options_of(amp, h.model, nullptr, att), h.model, p, enough, nullptr, att);
         ranked.push_back({&h, std::move(c.options[c.ranking.front()])});
     }
     std::stable_sort(ranked.begin(), ranked.end(), [](const headphone_recommendation& x, const headphone_recommendation& y) {

@@ -61,6 +61,7 @@ from ._result import (
 from ._sweep import (
     HEADPHONE_COLUMNS,
     LIMITS,
+    MODE_COLUMNS,
     OUTPUT_COLUMNS,
     TABLE_COLUMNS,
     Grid,
@@ -77,7 +78,7 @@ if TYPE_CHECKING:
     from .distributed import dask_sweep as dask_sweep
 
 __all__ = [
-    "ATTENUATOR_FIELDS", "HEADPHONE_COLUMNS", "LIMITS", "OUTPUT_COLUMNS", "OUTPUT_FIELDS", "TABLE_COLUMNS",
+    "ATTENUATOR_FIELDS", "HEADPHONE_COLUMNS", "LIMITS", "MODE_COLUMNS", "OUTPUT_COLUMNS", "OUTPUT_FIELDS", "TABLE_COLUMNS",
     "Amplifier", "AmplifierOutput", "Analysis", "Attenuator", "Catalog", "CatalogAttenuator", "CatalogError", "CatalogHeadphone",
     "ComparedOutput",
     "Comparison", "EQFilter", "Fit", "GainSetting", "HeadroomError", "Headphone", "ImpedanceCurve", "InputFileError",

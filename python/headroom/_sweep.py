@@ -38,6 +38,10 @@ at full scale (V), output impedance (ohm). An absent limit is +inf."""
 TABLE_COLUMNS = ("table_first", "table_ln_r", "table_ln_v")
 """Rating tables, packed end to end: output j's points are [table_first[j], table_first[j + 1]) of ln(load / ohm)
 (ascending) and ln(V) = ln(sqrt(P R)) at each load."""
+MODE_COLUMNS = ("load_min", "load_max")
+"""Load-sensed modes (optional, both or neither): stage j is the mode its device selects for loads from load_min[j]
+(inclusive) to load_max[j] (exclusive), in ohm, and is paired only with the headphones whose load lies there; a stage
+that is no such mode has 0 and inf. Catalog gear with load-sensed outputs packs them (``output_columns``)."""
 HEADPHONE_COLUMNS = ("r", "s_v")
 """A headphone's load (ohm) and its sensitivity for 1 Vrms (dB SPL)."""
 
@@ -136,6 +140,8 @@ class SweepResult(Result):
             best = []
             for q in range(top.output.shape[1]):
                 j = int(top.output[i, q])
+                if j < 0:  # a headphone that meets fewer outputs (a load-sensed mode its load does not select)
+                    break
                 b: dict[str, Any] = {"output": j}
                 if names is not None:
                     b["output_name"] = names[0][j]
@@ -160,35 +166,44 @@ def _error(entity: str, field: str, problem: str) -> SpecError:
     return e
 
 
-def _stages(outputs: Any) -> list[OutputStage] | None:
+_EVERY_LOAD = (0.0, float("inf"))
+
+
+def _settings(outputs: Any) -> list[tuple[OutputStage, tuple[float, float]]] | None:
     """Output stages from catalog gear (every gain setting of every output of every amplifier, in catalog order, as
-    ``headroom sweep`` takes them), or None for columns."""
+    ``headroom sweep`` takes them), each with the loads it answers for (a load-sensed mode's, else every load), or
+    None for columns."""
     if isinstance(outputs, Mapping):
         return None
     if isinstance(outputs, OutputStage):
-        return [outputs]
+        return [(outputs, _EVERY_LOAD)]
     if isinstance(outputs, GainSetting):
-        return [outputs.stage]
+        return [(outputs.stage, outputs.loads)]
     if isinstance(outputs, AmplifierOutput):
-        return [s.stage for s in outputs.settings]
+        return [(s.stage, s.loads) for s in outputs.settings]
     if isinstance(outputs, Amplifier):
-        return [s.stage for o in outputs.outputs for s in o.settings]
+        return [(s.stage, s.loads) for o in outputs.outputs for s in o.settings]
     if isinstance(outputs, Catalog):
-        return [s.stage for a in outputs.amplifiers for o in a.outputs for s in o.settings]
+        return [(s.stage, s.loads) for a in outputs.amplifiers for o in a.outputs for s in o.settings]
     if isinstance(outputs, (str, bytes)):
         from . import _bundled
 
-        return _stages(_bundled().amplifier(outputs))
+        return _settings(_bundled().amplifier(outputs))
     try:
         items = iter(outputs)
     except TypeError:
         raise TypeError(f"outputs: expected catalog gear or a mapping of columns, not {type(outputs).__name__}") from None
-    stages: list[OutputStage] = []
+    settings: list[tuple[OutputStage, tuple[float, float]]] = []
     for item in items:
         if not isinstance(item, (OutputStage, GainSetting, AmplifierOutput, Amplifier, str)):
             raise TypeError(f"outputs: expected OutputStage, GainSetting, AmplifierOutput, Amplifier or name items, not {type(item).__name__}")
-        stages.extend(_stages(item) or [])
-    return stages
+        settings.extend(_settings(item) or [])
+    return settings
+
+
+def _packed_outputs(settings: list[tuple[OutputStage, tuple[float, float]]]) -> dict[str, npt.NDArray[Any]]:
+    loads = [band for _, band in settings]
+    return _core._pack_outputs([stage for stage, _ in settings], loads if any(b != _EVERY_LOAD for b in loads) else [])
 
 
 def _headphone_models(headphones: Any) -> list[Headphone] | None:
@@ -219,10 +234,10 @@ def _headphone_models(headphones: Any) -> list[Headphone] | None:
 def output_columns(outputs: OutputsLike) -> dict[str, npt.NDArray[Any]]:
     """Output stages as the engine's columns (float64; OUTPUT_COLUMNS and TABLE_COLUMNS), packed by the code that
     packs them for ``headroom sweep``. Columns given as a mapping are returned as they are."""
-    stages = _stages(outputs)
-    if stages is None:
+    settings = _settings(outputs)
+    if settings is None:
         return dict(outputs)  # type: ignore[arg-type]
-    return _core._pack_outputs(stages)
+    return _packed_outputs(settings)
 
 
 def headphone_columns(headphones: HeadphonesLike) -> dict[str, npt.NDArray[Any]]:
@@ -272,9 +287,9 @@ def _column(entity: str, field: str, value: Any, dtype: type, length: int | None
 
 
 def _prepare_outputs(columns: Mapping[str, Any], dtype: type, copied: list[str]) -> dict[str, npt.NDArray[Any]]:
-    unknown = set(columns) - set(OUTPUT_COLUMNS) - set(TABLE_COLUMNS)
+    unknown = set(columns) - set(OUTPUT_COLUMNS) - set(TABLE_COLUMNS) - set(MODE_COLUMNS)
     if unknown:
-        raise _error("outputs", sorted(unknown)[0], f"is not a column of output stages ({', '.join(OUTPUT_COLUMNS + TABLE_COLUMNS)})")
+        raise _error("outputs", sorted(unknown)[0], f"is not a column of output stages ({', '.join(OUTPUT_COLUMNS + TABLE_COLUMNS + MODE_COLUMNS)})")
     given = [c for c in OUTPUT_COLUMNS if c in columns]
     if not given and "table_first" not in columns:
         raise _error("outputs", "v_clip", "is missing: give at least one limit column or the rating tables")
@@ -305,6 +320,12 @@ def _prepare_outputs(columns: Mapping[str, Any], dtype: type, copied: list[str])
         ln_r = np.zeros(0, dtype=dtype)
         ln_v = np.zeros(0, dtype=dtype)
     out["table_first"], out["table_ln_r"], out["table_ln_v"] = first, ln_r, ln_v
+    modes = [c for c in MODE_COLUMNS if c in columns]
+    if modes and len(modes) != len(MODE_COLUMNS):
+        missing = next(c for c in MODE_COLUMNS if c not in columns)
+        raise _error("outputs", missing, "is missing: load-sensed modes need load_min and load_max")
+    for name in modes:
+        out[name] = _column("outputs", name, columns[name], dtype, m, copied)
 
     # The values themselves (each within the model's ranges, every stage with a limit, tables ascending) are checked
     # by the engine, once for every caller (batch::column_error, raised as SpecError naming the column).
@@ -356,18 +377,18 @@ class _Inputs(NamedTuple):
 
 def _inputs(outputs: OutputsLike, headphones: HeadphonesLike, precision: str) -> _Inputs:
     dtype = _precision(precision)
-    stages = _stages(outputs)
+    settings = _settings(outputs)
     models = _headphone_models(headphones)
-    names = ([s.name for s in stages], [h.name for h in models]) if stages is not None and models is not None else None
+    names = ([s.name for s, _ in settings], [h.name for h in models]) if settings is not None and models is not None else None
     copied: list[str] = []
-    o = _core._pack_outputs(stages) if stages is not None else outputs
+    o = _packed_outputs(settings) if settings is not None else outputs
     h = _core._pack_headphones(models) if models is not None else headphones
     # Packed columns are the engine's own (float64): converted for a float sweep, not counted as the caller's copies.
     o_copied: list[str] = []
     h_copied: list[str] = []
     o = _prepare_outputs(o, dtype, o_copied)  # type: ignore[arg-type]
     h = _prepare_headphones(h, dtype, h_copied)  # type: ignore[arg-type]
-    if stages is None:
+    if settings is None:
         copied += o_copied
     if models is None:
         copied += h_copied

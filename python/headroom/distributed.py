@@ -47,13 +47,13 @@ def _join(parts: list[dict[str, Any]], precision: str, seconds: float) -> dict[s
     first = parts[0]
     m = first["outputs"]
     n = sum(p["headphones"] for p in parts)
-    pairs = float(m) * float(n)
+    pairs = float(sum(p["pairs"] for p in parts))  # a load-sensed mode meets only the loads that select it
     per = {key: np.concatenate([p["per_headphone"][key] for p in parts], axis=-1) for key in first["per_headphone"]}
     top = {key: np.concatenate([p["top"][key] for p in parts], axis=0) for key in first["top"]}
     raw: dict[str, Any] = {
         "outputs": m,
         "headphones": n,
-        "pairs": m * n,
+        "pairs": sum(p["pairs"] for p in parts),
         "seconds": seconds,
         "pairs_per_second": pairs / seconds if seconds > 0 else float("inf"),
         "threads": max(p["threads"] for p in parts),

@@ -48,12 +48,13 @@ std::vector<power_point> power_table_arg(py::handle table, const std::string& en
 
 // The outputs to compare: an amplifier (every setting of every output), one of its outputs (every setting), or a
 // list of output stages or (output, gain_setting, stage) triples.
-std::vector<output_option> options_arg(py::handle options, const headphone& hp) {
+// `att`: the attenuator between (a load-sensed output's mode is the one selected for the load the amplifier sees).
+std::vector<output_option> options_arg(py::handle options, const headphone& hp, const attenuator* att) {
     std::vector<output_option> list;
-    if (py::isinstance<amplifier_entry>(options)) return options_of(options.cast<const amplifier_entry&>(), hp);
+    if (py::isinstance<amplifier_entry>(options)) return options_of(options.cast<const amplifier_entry&>(), hp, nullptr, att);
     if (py::isinstance<amplifier_output>(options)) {
         const auto& o = options.cast<const amplifier_output&>();
-        for (const output_setting* s : o.settings_for(hp)) list.push_back({o.name, s->gain_name, s->stage, s->kind});
+        for (const output_setting* s : o.settings_for(hp, att)) list.push_back({o.name, s->gain_name, s->stage, s->kind});
         return list;
     }
     if (py::isinstance<py::str>(options) || !py::isinstance<py::sequence>(options))
@@ -120,7 +121,7 @@ void bind_analyses(py::module_& m) {
                                  const parametric_eq* eq, const attenuator* att) {
         const auto p = programme_arg(prog, target, crest);
         const double e = decibel_arg(enough, "comparison", "enough").value_or(0.0);
-        return to_python(frontend::comparison_json(hp, compare_outputs(options_arg(options, hp), hp, p, gain::of_db(e), eq, att)));
+        return to_python(frontend::comparison_json(hp, compare_outputs(options_arg(options, hp, att), hp, p, gain::of_db(e), eq, att)));
     }, "outputs"_a, "headphone"_a, "programme"_a = py::none(), "target"_a = py::none(), "crest"_a = py::none(), "enough"_a = 0.0,
        "eq"_a = nullptr, "attenuator"_a = nullptr);
 }

@@ -15,7 +15,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace headroom::python {
@@ -90,6 +92,13 @@ void bind_catalog(py::module_& m) {
             return std::nullopt;
         }, "The setting's voltage gain in dB, when stated.")
         .def_readonly("stage", &output_setting::stage)
+        .def_property_readonly("kind", [](const output_setting& s) { return std::string{to_string(s.kind)}; },
+                               "gain (a setting the user picks), load_sensed (a mode the device selects by the load) or "
+                               "output_impedance (a Z_out selector)")
+        .def_property_readonly("loads", [](const output_setting& s) {
+            return std::pair<double, double>{s.load_min ? value_in(*s.load_min, ohm) : 0.0,
+                                             s.load_max ? value_in(*s.load_max, ohm) : std::numeric_limits<double>::infinity()};
+        }, "The loads (ohm, from, up to) the device selects a load-sensed mode for; (0, inf) for other settings.")
         .def("__repr__", [](const output_setting& s) { return "GainSetting(" + std::string{py::repr(text_or_none(s.gain_name))} + ")"; });
 
     py::class_<amplifier_output>(m, "AmplifierOutput", "One output (jack) of a catalog amplifier, with its gain settings.")

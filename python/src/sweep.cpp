@@ -23,8 +23,10 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <future>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace headroom::python {
@@ -53,6 +55,10 @@ py::dict output_dict(const batch::output_columns<double>& c) {
     d["table_first"] = copy_column<std::int64_t>(c.table_first);
     d["table_ln_r"] = copy_column<double>(c.table_ln_r);
     d["table_ln_v"] = copy_column<double>(c.table_ln_v);
+    if (c.load_min.size() > 0) {  // load-sensed modes (columns.hpp)
+        d["load_min"] = copy_column<double>(c.load_min);
+        d["load_max"] = copy_column<double>(c.load_max);
+    }
     return d;
 }
 
@@ -146,10 +152,19 @@ py::dict sweep_columns(const py::dict& outs, const py::dict& hps, const programm
     if (f[0] != 0 || f[m] != ln_r.size()) throw spec_error{"outputs", "table_first", "must run from 0 to the length of table_ln_r"};
     for (index j = 0; j < m; ++j)
         if (f[j + 1] < f[j]) throw spec_error{"outputs", "table_first", "must not decrease"};
+    // Load-sensed modes: both columns or neither (the engine checks their values).
+    std::optional<array<T>> load_min, load_max;
+    if (outs.contains("load_min") || outs.contains("load_max")) {
+        load_min = column_arg<T>(outs, "outputs", "load_min");
+        load_max = column_arg<T>(outs, "outputs", "load_max");
+        if (load_min->size() != m) throw spec_error{"outputs", "load_min", "differs in length from v_clip"};
+        if (load_max->size() != m) throw spec_error{"outputs", "load_max", "differs in length from v_clip"};
+    }
 
     static_assert(sizeof(std::int64_t) == sizeof(index));
     const batch::output_view<T> ov{map(columns[0]), map(columns[1]), map(columns[2]), map(columns[3]), map(columns[4]),
-                                   map(columns[5]), map(columns[6]), reinterpret_cast<const index*>(f), ln_r.data(), ln_v.data()};
+                                   map(columns[5]), map(columns[6]), reinterpret_cast<const index*>(f), ln_r.data(), ln_v.data(),
+                                   load_min ? load_min->data() : nullptr, load_max ? load_max->data() : nullptr};
     const batch::headphone_view<T> hv{map(r), map(s_v)};
     batch::sweep_settings s;
     s.threads = threads;
@@ -252,8 +267,12 @@ py::dict sweep_columns(const py::dict& outs, const py::dict& hps, const programm
 void bind_sweep(py::module_& m) {
     using namespace pybind11::literals;
 
-    m.def("_pack_outputs", [](const std::vector<output_stage>& outputs) { return output_dict(batch::pack<double>(std::span<const output_stage>{outputs})); },
-          "outputs"_a);
+    m.def("_pack_outputs", [](const std::vector<output_stage>& outputs, const std::vector<std::pair<double, double>>& loads) {
+        if (loads.empty()) return output_dict(batch::pack<double>(std::span<const output_stage>{outputs}));
+        std::vector<batch::load_band> bands;
+        for (const auto& [lo, hi] : loads) bands.push_back({lo, hi});
+        return output_dict(batch::pack<double>(std::span<const output_stage>{outputs}, std::span<const batch::load_band>{bands}));
+    }, "outputs"_a, "loads"_a = std::vector<std::pair<double, double>>{});
     m.def("_pack_headphones", [](const std::vector<headphone>& headphones) {
         return headphone_dict(batch::pack<double>(std::span<const headphone>{headphones}));
     }, "headphones"_a);

@@ -33,13 +33,43 @@ def test_catalog_sweep_equals_the_command(cli):
     expected = cli("sweep", "--target", "95", "--crest", "18", "--top", "2", "--threads", "2", "--json")
     assert figures(got.to_dict()) == figures(expected)
     assert got.to_dict()["top"][0]["headphone_name"] == cat.headphones[0].name
-    # The same gear as lists of objects, and as packed columns.
-    stages = [s.stage for a in cat.amplifiers for o in a.outputs for s in o.settings]
-    by_objects = hr.sweep(stages, [h.model for h in cat.headphones], target=95, crest=18, top=2)
+    # The same gear as lists of objects (settings, which carry a load-sensed mode's loads), and as packed columns.
+    settings = [s for a in cat.amplifiers for o in a.outputs for s in o.settings]
+    by_objects = hr.sweep(settings, [h.model for h in cat.headphones], target=95, crest=18, top=2)
     by_columns = hr.sweep(hr.output_columns(cat), hr.headphone_columns(cat), target=95, crest=18, top=2)
     for other in (by_objects, by_columns):
         assert figures(dict(other)) == figures(dict(got))
         assert all(np.array_equal(a, b) for a, b in zip(other.top, got.top))
+
+
+def test_a_load_sensed_mode_meets_only_the_headphones_whose_load_selects_it(cli):
+    cat = hr.catalog()
+    settings = [s for a in cat.amplifiers for o in a.outputs for s in o.settings]
+    modes = [j for j, s in enumerate(settings) if s.kind == "load_sensed"]
+    assert modes and all(settings[j].loads != (0.0, float("inf")) for j in modes)
+    loads = hr.headphone_columns(cat)["r"]  # the load a device senses: a known curve's minimum
+    selects = np.array([[lo <= r < hi for r in loads] for lo, hi in (s.loads for s in settings)])
+    expected = int(selects.sum())
+    assert expected < len(settings) * len(loads)
+    got = hr.sweep(cat, cat, target=95, crest=18, top=len(settings), grid=True, precision="double")
+    assert got.pairs == expected == cli("sweep", "--target", "95", "--crest", "18", "--json")["pairs"]
+    assert (got.per_headphone.binding.sum(axis=0) == selects.sum(axis=0)).all()
+    # The grid: NaN where the mode is not selected, a figure wherever a pair exists; the lists hold only pairs.
+    assert np.array_equal(np.isnan(got.grid.headroom_db), ~selects)
+    for i, entry in enumerate(got.to_dict()["top"]):
+        assert len(entry["best"]) == selects[:, i].sum()
+        assert all(selects[b["output"], i] for b in entry["best"])
+    # The columns say so (MODE_COLUMNS); bare stages are no modes: every stage meets every headphone.
+    columns = hr.output_columns(cat)
+    assert set(hr.MODE_COLUMNS) <= set(columns)
+    assert hr.sweep([s.stage for s in settings], cat, target=95, crest=18).pairs == len(settings) * len(loads)
+    with pytest.raises(hr.SpecError) as e:
+        hr.sweep({k: v for k, v in columns.items() if k != "load_max"}, cat, target=95)
+    assert e.value.field == "load_max"
+    bad = dict(columns, load_max=np.zeros(len(settings)))
+    with pytest.raises(hr.SpecError) as e:
+        hr.sweep(bad, cat, target=95)
+    assert e.value.field == "load_max"
 
 
 def test_the_default_programme_is_the_commands(cli):

@@ -54,6 +54,10 @@ void check_across(const across_view<T>& h) {
     const auto n = static_cast<std::size_t>(h.size());
     const auto f_count = h.grid_hz.size();
     if (h.curve.size() != n || h.eq.size() != n) fail("the curve and EQ indices must have one entry per headphone");
+    if (!h.mode_load.empty() && h.mode_load.size() != n) fail("mode_load must have one entry per headphone (or none)");
+    for (const T r : h.mode_load)
+        if (!(r >= static_cast<T>(ranges::min_impedance_ohm) && r <= static_cast<T>(ranges::max_impedance_ohm)))
+            fail("mode_load must be a load within 0.01 to 1e6 ohm");
     if (f_count == 0) fail("the grid has no frequency");
     if (f_count > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) fail("the grid is too large");
     for (std::size_t f = 0; f < f_count; ++f)
@@ -284,9 +288,18 @@ public:
           n_{headphones.size()},
           f_{headphones.frequencies()},
           peak_scale_{static_cast<T>(headroom::peak_scale(crest))},
-          plan_{outputs, peak_scale_},
+          split_{outputs},
+          plan_{split_.looped(outputs), peak_scale_},
+          mode_plan_{output_view<T>{split_.mode_columns}, peak_scale_},
+          looped_m_{static_cast<index>(plan_.outputs.original.size())},
           target_db_{target.db()},
           crest_db_{crest.db()} {
+        // The plans name stages by their place in the columns they were made from: the catalog's indices instead.
+        if (split_.any()) {
+            split_.to_catalog(plan_.outputs.original, split_.always);
+            split_.to_catalog(mode_plan_.outputs.original, split_.modes);
+            mode_pairs_ = buffer<std::int32_t>(static_cast<std::size_t>(n_));
+        }
         // The grid as the typed curve takes it (ln f by std::log), and each preset's factors as response.hpp has them.
         grid_ln_hz_.resize(static_cast<std::size_t>(f_));
         for (index f = 0; f < f_; ++f) grid_ln_hz_[static_cast<std::size_t>(f)] = std::log(hps_.grid_hz[static_cast<std::size_t>(f)]);
@@ -300,7 +313,7 @@ public:
                 const double digital = std::min(hps_.preamp_db[e] + boost, 0.0);
                 eq_gd_[e * static_cast<std::size_t>(f_) + f] = static_cast<T>(gain::of_db(digital).voltage_ratio());
             }
-        ln_mag_ = plan_.outputs.tables;
+        ln_mag_ = plan_.outputs.tables || mode_plan_.outputs.tables;
     }
 
     across_result run(workers& pool) {
@@ -340,7 +353,7 @@ private:
 
     struct summary {
         double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity(), mean = 0.0;
-        std::int64_t above = 0;
+        std::int64_t above = 0, headphones = 0, pairs = 0;
         std::array<std::int64_t, limit_count> counts{};
     };
 
@@ -365,7 +378,7 @@ private:
         r.counts_i = buffer<std::int32_t>(n * limit_count);
         r.above_i = buffer<std::int32_t>(n);
         const auto k = static_cast<std::size_t>(s_.top_k);
-        r.best = buffer<across_best_entry>(n * k);
+        r.best = buffer<across_best_record>(n * k);
         kth_ = buffer<T>(k > 0 ? n : 0);
         top_u_ = buffer<T>(n * k);
         top_j_ = buffer<std::int64_t>(n * k);
@@ -436,9 +449,9 @@ private:
                                 0,
                                 0,
                                 &evaluated};
-        for (index b = 0; b < m_; b += block_outputs) {
+        for (index b = 0; b < looped_m_; b += block_outputs) {
             job.out_first = b;
-            job.out_count = std::min(block_outputs, m_ - b);
+            job.out_count = std::min(block_outputs, looped_m_ - b);
             kernels_.sweep_block(job);
             if (rows != nullptr) {
                 const across_rows<T> tile{std::span<const index>{plan_.outputs.original.data() + b, static_cast<std::size_t>(job.out_count)},
@@ -453,7 +466,77 @@ private:
             }
             if (s_.pairs_done != nullptr) s_.pairs_done->fetch_add(job.out_count * count, std::memory_order_relaxed);
         }
+        take_modes(job, rows);
         finish(first, count, c);
+    }
+
+    // The load-sensed modes against the chunk, after the loops: each mode alone through the same loop, at every
+    // frequency, into accumulators of its own (one lane per headphone of the chunk, a list of one), from which each
+    // headphone takes the modes its load selects. The pairs' worst cases are the loop's, bit for bit.
+    void take_modes(across_block_job<T> job, row_buffer* rows) {
+        if (!split_.any()) return;
+        const index first = job.first, count = job.count;
+        for (index i = first; i < first + count; ++i) mode_pairs_[static_cast<std::size_t>(i)] = 0;
+        const across_accumulators<T> acc = job.acc;
+        const prepared_outputs<T> outs = mode_plan_.outputs.view();
+        // One pair's accumulators per lane.
+        std::array<double, across_lanes> lo, hi, sum;
+        std::array<std::int32_t, across_lanes * limit_count> counts;
+        std::array<std::int32_t, across_lanes> above, top_f;
+        std::array<T, across_lanes> kth, top_u;
+        std::array<std::int64_t, across_lanes> top_j;
+        std::array<limit, across_lanes> top_l;
+        job.outs = outs;
+        job.cell_first = mode_plan_.outputs.cell_first.data();
+        job.cell_group_end = mode_plan_.outputs.cell_group_end.data();
+        job.cells = mode_plan_.cells.data();
+        job.cell_count = static_cast<index>(mode_plan_.cells.size());
+        job.prune = false;  // the chunk's candidates are those of the looped stages' cells: every frequency instead
+        job.first = 0;      // the lanes' own accumulators
+        job.acc = {lo.data(), hi.data(), sum.data(), counts.data(), above.data(), kth.data(), top_u.data(), top_j.data(),
+                   top_f.data(), top_l.data(), across_lanes, 1};
+        for (index tile = 0; tile < outs.size; tile += block_outputs) {
+            const index tile_count = std::min(block_outputs, outs.size - tile);
+            for (index pos = tile; pos < tile + tile_count; ++pos) {
+                lo.fill(std::numeric_limits<double>::infinity());
+                hi.fill(-std::numeric_limits<double>::infinity());
+                sum.fill(0.0);
+                counts.fill(0);
+                above.fill(0);
+                kth.fill(-std::numeric_limits<T>::infinity());
+                top_u.fill(-std::numeric_limits<T>::infinity());
+                top_j.fill(-1);
+                job.out_first = pos;
+                job.out_count = 1;
+                job.with_rows = rows != nullptr;
+                if (rows != nullptr) {
+                    const auto row = static_cast<std::size_t>((pos - tile) * across_lanes);
+                    job.rows = {rows->headroom_db.data() + row, rows->frequency.data() + row, rows->binding.data() + row};
+                }
+                kernels_.sweep_block(job);
+                const index j = outs.original[pos];
+                const auto band = static_cast<std::size_t>(split_.mode_of(j));
+                for (index i = 0; i < count; ++i) {
+                    const index h = first + i;
+                    const auto u = static_cast<std::size_t>(h), l = static_cast<std::size_t>(i);
+                    const T r = hps_.mode_load_of(h);
+                    if (!(r >= split_.mode_min[band] && r < split_.mode_max[band])) {
+                        if (rows != nullptr) rows->headroom_db[static_cast<std::size_t>((pos - tile) * across_lanes) + l] = std::numeric_limits<T>::quiet_NaN();
+                        continue;
+                    }
+                    ++mode_pairs_[u];
+                    acc.min_db[u] = std::min(acc.min_db[u], lo[l]);
+                    acc.max_db[u] = std::max(acc.max_db[u], hi[l]);
+                    acc.sum_db[u] += sum[l];
+                    acc.above[u] += above[l];
+                    ++acc.counts[static_cast<std::size_t>(top_l[l]) * static_cast<std::size_t>(n_) + u];
+                    if (acc.top_k > 0 && top_u[l] >= acc.kth[u]) offer(acc, h, top_u[l], static_cast<std::int64_t>(j), top_f[l], top_l[l]);
+                }
+            }
+            if (rows != nullptr)
+                rows_(across_rows<T>{std::span<const index>{outs.original + tile, static_cast<std::size_t>(tile_count)}, first, count,
+                                     across_lanes, rows->headroom_db.data(), rows->frequency.data(), rows->binding.data(), hps_.grid_hz});
+        }
     }
 
     // The starting values of headphones [first, first + count), written by the thread that works on them.
@@ -477,12 +560,23 @@ private:
 
     void finish(index first, index count, index c) {
         across_data& r = data();
-        const double m = static_cast<double>(m_);
-        const index k = s_.top_k, listed = std::min(k, m_);
+        const index k = s_.top_k;
+        constexpr double nan = std::numeric_limits<double>::quiet_NaN();
         summary& sum = summaries_[static_cast<std::size_t>(c)];
         for (index i = first; i < first + count; ++i) {
             const auto u = static_cast<std::size_t>(i);
-            r.mean_db_i[u] /= m;  // the sum of the pairs' headroom, in the order of the outputs
+            // The outputs this headphone meets: every looped stage and the modes its load selects.
+            const index met = looped_m_ + (split_.any() ? mode_pairs_[u] : 0);
+            const index listed = std::min(k, met);
+            r.mean_db_i[u] /= static_cast<double>(met);  // the sum of the pairs' headroom, in the order of the outputs
+            for (index q = listed; q < std::min(k, m_); ++q)  // fewer outputs than the list holds: the rest is no output
+                r.best[u * static_cast<std::size_t>(k) + static_cast<std::size_t>(q)] = {-1, nan, nan, limit::voltage};
+            if (met == 0) {
+                r.min_db_i[u] = r.max_db_i[u] = r.mean_db_i[u] = nan;
+                continue;
+            }
+            sum.headphones += 1;
+            sum.pairs += met;
             const double s_v = static_cast<double>(hps_.headphones.s_v[i]);
             for (index q = 0; q < listed; ++q) {
                 const auto at = u * static_cast<std::size_t>(k) + static_cast<std::size_t>(q);
@@ -512,16 +606,20 @@ private:
                 all.hi = std::max(all.hi, c.hi);
                 all.mean += c.mean;
                 all.above += c.above;
+                all.headphones += c.headphones;
+                all.pairs += c.pairs;
                 for (std::size_t l = 0; l < limit_count; ++l) all.counts[l] += c.counts[l];
             }
-            r.min_db = all.lo;
-            r.max_db = all.hi;
-            r.mean_db = all.mean / static_cast<double>(n_);
+            const bool some = all.headphones > 0;
+            r.min_db = some ? all.lo : nan;
+            r.max_db = some ? all.hi : nan;
+            r.mean_db = some ? all.mean / static_cast<double>(all.headphones) : nan;
+            r.pairs = all.pairs;
             r.above = all.above;
             r.counts = all.counts;
         }
         r.working_bytes = result_.memory_bytes() + kth_.bytes() + top_u_.bytes() + top_j_.bytes() + top_f_.bytes() + top_l_.bytes() +
-                          plan_.outputs.bytes() + (eq_w_.size() + eq_gd_.size()) * sizeof(T) + grid_ln_hz_.size() * sizeof(double) + work;
+                          plan_.outputs.bytes() + mode_plan_.outputs.bytes() + split_.bytes() + mode_pairs_.bytes() + (eq_w_.size() + eq_gd_.size()) * sizeof(T) + grid_ln_hz_.size() * sizeof(double) + work;
     }
 
     const across_view<T>& hps_;
@@ -531,7 +629,10 @@ private:
     const across_kernel_table<T>& kernels_;
     index m_, n_, f_;
     T peak_scale_;
-    across_plan<T> plan_;
+    mode_split<T> split_;
+    across_plan<T> plan_, mode_plan_;  // of the looped stages and of the load-sensed modes (plan.hpp)
+    index looped_m_;
+    buffer<std::int32_t> mode_pairs_;  // per headphone of the sweep: the modes its load selects
     double target_db_, crest_db_;
     std::vector<double> grid_ln_hz_;
     std::vector<T> eq_w_, eq_gd_;
@@ -557,13 +658,11 @@ unsigned across_threads(const across_settings& s, index m, index n) noexcept {
 template <class T>
 across_result run_across(const output_view<T>& outputs, const across_view<T>& headphones, spl target, gain crest,
                          const across_settings& s, const across_row_sink<T>& rows) {
-    const simd_path path = s.simd ? *s.simd : selected_simd_path();
-    if (!simd_path_supported(path)) fail("the " + std::string{to_string(path)} + " path is not supported here");
-    if (outputs.size() > std::numeric_limits<std::int32_t>::max()) fail("more than 2^31 - 1 output stages");
+    const simd_path path = checked_start(s.simd, outputs.size(), "batch sweep across frequency");
     across_settings checked = s;
     // Per headphone and kept output: its record in the result, and the running list's value, index and frequency.
     checked.top_k = checked_sizes("across-frequency sweep", s.top_k, s.threads, s.min_headroom, outputs.size(),
-                                  headphones.size(), sizeof(across_best_entry) + sizeof(T) + sizeof(std::int64_t) + 2 * sizeof(std::int32_t));
+                                  headphones.size(), sizeof(across_best_record) + sizeof(T) + sizeof(std::int64_t) + 2 * sizeof(std::int32_t));
     workers pool{across_threads(checked, outputs.size(), headphones.size())};
     check_columns(outputs, headphones.headphones);
     check_across(headphones);

@@ -145,6 +145,31 @@ struct across_block_job {
     std::int64_t* evaluated;     // pair-frequencies evaluated (the thread's own counter)
 };
 
+// Offers output j's worst case (u = the limiting voltage times 10^(-boost/20)) to headphone h's list of the best:
+// larger u first, then the lower catalog index, whatever order the outputs arrive in.
+template <class T>
+inline void offer(const across_accumulators<T>& acc, index h, T u, std::int64_t j, std::int32_t f, limit l) noexcept {
+    const index k = acc.top_k;
+    T* us = acc.top_u + h * k;
+    std::int64_t* js = acc.top_j + h * k;
+    std::int32_t* fs = acc.top_f + h * k;
+    limit* ls = acc.top_l + h * k;
+    index at = k;
+    while (at > 0 && (u > us[at - 1] || (u == us[at - 1] && (js[at - 1] < 0 || j < js[at - 1])))) --at;
+    if (at == k) return;
+    for (index q = k - 1; q > at; --q) {
+        us[q] = us[q - 1];
+        js[q] = js[q - 1];
+        fs[q] = fs[q - 1];
+        ls[q] = ls[q - 1];
+    }
+    us[at] = u;
+    js[at] = j;
+    fs[at] = f;
+    ls[at] = l;
+    acc.kth[h] = js[k - 1] < 0 ? -std::numeric_limits<T>::infinity() : us[k - 1];
+}
+
 template <class T>
 struct across_kernel_table {
     void (*prepare)(const across_prepare_job<T>&) noexcept;  // curves, candidates and the slots each cell needs

@@ -13,9 +13,10 @@
 
 
 #include <algorithm>
-#include <cstdio>
-#include <atomic>
 #include <array>
+#include <atomic>
+#include <bit>
+#include <cstdio>
 #include <cassert>
 #include <cmath>
 #include <cstdint>
@@ -263,16 +264,31 @@ public:
           m_{outputs.size()},
           n_{headphones.size()},
           peak_scale_{static_cast<T>(headroom::peak_scale(crest))},
-          plan_{outputs, peak_scale_},
+          split_{outputs},
+          plan_{split_.looped(outputs), peak_scale_},
+          mode_plan_{output_view<T>{split_.mode_columns}, peak_scale_},
+          looped_m_{static_cast<index>(plan_.original.size())},
+          tables_{plan_.tables || mode_plan_.tables},
           options_{target.db(), s.min_headroom.db(), s.mean || s.top_k > 0 || static_cast<bool>(rows), static_cast<bool>(rows)},
           sqrt_r_(static_cast<std::size_t>(n_)),
-          ln_r_(static_cast<std::size_t>(plan_.tables ? n_ : 0)),
+          ln_r_(static_cast<std::size_t>(tables_ ? n_ : 0)),
           threshold_(static_cast<std::size_t>(n_)),
+          mode_pairs_(static_cast<std::size_t>(split_.any() ? n_ : 0)),
           crest_db_{crest.db()},
-          summaries_(static_cast<std::size_t>((n_ + chunk_lanes<T> - 1) / chunk_lanes<T>)) {}
+          summaries_(static_cast<std::size_t>((n_ + chunk_lanes<T> - 1) / chunk_lanes<T>)) {
+        // The plans name stages by their place in the columns they were made from: the catalog's indices instead.
+        where_.assign(static_cast<std::size_t>(m_), 0);
+        if (split_.any()) {
+            split_.to_catalog(plan_.original, split_.always);
+            split_.to_catalog(mode_plan_.original, split_.modes);
+        }
+        for (std::size_t pos = 0; pos < plan_.original.size(); ++pos) where_[static_cast<std::size_t>(plan_.original[pos])] = static_cast<index>(pos);
+        for (std::size_t pos = 0; pos < mode_plan_.original.size(); ++pos)
+            where_[static_cast<std::size_t>(mode_plan_.original[pos])] = -1 - static_cast<index>(pos);
+    }
 
     sweep_result run(workers& pool) {
-        const index blocks = (m_ + block_outputs - 1) / block_outputs;
+        const index blocks = (looped_m_ + block_outputs - 1) / block_outputs;
         const unsigned threads = pool.size();
         allocate_result(threads);
         if (m_ > 0 && n_ > 0) {
@@ -310,7 +326,7 @@ private:
     result_data& data() noexcept { return result_access::of(result_); }
 
     headphone_lanes<T> lanes() noexcept {
-        return {hps_.r.data(), hps_.s_v.data(), sqrt_r_.data(), plan_.tables ? ln_r_.data() : nullptr, threshold_.data()};
+        return {hps_.r.data(), hps_.s_v.data(), sqrt_r_.data(), tables_ ? ln_r_.data() : nullptr, threshold_.data()};
     }
 
     void allocate_result(unsigned threads) {
@@ -335,7 +351,7 @@ private:
 
     // Prepares headphones [first, first + count) and their results once their accumulators are complete.
     void prepare(index first, index count) noexcept {
-        kernels_.prepare({lanes(), options_, first, count, plan_.tables});
+        kernels_.prepare({lanes(), options_, first, count, tables_});
     }
 
     void sweep_chunk_blocks(tally<T>& t, index first, index count, index block_first, index block_count, row_buffer<T>* rows) {
@@ -343,7 +359,7 @@ private:
                          first, count, 0, 0};
         for (index b = block_first; b < block_first + block_count; ++b) {
             job.out_first = b * block_outputs;
-            job.out_count = std::min(block_outputs, m_ - job.out_first);
+            job.out_count = std::min(block_outputs, looped_m_ - job.out_first);
             kernels_.sweep_block(job);
             if (rows != nullptr) {
                 const pair_rows<T> tile{std::span<const index>{plan_.original.data() + job.out_first, static_cast<std::size_t>(job.out_count)},
@@ -361,17 +377,71 @@ private:
         }
     }
 
+    // The load-sensed modes against headphones [first, first + count) of one chunk, after the loops: each headphone
+    // takes the modes its load selects, through the functions the loops inline (the same voltage, bit for bit), into
+    // the same accumulators. A mode's logarithm goes in as the exact path of the mean takes it (kernel_impl.hpp).
+    void take_modes(tally<T>& t, index first, index count, row_buffer<T>* rows) {
+        if (!split_.any()) return;
+        const headphone_lanes<T> hp = lanes();
+        const prepared_outputs<T> outs = mode_plan_.view();
+        const accumulators<T> acc = t.view();
+        const index modes = outs.size;
+        for (index i = first; i < first + count; ++i) mode_pairs_[static_cast<std::size_t>(i)] = 0;
+        for (index tile = 0; tile < modes; tile += block_outputs) {
+            const index tile_count = std::min(block_outputs, modes - tile);
+            for (index pos = tile; pos < tile + tile_count; ++pos) {
+                const index j = outs.original[pos];
+                const auto band = static_cast<std::size_t>(split_.mode_of(j));
+                for (index i = first; i < first + count; ++i) {
+                    const auto u = static_cast<std::size_t>(i);
+                    const T r = hps_.r[i];
+                    const bool selected = r >= split_.mode_min[band] && r < split_.mode_max[band];
+                    const auto [v, which] = limits::binding_of(programme_limits_at(outs, pos, hp, i, peak_scale_));
+                    if (rows != nullptr) {
+                        const auto at = static_cast<std::size_t>((pos - tile) * chunk_lanes<T> + (i - first));
+                        const auto sine = limits::binding_of(sine_limits_at(outs, pos, hp, i));
+                        const double s_v = static_cast<double>(hps_.s_v[i]);
+                        constexpr T no_pair = std::numeric_limits<T>::quiet_NaN();  // a row sink skips it (sweep.hpp)
+                        rows->headroom_db[at] = selected ? static_cast<T>(headroom_db(s_v, static_cast<double>(v), options_.target_db)) : no_pair;
+                        rows->binding[at] = which;
+                        rows->max_spl_db[at] = selected ? static_cast<T>(headroom_db(s_v, static_cast<double>(sine.voltage), 0.0)) : no_pair;
+                        rows->max_binding[at] = sine.which;
+                    }
+                    if (!selected) continue;
+                    ++mode_pairs_[u];
+                    t.min_v[u] = std::min(t.min_v[u], v);
+                    t.max_v[u] = std::max(t.max_v[u], v);
+                    ++t.counts[static_cast<std::size_t>(which) * static_cast<std::size_t>(n_) + u];
+                    if (v >= threshold_[u]) ++t.above[u];
+                    if (options_.mean) {
+                        const T clamped = std::clamp(v, std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
+                        const auto b = std::bit_cast<bits_of<T>>(clamped);
+                        t.log_exp[u] += static_cast<std::int64_t>(b >> mantissa_bits<T>) - exponent_bias<T>;
+                        t.log_fix[u] += static_cast<std::int64_t>(to_fixed_point(ln(std::bit_cast<T>(static_cast<bits_of<T>>((b & mantissa_mask<T>) | one_bits<T>)))));
+                    }
+                    if (acc.top_k > 0 && v >= acc.kth[i]) offer(acc, i, v, static_cast<std::int64_t>(j));
+                }
+            }
+            if (rows != nullptr)
+                rows_(pair_rows<T>{std::span<const index>{outs.original + tile, static_cast<std::size_t>(tile_count)}, first, count,
+                                   chunk_lanes<T>, rows->headroom_db.data(), rows->binding.data(), rows->max_spl_db.data(),
+                                   rows->max_binding.data()});
+        }
+    }
+
     // Threads take ranges of headphones; each range meets every output stage, chunk by chunk.
     void by_headphones(workers& pool, std::vector<row_buffer<T>>& row_buffers) {
         tally<T> t{n_, s_.top_k, options_.mean};
         tally_bytes_ = t.bytes();
-        const index blocks = (m_ + block_outputs - 1) / block_outputs;
+        const index blocks = (looped_m_ + block_outputs - 1) / block_outputs;
         pool.for_each_tile(n_, headphone_tile<T>(s_, n_, pool.size()), [&](index first, index count, unsigned w) {
             prepare(first, count);
             t.fill(first, count);
             for (index c = first; c < first + count; c += chunk_lanes<T>) {
                 const index cn = std::min(chunk_lanes<T>, first + count - c);
-                sweep_chunk_blocks(t, c, cn, 0, blocks, row_buffers.empty() ? nullptr : &row_buffers[w]);
+                row_buffer<T>* rows = row_buffers.empty() ? nullptr : &row_buffers[w];
+                sweep_chunk_blocks(t, c, cn, 0, blocks, rows);
+                take_modes(t, c, cn, rows);
                 finish(t, c, cn);
             }
         });
@@ -403,7 +473,10 @@ private:
             else
                 total->merge(*p);
         }
-        for (index c = 0; c < n_; c += chunk_lanes<T>) finish(*total, c, std::min(chunk_lanes<T>, n_ - c));
+        for (index c = 0; c < n_; c += chunk_lanes<T>) {
+            take_modes(*total, c, std::min(chunk_lanes<T>, n_ - c), row_buffers.empty() ? nullptr : &row_buffers.front());
+            finish(*total, c, std::min(chunk_lanes<T>, n_ - c));
+        }
         keep_counts(*total);
     }
 
@@ -414,24 +487,32 @@ private:
         result_data& r = data();
         kernels_.finish({hps_.s_v.data(), t.min_v.data(), t.max_v.data(), r.min_db_i.data(), r.max_db_i.data(), options_.target_db,
                          first, count});
-        const double m = static_cast<double>(m_);
         const headphone_lanes<T> hp = lanes();
-        const prepared_outputs<T> outs = plan_.view();
-        const index k = s_.top_k, listed = std::min(k, m_);
+        const prepared_outputs<T> looped = plan_.view(), modes = mode_plan_.view();
+        const index k = s_.top_k;
+        constexpr double nan = std::numeric_limits<double>::quiet_NaN();
         for (index i = first; i < first + count; ++i) {
             const auto u = static_cast<std::size_t>(i);
             const double s_v = static_cast<double>(hps_.s_v[i]);
+            // The outputs this headphone meets: every looped stage and the modes its load selects.
+            const index met = looped_m_ + (split_.any() ? mode_pairs_[u] : 0);
+            const index listed = std::min(k, met);
             r.min_v_i[u] = static_cast<double>(t.min_v[u]);
             r.max_v_i[u] = static_cast<double>(t.max_v[u]);
+            if (met == 0) r.min_db_i[u] = r.max_db_i[u] = nan;
             if (options_.mean) {
                 // (S_V + 20 lg v) - T averaged over the outputs: S_V - T + (20 / ln 10) (sum of ln v) / M.
                 const double sum_ln = std::numbers::ln2 * static_cast<double>(t.log_exp[u]) + fixed_point_unit<T> * static_cast<double>(t.log_fix[u]);
-                r.mean_db_i[u] = (s_v + headroom::detail::db20_per_neper * (sum_ln / m)) - options_.target_db;
+                r.mean_db_i[u] = met == 0 ? nan : (s_v + headroom::detail::db20_per_neper * (sum_ln / static_cast<double>(met))) - options_.target_db;
             }
+            for (index q = listed; q < std::min(k, m_); ++q)  // fewer outputs than the list holds: the rest is no output
+                r.best[u * static_cast<std::size_t>(k) + static_cast<std::size_t>(q)] = {-1, nan, nan, nan, limit::voltage, limit::voltage};
             for (index q = 0; q < listed; ++q) {
                 const auto at = u * static_cast<std::size_t>(k) + static_cast<std::size_t>(q);
                 const std::int64_t j = t.top_j[at];
-                const index pos = plan_.position[static_cast<std::size_t>(j)];
+                const index where = where_[static_cast<std::size_t>(j)];
+                const prepared_outputs<T>& outs = where >= 0 ? looped : modes;
+                const index pos = where >= 0 ? where : -1 - where;
                 // The pair again, for the details: the same functions give the same voltage as the loop did.
                 const auto [v, which] = limits::binding_of(programme_limits_at(outs, pos, hp, i, peak_scale_));
                 const auto sine = limits::binding_of(sine_limits_at(outs, pos, hp, i));
@@ -448,10 +529,13 @@ private:
         sum = summary{};
         for (index i = first; i < first + count; ++i) {
             const auto u = static_cast<std::size_t>(i);
+            if (std::isnan(r.min_db_i[u])) continue;  // a headphone no stage pairs with (no mode for its load)
             sum.lo = std::min(sum.lo, r.min_db_i[u]);
             sum.hi = std::max(sum.hi, r.max_db_i[u]);
             if (options_.mean) sum.mean += r.mean_db_i[u];
             sum.above += t.above[u];
+            ++sum.headphones;
+            sum.pairs += looped_m_ + (split_.any() ? mode_pairs_[u] : 0);
         }
         for (std::size_t l = 0; l < limit_count; ++l)
             for (index i = first; i < first + count; ++i) sum.counts[l] += t.counts[l * static_cast<std::size_t>(n_) + static_cast<std::size_t>(i)];
@@ -482,18 +566,22 @@ private:
                 all.hi = std::max(all.hi, c.hi);
                 all.mean += c.mean;
                 all.above += c.above;
+                all.headphones += c.headphones;
+                all.pairs += c.pairs;
                 for (std::size_t l = 0; l < limit_count; ++l) all.counts[l] += c.counts[l];
             }
-            r.min_db = all.lo;
-            r.max_db = all.hi;
-            r.mean_db = options_.mean ? all.mean / static_cast<double>(n) : nan;
+            const bool some = all.headphones > 0;
+            r.min_db = some ? all.lo : nan;
+            r.max_db = some ? all.hi : nan;
+            r.mean_db = options_.mean && some ? all.mean / static_cast<double>(all.headphones) : nan;
+            r.pairs = all.pairs;
             r.above = all.above;
             r.counts = all.counts;
         }
         // Everything was held at once at the end: accumulators (less what moved into the result), the result, the
         // prepared catalog, the per-headphone columns and the row buffers.
-        r.working_bytes = tally_bytes_ - moved_bytes_ + result_.memory_bytes() + plan_.bytes() + sqrt_r_.bytes() + ln_r_.bytes() +
-                          threshold_.bytes() + rows_bytes_;
+        r.working_bytes = tally_bytes_ - moved_bytes_ + result_.memory_bytes() + plan_.bytes() + mode_plan_.bytes() + split_.bytes() +
+                          sqrt_r_.bytes() + ln_r_.bytes() + threshold_.bytes() + mode_pairs_.bytes() + rows_bytes_;
     }
 
     const output_view<T>& outputs_;
@@ -504,15 +592,20 @@ private:
     const kernel_table<T>& kernels_;
     index m_, n_;
     T peak_scale_;
-    output_plan<T> plan_;
+    mode_split<T> split_;
+    output_plan<T> plan_, mode_plan_;  // of the looped stages and of the load-sensed modes (plan.hpp)
+    index looped_m_;
+    bool tables_;  // some stage has a rating table: the lanes carry ln R
     sweep_options options_;
     buffer<T> sqrt_r_, ln_r_, threshold_;
+    buffer<std::int32_t> mode_pairs_;  // per headphone: the modes its load selects
+    std::vector<index> where_;  // per catalog index: its position in plan_, or -1 - its position in mode_plan_
     double crest_db_;
     sweep_result result_;
     // Per chunk of headphones: the figures over all pairs, summed over chunks at the end.
     struct summary {
         double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity(), mean = 0.0;
-        std::int64_t above = 0;
+        std::int64_t above = 0, headphones = 0, pairs = 0;
         std::array<std::int64_t, limit_count> counts{};
     };
     std::vector<summary> summaries_;
@@ -532,12 +625,7 @@ sweep_settings checked_settings(const sweep_settings& s, index m, index n) {
 template <class T>
 sweep_result run_sweep(const output_view<T>& outputs, const headphone_view<T>& headphones, spl target, gain crest,
                        const sweep_settings& s, const row_sink<T>& rows) {
-    const simd_path path = s.simd ? *s.simd : selected_simd_path();
-    if (!simd_path_supported(path))
-        throw std::invalid_argument{"batch sweep: the " + std::string{to_string(path)} + " path is not supported here (supported: " +
-                                    supported_paths() + ")"};
-    if (outputs.size() > std::numeric_limits<std::int32_t>::max())
-        throw std::invalid_argument{"batch sweep: more than 2^31 - 1 output stages"};
+    const simd_path path = checked_start(s.simd, outputs.size(), "batch sweep");
     const sweep_settings checked = checked_settings<T>(s, outputs.size(), headphones.size());
     // The threads start first, and come up while the columns are checked and the output stages ordered.
     workers pool{sweep_threads(checked, outputs.size(), headphones.size())};
@@ -546,6 +634,16 @@ sweep_result run_sweep(const output_view<T>& outputs, const headphone_view<T>& h
 }
 
 }  // namespace
+
+simd_path checked_start(std::optional<simd_path> forced, index outputs, const std::string& sweep) {
+    const simd_path path = forced ? *forced : selected_simd_path();
+    if (!simd_path_supported(path))
+        throw std::invalid_argument{sweep + ": the " + std::string{to_string(path)} + " path is not supported here (supported: " +
+                                    supported_paths() + ")"};
+    if (outputs > std::numeric_limits<std::int32_t>::max()) throw std::invalid_argument{sweep + ": more than 2^31 - 1 output stages"};
+    return path;
+}
+
 }  // namespace detail
 
 sweep_result sweep(const output_view<float>& outputs, const headphone_view<float>& headphones, spl target, gain crest,
@@ -567,12 +665,18 @@ double combined_mean_db(std::span<const double> per_headphone_mean_db, bool sing
     if (n == 0) return std::numeric_limits<double>::quiet_NaN();
     const index chunk = single_precision ? detail::chunk_lanes<float> : detail::chunk_lanes<double>;
     double all = 0.0;
+    index counted = 0;
     for (index c = 0; c < n; c += chunk) {  // as summary() and overall() add them
         double sum = 0.0;
-        for (index i = c; i < std::min(n, c + chunk); ++i) sum += per_headphone_mean_db[static_cast<std::size_t>(i)];
+        for (index i = c; i < std::min(n, c + chunk); ++i) {
+            const double mean = per_headphone_mean_db[static_cast<std::size_t>(i)];
+            if (std::isnan(mean)) continue;  // a headphone no stage pairs with (no load-sensed mode for its load)
+            sum += mean;
+            ++counted;
+        }
         all += sum;
     }
-    return all / static_cast<double>(n);
+    return counted > 0 ? all / static_cast<double>(counted) : std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace headroom::batch

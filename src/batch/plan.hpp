@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -45,6 +46,11 @@ inline index checked_sizes(const char* entity, index top_k, unsigned threads, ga
     }
     return k;
 }
+
+// ---- The start of both sweeps: the instruction set that runs (forced, or the one selected for this processor),
+// supported here, and an output count that the binding counts' 32-bit integers hold. `sweep` names the sweep in
+// the message. Defined in engine.cpp, beside the instruction sets.
+[[nodiscard]] simd_path checked_start(std::optional<simd_path> forced, index outputs, const std::string& sweep);
 
 // ---- Checks: the columns must be what validated model objects give, within the model's own ranges (error.hpp),
 // so that a sweep of columns answers no question the model would refuse. Every caller (the command line's packed
@@ -114,6 +120,12 @@ void check_columns(const output_view<T>& o, const headphone_view<T>& h) {
             if (p > 0 && !(table.ln_r[p] > table.ln_r[p - 1])) fail("outputs", "table_ln_r", at, "must ascend within each table");
         }
     }
+    if (o.has_load_modes())
+        for (index j = 0; j < m; ++j) {
+            const double lo = static_cast<double>(o.load_min[j]), hi = static_cast<double>(o.load_max[j]);
+            if (!(lo >= 0.0 && lo <= ranges::max_impedance_ohm)) fail("outputs", "load_min", j, "must be a load within 0 to 1e6 ohm (0: no lower bound)");
+            if (!(hi > lo)) fail("outputs", "load_max", j, "must lie above load_min (+inf: no upper bound)");
+        }
     // First whether any headphone is wrong (a loop that vectorises), then which.
     const T* r = h.r.data();
     const T* s_v = h.s_v.data();
@@ -252,5 +264,78 @@ struct output_plan {
     }
 };
 
+// ---- Load-sensed modes (columns.hpp): the loops take the stages that pair with every headphone; the modes, a few
+// stages of a few devices, are taken per headphone by the drivers after the loops, through the same functions.
+
+// Stages js of o, in that order, as columns of their own (without load bands).
+template <class T>
+[[nodiscard]] output_columns<T> gather(const output_view<T>& o, std::span<const index> js) {
+    const auto n = static_cast<index>(js.size());
+    output_columns<T> c;
+    for (auto* col : {&c.v_clip, &c.r_clip, &c.i_max, &c.sqrt_p_clip, &c.sqrt_p_thermal, &c.v_gain, &c.z_out}) col->resize(n);
+    c.table_first.resize(n + 1);
+    index points = 0;
+    for (const index j : js) points += o.table_first[j + 1] - o.table_first[j];
+    c.table_ln_r.resize(points);
+    c.table_ln_v.resize(points);
+    index at = 0;
+    for (index k = 0; k < n; ++k) {
+        const index j = js[static_cast<std::size_t>(k)];
+        c.v_clip[k] = o.v_clip[j];
+        c.r_clip[k] = o.r_clip[j];
+        c.i_max[k] = o.i_max[j];
+        c.sqrt_p_clip[k] = o.sqrt_p_clip[j];
+        c.sqrt_p_thermal[k] = o.sqrt_p_thermal[j];
+        c.v_gain[k] = o.v_gain[j];
+        c.z_out[k] = o.z_out[j];
+        c.table_first[k] = at;
+        for (index p = o.table_first[j]; p < o.table_first[j + 1]; ++p, ++at) {
+            c.table_ln_r[at] = o.table_ln_r[p];
+            c.table_ln_v[at] = o.table_ln_v[p];
+        }
+    }
+    c.table_first[n] = at;
+    return c;
+}
+
+// The stages of a sweep split into those every headphone pairs with and the load-sensed modes. Without modes
+// nothing is copied: the loops take the caller's columns.
+template <class T>
+struct mode_split {
+    std::vector<index> always, modes;  // catalog indices
+    output_columns<T> always_columns, mode_columns;
+    std::vector<T> mode_min, mode_max;  // the loads of each mode (ohm), in the order of `modes`
+
+    explicit mode_split(const output_view<T>& o) {
+        for (index j = 0; j < o.size(); ++j) (o.is_load_mode(j) ? modes : always).push_back(j);
+        if (modes.empty()) return;
+        always_columns = gather(o, always);
+        mode_columns = gather(o, modes);
+        for (const index j : modes) {
+            mode_min.push_back(o.load_min[j]);
+            mode_max.push_back(o.load_max[j]);
+        }
+    }
+    [[nodiscard]] bool any() const noexcept { return !modes.empty(); }
+    // Where catalog stage j (a mode) is in `modes`.
+    [[nodiscard]] index mode_of(index j) const noexcept {
+        return std::lower_bound(modes.begin(), modes.end(), j) - modes.begin();
+    }
+    // The stages the loops take.
+    [[nodiscard]] output_view<T> looped(const output_view<T>& o) const { return any() ? output_view<T>{always_columns} : o; }
+    // A plan of the looped stages (or of the modes) names them by their position in those columns: these map them
+    // back to the catalog's indices.
+    void to_catalog(std::vector<index>& local, const std::vector<index>& catalog) const {
+        for (index& j : local) j = catalog[static_cast<std::size_t>(j)];
+    }
+    [[nodiscard]] std::size_t bytes() const noexcept {
+        const auto cols = [](const output_columns<T>& c) {
+            return static_cast<std::size_t>(c.size()) * 7 * sizeof(T) + static_cast<std::size_t>(c.table_first.size()) * sizeof(index) +
+                   static_cast<std::size_t>(c.table_ln_r.size() + c.table_ln_v.size()) * sizeof(T);
+        };
+        return (always.capacity() + modes.capacity()) * sizeof(index) + cols(always_columns) + cols(mode_columns) +
+               (mode_min.capacity() + mode_max.capacity()) * sizeof(T);
+    }
+};
 
 }  // namespace headroom::batch::detail

@@ -165,6 +165,12 @@ sweep_catalog load_sweep_catalog(const std::string& amps_file, const std::string
             for (const auto& s : o.settings) {
                 c.outputs.push_back(s.stage);
                 c.output_names.push_back({a.name, o.name, s.gain_name});
+                batch::load_band band;
+                if (s.kind == setting_kind::load_sensed) {
+                    if (s.load_min) band.min_ohm = value_in(*s.load_min, ohm);
+                    if (s.load_max) band.max_ohm = value_in(*s.load_max, ohm);
+                }
+                c.loads.push_back(band);
             }
     for (const auto& h : c.gear.headphones) c.headphones.push_back(h.model);
     return c;

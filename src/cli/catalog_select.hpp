@@ -5,6 +5,7 @@
 // configured install prefix; a --catalog-dir flag overrides all three.
 
 #include "recommend.hpp"
+#include "headroom/batch/pack.hpp"
 #include "headroom/catalog.hpp"
 
 #include <CLI/CLI.hpp>
@@ -50,6 +51,7 @@ struct sweep_catalog {
     selected_gear gear;
     std::vector<output_stage> outputs;
     std::vector<stage_names> output_names;  // one per output stage
+    std::vector<batch::load_band> loads;    // one per output stage: a load-sensed mode's loads, else every load
     std::vector<headphone> headphones;
 };
 // `own`: the user's own catalog files, merged with the two lists.

@@ -132,8 +132,9 @@ headphone make_headphone(const frontend::gear_request& r, const catalog_files& c
     return frontend::headphone_of(r, r.headphone.empty() ? std::vector<headphone_entry>{} : headphone_catalog(catalog));
 }
 
-std::vector<output_option> make_options(const frontend::gear_request& r, const headphone& hp, const catalog_files& catalog) {
-    return frontend::options_of(r, hp, r.amp.empty() ? std::vector<amplifier_entry>{} : amplifier_catalog(catalog));
+std::vector<output_option> make_options(const frontend::gear_request& r, const headphone& hp, const catalog_files& catalog,
+                                        const attenuator* att) {
+    return frontend::options_of(r, hp, r.amp.empty() ? std::vector<amplifier_entry>{} : amplifier_catalog(catalog), att);
 }
 
 programme programme_flags(const std::string& target, const std::string& crest) {

@@ -60,6 +60,8 @@ void add_gear_flags(CLI::App& app, gear_flags& f, gear_scope scope = {});
 
 // The model objects, with the catalog the flags name.
 [[nodiscard]] headphone make_headphone(const frontend::gear_request& r, const catalog_files& catalog);
-[[nodiscard]] std::vector<output_option> make_options(const frontend::gear_request& r, const headphone& hp, const catalog_files& catalog);
+// `att`: the attenuator the options drive the headphone through, which changes the load a load-sensed output senses.
+[[nodiscard]] std::vector<output_option> make_options(const frontend::gear_request& r, const headphone& hp, const catalog_files& catalog,
+                                                      const attenuator* att = nullptr);
 
 }  // namespace headroom::cli

@@ -228,7 +228,7 @@ subcommand add_pair(CLI::App& parent) {
                 const auto eq = frontend::eq_of(r);
                 const std::optional<attenuator> att = make_attenuator(r, f->gear.catalog.dir);
                 const attenuator* through = att ? &*att : nullptr;
-                const std::vector<output_option> options = make_options(r, hp, f->gear.catalog);
+                const std::vector<output_option> options = make_options(r, hp, f->gear.catalog, through);
                 if (options.size() > 1) {
                     const comparison c = compare_outputs(options, hp, p, gain::of_db(0.0), eq ? &*eq : nullptr, through);
                     if (f->json)

@@ -247,9 +247,9 @@ subcommand add_sweep(CLI::App& parent) {
                         if (att) throw usage_error{"--attenuator: the sweep across frequency takes each headphone's own curve; sweep without --across-frequency"};
                         const eq_choice eq = choose_eq(f->eq, c.headphones);
                         if (f->precision == "float")
-                            run_across<float>(c.outputs, c.output_names, c.headphones, job, eq, f->eq, os, true);
+                            run_across<float>(c.outputs, c.output_names, c.headphones, job, eq, f->eq, os, true, c.loads);
                         else
-                            run_across<double>(c.outputs, c.output_names, c.headphones, job, eq, f->eq, os, true);
+                            run_across<double>(c.outputs, c.output_names, c.headphones, job, eq, f->eq, os, true, c.loads);
                         return;
                     }
                     // Every IEM through the attenuator, the other headphones as they are.
@@ -257,9 +257,9 @@ subcommand add_sweep(CLI::App& parent) {
                     if (att)
                         for (const headphone_entry& h : c.gear.headphones) through.push_back(h.type == headphone_type::iem ? &*att : nullptr);
                     if (f->precision == "float")
-                        run_sweep<float>(c.outputs, c.output_names, c.headphones, job, os, true, through);
+                        run_sweep<float>(c.outputs, c.output_names, c.headphones, job, os, true, through, c.loads);
                     else
-                        run_sweep<double>(c.outputs, c.output_names, c.headphones, job, os, true, through);
+                        run_sweep<double>(c.outputs, c.output_names, c.headphones, job, os, true, through, c.loads);
                     return;
                 }
                 const catalog_size size = parse_size(f->synthetic);

@@ -29,6 +29,7 @@
 #include <array>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <ctime>
@@ -97,9 +98,9 @@ eq_choice choose_eq(const std::string& where, const std::vector<headphone>& head
 template <class T>
 void run_across(const std::vector<output_stage>& outputs, const std::vector<stage_names>& output_names,
                 const std::vector<headphone>& headphones, const sweep_job& job, const eq_choice& eq, const std::string& eq_flag,
-                command_output& os, bool named) {
+                command_output& os, bool named, std::span<const batch::load_band> loads) {
     const gear_labels label{outputs, headphones, named};
-    const batch::output_columns<T> amps = batch::pack<T>(std::span<const output_stage>{outputs});
+    const batch::output_columns<T> amps = packed_outputs<T>(outputs, loads);
     const batch::across_columns<T> hps = batch::pack_across<T>(headphones, audio_band_grid(), eq.presets, eq.preset_of);
     const batch::index m = amps.size(), n = hps.size();
     progress_meter progress{job.json ? nullptr : os.progress(), "headroom sweep", m * n, os.progress_delay()};
@@ -116,6 +117,7 @@ void run_across(const std::vector<output_stage>& outputs, const std::vector<stag
                 const auto j = static_cast<std::size_t>(tile.outputs[q]);
                 for (batch::index i = 0; i < tile.headphones; ++i) {
                     const auto at = static_cast<std::size_t>(static_cast<batch::index>(q) * tile.stride + i);
+                    if (std::isnan(tile.headroom_db[at])) continue;  // a load-sensed mode this headphone's load does not select
                     fmt::format_to(std::back_inserter(buf), "{},{},{},{},{:.4f},{:.2f},{}\n", csv.names.headphone[static_cast<std::size_t>(tile.first_headphone + i)],
                                    csv.names.amplifier[j], csv.names.output[j], csv.names.gain[j], static_cast<double>(tile.headroom_db[at]),
                                    tile.frequency_hz[static_cast<std::size_t>(tile.frequency[at])], to_string(tile.binding[at]));
@@ -129,7 +131,7 @@ void run_across(const std::vector<output_stage>& outputs, const std::vector<stag
     const batch::across_result r = batch::sweep_across(amps, hps, job.target, job.crest, settings, rows);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
-    const double pairs = static_cast<double>(m) * static_cast<double>(n);
+    const double pairs = static_cast<double>(r.pairs());  // fewer than m x n where a load selects a device's mode
     const double rate = r.pair_frequencies() / seconds;  // every pair-frequency counts, pruned or not (the rate)
 
     if (job.json) {
@@ -169,7 +171,7 @@ void run_across(const std::vector<output_stage>& outputs, const std::vector<stag
                 nlohmann::ordered_json entry{{"headphone", i}};
                 if (named) entry["headphone_name"] = label.of_headphone(static_cast<batch::index>(i));
                 nlohmann::ordered_json best = nlohmann::ordered_json::array();
-                for (std::size_t q = 0; q < r.best_entries(static_cast<batch::index>(i)).size(); ++q) {
+                for (std::size_t q = 0; q < r.best_records(static_cast<batch::index>(i)).size(); ++q) {
                     const batch::best_across o = r.best(static_cast<batch::index>(i), q);
                     nlohmann::ordered_json e{{"output", o.output}};
                     if (named) e["output_name"] = label.of_output(o.output);
@@ -202,7 +204,7 @@ void run_across(const std::vector<output_stage>& outputs, const std::vector<stag
         report += '\n';
         for (batch::index i = 0; i < n && r.top_k() > 0; ++i) {
             report += fmt::format("{}:", terminal_text(label.of_headphone(i)));
-            for (std::size_t q = 0; q < r.best_entries(i).size(); ++q) {
+            for (std::size_t q = 0; q < r.best_records(i).size(); ++q) {
                 const batch::best_across o = r.best(i, q);
                 report += fmt::format("{} {} ({:+.2f} dB at {:.0f} Hz, {})", q == 0 ? "" : ",", terminal_text(label.of_output(o.output)), o.headroom.db(),
                                       o.frequency_hz, to_string(o.binding));
@@ -216,8 +218,10 @@ void run_across(const std::vector<output_stage>& outputs, const std::vector<stag
 }
 
 template void run_across<float>(const std::vector<output_stage>&, const std::vector<stage_names>&, const std::vector<headphone>&,
-                                const sweep_job&, const eq_choice&, const std::string&, command_output&, bool);
+                                const sweep_job&, const eq_choice&, const std::string&, command_output&, bool,
+                                std::span<const batch::load_band>);
 template void run_across<double>(const std::vector<output_stage>&, const std::vector<stage_names>&, const std::vector<headphone>&,
-                                 const sweep_job&, const eq_choice&, const std::string&, command_output&, bool);
+                                 const sweep_job&, const eq_choice&, const std::string&, command_output&, bool,
+                                std::span<const batch::load_band>);
 
 }  // namespace headroom::cli

@@ -29,6 +29,7 @@
 #include <array>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <ctime>
@@ -95,6 +96,7 @@ batch::row_sink<T> csv_rows(csv_out& csv) {
             const auto j = static_cast<std::size_t>(tile.outputs[q]);
             for (batch::index i = 0; i < tile.headphones; ++i) {
                 const auto at = static_cast<std::size_t>(static_cast<batch::index>(q) * tile.stride + i);
+                if (std::isnan(tile.headroom_db[at])) continue;  // a load-sensed mode this headphone's load does not select
                 fmt::format_to(std::back_inserter(buf), "{},{},{},{},{:.4f},{},{:.4f},{}\n",
                                csv.names.headphone[static_cast<std::size_t>(tile.first_headphone + i)], csv.names.amplifier[j], csv.names.output[j],
                                csv.names.gain[j], tile.headroom_db[at], to_string(tile.binding[at]), tile.max_spl_db[at],
@@ -117,10 +119,10 @@ const attenuator* through_any(std::span<const attenuator* const> through) {
 template <class T>
 void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage_names>& output_names,
                const std::vector<headphone>& headphones, const sweep_job& job, command_output& os, bool named,
-               std::span<const attenuator* const> through) {
+               std::span<const attenuator* const> through, std::span<const batch::load_band> loads) {
     // Catalog gear is ranked by name; a synthetic catalog's entries have only their index.
     const gear_labels label{outputs, headphones, named};
-    const batch::output_columns<T> amps = batch::pack<T>(std::span<const output_stage>{outputs});
+    const batch::output_columns<T> amps = packed_outputs<T>(outputs, loads);
     // Through an attenuator, an IEM's columns are the load the amplifier sees and the sensitivity at its terminals
     // (batch/pack.hpp): the engine is the same.
     const batch::headphone_columns<T> hps = batch::pack<T>(std::span<const headphone>{headphones}, through);
@@ -147,7 +149,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage
     const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
 
     const unsigned threads = result.threads();
-    const double pairs = static_cast<double>(m) * static_cast<double>(n);
+    const double pairs = static_cast<double>(result.pairs());  // fewer than m x n where a load selects a device's mode
 
     // The report is made whole before the CSV file replaces anything, so that nothing after the rename can fail
     // (file names that are not UTF-8 reach the JSON as U+FFFD: json_text never throws), and "every pair
@@ -171,7 +173,7 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage
         return;
     } else if (!csv_to_stdout) {  // with --out - standard output carries the CSV alone
         report += fmt::format("{} output stages x {} headphones = {} pairs in {} ({:.3g} pairs/s, {} thread{}, {}, {})\n", m, n,
-                              static_cast<std::int64_t>(m) * n, fmt::format("{}", in_si(seconds, second)), pairs / seconds, threads,
+                              result.pairs(), fmt::format("{}", in_si(seconds, second)), pairs / seconds, threads,
                               threads == 1 ? "" : "s", sizeof(T) == sizeof(float) ? "float" : "double", batch::to_string(result.path()));
         report += fmt::format("programme {:.1f} dB SPL, crest factor {:.2f} dB\n", job.target.db(), job.crest.db());
         if (const auto* a = through_any(through))
@@ -209,8 +211,10 @@ void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage
 }
 
 template void run_sweep<float>(const std::vector<output_stage>&, const std::vector<stage_names>&, const std::vector<headphone>&,
-                               const sweep_job&, command_output&, bool, std::span<const attenuator* const>);
+                               const sweep_job&, command_output&, bool, std::span<const attenuator* const>,
+                               std::span<const batch::load_band>);
 template void run_sweep<double>(const std::vector<output_stage>&, const std::vector<stage_names>&, const std::vector<headphone>&,
-                                const sweep_job&, command_output&, bool, std::span<const attenuator* const>);
+                                const sweep_job&, command_output&, bool, std::span<const attenuator* const>,
+                               std::span<const batch::load_band>);
 
 }  // namespace headroom::cli

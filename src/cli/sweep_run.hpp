@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "output_file.hpp"
 
+#include "headroom/batch/pack.hpp"
 #include "headroom/batch/sweep.hpp"
 #include "headroom/eq.hpp"
 #include "headroom/headphone.hpp"
@@ -72,6 +73,12 @@ struct csv_names {
 
 csv_names csv_names_of(const std::vector<headphone>& headphones, const std::vector<stage_names>& output_names);
 
+// The catalog's stages as the engine's columns, with the loads of its load-sensed modes where it has any.
+template <class T>
+batch::output_columns<T> packed_outputs(const std::vector<output_stage>& outputs, std::span<const batch::load_band> loads) {
+    return loads.empty() ? batch::pack<T>(std::span<const output_stage>{outputs}) : batch::pack<T>(std::span<const output_stage>{outputs}, loads);
+}
+
 // --out: the CSV file (or standard output) that every pair goes to as the sweep makes it, with the gear's names as
 // CSV fields made once; no file when --out is not given. The engine writes from its threads, a tile at a time.
 struct csv_out {
@@ -88,12 +95,12 @@ struct csv_out {
 template <class T>
 void run_sweep(const std::vector<output_stage>& outputs, const std::vector<stage_names>& output_names,
                const std::vector<headphone>& headphones, const sweep_job& job, command_output& os, bool named = false,
-               std::span<const attenuator* const> through = {});
+               std::span<const attenuator* const> through = {}, std::span<const batch::load_band> loads = {});
 
 // --across-frequency: each pair's worst headroom over 20 Hz-20 kHz (batch/across.hpp), as `pair` reports it.
 template <class T>
 void run_across(const std::vector<output_stage>& outputs, const std::vector<stage_names>& output_names,
                 const std::vector<headphone>& headphones, const sweep_job& job, const eq_choice& eq, const std::string& eq_flag,
-                command_output& os, bool named);
+                command_output& os, bool named, std::span<const batch::load_band> loads = {});
 
 }  // namespace headroom::cli

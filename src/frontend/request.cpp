@@ -48,7 +48,8 @@ std::optional<impedance_curve> curve_of(const gear_request& r) {
 }
 
 // Of a catalog amplifier: the options the request names.
-std::vector<output_option> catalog_options(const gear_request& r, const headphone& hp, const std::vector<amplifier_entry>& amps) {
+std::vector<output_option> catalog_options(const gear_request& r, const headphone& hp, const std::vector<amplifier_entry>& amps,
+                                           const attenuator* att) {
     if (!r.amp_figures.empty())
         fail(request_field::amp, r.from, "names a catalog amplifier: leave out the figures (" +
                                              stated_keys(r.amp_figures, fields::output_rows, r.from) + ")");
@@ -71,7 +72,7 @@ std::vector<output_option> catalog_options(const gear_request& r, const headphon
                  "'" + a.name + "' has no balanced output, and a catalog device's is never derived from its single-ended figures");
         only = balanced;
     }
-    std::vector<output_option> options = headroom::options_of(a, hp, only);
+    std::vector<output_option> options = headroom::options_of(a, hp, only, att);
     if (r.setting.empty()) return options;
     if (only == nullptr) only = &named(request_field::output, r.from, [&]() -> const amplifier_output& { return find_output(a, ""); });
     const output_setting& s = named(request_field::setting, r.from, [&]() -> const output_setting& { return find_setting(*only, r.setting); });
@@ -148,8 +149,9 @@ headphone headphone_of(const gear_request& r, const std::vector<headphone_entry>
     return fields::make_headphone(r.headphone_figures, r.from, "headphone", std::move(curve));
 }
 
-std::vector<output_option> options_of(const gear_request& r, const headphone& hp, const std::vector<amplifier_entry>& amps) {
-    if (!r.amp.empty()) return catalog_options(r, hp, amps);
+std::vector<output_option> options_of(const gear_request& r, const headphone& hp, const std::vector<amplifier_entry>& amps,
+                                      const attenuator* att) {
+    if (!r.amp.empty()) return catalog_options(r, hp, amps, att);
     return typed_options(r);
 }
 

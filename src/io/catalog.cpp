@@ -16,6 +16,7 @@
 #include <fstream>
 #include <initializer_list>
 #include <iterator>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -444,6 +445,28 @@ amplifier_output read_output(const json& o, std::size_t index, const std::string
         out.settings.push_back(std::move(s));
     }
     reject_duplicate_names(out.settings, [](const output_setting& s) { return s.gain_name; }, w, "gain");
+    if (out.settings_kind() == setting_kind::load_sensed) {
+        // The device selects a mode for every load: the modes together claim every load from 0 to infinity, so that
+        // a catalog sweep, which pairs each mode only with the loads it claims, meets every headphone once.
+        std::vector<std::pair<double, double>> claimed;
+        for (const auto& s : out.settings)
+            claimed.emplace_back(s.load_min ? value_in(*s.load_min, ohm) : 0.0,
+                                 s.load_max ? value_in(*s.load_max, ohm) : std::numeric_limits<double>::infinity());
+        std::sort(claimed.begin(), claimed.end());
+        const auto ohms = [](double r) {
+            std::ostringstream text;
+            text << r << " ohm";
+            return text.str();
+        };
+        double reached = 0.0;
+        for (const auto& [lo, hi] : claimed) {
+            if (lo > reached)
+                w.fail("gains", "no load-sensed mode claims the loads from " + ohms(reached) + " to " + ohms(lo) + ": the modes together cover every load");
+            reached = hi;
+        }
+        if (reached < std::numeric_limits<double>::infinity())
+            w.fail("gains", "no load-sensed mode claims the loads from " + ohms(reached) + " up: the modes together cover every load");
+    }
     return out;
 }
 
@@ -585,13 +608,14 @@ std::vector<amplifier_entry> load_amplifier_catalog(const std::filesystem::path&
     return parse_amplifier_catalog(read_text_file(file, "catalog"), file.string());
 }
 
-std::vector<const output_setting*> amplifier_output::settings_for(const headphone& hp) const {
+std::vector<const output_setting*> amplifier_output::settings_for(const headphone& hp, const attenuator* att) const {
     std::vector<const output_setting*> open;
     if (settings_kind() != setting_kind::load_sensed) {
         for (const auto& s : settings) open.push_back(&s);
         return open;
     }
-    return {&mode_for(limit_load(hp))};
+    const impedance load = limit_load(hp);
+    return {&mode_for(att != nullptr ? in_si(att->amplifier_load(value_in(load, ohm)).real(), ohm) : load)};
 }
 
 const output_setting& amplifier_output::mode_for(impedance load) const {

@@ -326,11 +326,11 @@ std::string calculator::analyse(std::string_view request) const {
     return answer(request, [&](const ojson& r) {
         const frontend::gear_request q = request_of(r);
         const headphone hp = frontend::headphone_of(q, headphones_);
-        const std::vector<output_option> options = frontend::options_of(q, hp, amplifiers_);
-        const std::optional<programme> p = frontend::programme_of(q);
-        const std::optional<parametric_eq> eq = frontend::eq_of(q);
         const std::optional<attenuator> att = frontend::attenuator_of(q, attenuators_);
         const attenuator* through = att ? &*att : nullptr;
+        const std::vector<output_option> options = frontend::options_of(q, hp, amplifiers_, through);
+        const std::optional<programme> p = frontend::programme_of(q);
+        const std::optional<parametric_eq> eq = frontend::eq_of(q);
         const comparison c = fields::checked(
             face::web, "amp", [&] { return compare_outputs(options, hp, p, gain::of_db(0.0), eq ? &*eq : nullptr, through); });
         const frequency_grid g = audio_band_grid();

@@ -61,6 +61,9 @@ struct across_columns {
     curve_columns curves;
     eq_columns eqs;
     column<double> grid_hz;  // the F frequencies, ascending
+    // Per headphone, the load a load-sensing output senses, which selects its mode (columns.hpp): the model's
+    // limit_load (analysis.hpp), a curve's minimum where there is one (ohm).
+    column<T> mode_load;
 
     [[nodiscard]] index size() const noexcept { return headphones.size(); }
 };
@@ -74,6 +77,7 @@ struct across_view {
     std::span<const double> ln_hz, ln_ohm, phase_rad, re, le, fs, qms, qes;
     std::span<const double> boost_db, preamp_db;
     std::span<const double> grid_hz;
+    std::span<const T> mode_load;  // empty: the headphones' r
 
     across_view(const across_columns<T>& c)  // NOLINT(google-explicit-constructor): a view of the whole catalog
         : headphones{c.headphones},
@@ -90,7 +94,8 @@ struct across_view {
           qes{span_of(c.curves.qes)},
           boost_db{span_of(c.eqs.boost_db)},
           preamp_db{span_of(c.eqs.preamp_db)},
-          grid_hz{span_of(c.grid_hz)} {}
+          grid_hz{span_of(c.grid_hz)},
+          mode_load{c.mode_load.data(), static_cast<std::size_t>(c.mode_load.size())} {}
     across_view(headphone_view<T> h, std::span<const std::int32_t> curve_of, std::span<const std::int32_t> eq_of,
                 std::span<const index> first, std::span<const double> ln_f, std::span<const double> ln_z,
                 std::span<const double> phase, std::span<const double> d_re, std::span<const double> d_le,
@@ -101,6 +106,9 @@ struct across_view {
 
     [[nodiscard]] index size() const noexcept { return headphones.size(); }
     [[nodiscard]] index frequencies() const noexcept { return static_cast<index>(grid_hz.size()); }
+    [[nodiscard]] T mode_load_of(index i) const noexcept {
+        return mode_load.empty() ? headphones.r[i] : mode_load[static_cast<std::size_t>(i)];
+    }
 
 private:
     static std::span<const double> span_of(const column<double>& c) noexcept {
@@ -129,14 +137,16 @@ struct best_across {
     limit binding;        // the limit that binds there
 };
 
-namespace detail {
-
-struct across_best_entry {
-    std::int64_t output;
+// The stored form of best_across, as best_records() hands out a headphone's list (plain numbers, for a caller
+// that copies them on without the unit types).
+struct across_best_record {
+    std::int64_t output;  // catalog index of the output stage (-1: none; a list holds no more than its pairs)
     double headroom_db;
     double frequency_hz;
     limit binding;
 };
+
+namespace detail {
 
 // What an across_result holds (the engine fills it; the accessors read it).
 struct across_data {
@@ -149,10 +159,11 @@ struct across_data {
     std::array<std::int64_t, limit_count> counts{};
     std::int64_t above = 0;
     std::int64_t evaluated = 0;  // pair-frequencies evaluated
+    std::int64_t pairs = 0;      // outputs x headphones, less the load-sensed modes a load does not select
     buffer<double> min_db_i, mean_db_i, max_db_i;
     buffer<std::int32_t> counts_i;  // [limit][headphone]
     buffer<std::int32_t> above_i;
-    buffer<across_best_entry> best;  // [headphone][top_k]
+    buffer<across_best_record> best;  // [headphone][top_k]
     std::size_t working_bytes = 0;
 };
 
@@ -167,11 +178,11 @@ public:
     [[nodiscard]] index outputs() const noexcept { return d_.outputs; }
     [[nodiscard]] index headphones() const noexcept { return d_.headphones; }
     [[nodiscard]] index frequencies() const noexcept { return d_.frequencies; }
-    [[nodiscard]] std::int64_t pairs() const noexcept { return static_cast<std::int64_t>(d_.outputs) * d_.headphones; }
+    // Every output stage with every headphone, but a load-sensed mode (columns.hpp) only with the headphones whose
+    // load selects it.
+    [[nodiscard]] std::int64_t pairs() const noexcept { return d_.pairs; }
     // Pairs times frequencies: the evaluations a sweep without pruning makes (the rates are counted in these).
-    [[nodiscard]] double pair_frequencies() const noexcept {
-        return static_cast<double>(d_.outputs) * static_cast<double>(d_.headphones) * static_cast<double>(d_.frequencies);
-    }
+    [[nodiscard]] double pair_frequencies() const noexcept { return static_cast<double>(d_.pairs) * static_cast<double>(d_.frequencies); }
     // The pair-frequencies this sweep evaluated (fewer than pair_frequencies() when pruned).
     [[nodiscard]] std::int64_t evaluated() const noexcept { return d_.evaluated; }
     [[nodiscard]] bool pruned() const noexcept { return d_.pruned; }
@@ -199,17 +210,19 @@ public:
     [[nodiscard]] std::int64_t above_threshold(index i) const noexcept { return d_.above_i[at(i)]; }
     // The top_k() best outputs (fewer when the catalog has fewer), best first: larger worst headroom, then the lower
     // catalog index.
-    [[nodiscard]] std::span<const detail::across_best_entry> best_entries(index i) const noexcept {
-        return {d_.best.data() + at(i) * static_cast<std::size_t>(d_.top_k), static_cast<std::size_t>(std::min(d_.top_k, d_.outputs))};
+    [[nodiscard]] std::span<const across_best_record> best_records(index i) const noexcept {
+        const across_best_record* first = d_.best.data() + at(i) * static_cast<std::size_t>(d_.top_k);
+        auto listed = static_cast<std::size_t>(std::min(d_.top_k, d_.outputs));
+        while (listed > 0 && first[listed - 1].output < 0) --listed;  // a load that selects no mode meets fewer outputs
+        return {first, listed};
     }
     [[nodiscard]] best_across best(index i, std::size_t q) const noexcept {
-        const auto& e = best_entries(i)[q];
+        const auto& e = best_records(i)[q];
         return {static_cast<index>(e.output), gain::of_db(e.headroom_db), e.frequency_hz, e.binding};
     }
 
     [[nodiscard]] std::size_t memory_bytes() const noexcept;
     [[nodiscard]] std::size_t working_bytes() const noexcept { return d_.working_bytes; }
-    [[nodiscard]] const detail::across_data& data() const noexcept { return d_; }
 
 private:
     friend struct detail::across_access;

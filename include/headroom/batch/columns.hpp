@@ -13,6 +13,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <stdexcept>
 
 namespace headroom::batch {
 
@@ -41,6 +43,10 @@ struct output_columns {
     Eigen::Array<index, Eigen::Dynamic, 1> table_first;  // M + 1 offsets
     column<T> table_ln_r;      // ln(ohm), ascending within each table
     column<T> table_ln_v;      // ln(V): sqrt(P R) at each stated load
+    // Load-sensed modes (docs/physics.md section 8), optional (empty, or one per stage): stage j is the mode its
+    // device selects for loads from load_min[j] (inclusive) to load_max[j] (exclusive), in ohm, and a sweep pairs it
+    // only with the headphones whose load lies there. A stage that is no such mode has 0 and +inf.
+    column<T> load_min, load_max;
 
     [[nodiscard]] index size() const noexcept { return v_clip.size(); }
 };
@@ -60,23 +66,43 @@ struct output_view {
     const index* table_first;  // size() + 1 offsets into the whole catalog's table arrays
     const T* table_ln_r;
     const T* table_ln_v;
+    const T* load_min;  // size() each, or both null: no load-sensed modes (output_columns)
+    const T* load_max;
 
     output_view(const output_columns<T>& c)  // NOLINT(google-explicit-constructor): a view of the whole catalog
         : v_clip{c.v_clip}, r_clip{c.r_clip}, i_max{c.i_max}, sqrt_p_clip{c.sqrt_p_clip}, sqrt_p_thermal{c.sqrt_p_thermal},
           v_gain{c.v_gain}, z_out{c.z_out}, table_first{c.table_first.data()}, table_ln_r{c.table_ln_r.data()},
-          table_ln_v{c.table_ln_v.data()} {}
+          table_ln_v{c.table_ln_v.data()}, load_min{c.load_min.size() > 0 ? c.load_min.data() : nullptr},
+          load_max{c.load_max.size() > 0 ? c.load_max.data() : nullptr} {
+        if (c.load_min.size() != c.load_max.size() || (c.load_min.size() != 0 && c.load_min.size() != c.size()))
+            throw std::invalid_argument{"output_columns: load_min and load_max hold one value per output stage, or none"};
+    }
 
     output_view(column_view<T> v, column_view<T> r, column_view<T> i, column_view<T> p_clip, column_view<T> p_thermal,
-                column_view<T> g, column_view<T> z, const index* first, const T* ln_r, const T* ln_v)
+                column_view<T> g, column_view<T> z, const index* first, const T* ln_r, const T* ln_v,
+                const T* band_min = nullptr, const T* band_max = nullptr)
         : v_clip{v}, r_clip{r}, i_max{i}, sqrt_p_clip{p_clip}, sqrt_p_thermal{p_thermal}, v_gain{g}, z_out{z},
-          table_first{first}, table_ln_r{ln_r}, table_ln_v{ln_v} {}
+          table_first{first}, table_ln_r{ln_r}, table_ln_v{ln_v}, load_min{band_min}, load_max{band_max} {
+        if ((band_min == nullptr) != (band_max == nullptr))
+            throw std::invalid_argument{"output_view: load_min and load_max come together"};
+    }
 
     [[nodiscard]] index size() const noexcept { return v_clip.size(); }
+    [[nodiscard]] bool has_load_modes() const noexcept { return load_min != nullptr; }
     [[nodiscard]] output_view slice(index first, index count) const {
         return {v_clip.segment(first, count),      r_clip.segment(first, count), i_max.segment(first, count),
                 sqrt_p_clip.segment(first, count), sqrt_p_thermal.segment(first, count), v_gain.segment(first, count),
                 z_out.segment(first, count),       table_first + first,            table_ln_r,
-                table_ln_v};
+                table_ln_v,                        load_min ? load_min + first : nullptr,
+                load_max ? load_max + first : nullptr};
+    }
+    // Whether stage j answers for a headphone of load r (ohm): every stage does, but a load-sensed mode only for
+    // the loads its device selects it for.
+    [[nodiscard]] bool pairs_with(index j, T r) const noexcept {
+        return load_min == nullptr || (r >= load_min[j] && r < load_max[j]);
+    }
+    [[nodiscard]] bool is_load_mode(index j) const noexcept {
+        return load_min != nullptr && (load_min[j] > T(0) || load_max[j] < std::numeric_limits<T>::infinity());
     }
 
     // Output j's limits and rating table, for limit.hpp.

@@ -9,7 +9,10 @@
 #include "headroom/headphone.hpp"
 #include "headroom/output_stage.hpp"
 
+#include <algorithm>
+#include <limits>
 #include <span>
+#include <stdexcept>
 
 namespace headroom::batch {
 
@@ -42,6 +45,31 @@ template <class T = double>
         }
     }
     c.table_first[n] = at;
+    return c;
+}
+
+// The loads an output stage answers for (columns.hpp): a load-sensed mode's (catalog.hpp, output_setting), or
+// every load.
+struct load_band {
+    double min_ohm = 0.0;
+    double max_ohm = std::numeric_limits<double>::infinity();
+};
+
+// Stages with the loads each answers for (one band per stage): the columns of a catalog that has load-sensed modes.
+template <class T = double>
+[[nodiscard]] output_columns<T> pack(std::span<const output_stage> outputs, std::span<const load_band> loads) {
+    if (loads.size() != outputs.size()) throw std::invalid_argument{"pack: one load band per output stage"};
+    output_columns<T> c = pack<T>(outputs);
+    const bool modes = std::any_of(loads.begin(), loads.end(), [](const load_band& b) {
+        return b.min_ohm > 0.0 || b.max_ohm < std::numeric_limits<double>::infinity();
+    });
+    if (!modes) return c;  // no columns: every stage meets every headphone
+    c.load_min.resize(c.size());
+    c.load_max.resize(c.size());
+    for (index k = 0; k < c.size(); ++k) {
+        c.load_min[k] = static_cast<T>(loads[static_cast<std::size_t>(k)].min_ohm);
+        c.load_max[k] = static_cast<T>(loads[static_cast<std::size_t>(k)].max_ohm);
+    }
     return c;
 }
 

@@ -30,12 +30,14 @@ template <class T = double>
     c.headphones = headphone_columns<T>{column<T>(n), column<T>(n)};
     c.curve.resize(n);
     c.eq.resize(n);
+    c.mode_load.resize(n);
     std::vector<index> first{0};
     std::vector<double> ln_hz, ln_ohm, phase, re, le, fs, qms, qes;
     for (index k = 0; k < n; ++k) {
         const headphone& h = headphones[static_cast<std::size_t>(k)];
         // Across frequency the load is the curve; without one, |Z| as stated (response.hpp, pair).
         c.headphones.r[k] = static_cast<T>(value_in(h.nominal_impedance(), ohm));
+        c.mode_load[k] = static_cast<T>(value_in(limit_load(h), ohm));
         c.headphones.s_v[k] = static_cast<T>(h.sensitivity_per_volt().db());
         const std::int32_t e = preset_of.empty() ? -1 : preset_of[static_cast<std::size_t>(k)];
         if (e < -1 || e >= static_cast<std::int64_t>(presets.size())) throw std::invalid_argument{"pack_across: no such preset"};

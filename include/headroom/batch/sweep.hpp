@@ -170,6 +170,7 @@ struct result_data {
     double min_db = 0.0, mean_db = 0.0, max_db = 0.0;
     std::array<std::int64_t, limit_count> counts{};
     std::int64_t above = 0;
+    std::int64_t pairs = 0;  // the pairs swept: outputs x headphones, less the load-sensed modes a load does not select
     buffer<double> min_db_i, mean_db_i, max_db_i, min_v_i, max_v_i;
     buffer<std::int32_t> counts_i;  // [limit][headphone]
     buffer<std::int32_t> above_i;
@@ -230,7 +231,9 @@ class sweep_result {
 public:
     [[nodiscard]] index outputs() const noexcept { return d_.outputs; }
     [[nodiscard]] index headphones() const noexcept { return d_.headphones; }
-    [[nodiscard]] std::int64_t pairs() const noexcept { return static_cast<std::int64_t>(d_.outputs) * d_.headphones; }
+    // The pairs swept: every output stage with every headphone, but a load-sensed mode (columns.hpp) only with the
+    // headphones whose load selects it.
+    [[nodiscard]] std::int64_t pairs() const noexcept { return d_.pairs; }
     [[nodiscard]] spl target() const noexcept { return spl::of_db(d_.target_db); }
     [[nodiscard]] gain crest_factor() const noexcept { return gain::of_db(d_.crest_db); }
     [[nodiscard]] gain threshold() const noexcept { return gain::of_db(d_.threshold_db); }
@@ -258,7 +261,10 @@ public:
     [[nodiscard]] std::int64_t above_threshold(index i) const noexcept { return d_.above_i[at(i)]; }
     // The top_k() best outputs (fewer when the catalog has fewer), best first.
     [[nodiscard]] best_outputs best(index i) const noexcept {
-        return {d_.best.data() + at(i) * static_cast<std::size_t>(d_.top_k), static_cast<std::size_t>(std::min(d_.top_k, d_.outputs))};
+        const best_record* first = d_.best.data() + at(i) * static_cast<std::size_t>(d_.top_k);
+        auto listed = static_cast<std::size_t>(std::min(d_.top_k, d_.outputs));
+        while (listed > 0 && first[listed - 1].output < 0) --listed;  // a load that selects no mode meets fewer outputs
+        return {first, listed};
     }
 
     // Bytes this result holds, and the most the sweep held at once (result, accumulators, working buffers;
@@ -273,7 +279,7 @@ public:
         std::span<const double> min_voltage_v, max_voltage_v;
         std::span<const std::int32_t> above_threshold;  // per headphone
         std::span<const std::int32_t> binding;          // [limit][headphone]: pairs per binding limit
-        std::span<const best_record> best;              // [headphone][top_k()]: the first min(top_k(), outputs()) of each are valid
+        std::span<const best_record> best;              // [headphone][top_k()]: the first min(top_k(), outputs()) of each; output -1: none (fewer pairs)
     };
     [[nodiscard]] arrays stored() const noexcept {
         const auto span = [](const auto& b) { return std::span{b.data(), b.size()}; };

@@ -61,7 +61,10 @@ struct gear_request {
 // What the amplifier offers this headphone: every setting of every output (of the output and setting the request
 // names, where it names them), of a load-sensed output only the mode the device selects (options_of in
 // recommend.hpp); or the typed-in figures, with their settings and bridging. Throws input_error naming the field.
-[[nodiscard]] std::vector<output_option> options_of(const gear_request& r, const headphone& hp, const std::vector<amplifier_entry>& amps);
+// `att`: the attenuator the options drive the headphone through (a load-sensed mode is the one selected for the load
+// the amplifier then sees).
+[[nodiscard]] std::vector<output_option> options_of(const gear_request& r, const headphone& hp, const std::vector<amplifier_entry>& amps,
+                                                    const attenuator* att = nullptr);
 
 [[nodiscard]] std::optional<programme> programme_of(const gear_request& r);
 
