@@ -195,6 +195,7 @@ TEST_CASE("--help: the usage line is the command a user types") {
     CHECK(usage({"pair", "--help"}) == "Usage: headroom pair [OPTIONS]");
     CHECK(usage({"sweep", "--help"}) == "Usage: headroom sweep [OPTIONS]");
     CHECK(usage({"plot", "load", "--help"}) == "Usage: headroom plot load [OPTIONS]");
+    CHECK(usage({"catalog", "import", "--help"}) == "Usage: headroom catalog import [OPTIONS] [file]");
 }
 
 TEST_CASE("bad input on every flag: exit 2, nothing on stdout, one line on stderr naming the flag") {

@@ -465,6 +465,7 @@ private:
                 rows_(tile);
             }
             if (s_.pairs_done != nullptr) s_.pairs_done->fetch_add(job.out_count * count, std::memory_order_relaxed);
+            if (s_.stop != nullptr && s_.stop->load(std::memory_order_relaxed)) throw sweep_stopped{};  // every worker stops
         }
         take_modes(job, rows);
         finish(first, count, c);

@@ -34,10 +34,11 @@ std::string one_line(std::string s) {
 class full_usage : public CLI::Formatter {
 public:
     std::string make_usage(const CLI::App* app, std::string name) const override {
-        // `name` already holds the subcommands between the one helped and the one whose help was asked for.
-        const CLI::App* root = app;
-        while (root->get_parent() != nullptr) root = root->get_parent();
-        if (root != app && name.rfind(root->get_name() + ' ', 0) != 0) name = root->get_name() + ' ' + name;
+        // `name` may already hold the subcommands between the one helped and the one whose help was asked for;
+        // the commands above the helped one ("headroom catalog" above "import") go in front unless it does.
+        std::string full = app->get_name();
+        for (const CLI::App* a = app->get_parent(); a != nullptr; a = a->get_parent()) full = a->get_name() + ' ' + full;
+        if (full.size() > name.size() && full.ends_with(' ' + name)) name = full;
         return CLI::Formatter::make_usage(app, std::move(name));
     }
 };
