@@ -64,6 +64,9 @@ from ._sweep import (
     MODE_COLUMNS,
     OUTPUT_COLUMNS,
     TABLE_COLUMNS,
+    AcrossPerHeadphone,
+    AcrossResult,
+    AcrossTop,
     Grid,
     PerHeadphone,
     SweepResult,
@@ -79,7 +82,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ATTENUATOR_FIELDS", "HEADPHONE_COLUMNS", "LIMITS", "MODE_COLUMNS", "OUTPUT_COLUMNS", "OUTPUT_FIELDS", "TABLE_COLUMNS",
-    "Amplifier", "AmplifierOutput", "Analysis", "Attenuator", "Catalog", "CatalogAttenuator", "CatalogError", "CatalogHeadphone",
+    "AcrossPerHeadphone", "AcrossResult", "AcrossTop", "Amplifier", "AmplifierOutput", "Analysis", "Attenuator", "Catalog", "CatalogAttenuator", "CatalogError", "CatalogHeadphone",
     "ComparedOutput",
     "Comparison", "EQFilter", "Fit", "GainSetting", "HeadroomError", "Headphone", "ImpedanceCurve", "InputFileError",
     "MissingFileError", "Need", "OutputStage", "ParametricEQ", "ParseError", "Programme", "Recommendation",

@@ -94,6 +94,8 @@ def dask_sweep(
     top: int = 0,
     threads: int | None = 1,
     precision: str = "float",
+    across_frequency: bool = False,
+    eq: Any = None,
     partitions: int | None = None,
 ) -> SweepResult:
     """``headroom.sweep`` on a dask.distributed cluster: the headphones cut into ``partitions`` contiguous parts
@@ -101,8 +103,12 @@ def dask_sweep(
     with one thread per core); the result equals ``headroom.sweep``'s with the same arguments, figure for figure.
 
     ``client``: a ``distributed.Client``. The output columns go to every worker once; each part's headphone columns
-    to the worker that sweeps them. No grid: a cluster sweep is for catalogs whose grid would not fit.
+    to the worker that sweeps them. No grid: a cluster sweep is for catalogs whose grid would not fit. A cluster
+    sweeps at one load: ``across_frequency=True`` (and its ``eq``) is refused; ``headroom.sweep`` takes it locally.
     """
+    if across_frequency or eq is not None:
+        raise _error("dask_sweep", "across_frequency" if across_frequency else "eq",
+                     "is not available on a cluster, which sweeps each pair at one load: use headroom.sweep(..., across_frequency=True)")
     prog, tgt, cr = _programme_args(programme, target, crest)
     n_threads, k = _threads(threads), _top(top)
     i = _inputs(outputs, headphones, precision)

@@ -5,7 +5,11 @@
 
 #include "bindings.hpp"
 
+#include "headroom/batch/across.hpp"
 #include "headroom/batch/pack.hpp"
+#include "headroom/batch/pack_across.hpp"
+#include "headroom/eq.hpp"
+#include "headroom/frequency_grid.hpp"
 #include "headroom/batch/sweep.hpp"
 #include "headroom/batch/synthetic.hpp"
 #include "headroom/frontend/sweep_json.hpp"
@@ -22,6 +26,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <ctime>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <future>
@@ -132,39 +138,88 @@ struct grid_arrays {
 };
 
 template <class T>
-py::dict sweep_columns(const py::dict& outs, const py::dict& hps, const programme& p, double min_headroom_db, unsigned threads, index top_k,
-                       bool grid) {
+struct output_arrays {
     std::vector<array<T>> columns;
-    for (const char* name : output_fields) columns.push_back(column_arg<T>(outs, "outputs", name));
-    const auto first = column_arg<std::int64_t>(outs, "outputs", "table_first");
-    const auto ln_r = column_arg<T>(outs, "outputs", "table_ln_r");
-    const auto ln_v = column_arg<T>(outs, "outputs", "table_ln_v");
-    const auto r = column_arg<T>(hps, "headphones", "r");
-    const auto s_v = column_arg<T>(hps, "headphones", "s_v");
-    const auto m = static_cast<index>(columns[0].size());
-    const auto n = static_cast<index>(r.size());
-    for (std::size_t k = 1; k < columns.size(); ++k)
-        if (columns[k].size() != m) throw spec_error{"outputs", output_fields[k], "differs in length from v_clip"};
-    if (s_v.size() != n) throw spec_error{"headphones", "s_v", "differs in length from r"};
-    if (first.size() != m + 1) throw spec_error{"outputs", "table_first", "must hold one offset more than there are outputs"};
-    if (ln_v.size() != ln_r.size()) throw spec_error{"outputs", "table_ln_v", "differs in length from table_ln_r"};
-    const std::int64_t* f = first.data();
-    if (f[0] != 0 || f[m] != ln_r.size()) throw spec_error{"outputs", "table_first", "must run from 0 to the length of table_ln_r"};
+    array<std::int64_t> first;
+    array<T> ln_r, ln_v;
+    std::optional<array<T>> load_min, load_max;  // load-sensed modes (both or neither)
+
+    [[nodiscard]] index size() const noexcept { return static_cast<index>(columns[0].size()); }
+    [[nodiscard]] batch::output_view<T> view() const {
+        static_assert(sizeof(std::int64_t) == sizeof(index));
+        return {map(columns[0]), map(columns[1]), map(columns[2]), map(columns[3]), map(columns[4]), map(columns[5]), map(columns[6]),
+                reinterpret_cast<const index*>(first.data()), ln_r.data(), ln_v.data(), load_min ? load_min->data() : nullptr,
+                load_max ? load_max->data() : nullptr};
+    }
+};
+
+// The output columns of a sweep, their shapes checked (the engine checks their values).
+template <class T>
+output_arrays<T> output_arrays_of(const py::dict& outs) {
+    output_arrays<T> o;
+    for (const char* name : output_fields) o.columns.push_back(column_arg<T>(outs, "outputs", name));
+    o.first = column_arg<std::int64_t>(outs, "outputs", "table_first");
+    o.ln_r = column_arg<T>(outs, "outputs", "table_ln_r");
+    o.ln_v = column_arg<T>(outs, "outputs", "table_ln_v");
+    const index m = o.size();
+    for (std::size_t k = 1; k < o.columns.size(); ++k)
+        if (o.columns[k].size() != m) throw spec_error{"outputs", output_fields[k], "differs in length from v_clip"};
+    if (o.first.size() != m + 1) throw spec_error{"outputs", "table_first", "must hold one offset more than there are outputs"};
+    if (o.ln_v.size() != o.ln_r.size()) throw spec_error{"outputs", "table_ln_v", "differs in length from table_ln_r"};
+    const std::int64_t* f = o.first.data();
+    if (f[0] != 0 || f[m] != o.ln_r.size()) throw spec_error{"outputs", "table_first", "must run from 0 to the length of table_ln_r"};
     for (index j = 0; j < m; ++j)
         if (f[j + 1] < f[j]) throw spec_error{"outputs", "table_first", "must not decrease"};
-    // Load-sensed modes: both columns or neither (the engine checks their values).
-    std::optional<array<T>> load_min, load_max;
     if (outs.contains("load_min") || outs.contains("load_max")) {
-        load_min = column_arg<T>(outs, "outputs", "load_min");
-        load_max = column_arg<T>(outs, "outputs", "load_max");
-        if (load_min->size() != m) throw spec_error{"outputs", "load_min", "differs in length from v_clip"};
-        if (load_max->size() != m) throw spec_error{"outputs", "load_max", "differs in length from v_clip"};
+        o.load_min = column_arg<T>(outs, "outputs", "load_min");
+        o.load_max = column_arg<T>(outs, "outputs", "load_max");
+        if (o.load_min->size() != m) throw spec_error{"outputs", "load_min", "differs in length from v_clip"};
+        if (o.load_max->size() != m) throw spec_error{"outputs", "load_max", "differs in length from v_clip"};
     }
+    return o;
+}
 
-    static_assert(sizeof(std::int64_t) == sizeof(index));
-    const batch::output_view<T> ov{map(columns[0]), map(columns[1]), map(columns[2]), map(columns[3]), map(columns[4]),
-                                   map(columns[5]), map(columns[6]), reinterpret_cast<const index*>(f), ln_r.data(), ln_v.data(),
-                                   load_min ? load_min->data() : nullptr, load_max ? load_max->data() : nullptr};
+// Runs a sweep on a thread of its own with the GIL released, while this one wakes every 50 ms to let Python handle
+// its signals: Ctrl-C stops the sweep (its settings' stop flag) and raises KeyboardInterrupt. Returns the result
+// and the seconds it took.
+template <class Result, class Sweep>
+std::pair<Result, double> run_interruptibly(std::atomic<bool>& stop, Sweep&& sweep) {
+    const auto start = std::chrono::steady_clock::now();
+    auto running = std::async(std::launch::async, std::forward<Sweep>(sweep));
+    bool interrupted = false;
+    {
+        const py::gil_scoped_release release;
+        while (running.wait_for(std::chrono::milliseconds{50}) != std::future_status::ready) {
+            const py::gil_scoped_acquire gil;
+            if (PyErr_CheckSignals() != 0) {
+                interrupted = true;
+                stop.store(true);
+                break;
+            }
+        }
+        running.wait();
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (interrupted) {
+        try {
+            (void)running.get();
+        } catch (const batch::sweep_stopped&) {
+        }
+        throw py::error_already_set();
+    }
+    return {running.get(), seconds};
+}
+
+template <class T>
+py::dict sweep_columns(const py::dict& outs, const py::dict& hps, const programme& p, double min_headroom_db, unsigned threads, index top_k,
+                       bool grid) {
+    const output_arrays<T> outputs = output_arrays_of<T>(outs);
+    const auto r = column_arg<T>(hps, "headphones", "r");
+    const auto s_v = column_arg<T>(hps, "headphones", "s_v");
+    const index m = outputs.size();
+    const auto n = static_cast<index>(r.size());
+    if (s_v.size() != n) throw spec_error{"headphones", "s_v", "differs in length from r"};
+    const batch::output_view<T> ov = outputs.view();
     const batch::headphone_view<T> hv{map(r), map(s_v)};
     batch::sweep_settings s;
     s.threads = threads;
@@ -186,38 +241,9 @@ py::dict sweep_columns(const py::dict& outs, const py::dict& hps, const programm
         sink = g->sink(n);
     }
 
-    batch::sweep_result res;
-    double seconds = 0.0;
-    {
-        // The engine runs on a thread of its own with the GIL released, while this one wakes every 50 ms to let
-        // Python handle its signals: Ctrl-C stops the sweep (sweep_settings::stop) and raises KeyboardInterrupt.
-        std::atomic<bool> stop{false};
-        s.stop = &stop;
-        const auto start = std::chrono::steady_clock::now();
-        auto running = std::async(std::launch::async, [&] { return batch::sweep(ov, hv, p.average_level(), p.crest_factor(), s, sink); });
-        bool interrupted = false;
-        {
-            const py::gil_scoped_release release;
-            while (running.wait_for(std::chrono::milliseconds{50}) != std::future_status::ready) {
-                const py::gil_scoped_acquire gil;
-                if (PyErr_CheckSignals() != 0) {
-                    interrupted = true;
-                    stop.store(true);
-                    break;
-                }
-            }
-            running.wait();
-        }
-        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (interrupted) {
-            try {
-                (void)running.get();
-            } catch (const batch::sweep_stopped&) {
-            }
-            throw py::error_already_set();
-        }
-        res = running.get();
-    }
+    std::atomic<bool> stop{false};
+    s.stop = &stop;
+    auto [res, seconds] = run_interruptibly<batch::sweep_result>(stop, [&] { return batch::sweep(ov, hv, p.average_level(), p.crest_factor(), s, sink); });
 
     // The figures the command line's sweep --json reports, made where it makes them.
     py::dict d = to_python(frontend::sweep_json(res, sizeof(T) == sizeof(float), seconds));
@@ -262,6 +288,77 @@ py::dict sweep_columns(const py::dict& outs, const py::dict& hps, const programm
     return d;
 }
 
+// A catalog sweep across frequency (batch/across.hpp, `sweep --across-frequency`): each pair's worst headroom over
+// the audio band, each headphone at its own impedance curve, with its EQ preset where it has one.
+template <class T>
+py::dict sweep_across(const py::dict& outs, const std::vector<headphone>& headphones, const std::vector<parametric_eq>& presets,
+                      const std::vector<std::int32_t>& preset_of, const programme& p, double min_headroom_db, unsigned threads, index top_k,
+                      const std::string& eq_name, std::int64_t eq_headphones) {
+    const output_arrays<T> outputs = output_arrays_of<T>(outs);
+    if (!preset_of.empty() && preset_of.size() != headphones.size()) throw spec_error{"sweep", "eq", "names one preset per headphone"};
+    const batch::across_columns<T> hps = batch::pack_across<T>(headphones, audio_band_grid(), presets, preset_of);
+    batch::across_settings s;
+    s.threads = threads;
+    s.top_k = top_k;
+    s.min_headroom = gain::of_db(min_headroom_db);
+    std::atomic<bool> stop{false};
+    s.stop = &stop;
+    const std::clock_t cpu_start = std::clock();
+    auto [res, seconds] = run_interruptibly<batch::across_result>(
+        stop, [&] { return batch::sweep_across(outputs.view(), batch::across_view<T>{hps}, p.average_level(), p.crest_factor(), s); });
+    const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+
+    // The figures the command line's sweep --across-frequency --json reports, made where it makes them; the arrays
+    // per headphone and the best outputs copied out (a sweep across frequency is over curved catalogs of thousands).
+    py::dict d = to_python(frontend::across_json(
+        res, sizeof(T) == sizeof(float), seconds, cpu_seconds,
+        eq_name.empty() ? frontend::ojson::object() : frontend::ojson{{"eq", eq_name}, {"eq_headphones", eq_headphones}}));
+    const auto n = static_cast<py::ssize_t>(res.headphones());
+    py::array_t<double> lo(n), mean(n), hi(n);
+    py::array_t<std::int32_t> above(n), binding({static_cast<py::ssize_t>(limit_count), n});
+    for (py::ssize_t i = 0; i < n; ++i) {
+        lo.mutable_at(i) = res.min_headroom(i).db();
+        mean.mutable_at(i) = res.mean_headroom(i).db();
+        hi.mutable_at(i) = res.max_headroom(i).db();
+        above.mutable_at(i) = static_cast<std::int32_t>(res.above_threshold(i));
+        for (std::size_t l = 0; l < limit_count; ++l)
+            binding.mutable_at(static_cast<py::ssize_t>(l), i) = static_cast<std::int32_t>(res.count(i, static_cast<limit>(l)));
+    }
+    py::dict per;
+    per["min_worst_headroom_db"] = lo;
+    per["mean_worst_headroom_db"] = mean;
+    per["max_worst_headroom_db"] = hi;
+    per["above_threshold"] = above;
+    per["binding"] = binding;
+    d["per_headphone"] = per;
+    // The best outputs, (headphones x k), k = min(top, outputs); a headphone that meets fewer outputs has -1 and
+    // NaN after its own.
+    const auto k = static_cast<py::ssize_t>(std::min(top_k, res.outputs()));
+    py::array_t<std::int64_t> output({n, k});
+    py::array_t<double> headroom({n, k}), hz({n, k});
+    py::array_t<std::uint8_t> which({n, k});
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    for (py::ssize_t i = 0; i < n; ++i) {
+        const auto records = res.best_records(i);
+        for (py::ssize_t q = 0; q < k; ++q) {
+            const bool have = static_cast<std::size_t>(q) < records.size();
+            output.mutable_at(i, q) = have ? records[static_cast<std::size_t>(q)].output : -1;
+            headroom.mutable_at(i, q) = have ? records[static_cast<std::size_t>(q)].headroom_db : nan;
+            hz.mutable_at(i, q) = have ? records[static_cast<std::size_t>(q)].frequency_hz : nan;
+            which.mutable_at(i, q) = have ? static_cast<std::uint8_t>(records[static_cast<std::size_t>(q)].binding) : 0;
+        }
+    }
+    py::dict top;
+    top["output"] = output;
+    top["worst_headroom_db"] = headroom;
+    top["worst_headroom_hz"] = hz;
+    top["limit"] = which;
+    d["top"] = top;
+    d["memory_bytes"] = res.memory_bytes();
+    d["working_bytes"] = res.working_bytes();
+    return d;
+}
+
 }  // namespace
 
 void bind_sweep(py::module_& m) {
@@ -295,6 +392,20 @@ void bind_sweep(py::module_& m) {
         if (precision == "double") return sweep_columns<double>(outs, hps, *p, threshold, threads, top_k, grid);
         throw spec_error{"sweep", "precision", "must be 'float' or 'double', not '" + precision + "'"};
     }, "outputs"_a, "headphones"_a, "programme"_a, "target"_a, "crest"_a, "min_headroom"_a, "threads"_a, "top"_a, "precision"_a, "grid"_a);
+
+    m.def("_sweep_across", [](const py::dict& outs, const std::vector<headphone>& headphones, const std::vector<parametric_eq>& presets,
+                              const std::vector<std::int32_t>& preset_of, py::handle prog, py::handle target, py::handle crest,
+                              py::handle min_headroom, unsigned threads, index top_k, const std::string& precision, const std::string& eq_name,
+                              std::int64_t eq_headphones) {
+        const auto p = programme_arg(prog, target, crest);
+        if (!p) throw spec_error{"sweep", "target", "is missing: a sweep needs the programme's level"};
+        const double threshold = decibel_arg(min_headroom, "sweep", "min_headroom").value_or(0.0);
+        if (top_k < 0) throw spec_error{"sweep", "top", "must not be negative"};
+        if (precision == "float") return sweep_across<float>(outs, headphones, presets, preset_of, *p, threshold, threads, top_k, eq_name, eq_headphones);
+        if (precision == "double") return sweep_across<double>(outs, headphones, presets, preset_of, *p, threshold, threads, top_k, eq_name, eq_headphones);
+        throw spec_error{"sweep", "precision", "must be 'float' or 'double', not '" + precision + "'"};
+    }, "outputs"_a, "headphones"_a, "presets"_a, "preset_of"_a, "programme"_a, "target"_a, "crest"_a, "min_headroom"_a, "threads"_a, "top"_a,
+       "precision"_a, "eq_name"_a, "eq_headphones"_a);
 
     m.def("_overall_mean", [](const array<double>& per_headphone, const std::string& precision) {
         return batch::combined_mean_db({per_headphone.data(), static_cast<std::size_t>(per_headphone.size())}, precision == "float");

@@ -167,6 +167,8 @@ PROBES: dict[str, tuple[Callable[[], Any], dict[str, Callable[[], Any]]]] = {
         "threads": lambda: hr.sweep(outputs, headphones, threads=0),  # refused: 1 to 1024, None for all cores
         "precision": lambda: hr.sweep(outputs, headphones, precision="double"),
         "grid": lambda: hr.sweep(outputs, headphones, grid=True),
+        "across_frequency": lambda: hr.sweep(outputs, headphones, across_frequency=True),  # refused: columns have no curves
+        "eq": lambda: hr.sweep(outputs, headphones, eq=hr.ParametricEQ.read("Preamp: -6 dB\nFilter 1: ON LSC Fc 105 Hz Gain 6 dB Q 0.7")),
     }),
     "catalog": (lambda: hr.catalog(), {
         "directory": lambda: hr.catalog("/nonexistent"),
@@ -205,3 +207,7 @@ def test_dask_sweep_takes_the_sweep_keywords_and_partitions():
     assert params == set(inspect.signature(hr.sweep).parameters) - {"grid"} | {"client", "partitions"}
     with pytest.raises(TypeError):
         hr.dask_sweep(None, outputs, headphones, grid=True)  # type: ignore[call-arg]
+    for keyword in ({"across_frequency": True}, {"eq": hr.ParametricEQ.read("Preamp: -6 dB\nFilter 1: ON LSC Fc 105 Hz Gain 6 dB Q 0.7")}):
+        with pytest.raises(hr.SpecError) as e:
+            hr.dask_sweep(None, outputs, headphones, **keyword)
+        assert e.value.field == next(iter(keyword))

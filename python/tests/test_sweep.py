@@ -10,6 +10,8 @@ import pytest
 
 import headroom as hr
 
+from conftest import AUTOEQ_DIR
+
 TIMING = {"seconds", "pairs_per_second", "cpu_seconds", "pairs_per_cpu_second", "threads", "memory_bytes", "working_bytes"}
 
 
@@ -70,6 +72,63 @@ def test_a_load_sensed_mode_meets_only_the_headphones_whose_load_selects_it(cli)
     with pytest.raises(hr.SpecError) as e:
         hr.sweep(bad, cat, target=95)
     assert e.value.field == "load_max"
+
+
+ACROSS_TIMING = {"seconds", "cpu_seconds", "pair_frequencies_per_second", "threads", "memory_bytes", "working_bytes"}
+
+
+@pytest.mark.parametrize("precision", ["float", "double"])
+def test_a_sweep_across_frequency_equals_the_command(cli, precision):
+    cat = hr.catalog()
+    got = hr.sweep(cat, cat, target=95, crest=18, min_headroom=6, top=3, precision=precision, across_frequency=True)
+    expected = cli("sweep", "--across-frequency", "--target", "95", "--crest", "18", "--min-headroom", "6", "--top", "3",
+                   "--precision", precision, "--json")
+    assert isinstance(got, hr.AcrossResult)
+    assert {k: v for k, v in got.to_dict().items() if k not in ACROSS_TIMING} == {k: v for k, v in expected.items() if k not in ACROSS_TIMING}
+    per = got.per_headphone
+    assert per.min_worst_headroom_db.min() == got.worst_headroom_db["min"]
+    assert per.above_threshold.sum() == got.above_threshold
+    assert dict(zip(hr.LIMITS, per.binding.sum(axis=1).tolist())) == got.binding
+
+
+def test_a_sweep_across_frequency_with_eq_equals_the_command(cli):
+    cat = hr.catalog()
+    path = str(AUTOEQ_DIR / "Sennheiser HD 600 ParametricEQ.txt")
+    eq = hr.ParametricEQ.load(path)
+    got = hr.sweep(cat, cat, target=90, crest=15, top=2, across_frequency=True, eq=eq)
+    expected = cli("sweep", "--across-frequency", "--eq", path, "--target", "90", "--crest", "15", "--top", "2", "--json")
+    skip = ACROSS_TIMING | {"eq"}
+    assert {k: v for k, v in got.to_dict().items() if k not in skip} == {k: v for k, v in expected.items() if k not in skip}
+    assert got.eq_headphones == len(cat.headphones)
+    # A preset by headphone name: the named headphone's figures are the single preset's, the others' without EQ.
+    name = "Sennheiser HD600"
+    one = hr.sweep(cat, cat, target=90, crest=15, across_frequency=True, eq={name: eq})
+    none = hr.sweep(cat, cat, target=90, crest=15, across_frequency=True)
+    i = [h.name for h in cat.headphones].index(name)
+    assert one.eq_headphones == 1
+    assert one.per_headphone.min_worst_headroom_db[i] == got.per_headphone.min_worst_headroom_db[i]
+    others = np.arange(len(cat.headphones)) != i
+    assert np.array_equal(one.per_headphone.min_worst_headroom_db[others], none.per_headphone.min_worst_headroom_db[others])
+
+
+def test_a_sweep_across_frequency_refuses_what_it_cannot_honour():
+    cat = hr.catalog()
+    outputs, headphones = hr.synthetic(4, 5, 1)
+    eq = hr.ParametricEQ.read("Preamp: -6 dB\nFilter 1: ON LSC Fc 105 Hz Gain 6 dB Q 0.7")
+    cases = [
+        (lambda: hr.sweep(outputs, headphones, across_frequency=True), "r"),  # columns have no curves
+        (lambda: hr.sweep(cat, cat, across_frequency=True, grid=True), "grid"),
+        (lambda: hr.sweep(cat, cat, eq=eq), "eq"),  # EQ is a frequency's boost: across frequency only
+        (lambda: hr.sweep(cat, cat, across_frequency=True, eq={"No Such Headphone": eq}), "eq"),
+    ]
+    for call, field in cases:
+        with pytest.raises(hr.SpecError) as e:
+            call()
+        assert e.value.field == field
+    with pytest.raises(TypeError):
+        hr.sweep(cat, cat, across_frequency=True, eq={"Sennheiser HD600": "not an EQ"})
+    with pytest.raises(TypeError):
+        hr.sweep(cat, cat, across_frequency="yes")
 
 
 def test_the_default_programme_is_the_commands(cli):

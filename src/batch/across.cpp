@@ -320,7 +320,7 @@ public:
         const unsigned threads = pool.size();
         allocate_result(threads);
         const index chunks = (n_ + across_lanes - 1) / across_lanes;
-        summaries_.assign(static_cast<std::size_t>(chunks), summary{});
+        summaries_.assign(static_cast<std::size_t>(chunks), chunk_summary{});
         std::vector<std::int64_t> evaluated(threads, 0);
         // Each thread's buffers, made by the thread on its first chunk and reused for the rest.
         std::vector<std::optional<workspace<T>>> spaces(threads);
@@ -351,11 +351,6 @@ private:
         [[nodiscard]] std::size_t bytes() const noexcept { return headroom_db.bytes() + frequency.bytes() + binding.bytes(); }
     };
 
-    struct summary {
-        double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity(), mean = 0.0;
-        std::int64_t above = 0, headphones = 0, pairs = 0;
-        std::array<std::int64_t, limit_count> counts{};
-    };
 
     across_data& data() noexcept { return across_access::of(result_); }
 
@@ -465,6 +460,7 @@ private:
                 rows_(tile);
             }
             if (s_.pairs_done != nullptr) s_.pairs_done->fetch_add(job.out_count * count, std::memory_order_relaxed);
+            if (s_.stop != nullptr && s_.stop->load(std::memory_order_relaxed)) throw sweep_stopped{};  // every worker stops
         }
         take_modes(job, rows);
         finish(first, count, c);
@@ -562,7 +558,7 @@ private:
         across_data& r = data();
         const index k = s_.top_k;
         constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-        summary& sum = summaries_[static_cast<std::size_t>(c)];
+        chunk_summary& sum = summaries_[static_cast<std::size_t>(c)];
         for (index i = first; i < first + count; ++i) {
             const auto u = static_cast<std::size_t>(i);
             // The outputs this headphone meets: every looped stage and the modes its load selects.
@@ -600,23 +596,7 @@ private:
             for (auto* b : {&r.min_db_i, &r.max_db_i, &r.mean_db_i}) std::fill_n(b->data(), b->size(), nan);
             r.min_db = r.mean_db = r.max_db = nan;
         } else {
-            summary all{};
-            for (const summary& c : summaries_) {
-                all.lo = std::min(all.lo, c.lo);
-                all.hi = std::max(all.hi, c.hi);
-                all.mean += c.mean;
-                all.above += c.above;
-                all.headphones += c.headphones;
-                all.pairs += c.pairs;
-                for (std::size_t l = 0; l < limit_count; ++l) all.counts[l] += c.counts[l];
-            }
-            const bool some = all.headphones > 0;
-            r.min_db = some ? all.lo : nan;
-            r.max_db = some ? all.hi : nan;
-            r.mean_db = some ? all.mean / static_cast<double>(all.headphones) : nan;
-            r.pairs = all.pairs;
-            r.above = all.above;
-            r.counts = all.counts;
+            set_overall(r, summaries_, true);
         }
         r.working_bytes = result_.memory_bytes() + kth_.bytes() + top_u_.bytes() + top_j_.bytes() + top_f_.bytes() + top_l_.bytes() +
                           plan_.outputs.bytes() + mode_plan_.outputs.bytes() + split_.bytes() + mode_pairs_.bytes() + (eq_w_.size() + eq_gd_.size()) * sizeof(T) + grid_ln_hz_.size() * sizeof(double) + work;
@@ -641,7 +621,7 @@ private:
     buffer<std::int64_t> top_j_;
     buffer<std::int32_t> top_f_;
     buffer<limit> top_l_;
-    std::vector<summary> summaries_;
+    std::vector<chunk_summary> summaries_;
     across_result result_;
 };
 

@@ -525,8 +525,8 @@ private:
                               sine.which};
             }
         }
-        summary& sum = summaries_[static_cast<std::size_t>(first / chunk_lanes<T>)];
-        sum = summary{};
+        chunk_summary& sum = summaries_[static_cast<std::size_t>(first / chunk_lanes<T>)];
+        sum = chunk_summary{};
         for (index i = first; i < first + count; ++i) {
             const auto u = static_cast<std::size_t>(i);
             if (std::isnan(r.min_db_i[u])) continue;  // a headphone no stage pairs with (no mode for its load)
@@ -560,23 +560,7 @@ private:
             for (auto* b : {&r.min_db_i, &r.max_db_i, &r.min_v_i, &r.max_v_i, &r.mean_db_i}) std::fill_n(b->data(), b->size(), nan);
             r.min_db = r.mean_db = r.max_db = nan;
         } else {
-            summary all{};
-            for (const summary& c : summaries_) {
-                all.lo = std::min(all.lo, c.lo);
-                all.hi = std::max(all.hi, c.hi);
-                all.mean += c.mean;
-                all.above += c.above;
-                all.headphones += c.headphones;
-                all.pairs += c.pairs;
-                for (std::size_t l = 0; l < limit_count; ++l) all.counts[l] += c.counts[l];
-            }
-            const bool some = all.headphones > 0;
-            r.min_db = some ? all.lo : nan;
-            r.max_db = some ? all.hi : nan;
-            r.mean_db = options_.mean && some ? all.mean / static_cast<double>(all.headphones) : nan;
-            r.pairs = all.pairs;
-            r.above = all.above;
-            r.counts = all.counts;
+            set_overall(r, summaries_, options_.mean);
         }
         // Everything was held at once at the end: accumulators (less what moved into the result), the result, the
         // prepared catalog, the per-headphone columns and the row buffers.
@@ -602,13 +586,7 @@ private:
     std::vector<index> where_;  // per catalog index: its position in plan_, or -1 - its position in mode_plan_
     double crest_db_;
     sweep_result result_;
-    // Per chunk of headphones: the figures over all pairs, summed over chunks at the end.
-    struct summary {
-        double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity(), mean = 0.0;
-        std::int64_t above = 0, headphones = 0, pairs = 0;
-        std::array<std::int64_t, limit_count> counts{};
-    };
-    std::vector<summary> summaries_;
+    std::vector<chunk_summary> summaries_;
     std::size_t tally_bytes_ = 0, moved_bytes_ = 0, rows_bytes_ = 0;
 };
 

@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <span>
@@ -263,6 +264,37 @@ struct output_plan {
                (original.capacity() + position.capacity()) * sizeof(index);
     }
 };
+
+// ---- The figures over all pairs, from summaries of chunks of headphones summed in the chunks' order (so that any
+// number of threads gives the same bits). Headphones that meet no output stage are in no summary.
+struct chunk_summary {
+    double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity(), mean = 0.0;
+    std::int64_t above = 0, headphones = 0, pairs = 0;
+    std::array<std::int64_t, limit_count> counts{};
+};
+
+// Sets a result's overall figures (both sweeps' result data name them alike); the mean where `mean`.
+template <class Data>
+void set_overall(Data& r, std::span<const chunk_summary> chunks, bool mean) {
+    chunk_summary all{};
+    for (const chunk_summary& c : chunks) {
+        all.lo = std::min(all.lo, c.lo);
+        all.hi = std::max(all.hi, c.hi);
+        all.mean += c.mean;
+        all.above += c.above;
+        all.headphones += c.headphones;
+        all.pairs += c.pairs;
+        for (std::size_t l = 0; l < limit_count; ++l) all.counts[l] += c.counts[l];
+    }
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    const bool some = all.headphones > 0;
+    r.min_db = some ? all.lo : nan;
+    r.max_db = some ? all.hi : nan;
+    r.mean_db = mean && some ? all.mean / static_cast<double>(all.headphones) : nan;
+    r.pairs = all.pairs;
+    r.above = all.above;
+    r.counts = all.counts;
+}
 
 // ---- Load-sensed modes (columns.hpp): the loops take the stages that pair with every headphone; the modes, a few
 // stages of a few devices, are taken per headphone by the drivers after the loops, through the same functions.

@@ -33,6 +33,49 @@ ojson sweep_json(const batch::sweep_result& r, bool single_precision, double sec
     return j;
 }
 
+ojson across_json(const batch::across_result& r, bool single_precision, double seconds, double cpu_seconds, const ojson& eq) {
+    const double pairs = static_cast<double>(r.pairs());
+    ojson j;
+    j["across_frequency"] = true;
+    j["outputs"] = r.outputs();
+    j["headphones"] = r.headphones();
+    j["pairs"] = r.pairs();
+    j["frequencies"] = r.frequencies();
+    j["pair_frequencies"] = r.pair_frequencies();
+    j["evaluated_pair_frequencies"] = r.evaluated();
+    j["seconds"] = seconds;
+    j["cpu_seconds"] = cpu_seconds;
+    j["pair_frequencies_per_second"] = r.pair_frequencies() / seconds;  // every pair-frequency counts, pruned or not
+    j["threads"] = r.threads();
+    j["simd"] = std::string{batch::to_string(r.path())};
+    j["precision"] = single_precision ? "float" : "double";
+    j["target_spl_db"] = r.target().db();
+    j["crest_factor_db"] = r.crest_factor().db();
+    j["min_headroom_db"] = r.threshold().db();
+    for (const auto& [k, v] : eq.items()) j[k] = v;
+    j["worst_headroom_db"] = {{"min", r.min_headroom().db()}, {"mean", r.mean_headroom().db()}, {"max", r.max_headroom().db()}};
+    j["above_threshold"] = r.above_threshold();
+    j["above_threshold_fraction"] = pairs > 0 ? static_cast<double>(r.above_threshold()) / pairs : 0.0;
+    ojson b;
+    for (std::size_t k = 0; k < limit_count; ++k) b[std::string{limit_names[k]}] = r.count(static_cast<limit>(k));
+    j["binding"] = std::move(b);
+    return j;
+}
+
+ojson across_best_json(const batch::across_result& r, batch::index i, const std::function<std::string(std::size_t)>& output_name) {
+    ojson best = ojson::array();
+    for (std::size_t q = 0; q < r.best_records(i).size(); ++q) {
+        const batch::best_across o = r.best(i, q);
+        ojson e{{"output", o.output}};
+        if (output_name) e["output_name"] = output_name(static_cast<std::size_t>(o.output));
+        e["worst_headroom_db"] = o.headroom.db();
+        e["worst_headroom_hz"] = o.frequency_hz;
+        e["worst_headroom_limit"] = to_string(o.binding);
+        best.push_back(std::move(e));
+    }
+    return best;
+}
+
 json_object_writer::json_object_writer(std::ostream& os) : os_{os} { os_ << '{'; }
 
 void json_object_writer::key(std::string_view k) {

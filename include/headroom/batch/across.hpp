@@ -127,6 +127,9 @@ struct across_settings {
     std::optional<simd_path> simd{};       // force a path (it must be supported); default: selected_simd_path()
     // When set, the pairs of each finished block of output stages are added here (relaxed), for a progress meter.
     std::atomic<index>* pairs_done = nullptr;
+    // When set, read after each block of output stages: true stops the sweep, which then throws sweep_stopped
+    // (sweep.hpp), as the single-load sweep does.
+    const std::atomic<bool>* stop = nullptr;
 };
 
 // One of the best outputs for a headphone: its worst case across frequency.

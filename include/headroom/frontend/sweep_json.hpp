@@ -4,6 +4,7 @@
 // that link the batch engine (the command line, the Python module) need it; the web page does not. Compiled in
 // headroom::frontend_batch (src/frontend/).
 
+#include "headroom/batch/across.hpp"
 #include "headroom/batch/sweep.hpp"
 #include "headroom/frontend/json.hpp"
 
@@ -23,6 +24,18 @@ namespace headroom::frontend {
 // pairs_per_cpu_second) where the caller measured it.
 [[nodiscard]] ojson sweep_json(const batch::sweep_result& r, bool single_precision, double seconds,
                                std::optional<double> cpu_seconds = std::nullopt);
+
+// The statistics of a sweep across frequency (`sweep --across-frequency --json`): sizes and pair-frequencies (all,
+// and those evaluated), time and rate, threads, path, precision, the programme and threshold, the `eq` members (the
+// preset's name and the headphones it was applied to, when there is one), worst_headroom_db {min, mean, max},
+// above_threshold(_fraction) and binding counts per limit.
+[[nodiscard]] ojson across_json(const batch::across_result& r, bool single_precision, double seconds, double cpu_seconds,
+                                const ojson& eq = ojson::object());
+
+// One headphone's best outputs across frequency, as the top list gives them: {"output", "output_name"?,
+// "worst_headroom_db", "worst_headroom_hz", "worst_headroom_limit"}.
+[[nodiscard]] ojson across_best_json(const batch::across_result& r, batch::index i,
+                                     const std::function<std::string(std::size_t)>& output_name = {});
 
 // Writes a JSON object a member at a time, in the layout nlohmann's dump(2) gives the whole: a report with a list
 // of millions of entries is streamed, never built as one tree or one string first. Text that is not UTF-8 (a file
