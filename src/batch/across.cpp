@@ -1,10 +1,12 @@
-// The sweep across frequency's driver: checks of the columns, the cells of output stages and their order, the EQ's
-// factors, the threads and their chunks of headphones, and the result. The loops are in across_impl.hpp, compiled
+// The sweep across frequency's driver: the EQ's factors, the threads and their chunks of headphones, the load-sensed
+// modes, and the result (the checks and the cells of output stages are across_plan.hpp's). The loops are in across_impl.hpp, compiled
 // once per instruction set (targets/across_*.cpp); this file is compiled for the baseline only.
 
 #include "headroom/batch/across.hpp"
 
 #include "batch/across_api.hpp"
+#include "batch/across_plan.hpp"
+#include "batch/isa.hpp"
 #include "batch/kernel_api.hpp"
 #include "batch/math.hpp"
 #include "batch/memory.hpp"
@@ -24,13 +26,6 @@
 #include <utility>
 #include <vector>
 
-#ifndef HEADROOM_BATCH_HAVE_AVX2
-#define HEADROOM_BATCH_HAVE_AVX2 0
-#endif
-#ifndef HEADROOM_BATCH_HAVE_AVX512
-#define HEADROOM_BATCH_HAVE_AVX512 0
-#endif
-
 namespace headroom::batch {
 
 struct detail::across_access {
@@ -45,179 +40,14 @@ std::size_t across_result::memory_bytes() const noexcept {
 namespace detail {
 namespace {
 
-[[noreturn]] void fail(const std::string& what) { throw std::invalid_argument{"batch sweep across frequency: " + what}; }
-
-// ---- Checks: what validated curves, presets and grids give (impedance_curve.hpp, eq.hpp, frequency_grid.hpp).
-
-template <class T>
-void check_across(const across_view<T>& h) {
-    const auto n = static_cast<std::size_t>(h.size());
-    const auto f_count = h.grid_hz.size();
-    if (h.curve.size() != n || h.eq.size() != n) fail("the curve and EQ indices must have one entry per headphone");
-    if (!h.mode_load.empty() && h.mode_load.size() != n) fail("mode_load must have one entry per headphone (or none)");
-    for (const T r : h.mode_load)
-        if (!(r >= static_cast<T>(ranges::min_impedance_ohm) && r <= static_cast<T>(ranges::max_impedance_ohm)))
-            fail("mode_load must be a load within 0.01 to 1e6 ohm");
-    if (f_count == 0) fail("the grid has no frequency");
-    if (f_count > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) fail("the grid is too large");
-    for (std::size_t f = 0; f < f_count; ++f)
-        if (!(std::isfinite(h.grid_hz[f]) && h.grid_hz[f] > 0.0 && (f == 0 || h.grid_hz[f] > h.grid_hz[f - 1])))
-            fail("the grid's frequencies must be positive, finite and ascending");
-    const std::size_t curves = h.re.size();
-    for (const auto* c : {&h.le, &h.fs, &h.qms, &h.qes})
-        if (c->size() != curves) fail("the driver-model columns differ in length");
-    if (h.table_first.size() != curves + 1) fail("table_first must have one entry per curve and one more");
-    if (h.table_first[0] != 0 || static_cast<std::size_t>(h.table_first[curves]) != h.ln_hz.size())
-        fail("table_first must run from 0 to the number of points");
-    if (h.ln_ohm.size() != h.ln_hz.size() || h.phase_rad.size() != h.ln_hz.size()) fail("the curve point columns differ in length");
-    for (std::size_t c = 0; c < curves; ++c) {
-        const index first = h.table_first[c], last = h.table_first[c + 1];
-        if (last < first) fail("table_first must not decrease");
-        const std::string name = "curve " + std::to_string(c);
-        if (last == first) {
-            const bool ok = h.re[c] > 0.0 && h.re[c] <= ranges::max_impedance_ohm && h.le[c] >= 0.0 && h.le[c] <= 10.0 && h.fs[c] >= 1.0 &&
-                            h.fs[c] <= 1e5 && h.qms[c] >= ranges::min_q && h.qms[c] <= ranges::max_q && h.qes[c] >= ranges::min_q &&
-                            h.qes[c] <= ranges::max_q;
-            if (!ok) fail(name + ": a driver model's parameters are out of range (impedance_curve.hpp)");
-            continue;
-        }
-        for (index p = first; p < last; ++p) {
-            const auto u = static_cast<std::size_t>(p);
-            if (!std::isfinite(h.ln_hz[u]) || !std::isfinite(h.ln_ohm[u]) || !std::isfinite(h.phase_rad[u]))
-                fail(name + ": a point is not finite");
-            if (p > first && !(h.ln_hz[u] > h.ln_hz[u - 1])) fail(name + ": the frequencies must ascend");
-            if (std::abs(h.phase_rad[u]) > std::numbers::pi / 2.0 * (1.0 + 1e-12)) fail(name + ": a phase is beyond 90 degrees");
-            if (std::exp(h.ln_ohm[u]) > ranges::max_impedance_ohm) fail(name + ": a magnitude is above 1e6 ohm");
-        }
-    }
-    const std::size_t presets = h.preamp_db.size();
-    if (h.boost_db.size() != presets * f_count) fail("boost_db must hold one value per preset and grid frequency");
-    for (const double x : h.boost_db)
-        if (!(std::abs(x) <= 1000.0)) fail("an EQ boost is not finite (or beyond 1000 dB)");
-    for (const double x : h.preamp_db)
-        if (!(std::abs(x) <= 1000.0)) fail("an EQ preamp is not finite (or beyond 1000 dB)");
-    for (std::size_t i = 0; i < n; ++i) {
-        if (h.curve[i] < -1 || h.curve[i] >= static_cast<std::int64_t>(curves)) fail("headphone " + std::to_string(i) + ": no such curve");
-        if (h.eq[i] < -1 || h.eq[i] >= static_cast<std::int64_t>(presets)) fail("headphone " + std::to_string(i) + ": no such EQ preset");
-    }
-}
-
-const across_kernel_table<float>* pick(const across_target_kernels& k, float*) { return &k.f32; }
-const across_kernel_table<double>* pick(const across_target_kernels& k, double*) { return &k.f64; }
-
 template <class T>
 const across_kernel_table<T>& kernels_for(simd_path p) {
-    const across_target_kernels* k = nullptr;
-    switch (p) {
-        case simd_path::baseline: k = &baseline::across_kernels; break;
-#if HEADROOM_BATCH_HAVE_AVX2
-        case simd_path::avx2: k = &avx2::across_kernels; break;
-#endif
-#if HEADROOM_BATCH_HAVE_AVX512
-        case simd_path::avx512: k = &avx512::across_kernels; break;
-#endif
-        default: break;
-    }
-    if (k == nullptr) throw std::logic_error{"batch sweep across frequency: no kernels for " + std::string{to_string(p)}};
-    return *pick(*k, static_cast<T*>(nullptr));
+    const across_target_kernels& k = across_kernels_of(p);
+    if constexpr (sizeof(T) == sizeof(float))
+        return k.f32;
+    else
+        return k.f64;
 }
-
-// ---- Cells: output stages grouped by their output impedance, so that each cell's candidate frequencies are
-// those of a narrow range of source resistances (docs/batch.md). Stages behind no resistance at all form a cell of
-// their own (their dividers are exactly 1). Neighbouring ranges are merged until each cell holds enough stages to
-// repay its candidate test (one per headphone and cell).
-
-template <class T>
-std::vector<int> cells_of(const output_view<T>& o) {
-    const index m = o.size();
-    std::vector<int> cell(static_cast<std::size_t>(m), 0);
-    if (m == 0) return cell;
-    // A factor of 4 per range of Z_out.
-    const auto bucket = [&](index j) -> int {
-        const double z = static_cast<double>(o.z_out[j]), r = static_cast<double>(o.r_clip[j]);
-        if (z == 0.0 && r == 0.0) return 0;
-        const double key = std::max(z, r);
-        return 1 + std::clamp(static_cast<int>(std::floor(std::log2(key) / 2.0)) + 20, 0, 60);
-    };
-    std::vector<int> b(static_cast<std::size_t>(m));
-    std::array<index, 64> size{};
-    for (index j = 0; j < m; ++j) {
-        b[static_cast<std::size_t>(j)] = bucket(j);
-        ++size[static_cast<std::size_t>(b[static_cast<std::size_t>(j)])];
-    }
-    // Merge ranges (not the cell of zero resistance) into cells of at least a quarter of the stages or 256.
-    const index enough = std::max<index>(std::min<index>(256, m), m / 4);
-    std::array<int, 64> to_cell{};
-    int next = size[0] > 0 ? 1 : 0;
-    index filled = 0;
-    for (std::size_t k = 1; k < size.size(); ++k) {
-        to_cell[k] = next;
-        filled += size[k];
-        if (filled >= enough) {
-            ++next;
-            filled = 0;
-        }
-    }
-    // A small remainder joins the cell before it.
-    if (filled > 0 && filled < enough && next > (size[0] > 0 ? 1 : 0))
-        for (std::size_t k = 1; k < size.size(); ++k)
-            if (to_cell[k] == next) to_cell[k] = next - 1;
-    for (index j = 0; j < m; ++j) cell[static_cast<std::size_t>(j)] = to_cell[static_cast<std::size_t>(b[static_cast<std::size_t>(j)])];
-    return cell;
-}
-
-// A cell holding more distinct rating tables than this is evaluated at every frequency (the candidate test costs a
-// pass over the grid per table and headphone).
-constexpr std::size_t most_tables_per_cell = 32;
-
-template <class T>
-struct across_plan {
-    output_plan<T> outputs;
-    std::vector<cell_summary> cells;
-    std::vector<std::int32_t> cell_tables;          // the distinct tables of each cell, end to end
-    std::vector<limits::rating_table_view<T>> tables;  // distinct tables
-
-    across_plan(const output_view<T>& o, T peak_scale) : outputs{o, peak_scale, cells_of(o)} {
-        const std::size_t cell_count = outputs.cell_group_end.size();
-        cells.resize(cell_count);
-        std::vector<std::vector<std::int32_t>> ids(cell_count);
-        std::map<std::pair<std::vector<T>, std::vector<T>>, std::int32_t> known;
-        for (std::size_t c = 0; c < cell_count; ++c) {
-            cell_summary& s = cells[c];
-            for (index pos = outputs.cell_first[c]; pos < outputs.cell_first[c + 1]; ++pos) {
-                const auto u = static_cast<std::size_t>(pos);
-                const limits::stage_terms<T>& t = outputs.sine[u];
-                const auto finite = [](T x) { return x != limits::unbounded<T>; };
-                s.current = s.current || finite(t.i_max);
-                s.root = s.root || finite(t.sqrt_p_clip) || finite(t.sqrt_p_thermal);
-                const auto widen = [](bool& zero, double& lo, double& hi, double r) {
-                    if (r == 0.0) {
-                        zero = true;
-                    } else {
-                        lo = lo <= hi ? std::min(lo, r) : r;
-                        hi = std::max(hi, r);
-                    }
-                };
-                if (finite(t.v_clip)) widen(s.voltage_zero, s.voltage_lo, s.voltage_hi, static_cast<double>(t.r_clip));
-                if (finite(t.v_gain)) widen(s.gain_zero, s.gain_lo, s.gain_hi, static_cast<double>(t.z_out));
-                const limits::rating_table_view<T>& table = outputs.table[u];
-                if (table.size == 0) continue;
-                std::pair<std::vector<T>, std::vector<T>> key{{table.ln_r, table.ln_r + table.size}, {table.ln_v, table.ln_v + table.size}};
-                auto [it, added] = known.try_emplace(std::move(key), static_cast<std::int32_t>(tables.size()));
-                if (added) tables.push_back(table);
-                if (std::find(ids[c].begin(), ids[c].end(), it->second) == ids[c].end()) ids[c].push_back(it->second);
-            }
-            s.dense = ids[c].size() > most_tables_per_cell;
-        }
-        for (const auto& list : ids) cell_tables.insert(cell_tables.end(), list.begin(), list.end());
-        std::size_t at = 0;
-        for (std::size_t c = 0; c < cell_count; ++c) {
-            cells[c].tables = cell_tables.data() + at;
-            cells[c].table_count = cells[c].dense ? 0 : static_cast<std::int32_t>(ids[c].size());
-            at += ids[c].size();
-        }
-    }
-};
 
 // ---- One thread's buffers, reused for every chunk it takes.
 

@@ -1,10 +1,11 @@
-// The batch engine's driver: which instruction set runs, checks of the columns, the order of the output stages,
-// the threads and their tiles, and the result. The per-pair loops are in kernel_impl.hpp, compiled once per
+// The batch engine's driver: the accumulators, the threads and their tiles, the load-sensed modes, and the result
+// (the instruction sets are isa.cpp's; the checks of the columns and the order of the output stages plan.hpp's). The per-pair loops are in kernel_impl.hpp, compiled once per
 // instruction set (targets/*.cpp); this file is compiled for the baseline only.
 
 #include "headroom/batch/sweep.hpp"
 #include "headroom/output_stage.hpp"
 
+#include "batch/isa.hpp"
 #include "batch/kernel_api.hpp"
 #include "batch/math.hpp"
 #include "batch/plan.hpp"
@@ -29,93 +30,9 @@
 #include <type_traits>
 #include <vector>
 
-#ifndef HEADROOM_BATCH_HAVE_AVX2
-#define HEADROOM_BATCH_HAVE_AVX2 0
-#endif
-#ifndef HEADROOM_BATCH_HAVE_AVX512
-#define HEADROOM_BATCH_HAVE_AVX512 0
-#endif
-
 namespace headroom::batch {
 
 static_assert(std::is_same_v<index, Eigen::Index>);
-
-// ---- Instruction sets
-
-namespace {
-
-struct cpu_features {
-    bool avx2 = false;
-    bool avx512 = false;
-};
-
-cpu_features detect() noexcept {
-    cpu_features f;
-#if (HEADROOM_BATCH_HAVE_AVX2 || HEADROOM_BATCH_HAVE_AVX512) && (defined(__GNUC__) || defined(__clang__))
-    // Also checks that the operating system saves the wider registers (XGETBV).
-    __builtin_cpu_init();
-    f.avx2 = __builtin_cpu_supports("avx2") != 0;
-    f.avx512 = __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512vl") != 0 &&
-               __builtin_cpu_supports("avx512bw") != 0 && __builtin_cpu_supports("avx512dq") != 0;
-#endif
-    return f;
-}
-
-const cpu_features& features() noexcept {
-    static const cpu_features f = detect();
-    return f;
-}
-
-const detail::target_kernels* compiled_kernels(simd_path p) noexcept {
-    switch (p) {
-        case simd_path::baseline: return &detail::baseline::kernels;
-#if HEADROOM_BATCH_HAVE_AVX2
-        case simd_path::avx2: return &detail::avx2::kernels;
-#endif
-#if HEADROOM_BATCH_HAVE_AVX512
-        case simd_path::avx512: return &detail::avx512::kernels;
-#endif
-        default: return nullptr;
-    }
-}
-
-std::string supported_paths() {
-    std::string list;
-    for (std::size_t k = 0; k < simd_path_count; ++k)
-        if (simd_path_supported(static_cast<simd_path>(k))) list += (list.empty() ? "" : ", ") + std::string{simd_path_names[k]};
-    return list;
-}
-
-}  // namespace
-
-bool simd_path_supported(simd_path p) noexcept {
-    if (compiled_kernels(p) == nullptr) return false;
-    switch (p) {
-        case simd_path::baseline: return true;
-        case simd_path::avx2: return features().avx2;
-        case simd_path::avx512: return features().avx512;
-    }
-    return false;
-}
-
-simd_path detected_simd_path() noexcept {
-    if (simd_path_supported(simd_path::avx512)) return simd_path::avx512;
-    if (simd_path_supported(simd_path::avx2)) return simd_path::avx2;
-    return simd_path::baseline;
-}
-
-simd_path selected_simd_path() {
-    const char* env = std::getenv("HEADROOM_SIMD");
-    if (env == nullptr || *env == '\0') return detected_simd_path();
-    const std::string value{env};
-    const auto p = simd_path_named(value);
-    if (!p)
-        throw std::runtime_error{"HEADROOM_SIMD=" + value + " names no instruction set of the batch engine (baseline, avx2 or avx512)"};
-    if (!simd_path_supported(*p))
-        throw std::runtime_error{"HEADROOM_SIMD=" + value + ": this " + (compiled_kernels(*p) == nullptr ? "build" : "processor") +
-                                 " does not support it (supported: " + supported_paths() + ")"};
-    return *p;
-}
 
 // ---- The result
 
@@ -305,22 +222,11 @@ public:
 
 private:
     static const kernel_table<T>& path_kernels(simd_path p) {
-        const target_kernels* k = nullptr;
-        switch (p) {
-            case simd_path::baseline: k = &baseline::kernels; break;
-#if HEADROOM_BATCH_HAVE_AVX2
-            case simd_path::avx2: k = &avx2::kernels; break;
-#endif
-#if HEADROOM_BATCH_HAVE_AVX512
-            case simd_path::avx512: k = &avx512::kernels; break;
-#endif
-            default: break;
-        }
-        if (k == nullptr) throw std::logic_error{"batch sweep: no kernels for " + std::string{to_string(p)}};
+        const target_kernels& k = single_load_kernels(p);
         if constexpr (sizeof(T) == sizeof(float))
-            return k->f32;
+            return k.f32;
         else
-            return k->f64;
+            return k.f64;
     }
 
     result_data& data() noexcept { return result_access::of(result_); }
@@ -613,14 +519,6 @@ sweep_result run_sweep(const output_view<T>& outputs, const headphone_view<T>& h
 
 }  // namespace
 
-simd_path checked_start(std::optional<simd_path> forced, index outputs, const std::string& sweep) {
-    const simd_path path = forced ? *forced : selected_simd_path();
-    if (!simd_path_supported(path))
-        throw std::invalid_argument{sweep + ": the " + std::string{to_string(path)} + " path is not supported here (supported: " +
-                                    supported_paths() + ")"};
-    if (outputs > std::numeric_limits<std::int32_t>::max()) throw std::invalid_argument{sweep + ": more than 2^31 - 1 output stages"};
-    return path;
-}
 
 }  // namespace detail
 
