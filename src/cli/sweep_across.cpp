@@ -135,33 +135,9 @@ void run_across(const std::vector<output_stage>& outputs, const std::vector<stag
     const double rate = r.pair_frequencies() / seconds;  // every pair-frequency counts, pruned or not (the rate)
 
     if (job.json) {
-        nlohmann::ordered_json j;
-        j["across_frequency"] = true;
-        j["outputs"] = m;
-        j["headphones"] = n;
-        j["pairs"] = r.pairs();
-        j["frequencies"] = r.frequencies();
-        j["pair_frequencies"] = r.pair_frequencies();
-        j["evaluated_pair_frequencies"] = r.evaluated();
-        j["seconds"] = seconds;
-        j["cpu_seconds"] = cpu_seconds;
-        j["pair_frequencies_per_second"] = rate;
-        j["threads"] = r.threads();
-        j["simd"] = std::string{batch::to_string(r.path())};
-        j["precision"] = sizeof(T) == sizeof(float) ? "float" : "double";
-        j["target_spl_db"] = job.target.db();
-        j["crest_factor_db"] = job.crest.db();
-        j["min_headroom_db"] = job.min_headroom.db();
-        if (!eq_flag.empty()) {
-            j["eq"] = eq_flag;
-            j["eq_headphones"] = eq.matched;
-        }
-        j["worst_headroom_db"] = {{"min", r.min_headroom().db()}, {"mean", r.mean_headroom().db()}, {"max", r.max_headroom().db()}};
-        j["above_threshold"] = r.above_threshold();
-        j["above_threshold_fraction"] = pairs > 0 ? static_cast<double>(r.above_threshold()) / pairs : 0.0;
-        nlohmann::ordered_json b;
-        for (std::size_t k = 0; k < limit_count; ++k) b[std::string{limit_names[k]}] = r.count(static_cast<limit>(k));
-        j["binding"] = std::move(b);
+        nlohmann::ordered_json eq_members = nlohmann::ordered_json::object();
+        if (!eq_flag.empty()) eq_members = {{"eq", eq_flag}, {"eq_headphones", eq.matched}};
+        nlohmann::ordered_json j = frontend::across_json(r, sizeof(T) == sizeof(float), seconds, cpu_seconds, eq_members);
         if (!job.out.empty()) j["out"] = job.out;
         if (csv.file) csv.file->commit();
         frontend::json_object_writer w{os.standard_output()};
@@ -170,16 +146,9 @@ void run_across(const std::vector<output_stage>& outputs, const std::vector<stag
             w.array_member("top", static_cast<std::size_t>(n), [&](std::size_t i) {
                 nlohmann::ordered_json entry{{"headphone", i}};
                 if (named) entry["headphone_name"] = label.of_headphone(static_cast<batch::index>(i));
-                nlohmann::ordered_json best = nlohmann::ordered_json::array();
-                for (std::size_t q = 0; q < r.best_records(static_cast<batch::index>(i)).size(); ++q) {
-                    const batch::best_across o = r.best(static_cast<batch::index>(i), q);
-                    nlohmann::ordered_json e{{"output", o.output}};
-                    if (named) e["output_name"] = label.of_output(o.output);
-                    e["worst_headroom_db"] = o.headroom.db();
-                    e["worst_headroom_hz"] = o.frequency_hz;
-                    e["worst_headroom_limit"] = to_string(o.binding);
-                    best.push_back(std::move(e));
-                }
+                const auto name = [&](std::size_t k) { return label.of_output(static_cast<batch::index>(k)); };
+                nlohmann::ordered_json best = named ? frontend::across_best_json(r, static_cast<batch::index>(i), name)
+                                                    : frontend::across_best_json(r, static_cast<batch::index>(i));
                 entry["best"] = std::move(best);
                 return entry;
             });
