@@ -58,15 +58,13 @@ from ._result import (
     Result,
     Verdict,
 )
+from ._across import AcrossPerHeadphone, AcrossResult, AcrossTop
 from ._sweep import (
     HEADPHONE_COLUMNS,
     LIMITS,
     MODE_COLUMNS,
     OUTPUT_COLUMNS,
     TABLE_COLUMNS,
-    AcrossPerHeadphone,
-    AcrossResult,
-    AcrossTop,
     Grid,
     PerHeadphone,
     SweepResult,
