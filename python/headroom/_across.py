@@ -13,7 +13,7 @@ import numpy.typing as npt
 from . import _core
 from ._core import ParametricEQ
 from ._result import Result
-from ._sweep import LIMITS, _error, _headphone_models, _packed_outputs, _precision, _prepare_outputs, _settings
+from ._sweep import LIMITS, _error, _top_list, _headphone_models, _packed_outputs, _precision, _prepare_outputs, _settings
 
 
 class AcrossPerHeadphone(NamedTuple):
@@ -80,26 +80,10 @@ class AcrossResult(Result):
 
     def top_list(self) -> list[dict[str, Any]]:
         """The best outputs per headphone as ``headroom sweep --across-frequency --top K --json`` lists them."""
-        out: list[dict[str, Any]] = []
-        for i in range(self.headphones):
-            entry: dict[str, Any] = {"headphone": i}
-            if self._names is not None:
-                entry["headphone_name"] = self._names[1][i]
-            best = []
-            for q in range(self.top.output.shape[1]):
-                j = int(self.top.output[i, q])
-                if j < 0:
-                    break
-                b: dict[str, Any] = {"output": j}
-                if self._names is not None:
-                    b["output_name"] = self._names[0][j]
-                b["worst_headroom_db"] = float(self.top.worst_headroom_db[i, q])
-                b["worst_headroom_hz"] = float(self.top.worst_headroom_hz[i, q])
-                b["worst_headroom_limit"] = LIMITS[self.top.limit[i, q]]
-                best.append(b)
-            entry["best"] = best
-            out.append(entry)
-        return out
+        top = self.top
+        return _top_list(self.headphones, self._names, top.output, lambda i, q: {
+            "worst_headroom_db": float(top.worst_headroom_db[i, q]), "worst_headroom_hz": float(top.worst_headroom_hz[i, q]),
+            "worst_headroom_limit": LIMITS[top.limit[i, q]]})
 
     def to_dict(self) -> dict[str, Any]:
         d = super().to_dict()

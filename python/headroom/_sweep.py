@@ -9,7 +9,7 @@ checked here, converted only where their dtype or layout differs from what the e
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple, Union
+from typing import Any, Callable, NamedTuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -130,34 +130,40 @@ class SweepResult(Result):
     def top_list(self) -> list[dict[str, Any]]:
         """The best outputs per headphone as ``headroom sweep --top K --json`` lists them ("top"); with catalog gear,
         with its names."""
-        names = self._names
         top = self.top
-        out: list[dict[str, Any]] = []
-        for i in range(self.headphones):
-            entry: dict[str, Any] = {"headphone": i}
-            if names is not None:
-                entry["headphone_name"] = names[1][i]
-            best = []
-            for q in range(top.output.shape[1]):
-                j = int(top.output[i, q])
-                if j < 0:  # a headphone that meets fewer outputs (a load-sensed mode its load does not select)
-                    break
-                b: dict[str, Any] = {"output": j}
-                if names is not None:
-                    b["output_name"] = names[0][j]
-                b["headroom_db"] = float(top.headroom_db[i, q])
-                b["limit"] = LIMITS[top.limit[i, q]]
-                b["max_spl_db"] = float(top.max_spl_db[i, q])
-                best.append(b)
-            entry["best"] = best
-            out.append(entry)
-        return out
+        return _top_list(self.headphones, self._names, top.output, lambda i, q: {
+            "headroom_db": float(top.headroom_db[i, q]), "limit": LIMITS[top.limit[i, q]], "max_spl_db": float(top.max_spl_db[i, q])})
 
     def to_dict(self) -> dict[str, Any]:
         d = super().to_dict()
         if self.top.output.shape[1] > 0:
             d["top"] = self.top_list()
         return d
+
+
+def _top_list(headphones: int, names: tuple[list[str], list[str]] | None, output: npt.NDArray[np.int64],
+              figures: Callable[[int, int], dict[str, Any]]) -> list[dict[str, Any]]:
+    """The command's "top" list from a sweep's (N, k) best outputs: per headphone its index (and name), and per entry
+    the output's index (and name) and figures(i, q). An output of -1 ends a headphone's list (it meets fewer outputs:
+    a load-sensed mode its load does not select)."""
+    out: list[dict[str, Any]] = []
+    for i in range(headphones):
+        entry: dict[str, Any] = {"headphone": i}
+        if names is not None:
+            entry["headphone_name"] = names[1][i]
+        best = []
+        for q in range(output.shape[1]):
+            j = int(output[i, q])
+            if j < 0:
+                break
+            b: dict[str, Any] = {"output": j}
+            if names is not None:
+                b["output_name"] = names[0][j]
+            b.update(figures(i, q))
+            best.append(b)
+        entry["best"] = best
+        out.append(entry)
+    return out
 
 
 def _error(entity: str, field: str, problem: str) -> SpecError:

@@ -112,18 +112,10 @@ void run_across(const std::vector<output_stage>& outputs, const std::vector<stag
     batch::across_row_sink<T> rows;
     if (csv.file) {
         rows = [&csv](const batch::across_rows<T>& tile) {
-            fmt::memory_buffer buf;
-            for (std::size_t q = 0; q < tile.outputs.size(); ++q) {
-                const auto j = static_cast<std::size_t>(tile.outputs[q]);
-                for (batch::index i = 0; i < tile.headphones; ++i) {
-                    const auto at = static_cast<std::size_t>(static_cast<batch::index>(q) * tile.stride + i);
-                    if (std::isnan(tile.headroom_db[at])) continue;  // a load-sensed mode this headphone's load does not select
-                    fmt::format_to(std::back_inserter(buf), "{},{},{},{},{:.4f},{:.2f},{}\n", csv.names.headphone[static_cast<std::size_t>(tile.first_headphone + i)],
-                                   csv.names.amplifier[j], csv.names.output[j], csv.names.gain[j], static_cast<double>(tile.headroom_db[at]),
-                                   tile.frequency_hz[static_cast<std::size_t>(tile.frequency[at])], to_string(tile.binding[at]));
-                }
-            }
-            csv.write(buf);
+            csv.write_tile(tile, [&](fmt::memory_buffer& buf, std::size_t at) {
+                fmt::format_to(std::back_inserter(buf), "{:.4f},{:.2f},{}\n", static_cast<double>(tile.headroom_db[at]),
+                               tile.frequency_hz[static_cast<std::size_t>(tile.frequency[at])], to_string(tile.binding[at]));
+            });
         };
     }
     const std::clock_t cpu_start = std::clock();

@@ -79,11 +79,6 @@ csv_out::csv_out(const sweep_job& job, command_output& os, std::string_view head
     names = csv_names_of(headphones, output_names);
 }
 
-void csv_out::write(const fmt::memory_buffer& tile) {
-    const std::lock_guard guard{lock};
-    file->write({tile.data(), tile.size()});
-}
-
 namespace {
 
 // Every pair as CSV, from the sweep's own tiles: the engine calls this from its threads, so each tile is formatted
@@ -91,19 +86,10 @@ namespace {
 template <class T>
 batch::row_sink<T> csv_rows(csv_out& csv) {
     return [&csv](const batch::pair_rows<T>& tile) {
-        fmt::memory_buffer buf;
-        for (std::size_t q = 0; q < tile.outputs.size(); ++q) {
-            const auto j = static_cast<std::size_t>(tile.outputs[q]);
-            for (batch::index i = 0; i < tile.headphones; ++i) {
-                const auto at = static_cast<std::size_t>(static_cast<batch::index>(q) * tile.stride + i);
-                if (std::isnan(tile.headroom_db[at])) continue;  // a load-sensed mode this headphone's load does not select
-                fmt::format_to(std::back_inserter(buf), "{},{},{},{},{:.4f},{},{:.4f},{}\n",
-                               csv.names.headphone[static_cast<std::size_t>(tile.first_headphone + i)], csv.names.amplifier[j], csv.names.output[j],
-                               csv.names.gain[j], tile.headroom_db[at], to_string(tile.binding[at]), tile.max_spl_db[at],
-                               to_string(tile.max_binding[at]));
-            }
-        }
-        csv.write(buf);
+        csv.write_tile(tile, [&](fmt::memory_buffer& buf, std::size_t at) {
+            fmt::format_to(std::back_inserter(buf), "{:.4f},{},{:.4f},{}\n", tile.headroom_db[at], to_string(tile.binding[at]),
+                           tile.max_spl_db[at], to_string(tile.max_binding[at]));
+        });
     };
 }
 

@@ -15,8 +15,10 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -88,7 +90,25 @@ struct csv_out {
 
     csv_out(const sweep_job& job, command_output& os, std::string_view header, const std::vector<headphone>& headphones,
             const std::vector<stage_names>& output_names);
-    void write(const fmt::memory_buffer& tile);  // whole, under the lock
+    // A tile of either sweep, formatted on the calling thread and written whole under the lock: one row per pair
+    // that exists (NaN headroom: a load-sensed mode the headphone's load does not select), each begun with its gear's
+    // names and finished by row(buffer, cell).
+    template <class Tile, class Row>
+    void write_tile(const Tile& tile, Row row) {
+        fmt::memory_buffer buf;
+        for (std::size_t q = 0; q < tile.outputs.size(); ++q) {
+            const auto j = static_cast<std::size_t>(tile.outputs[q]);
+            for (batch::index i = 0; i < tile.headphones; ++i) {
+                const auto at = static_cast<std::size_t>(static_cast<batch::index>(q) * tile.stride + i);
+                if (std::isnan(tile.headroom_db[at])) continue;
+                fmt::format_to(std::back_inserter(buf), "{},{},{},{},", names.headphone[static_cast<std::size_t>(tile.first_headphone + i)],
+                               names.amplifier[j], names.output[j], names.gain[j]);
+                row(buf, at);
+            }
+        }
+        const std::lock_guard guard{lock};
+        file->write({buf.data(), buf.size()});
+    }
 };
 
 // The sweep at one load per pair, with its report (or JSON) and --out rows.
