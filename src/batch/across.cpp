@@ -341,12 +341,11 @@ private:
                 }
                 kernels_.sweep_block(job);
                 const index j = outs.original[pos];
-                const auto band = static_cast<std::size_t>(split_.mode_of(j));
+                const auto band = split_.band_of(j);
                 for (index i = 0; i < count; ++i) {
                     const index h = first + i;
                     const auto u = static_cast<std::size_t>(h), l = static_cast<std::size_t>(i);
-                    const T r = hps_.mode_load_of(h);
-                    if (!(r >= split_.mode_min[band] && r < split_.mode_max[band])) {
+                    if (!band.holds(hps_.mode_load_of(h))) {
                         if (rows != nullptr) rows->headroom_db[static_cast<std::size_t>((pos - tile) * across_lanes) + l] = std::numeric_limits<T>::quiet_NaN();
                         continue;
                     }

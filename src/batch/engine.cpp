@@ -297,11 +297,11 @@ private:
             const index tile_count = std::min(block_outputs, modes - tile);
             for (index pos = tile; pos < tile + tile_count; ++pos) {
                 const index j = outs.original[pos];
-                const auto band = static_cast<std::size_t>(split_.mode_of(j));
+                const auto band = split_.band_of(j);
                 for (index i = first; i < first + count; ++i) {
                     const auto u = static_cast<std::size_t>(i);
-                    const T r = hps_.r[i];
-                    const bool selected = r >= split_.mode_min[band] && r < split_.mode_max[band];
+                    const bool selected = band.holds(hps_.r[i]);
+                    if (!selected && rows == nullptr) continue;
                     const auto [v, which] = limits::binding_of(programme_limits_at(outs, pos, hp, i, peak_scale_));
                     if (rows != nullptr) {
                         const auto at = static_cast<std::size_t>((pos - tile) * chunk_lanes<T> + (i - first));

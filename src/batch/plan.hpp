@@ -349,9 +349,15 @@ struct mode_split {
         }
     }
     [[nodiscard]] bool any() const noexcept { return !modes.empty(); }
-    // Where catalog stage j (a mode) is in `modes`.
-    [[nodiscard]] index mode_of(index j) const noexcept {
-        return std::lower_bound(modes.begin(), modes.end(), j) - modes.begin();
+    // The loads a mode is selected for: from lo (inclusive) to hi (exclusive), in ohm.
+    struct band {
+        T lo, hi;
+        [[nodiscard]] bool holds(T r) const noexcept { return r >= lo && r < hi; }
+    };
+    // The band of mode j (a catalog index).
+    [[nodiscard]] band band_of(index j) const noexcept {
+        const auto k = static_cast<std::size_t>(std::lower_bound(modes.begin(), modes.end(), j) - modes.begin());
+        return {mode_min[k], mode_max[k]};
     }
     // The stages the loops take.
     [[nodiscard]] output_view<T> looped(const output_view<T>& o) const { return any() ? output_view<T>{always_columns} : o; }

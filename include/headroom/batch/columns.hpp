@@ -96,11 +96,7 @@ struct output_view {
                 table_ln_v,                        load_min ? load_min + first : nullptr,
                 load_max ? load_max + first : nullptr};
     }
-    // Whether stage j answers for a headphone of load r (ohm): every stage does, but a load-sensed mode only for
-    // the loads its device selects it for.
-    [[nodiscard]] bool pairs_with(index j, T r) const noexcept {
-        return load_min == nullptr || (r >= load_min[j] && r < load_max[j]);
-    }
+    // Whether stage j is a load-sensed mode (a stage with a band of loads).
     [[nodiscard]] bool is_load_mode(index j) const noexcept {
         return load_min != nullptr && (load_min[j] > T(0) || load_max[j] < std::numeric_limits<T>::infinity());
     }
