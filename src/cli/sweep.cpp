@@ -119,6 +119,7 @@ subcommand add_sweep(CLI::App& parent) {
         "Streams statistics in memory O(outputs + headphones); --out also writes every pair as CSV (headphone,\n"
         "amplifier, output, gain, headroom_db, limit, max_spl_db, max_limit), from the same sweep: to a temporary file\n"
         "renamed over FILE once complete (only a regular file is replaced), or to standard output with --out -.\n"
+        "A jack that picks its mode by the load it senses (Apple's) counts once per headphone, in the selected mode.\n"
         "--json names the instruction set that ran (\"simd\"); HEADROOM_SIMD=baseline|avx2|avx512 forces one.\n"
         "A sweep that runs over two seconds shows its progress on stderr when that is a terminal (not with --json);\n"
         "Ctrl-C stops it and removes the temporary file. Exit status: 0 done, 1 output lost (a write failed), 2 bad input.\n"
