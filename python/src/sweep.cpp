@@ -368,8 +368,9 @@ struct across_arrays {
 
 // Every pair's worst case across frequency copied from the engine's tiles into (outputs x headphones) arrays: its
 // headroom (dB, the sweep's precision), its frequency (Hz) and the limit binding there. A pair that does not exist
-// (a load-sensed mode the headphone's load does not select) is NaN, NaN and no_limit: the engine leaves its
-// frequency and limit unwritten. Tiles are disjoint, so the threads write without a lock.
+// (a load-sensed mode the headphone's load does not select) is NaN, NaN and no_limit: the engine marks it by a NaN
+// headroom alone, and the frequency and limit in its place belong to no pair. Tiles are disjoint, so the threads
+// write without a lock.
 constexpr std::uint8_t no_limit = 255;
 
 template <class T>
