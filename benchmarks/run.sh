@@ -7,7 +7,11 @@
 #   3. the best outputs: `headroom sweep --synthetic 2000x200000 --top 5` on 1 and 2 threads (and the same command
 #      of another build, e.g. an earlier engine, with --compare);
 #   4. the Google Benchmark executable: per instruction-set path, the statistics beside their bound (the same loop
-#      without the mean), the best outputs, double precision, threads, and the naive scalar loop.
+#      without the mean), the best outputs, double precision, threads, and the naive scalar loop; the sweep across
+#      frequency, pruned and at every frequency, with and without EQ, on 1 and 2 threads, on the synthetic catalog
+#      with realistic curves and on the bundled catalog;
+#   5. benchmarks/numpy_across.py, the NumPy brute force of the sweep across frequency, on the bundled catalog and
+#      a synthetic one, for the ratios of step 4.
 #
 # Usage: benchmarks/run.sh [--brief] [--native] [--rounds R] [--compare PATH/TO/OTHER/headroom]
 #   --brief    small sizes, one round, --benchmark_min_time=0.01: well under a minute, for CI
@@ -49,13 +53,15 @@ if [ $brief = 1 ]; then
   sizes="10x100 100x1000"
   thread_sizes="100x1000"
   top_size="100x2000"
-  bench_args="--benchmark_min_time=0.01 --benchmark_filter=/(10|100)x(100|1000)$"
+  bench_args="--benchmark_min_time=0.01 --benchmark_filter=(/(10|100)x(100|1000)$|across<float>/bundled/eq/)"
+  across_size="10x200"
   rounds=1
 else
   sizes="100x1000 1000x20000 2000x20000"
   thread_sizes="1000x20000 2000x100000"
   top_size="2000x200000"
   bench_args="--benchmark_min_time=0.5"
+  across_size="100x2000"
 fi
 
 out=$(mktemp -d)
@@ -99,15 +105,24 @@ while [ $r -le "$rounds" ]; do
   r=$((r + 1))
 done
 
+eq_preset="$root/tests/data/autoeq/Sennheiser HD 600 ParametricEQ.txt"
+for catalog in bundled "$across_size"; do
+  if [ "$catalog" = bundled ]; then which="--catalog bundled"; else which="--synthetic $catalog"; fi
+  # shellcheck disable=SC2086
+  "$python" "$root/benchmarks/numpy_across.py" $which >"$out/numpy-across-$catalog-none.json"
+  # shellcheck disable=SC2086
+  "$python" "$root/benchmarks/numpy_across.py" $which --eq "$eq_preset" >"$out/numpy-across-$catalog-preset.json"
+done
+
 # shellcheck disable=SC2086
 "$build/benchmarks/headroom_benchmarks" $bench_args --benchmark_out="$out/bench.json" --benchmark_out_format=json \
   >/dev/null 2>"$out/bench.err" || { cat "$out/bench.err" >&2; exit 1; }
 
-"$python" - "$out" "$sizes" "$thread_sizes" "$top_size" "$compare" <<'EOF'
+"$python" - "$out" "$sizes" "$thread_sizes" "$top_size" "$compare" "$across_size" <<'EOF'
 import json, pathlib, statistics, sys
 
 out = pathlib.Path(sys.argv[1])
-sizes, thread_sizes, top_size, compare = sys.argv[2].split(), sys.argv[3].split(), sys.argv[4], sys.argv[5]
+sizes, thread_sizes, top_size, compare, across_size = sys.argv[2].split(), sys.argv[3].split(), sys.argv[4], sys.argv[5], sys.argv[6]
 
 def load(name):
     path = out / name
@@ -164,7 +179,10 @@ for b in bench["benchmarks"]:
     parts = b["name"].split("/")
     rows[tuple(parts)] = b
 print(f"{'benchmark':>40} {'pairs/s':>10} {'real':>10} {'/ bound':>8} {'/ numpy':>8}")
+across = {key: b for key, b in rows.items() if key[0].startswith("across")}
 for key, b in rows.items():
+    if key in across:
+        continue
     name = "/".join(key)
     size = key[-1]
     unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b.get("time_unit", "ns")]
@@ -181,4 +199,37 @@ for key, b in rows.items():
     if size in numpy and not key[0].startswith("naive"):
         ratio_numpy = f"{rate / numpy[size]:.1f}"
     print(f"{name:>40} {rate:10.3g} {real:10.3g} {ratio_bound:>8} {ratio_numpy:>8}")
+
+# The loop's own rate is the slope between two sizes (the fixed costs cancel); a sweep reaches it less its setup.
+for path in ("avx512", "avx2", "baseline"):
+    a, b = rows.get(("stats<float>", path, "1000x20000")), rows.get(("stats<float>", path, "2000x20000"))
+    if a and b:
+        unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[a.get("time_unit", "ns")]
+        slope = (b["cpu_time"] - a["cpu_time"]) * unit / (b["M"] * b["N"] - a["M"] * a["N"])
+        if slope > 0:
+            print(f"stats<float>/{path}: the loop's rate (slope 1000->2000 x 20000) {1 / slope:.3g} pairs/s; "
+                  f"the whole sweep at 1000x20000 reaches {a['M'] * a['N'] * slope / (a['cpu_time'] * unit):.2f} of it")
+
+if across:
+    def numpy_rate(catalog, eq):
+        path = out / f"numpy-across-{catalog}-{eq}.json"
+        return json.loads(path.read_text())["pair_frequencies_per_second"] if path.exists() else None
+    np_rates = {(c, e): numpy_rate("bundled" if c == "bundled" else across_size, e) for c in ("bundled", "synthetic")
+                for e in ("none", "preset")}
+    print("\nacross frequency: pair-frequencies (outputs x headphones x frequencies) per second of real time and of the")
+    print("calling thread's CPU time; `evaluated` is the share the pruned engine evaluates; NumPy: numpy_across.py, the")
+    print(f"brute force of the same physics (bundled catalog, and a synthetic {across_size} catalog of the same curve shapes)")
+    print(f"{'benchmark':>58} {'real':>10} {'cpu':>10} {'evaluated':>9} {'/ every':>8} {'/ numpy':>8}")
+    for key, b in across.items():
+        unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b.get("time_unit", "ns")]
+        items = b["M"] * b["N"] * b["F"]
+        real, cpu = items / (b["real_time"] * unit), items / (b["cpu_time"] * unit)
+        every = across.get(tuple("every" if k == "pruned" else k for k in key))
+        ratio_every = f"{real / (items / (every['real_time'] * unit)):.1f}" if every and every is not b else ""
+        np_rate = np_rates.get((key[1], "none" if key[2] == "no_eq" else "preset"))
+        ratio_numpy = f"{real / np_rate:.0f}" if np_rate else ""
+        print(f"{'/'.join(key):>58} {real:10.3g} {cpu:10.3g} {b['evaluated']:9.4f} {ratio_every:>8} {ratio_numpy:>8}")
+    for (c, e), r in np_rates.items():
+        if r:
+            print(f"{'numpy_across.py ' + c + (' eq' if e == 'preset' else ' no_eq'):>58} {r:10.3g}")
 EOF

@@ -23,6 +23,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -767,4 +768,50 @@ TEST_CASE("batch: sizes from a caller are checked: top_k is kept to the output c
     CHECK(r.best(0).size() == 3);
     CHECK_THROWS_AS((void)hb::sweep(pk.amps, pk.hps, spl::of_db(90.0), sine_crest_factor, {.top_k = -1}), spec_error);
     CHECK_THROWS_AS((void)hb::sweep(pk.amps, pk.hps, spl::of_db(90.0), sine_crest_factor, {.threads = 100000}), spec_error);
+}
+
+TEST_CASE("batch: the engine's arrays start on a cache line, never overlap, and are reused, from several threads at once") {
+    namespace d = headroom::batch::detail;
+    // Each thread takes arrays of random sizes (some larger than a slab), writes a pattern of its own into each,
+    // gives back a random half, takes more, and checks every pattern it still holds: an overlap, or an array handed
+    // out twice, would break another's pattern.
+    constexpr int threads = 3;
+    std::array<bool, threads> clean{};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back([t, &clean] {
+            std::mt19937_64 rng{static_cast<std::uint64_t>(17 + t)};
+            std::vector<d::buffer<std::uint32_t>> held;
+            std::vector<std::uint32_t> tags;
+            bool ok = true;
+            std::uint32_t next = static_cast<std::uint32_t>(t) << 24;
+            const auto take = [&] {
+                const std::size_t n = rng() % 8 == 0 ? 600000 + rng() % 400000 : 1 + rng() % 40000;
+                d::buffer<std::uint32_t> b(n);
+                ok = ok && reinterpret_cast<std::uintptr_t>(b.data()) % 64 == 0;
+                std::fill_n(b.data(), n, ++next);
+                held.push_back(std::move(b));
+                tags.push_back(next);
+            };
+            for (int round = 0; round < 20; ++round) {
+                for (int k = 0; k < 12; ++k) take();
+                for (std::size_t k = 0; k < held.size(); ++k)
+                    ok = ok && std::all_of(held[k].begin(), held[k].end(), [&](std::uint32_t v) { return v == tags[k]; });
+                for (std::size_t k = held.size(); k-- > 0;)
+                    if (rng() % 2 == 0) {
+                        held.erase(held.begin() + static_cast<std::ptrdiff_t>(k));
+                        tags.erase(tags.begin() + static_cast<std::ptrdiff_t>(k));
+                    }
+            }
+            clean[static_cast<std::size_t>(t)] = ok;
+        });
+    for (auto& th : pool) th.join();
+    for (int t = 0; t < threads; ++t) CHECK(clean[static_cast<std::size_t>(t)]);
+    // A copy is a new array with the same elements.
+    d::buffer<double> a(5);
+    std::iota(a.data(), a.data() + 5, 1.0);
+    const d::buffer<double> b = a;
+    CHECK(b.data() != a.data());
+    CHECK(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+    CHECK(d::buffer<double>(0).data() == nullptr);
 }

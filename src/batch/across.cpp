@@ -9,7 +9,6 @@
 #include "batch/isa.hpp"
 #include "batch/kernel_api.hpp"
 #include "batch/math.hpp"
-#include "batch/memory.hpp"
 #include "batch/plan.hpp"
 #include "batch/threads.hpp"
 
@@ -54,12 +53,12 @@ const across_kernel_table<T>& kernels_for(simd_path p) {
 template <class T>
 struct workspace {
     index frequencies, cells;
-    page_buffer<T> grid, slot;
-    page_buffer<whole_of<T>> grid_index, slot_index;
-    page_buffer<double> scratch;
-    page_buffer<std::uint8_t> keep;
-    page_buffer<std::int32_t> list, list_size;
-    page_buffer<index> cell_slot_first;
+    buffer<T> grid, slot;
+    buffer<whole_of<T>> grid_index, slot_index;
+    buffer<double> scratch;
+    buffer<std::uint8_t> keep;
+    buffer<std::int32_t> list, list_size;
+    buffer<index> cell_slot_first;
     std::size_t slot_capacity = 0;  // slots
 
     workspace(index f, index c)
@@ -76,8 +75,8 @@ struct workspace {
     void reserve_slots(index slots) {
         if (static_cast<std::size_t>(slots) <= slot_capacity) return;
         slot_capacity = static_cast<std::size_t>(slots) + static_cast<std::size_t>(slots) / 2;
-        slot = page_buffer<T>(7 * slot_capacity * across_lanes);
-        slot_index = page_buffer<whole_of<T>>(slot_capacity * across_lanes);
+        slot = buffer<T>(7 * slot_capacity * across_lanes);
+        slot_index = buffer<whole_of<T>>(slot_capacity * across_lanes);
     }
 
     [[nodiscard]] across_workspace<T> view() noexcept {
@@ -160,7 +159,10 @@ public:
             pool.for_each_tile(chunks, tile, [&](index first_chunk, index count, unsigned w) {
                 if (!spaces[w]) spaces[w].emplace(f_, static_cast<index>(plan_.cells.size()));
                 if (rows_ && !rows[w]) rows[w].emplace();
-                for (index c = first_chunk; c < first_chunk + count; ++c) chunk(*spaces[w], c, rows[w] ? &*rows[w] : nullptr, evaluated[w]);
+                // Counted per tile, then into the thread's entry: the entries share a cache line.
+                std::int64_t tile_evaluated = 0;
+                for (index c = first_chunk; c < first_chunk + count; ++c) chunk(*spaces[w], c, rows[w] ? &*rows[w] : nullptr, tile_evaluated);
+                evaluated[w] += tile_evaluated;
             });
         }
         across_data& r = data();

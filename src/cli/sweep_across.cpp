@@ -124,7 +124,7 @@ void run_across(const std::vector<output_stage>& outputs, const std::vector<stag
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
     const double pairs = static_cast<double>(r.pairs());  // fewer than m x n where a load selects a device's mode
-    const double rate = r.pair_frequencies() / seconds;  // every pair-frequency counts, pruned or not (the rate)
+    const double rate = r.pair_frequencies() / seconds;  // every pair-frequency counts, pruned or not
 
     if (job.json) {
         nlohmann::ordered_json eq_members = nlohmann::ordered_json::object();

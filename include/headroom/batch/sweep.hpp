@@ -28,6 +28,7 @@
 #include <stdexcept>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <utility>
 
 namespace headroom::batch {
@@ -130,13 +131,25 @@ struct best_record {
 
 namespace detail {
 
+// The engine's arrays come from slabs of huge pages that are kept for reuse (src/batch/memory.cpp says why):
+// `bytes` on a 64-byte line, uninitialised; nullptr for none. Throws std::bad_alloc.
+[[nodiscard]] void* take_memory(std::size_t bytes);
+void give_back_memory(void* p) noexcept;
+
 // An owning array whose elements are written by the engine's threads (so that each thread first touches the
-// memory it works on) rather than zeroed by the caller.
+// memory it works on) rather than zeroed by the caller. It starts on a cache line: threads write neighbouring
+// ranges of headphones at once, and a range that starts on a line shares none with its neighbour's.
 template <class T>
 class buffer {
+    static_assert(std::is_trivially_default_constructible_v<T> && std::is_trivially_destructible_v<T>);
+    struct release {
+        void operator()(T* p) const noexcept { give_back_memory(p); }
+    };
+
 public:
     buffer() = default;
-    explicit buffer(std::size_t n) : data_{n > 0 ? new T[n] : nullptr}, size_{n} {}  // default-initialised: not zeroed
+    // Default-initialised: not zeroed.
+    explicit buffer(std::size_t n) : data_{static_cast<T*>(take_memory(n * sizeof(T)))}, size_{n} {}
     buffer(const buffer& o) : buffer(o.size_) { std::copy(o.begin(), o.end(), data_.get()); }
     buffer& operator=(const buffer& o) {
         if (this != &o) *this = buffer(o);
@@ -150,13 +163,13 @@ public:
     [[nodiscard]] const T* data() const noexcept { return data_.get(); }
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
     [[nodiscard]] std::size_t bytes() const noexcept { return size_ * sizeof(T); }
-    [[nodiscard]] T& operator[](std::size_t k) noexcept { return data_[k]; }
-    [[nodiscard]] const T& operator[](std::size_t k) const noexcept { return data_[k]; }
+    [[nodiscard]] T& operator[](std::size_t k) noexcept { return data_.get()[k]; }
+    [[nodiscard]] const T& operator[](std::size_t k) const noexcept { return data_.get()[k]; }
     [[nodiscard]] const T* begin() const noexcept { return data_.get(); }
     [[nodiscard]] const T* end() const noexcept { return data_.get() + size_; }
 
 private:
-    std::unique_ptr<T[]> data_;
+    std::unique_ptr<T, release> data_;
     std::size_t size_ = 0;
 };
 
