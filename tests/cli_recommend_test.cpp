@@ -247,3 +247,131 @@ TEST_CASE("regression: sweep --amp lists the headphones with the most headroom f
     CHECK(rows[0]["headphone"] == "Quiet IEM");
     CHECK(rows[0]["headroom_db"].get<double>() > rows[1]["headroom_db"].get<double>());
 }
+
+namespace {
+
+// pair --json for one row of a headphone's table: that amplifier's output at the advised setting, with the same
+// programme (and EQ, attenuator).
+json pair_of_row(const std::string& headphone, const json& row, const std::vector<std::string>& extra) {
+    std::vector<std::string> args{"pair", "--headphone", headphone, "--amp", row["amplifier"].get<std::string>(), "--output",
+                                  row["output"].get<std::string>(), "--json"};
+    if (!row["gain_setting"].is_null()) args.insert(args.end(), {"--gain", row["gain_setting"].get<std::string>()});
+    return run_json(with(args, extra));
+}
+
+// Every row of the headphone's table across frequency against pair --json for that pair.
+void check_rows_against_pair(const std::string& headphone, const std::vector<std::string>& job, const std::vector<std::string>& eq) {
+    const json j = run_json(with(with({"sweep", "--headphone", headphone, "--across-frequency", "--json"}, job), eq));
+    CHECK(j["across_frequency"] == true);
+    if (eq.empty())
+        CHECK(j["eq"].is_null());
+    else
+        CHECK(j["eq"] == eq.back());
+    const json& rows = j["recommendations"][0]["outputs"];
+    REQUIRE(!rows.empty());
+    for (const json& row : rows) {
+        CAPTURE(row.dump());
+        const json p = pair_of_row(headphone, row, with(job, eq));
+        REQUIRE(p.contains("worst_headroom_db"));
+        CHECK(row["worst_headroom_db"] == p["worst_headroom_db"]);
+        CHECK(row["worst_headroom_hz"] == p["worst_headroom_hz"]);
+        CHECK(row["worst_headroom_limit"] == p["worst_headroom_limit"]);
+        CHECK(row["headroom_db"] == p["headroom_db"]);  // the row is that pair, at that setting
+    }
+}
+
+}  // namespace
+
+TEST_CASE("sweep --headphone --across-frequency: every row's worst headroom, frequency and limit are pair --json's") {
+    const std::vector<std::string> job{"--target", "90", "--crest", "18"};
+    // The HD650 carries an impedance curve; with the HD 650 preset its bass boost moves the worst case as well.
+    check_rows_against_pair("Sennheiser HD650 (measured)", job, {});
+    check_rows_against_pair("Sennheiser HD650 (measured)", job,
+                            {"--eq", (headroom::test::source_dir / "tests/data/autoeq/Sennheiser HD 650 ParametricEQ.txt").string()});
+    // A headphone with no curve, under an EQ: the preset alone makes its worst case.
+    check_rows_against_pair("Sennheiser HD600 (measured)", job,
+                            {"--eq", (headroom::test::source_dir / "tests/data/autoeq/Sennheiser HD 600 ParametricEQ.txt").string()});
+    // An IEM through an attenuator, as pair takes one across the band (sweep --attenuator: between every output and
+    // every IEM).
+    check_rows_against_pair("Campfire Audio Andromeda 2020",
+                            {"--target", "85", "--crest", "18", "--attenuator", "Etymotic ER4PT P-to-S adapter"},
+                            {"--eq", (headroom::test::source_dir / "tests/data/autoeq/Sennheiser HD 650 ParametricEQ.txt").string()});
+}
+
+TEST_CASE("sweep --amp --across-frequency ranks the headphones by their worst headroom, each as pair gives it") {
+    const json j = run_json({"sweep", "--amp", "Chord Mojo (measured)", "--across-frequency", "--target", "85", "--crest", "18", "--json"});
+    const json& rows = j["recommendations"][0]["headphones"];
+    REQUIRE(rows.size() > 5);
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+        const json& row = rows[k];
+        CAPTURE(row.dump());
+        if (k > 0) CHECK(rows[k - 1]["worst_headroom_db"].get<double>() >= row["worst_headroom_db"].get<double>());
+        if (k % 16 != 0) continue;  // a sample of the rows against pair (each pair is a full analysis across the band)
+        std::vector<std::string> args{"pair", "--headphone", row["headphone"].get<std::string>(), "--amp", "Chord Mojo (measured)",
+                                      "--output", row["output"].get<std::string>(), "--target", "85", "--crest", "18", "--json"};
+        if (!row["gain_setting"].is_null()) args.insert(args.end(), {"--gain", row["gain_setting"].get<std::string>()});
+        const json p = run_json(args);
+        if (p.contains("worst_headroom_db")) {
+            CHECK(row["worst_headroom_db"] == p["worst_headroom_db"]);
+            CHECK(row["worst_headroom_hz"] == p["worst_headroom_hz"]);
+            CHECK(row["worst_headroom_limit"] == p["worst_headroom_limit"]);
+        } else {  // no curve: flat across the band, the headroom at the load
+            CHECK(row["worst_headroom_db"] == p["headroom_db"]);
+            CHECK(row["worst_headroom_hz"].is_null());
+            CHECK(row["worst_headroom_limit"] == p["headroom_limit"]);
+        }
+    }
+}
+
+TEST_CASE("a headphone with neither a curve nor an EQ: the tables across frequency are the tables at its load") {
+    const iem_catalog c;  // its headphones carry no curve
+    for (const std::vector<std::string>& extra :
+         {std::vector<std::string>{"--headphone", "Quiet IEM"}, std::vector<std::string>{"--headphone", "Big Planar", "--min-headroom", "5"},
+          std::vector<std::string>{"--amp", "Quiet Dongle"}, std::vector<std::string>{"--kind", "iem", "--max-hiss", "9", "--top", "1"}}) {
+        std::string selection;
+        for (const std::string& a : extra) selection += a + " ";
+        CAPTURE(selection);
+        const std::vector<std::string> base = with(with({"sweep", "--target", "85", "--crest", "18"}, c.files()), extra);
+        json at_load = run_json(with(base, {"--json"}));
+        json across = run_json(with(base, {"--json", "--across-frequency"}));
+        CHECK(at_load["across_frequency"] == false);
+        CHECK(across["across_frequency"] == true);
+        REQUIRE(across["recommendations"].size() == at_load["recommendations"].size());
+        for (std::size_t t = 0; t < across["recommendations"].size(); ++t) {
+            json& a = across["recommendations"][t];
+            const json& b = at_load["recommendations"][t];
+            json& rows = a.contains("outputs") ? a["outputs"] : a["headphones"];
+            for (json& row : rows) {
+                CHECK(row["worst_headroom_db"] == row["headroom_db"]);
+                CHECK(row["worst_headroom_hz"].is_null());
+                CHECK(row["worst_headroom_limit"] == row["headroom_limit"]);
+                row.erase("worst_headroom_db");
+                row.erase("worst_headroom_hz");
+                row.erase("worst_headroom_limit");
+            }
+            CHECK(a == b);  // the same rows, in the same order, with the same figures
+        }
+        // The text tables: the same rows; the headroom column is titled as the worst over the band.
+        const result text = run(with(base, {"--across-frequency"}));
+        REQUIRE(text.code == 0);
+        CHECK(text.out.find("worst headroom") != std::string::npos);
+        CHECK(text.out.find("worst across 20 Hz-20 kHz") != std::string::npos);
+    }
+}
+
+TEST_CASE("sweep tables across frequency: flags that do not apply are refused in one line naming the flag") {
+    const auto refused = [](const std::vector<std::string>& args, const std::string& flag) {
+        const result r = run(args);
+        CAPTURE(r.err);
+        CHECK(r.code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.find(flag) != std::string::npos);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    };
+    const std::string eq = (headroom::test::source_dir / "tests/data/autoeq/Sennheiser HD 650 ParametricEQ.txt").string();
+    refused({"sweep", "--headphone", "Sennheiser HD650 (measured)", "--eq", eq}, "--eq");
+    refused({"sweep", "--headphone", "Sennheiser HD650 (measured)", "--across-frequency", "--out", "x.csv"}, "--out");
+    refused({"sweep", "--headphone", "Sennheiser HD650 (measured)", "--across-frequency", "--precision", "double"}, "--precision");
+    refused({"sweep", "--amp", "Chord Mojo (measured)", "--across-frequency", "--threads", "2"}, "--threads");
+    refused({"sweep", "--headphone", "Sennheiser HD650 (measured)", "--across-frequency", "--eq", "/nonexistent/preset.txt"}, "/nonexistent/preset.txt");
+}

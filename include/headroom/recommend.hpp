@@ -41,15 +41,16 @@ struct output_recommendation {
 // sensitive headphone less hiss and a lower output impedance, then more headroom). `enough` is the headroom that
 // counts as enough, for the ranking and for the gain advice. Without a programme, the loudest setting of each
 // output is advised and the loudest output ranks first (for a sensitive headphone, after hiss and Z_out).
-// Through an attenuator, where one is given (sweep --attenuator: every output drives the headphone through it).
+// Through an attenuator, where one is given (sweep --attenuator: every output drives the headphone through it);
+// with an EQ, where one is given, across frequency as compare_outputs takes it (sweep --across-frequency --eq).
 [[nodiscard]] inline std::vector<output_recommendation> rank_outputs(const headphone& hp, std::span<const amplifier_entry> amps,
                                                                      const std::optional<programme>& p, gain enough = gain::of_db(0.0),
-                                                                     const attenuator* att = nullptr) {
+                                                                     const attenuator* att = nullptr, const parametric_eq* eq = nullptr) {
     std::vector<output_recommendation> ranked;
     for (const amplifier_entry& a : amps) {
         std::vector<output_option> options = options_of(a, hp, nullptr, att);
         if (options.empty()) continue;
-        comparison c = compare_outputs(std::move(options), hp, p, enough, nullptr, att);
+        comparison c = compare_outputs(std::move(options), hp, p, enough, eq, att);
         for (const std::size_t k : c.ranking) ranked.push_back({&a, std::move(c.options[k])});
     }
     const bool sensitive = is_sensitive(hp);
@@ -67,19 +68,27 @@ struct headphone_recommendation {
 
 // Every headphone on `amp`, each with the amplifier's fittest output for it, ordered by that output's headroom
 // (most first): which headphones this amplifier drives, and how easily. `for_iems`, where given, stands between the
-// amplifier and every IEM (sweep --attenuator).
+// amplifier and every IEM (sweep --attenuator). `across`: each headphone's headroom is its worst across the band
+// (where its impedance curve or its EQ gives one: `eqs`, per headphone, null for none), as pair reports it.
 [[nodiscard]] inline std::vector<headphone_recommendation> rank_headphones(const amplifier_entry& amp,
                                                                            std::span<const headphone_entry> headphones,
                                                                            const programme& p, gain enough = gain::of_db(0.0),
-                                                                           const attenuator* for_iems = nullptr) {
+                                                                           const attenuator* for_iems = nullptr, bool across = false,
+                                                                           std::span<const parametric_eq* const> eqs = {}) {
     std::vector<headphone_recommendation> ranked;
-    for (const headphone_entry& h : headphones) {
+    for (std::size_t i = 0; i < headphones.size(); ++i) {
+        const headphone_entry& h = headphones[i];
         const attenuator* att = h.type == headphone_type::iem ? for_iems : nullptr;
-        comparison c = compare_outputs(options_of(amp, h.model, nullptr, att), h.model, p, enough, nullptr, att);
+        const parametric_eq* eq = i < eqs.size() ? eqs[i] : nullptr;
+        comparison c = compare_outputs(options_of(amp, h.model, nullptr, att), h.model, p, enough, eq, att);
         ranked.push_back({&h, std::move(c.options[c.ranking.front()])});
     }
-    std::stable_sort(ranked.begin(), ranked.end(), [](const headphone_recommendation& x, const headphone_recommendation& y) {
-        return x.best.analysis.headroom->margin > y.best.analysis.headroom->margin;
+    const auto headroom_of = [across](const compared_option& o) {
+        if (across && o.across && o.across->headroom) return o.across->headroom->worst;
+        return o.analysis.headroom->margin;
+    };
+    std::stable_sort(ranked.begin(), ranked.end(), [&](const headphone_recommendation& x, const headphone_recommendation& y) {
+        return headroom_of(x.best) > headroom_of(y.best);
     });
     return ranked;
 }

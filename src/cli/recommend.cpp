@@ -77,6 +77,23 @@ std::string output_label(const compared_option& o) {
     return o.option.gain_setting.empty() ? o.option.output : o.option.output + " (" + o.option.gain_setting + ")";
 }
 
+// The headroom a row reports: across the band, the worst (where a curve or an EQ gives one), else at the load.
+gain row_headroom(const compared_option& r, const listing& l) {
+    if (l.across && r.across && r.across->headroom) return r.across->headroom->worst;
+    return r.analysis.headroom->margin;
+}
+
+std::string row_headroom_text(const compared_option& r, const listing& l) {
+    if (l.across && r.across && r.across->headroom)
+        return fmt::format("{:+.1f} at {:.0f} Hz", r.across->headroom->worst.db(), value_in(r.across->headroom->worst_at, hertz));
+    return fmt::format("{:+.1f}", r.analysis.headroom->margin.db());
+}
+
+std::string row_limit(const compared_option& r, const listing& l) {
+    if (l.across && r.across && r.across->headroom) return std::string{to_string(r.across->headroom->worst_binding)};
+    return std::string{to_string(r.analysis.headroom->binding)};
+}
+
 // The rows shown of a table of `qualifying` rows.
 std::size_t shown(const listing& l, std::size_t tables, std::size_t qualifying) {
     const std::size_t cap = l.rows ? *l.rows : (tables == 1 ? qualifying : 10);
@@ -229,16 +246,21 @@ struct table {
 
 std::vector<table> tables_of(const selected_gear& g, const listing& l) {
     const programme& p = l.job;
-    const std::string job = fmt::format("{:.1f} dB SPL with {:.1f} dB peaks", p.average_level().db(), p.crest_factor().db());
+    const std::string job = fmt::format("{:.1f} dB SPL with {:.1f} dB peaks{}", p.average_level().db(), p.crest_factor().db(),
+                                        l.across ? ", worst across 20 Hz-20 kHz" : "");
+    const auto eq_of = [&](std::size_t i) { return i < l.eqs.size() ? l.eqs[i] : nullptr; };
     std::vector<table> tables;
     if (g.per_headphone) {
-        for (const headphone_entry& h : g.headphones) {
+        for (std::size_t i = 0; i < g.headphones.size(); ++i) {
+            const headphone_entry& h = g.headphones[i];
             const attenuator* att = h.type == headphone_type::iem ? l.for_iems : nullptr;
-            table t{fmt::format("{}: {:.4g} ohm, {:.1f} dB SPL/V{}{}; {}", terminal_text(h.name()), value_in(h.model.nominal_impedance(), ohm),
+            const parametric_eq* eq = eq_of(i);
+            table t{fmt::format("{}: {:.4g} ohm, {:.1f} dB SPL/V{}{}{}; {}", terminal_text(h.name()), value_in(h.model.nominal_impedance(), ohm),
                                 h.model.sensitivity_per_volt().db(), is_sensitive(h.model) ? " (sensitive: hiss and Z_out rank next)" : "",
-                                att != nullptr ? ", through " + terminal_text(att->name()) : std::string{}, job),
+                                att != nullptr ? ", through " + terminal_text(att->name()) : std::string{},
+                                eq != nullptr ? ", with its EQ" : "", job),
                     true, {}, {}, {}, 0, att};
-            for (output_recommendation& r : rank_outputs(h.model, g.amps, p, l.min_headroom, att)) {
+            for (output_recommendation& r : rank_outputs(h.model, g.amps, p, l.min_headroom, att, eq)) {
                 t.names.push_back(r.amplifier->name);
                 t.options.push_back(std::move(r.advised));
             }
@@ -249,7 +271,7 @@ std::vector<table> tables_of(const selected_gear& g, const listing& l) {
             table t{fmt::format("{} ({}): {}{}", terminal_text(a.name), to_string(a.kind), job,
                                 l.for_iems != nullptr ? "; IEMs through " + terminal_text(l.for_iems->name()) : std::string{}),
                     false, {}, {}, {}, 0, l.for_iems};
-            for (headphone_recommendation& r : rank_headphones(a, g.headphones, p, l.min_headroom, l.for_iems)) {
+            for (headphone_recommendation& r : rank_headphones(a, g.headphones, p, l.min_headroom, l.for_iems, l.across, l.eqs)) {
                 t.names.push_back(r.headphone->name());
                 t.options.push_back(std::move(r.best));
             }
@@ -287,7 +309,8 @@ void print_recommendations(std::ostream& os, const selected_gear& g, const listi
         const std::size_t n = shown(l, tables.size(), qualifying);
         if (n > 0) {
             std::vector<std::array<std::string, 9>> rows{{"#", t.of_outputs ? "amplifier / output" : "headphone",
-                                                          t.of_outputs ? "gain" : "output (gain)", "headroom", "max SPL", "limit",
+                                                          t.of_outputs ? "gain" : "output (gain)", l.across ? "worst headroom" : "headroom",
+                                                          "max SPL", "limit",
                                                           "hiss dB SPL", "heard", t.of_outputs ? "Z_out ohm" : ""}};
             for (std::size_t k = 0; k < n; ++k) {
                 const frontend::ranked_row& row = t.ranked.rows[k];
@@ -296,8 +319,8 @@ void print_recommendations(std::ostream& os, const selected_gear& g, const listi
                 rows.push_back({std::to_string(k + 1), terminal_text(name),
                                 t.of_outputs ? (r.option.gain_setting.empty() ? "-" : terminal_text(r.option.gain_setting))
                                              : terminal_text(output_label(r)),
-                                fmt::format("{:+.1f}", r.analysis.headroom->margin.db()), fmt::format("{:.1f}", r.analysis.max.max_level.db()),
-                                std::string{to_string(r.analysis.headroom->binding)}, hiss_text(r.analysis),
+                                row_headroom_text(r, l), fmt::format("{:.1f}", r.analysis.max.max_level.db()), row_limit(r, l),
+                                hiss_text(r.analysis),
                                 r.analysis.audibility ? std::string{to_string(r.analysis.audibility->verdict)} : "-",
                                 t.of_outputs ? zout_text(r.option.stage) : ""});
             }
@@ -315,10 +338,21 @@ nlohmann::ordered_json recommendations_json(const selected_gear& g, const listin
     for (std::size_t i = 0; i < tables.size(); ++i) {
         const table& t = tables[i];
         const std::size_t n = shown(l, 1, t.ranked.qualifying);
-        if (t.of_outputs)
-            list.push_back(frontend::ranked_table_json("headphone", g.headphones[i].name(), t.ranked, n, t.through));
-        else
-            list.push_back(frontend::ranked_table_json("amplifier", g.amps[i].name, t.ranked, n, t.through));
+        ojson table = t.of_outputs ? frontend::ranked_table_json("headphone", g.headphones[i].name(), t.ranked, n, t.through)
+                                   : frontend::ranked_table_json("amplifier", g.amps[i].name, t.ranked, n, t.through);
+        if (l.across) {
+            // pair --json's keys for the worst case across the band; a headphone flat across it (no curve, no EQ)
+            // has the headroom at its load everywhere, at no one frequency.
+            ojson& rows = table[t.of_outputs ? "outputs" : "headphones"];
+            for (std::size_t k = 0; k < rows.size(); ++k) {
+                const compared_option& r = *t.ranked.rows[k].option;
+                const bool curved = r.across && r.across->headroom;
+                rows[k]["worst_headroom_db"] = row_headroom(r, l).db();
+                rows[k]["worst_headroom_hz"] = curved ? ojson(value_in(r.across->headroom->worst_at, hertz)) : ojson(nullptr);
+                rows[k]["worst_headroom_limit"] = row_limit(r, l);
+            }
+        }
+        list.push_back(std::move(table));
     }
     return list;
 }

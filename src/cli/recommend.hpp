@@ -55,6 +55,11 @@ struct listing {
     std::optional<std::size_t> rows;  // rows per table; nullopt: all for one table, 10 each for several
     const attenuator* for_iems = nullptr;  // --attenuator: between every output and every IEM
     std::optional<spl> max_hiss;           // --max-hiss: the most hiss at the listener a listed output may make (dB(A))
+    // --across-frequency: each pair is reported by its worst headroom over 20 Hz-20 kHz, its frequency and its
+    // binding limit (pair --json's worst_headroom_*), where the headphone's curve or its EQ gives one; a headphone
+    // with neither is flat across the band, so its headroom is the one at its load.
+    bool across = false;
+    std::vector<const parametric_eq*> eqs;  // --eq: per selected headphone (in selected_gear's order), null for none
 };
 
 void print_recommendations(std::ostream& os, const selected_gear& g, const listing& l);

@@ -128,6 +128,9 @@ subcommand add_sweep(CLI::App& parent) {
         "enough headroom first; then, for a sensitive headphone (110 dB SPL/V or more), less hiss (by more than\n"
         "0.5 dB) and a lower output impedance; then more headroom. With --amp alone, a table per amplifier lists the\n"
         "headphones it drives, most headroom first. Without a selection the report is a summary.\n"
+        "With a selection and --across-frequency (and --eq), each row gives the pair's worst headroom over 20 Hz-20 kHz,\n"
+        "its frequency and binding limit, as pair --json's worst_headroom_*; a headphone with neither a curve nor an EQ\n"
+        "is flat across the band: its row is the one at its load.\n"
         "Examples: headroom sweep --headphone \"Sennheiser HD600 (measured)\" --min-headroom 10 --target 85 --crest 18\n"
         "          headroom sweep --kind iem --kind dongle --top 5\n"
         "          headroom sweep --synthetic 1000x20000 --seed 7 --target 90 --crest 18 --min-headroom 3 --top 3 --json");
@@ -157,7 +160,7 @@ subcommand add_sweep(CLI::App& parent) {
     app->add_flag("--json", f->json, "Print JSON instead of the report");
     app->add_flag("--across-frequency", f->across,
                   "Each pair's worst headroom over 20 Hz-20 kHz (1/48 octave, as pair reports it) with the headphone's impedance curve "
-                  "(--synthetic: realistic curves)");
+                  "(--synthetic: realistic curves); with a selection, the tables report and rank it");
     app->add_option("--eq", f->eq,
                     "With --across-frequency: an AutoEq ParametricEQ.txt for every headphone, or a folder of '<name> ParametricEQ.txt' "
                     "presets, each for the headphone of that name");
@@ -201,9 +204,6 @@ subcommand add_sweep(CLI::App& parent) {
 
                 if (catalog) {
                     const sweep_catalog c = load_sweep_catalog(f->amps, f->headphones, f->selection, f->own);
-                    if ((c.gear.per_headphone || c.gear.per_amplifier) && f->across)
-                        throw usage_error{"--across-frequency: sweeps whole catalogs; the tables of a selection (--headphone, --amp, --kind, --connector) "
-                                          "are made at one load (pair --json reports a pair's worst_headroom across frequency)"};
                     // --attenuator: from the bundled catalog's attenuators.json, between every output and every IEM.
                     std::optional<attenuator> att;
                     if (!f->attenuator.empty()) {
@@ -223,13 +223,22 @@ subcommand add_sweep(CLI::App& parent) {
                     }
                     if (c.gear.per_headphone || c.gear.per_amplifier) {
                         // The tables rank by fitness (recommend.hpp), each pair analysed once, by the scalar model
-                        // whose advice they give; --top sets their length.
+                        // whose advice they give (across the band as well, with --across-frequency); --top sets
+                        // their length.
                         for (const char* flag : {"--out", "--precision", "--threads"})
                             if (given(flag))
                                 throw usage_error{std::string{flag} + ": applies to a whole-catalog sweep by the batch engine; with a selection (--headphone, "
                                                   "--amp, --kind, --connector) the tables are made by the scalar model, each pair once"};
-                        listing l{p, job.min_headroom, std::nullopt, att ? &*att : nullptr, max_hiss};
+                        listing l{p, job.min_headroom, std::nullopt, att ? &*att : nullptr, max_hiss, false, {}};
                         if (f->top_given) l.rows = static_cast<std::size_t>(job.settings.top_k);
+                        // --across-frequency: each pair by its worst headroom over the band, as pair reports it
+                        // (through the attenuator too, as pair takes one), with the --eq preset of its headphone.
+                        const eq_choice eq = f->across ? choose_eq(f->eq, c.headphones) : eq_choice{};
+                        l.across = f->across;
+                        for (std::size_t i = 0; i < c.gear.headphones.size() && !eq.presets.empty(); ++i) {
+                            const std::int32_t k = eq.preset_of[i];
+                            l.eqs.push_back(k < 0 ? nullptr : &eq.presets[static_cast<std::size_t>(k)]);
+                        }
                         if (f->json) {
                             nlohmann::ordered_json j;
                             j["target_spl_db"] = p.average_level().db();
@@ -237,6 +246,9 @@ subcommand add_sweep(CLI::App& parent) {
                             j["min_headroom_db"] = job.min_headroom.db();
                             j["attenuator"] = att ? nlohmann::ordered_json(att->name()) : nlohmann::ordered_json(nullptr);
                             j["max_hiss_dba"] = max_hiss ? nlohmann::ordered_json(max_hiss->db()) : nlohmann::ordered_json(nullptr);
+                            j["across_frequency"] = f->across;
+                            j["eq"] = f->eq.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f->eq);
+                            if (!f->eq.empty()) j["eq_headphones"] = eq.matched;
                             j["recommendations"] = recommendations_json(c.gear, l);
                             os << json_text(j) << '\n';
                         } else {
