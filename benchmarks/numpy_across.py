@@ -202,15 +202,16 @@ def synthetic_catalog(m, n, seed, grid):
 def table_at(ln_hz, values, u):
     """curve_math.hpp's table_at for tables of P points each (rows): linear in ln f between the points, the end
     values held outside. ln_hz, values (K, P); u (F) -> (K, F)."""
-    p = ln_hz.shape[1]
-    above = (ln_hz[:, :, None] <= u[None, None, :]).sum(axis=1)  # points at or below u
-    lo = np.clip(above - 1, 0, p - 2)
-    x0 = np.take_along_axis(ln_hz, lo, axis=1)
-    x1 = np.take_along_axis(ln_hz, lo + 1, axis=1)
-    y0 = np.take_along_axis(values, lo, axis=1)
-    y1 = np.take_along_axis(values, lo + 1, axis=1)
-    w = (u - x0) / (x1 - x0)
-    out = y0 + w * (y1 - y0)
+    k, p = ln_hz.shape
+    above = np.zeros((k, u.size), np.intp)  # points at or below u
+    for q in range(p):
+        above += ln_hz[:, q:q + 1] <= u
+    # Segment by segment (a few), each point's columns broadcast: no gathers.
+    out = np.empty((k, u.size))
+    for q in range(p - 1):
+        x0, x1, y0, y1 = ln_hz[:, q:q + 1], ln_hz[:, q + 1:q + 2], values[:, q:q + 1], values[:, q + 1:q + 2]
+        w = (u - x0) / (x1 - x0)
+        np.copyto(out, y0 + w * (y1 - y0), where=(above == q + 1) | (q == 0))
     out = np.where(u <= ln_hz[:, :1], values[:, :1], out)
     return np.where(u >= ln_hz[:, -1:], values[:, -1:], out)
 
@@ -289,6 +290,7 @@ def sweep(outputs, hps, grid, boost, preamp, target, crest, threshold, dtype, ch
     eq_w = np.power(10.0, -boost / 20.0).astype(T)
     eq_gd = np.power(10.0, np.minimum(preamp[:, None] + boost, 0.0) / 20.0).astype(T)
     groups = stage_groups(o, np.diff(table_first))
+    tables = table_ln_r.size > 0
 
     met = np.zeros(n, np.int64)
     h_min = np.full(n, np.inf)
@@ -299,80 +301,32 @@ def sweep(outputs, hps, grid, boost, preamp, target, crest, threshold, dtype, ch
 
     shape = (chunk, hp_chunk, n_f)
     buf = [np.empty(shape, T) for _ in range(4)]
-    for first in range(0, n, hp_chunk):
-        hc = min(hp_chunk, n - first)
-        hs = slice(first, first + hc)
-        # The chunk's headphones on the grid, as the engine prepares them (across_impl.hpp prepare): re, im in T,
+    # Headphones are prepared a block at a time (their curves evaluated with fewer, larger NumPy calls), then swept
+    # in tiles of hp_chunk.
+    block = hp_chunk * max(1, 256 // hp_chunk)
+    for first_block in range(0, n, block):
+        nb = min(block, n - first_block)
+        # The block's headphones on the grid, as the engine prepares them (across_impl.hpp prepare): re, im in T,
         # |Z| = sqrt(re^2 + im^2), sqrt|Z|, ln|Z| (for rating tables), the EQ's factors.
-        re64, im64 = hps.impedance(first, hc)
-        re, im = re64.astype(T), im64.astype(T)
-        im2 = im * im
-        mag = np.sqrt(re * re + im2)
-        sqrt_mag = np.sqrt(mag)
-        ln_mag = np.log(mag.astype(np.float64)).astype(T)
-        e = hps.eq_of[hs]
-        w = np.where(e[:, None] >= 0, eq_w[np.maximum(e, 0)], T(1)) if boost.size else np.ones((hc, n_f), T)
-        gd = np.where(e[:, None] >= 0, eq_gd[np.maximum(e, 0)], T(1)) if boost.size else np.ones((hc, n_f), T)
-        s_v = hps.s_v[hs]
-        for key, js in groups:
-            has_v, has_i, has_p, has_th, has_g, one_divider, table_size = key
-            for at in range(0, js.size, chunk):
-                j = js[at:at + chunk]
-                c = j.size
-                col = lambda name: prog[name][j][:, None, None]  # noqa: E731
-                d, best, tmp, sig = (b[:c, :hc] for b in buf)
-                # The clipping divider |Z| / |Z + R_s|, as the engine writes it.
-                np.add(re, col("r_clip"), out=d)
-                np.multiply(d, d, out=d)
-                np.add(d, im2, out=d)
-                np.sqrt(d, out=d)
-                np.divide(mag, d, out=d)
-                best.fill(np.inf)
-                if has_v:
-                    np.multiply(col("v_clip"), d, out=best)
-                if has_g:
-                    if not one_divider:  # the signal divider |Z| / |Z + Z_out|
-                        np.add(re, col("z_out"), out=sig)
-                        np.multiply(sig, sig, out=sig)
-                        np.add(sig, im2, out=sig)
-                        np.sqrt(sig, out=sig)
-                        np.divide(mag, sig, out=sig)
-                        d = sig
-                    np.multiply(col("v_gain"), d, out=tmp)
-                    np.multiply(tmp, gd, out=tmp)
-                    np.minimum(best, tmp, out=best)
-                if has_i:
-                    np.multiply(col("i_max"), mag, out=tmp)
-                    np.minimum(best, tmp, out=best)
-                if has_p:
-                    np.multiply(col("sqrt_p_clip"), sqrt_mag, out=tmp)
-                    np.minimum(best, tmp, out=best)
-                if has_th:
-                    np.multiply(col("sqrt_p_thermal"), sqrt_mag, out=tmp)
-                    np.minimum(best, tmp, out=best)
-                if table_size:
-                    np.minimum(best, rated_voltage(table_first[j], table_ln_r, table_ln_v, table_size, ln_mag, ps, T), out=best)
-                # The level wanted rises by the boost: the limit's voltage per volt wanted.
-                np.multiply(best, w, out=best)
-                worst_f = np.argmin(best, axis=2)  # the first (lowest frequency) where several tie
-                u = np.take_along_axis(best, worst_f[:, :, None], axis=2)[:, :, 0]
-                # The binding limit, only where each pair's worst falls.
-                take = lambda a: np.take_along_axis(a, worst_f.T, axis=1).T  # noqa: E731 ((hc, F) -> (c, hc))
-                v = limits_at(prog, table_first, table_ln_r, table_ln_v, j, table_size, take(re), take(im), take(mag),
-                              take(sqrt_mag), take(ln_mag), take(gd), ps, T)
-                binding = np.argmin(v, axis=0)  # ties to the first in limit.hpp's order
-                assert np.array_equal(v.min(axis=0) * take(w), u), "the binding limit's arithmetic differs from the tile's"
-                # headroom_db (batch/math.hpp): (S_V + 20 lg v) - target, in double
-                h = (s_v[None, :] + DB20_PER_NEPER * np.log(u.astype(np.float64))) - target
-                # A load-sensed mode meets only the headphones whose load it answers for; other stages every one.
-                ok = (load_min[j][:, None] <= mode_load[None, hs]) & (mode_load[None, hs] < load_max[j][:, None])
-                met[hs] += ok.sum(axis=0)
-                h_min[hs] = np.minimum(h_min[hs], np.where(ok, h, np.inf).min(axis=0))
-                h_max[hs] = np.maximum(h_max[hs], np.where(ok, h, -np.inf).max(axis=0))
-                h_sum[hs] += np.where(ok, h, 0.0).sum(axis=0)
-                above[hs] += (ok & (h >= threshold)).sum(axis=0)
-                for lim in range(len(LIMITS)):
-                    counts[lim, hs] += (ok & (binding == lim)).sum(axis=0)
+        re64, im64 = hps.impedance(first_block, nb)
+        re_b, im_b = re64.astype(T), im64.astype(T)
+        im2_b = im_b * im_b
+        mag_b = np.sqrt(re_b * re_b + im2_b)
+        sqrt_b = np.sqrt(mag_b)
+        ln_b = np.log(mag_b.astype(np.float64)).astype(T) if tables else mag_b
+        e = hps.eq_of[first_block:first_block + nb]
+        w_b = np.where(e[:, None] >= 0, eq_w[np.maximum(e, 0)], T(1)) if boost.size else np.ones((nb, n_f), T)
+        gd_b = np.where(e[:, None] >= 0, eq_gd[np.maximum(e, 0)], T(1)) if boost.size else np.ones((nb, n_f), T)
+        for first in range(first_block, first_block + nb, hp_chunk):
+            hc = min(hp_chunk, first_block + nb - first)
+            hs = slice(first, first + hc)
+            bs = slice(first - first_block, first - first_block + hc)
+            re, im, im2, mag, sqrt_mag, ln_mag, w, gd = (x[bs] for x in (re_b, im_b, im2_b, mag_b, sqrt_b, ln_b, w_b, gd_b))
+            s_v = hps.s_v[hs]
+            pair_rows = np.arange(hc)[None, :]
+            sweep_tile_range(groups, chunk, hc, hs, buf, prog, table_first, table_ln_r, table_ln_v, ps, T, re, im, im2, mag,
+                             sqrt_mag, ln_mag, w, gd, s_v, pair_rows, target, threshold, load_min, load_max, mode_load,
+                             met, h_min, h_max, h_sum, above, counts)
 
     some = met > 0
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -388,6 +342,73 @@ def sweep(outputs, hps, grid, boost, preamp, target, crest, threshold, dtype, ch
         "above_threshold": int(above.sum()),
         "binding": {name: int(k) for name, k in zip(LIMITS, counts.sum(axis=1))},
     }
+
+
+def sweep_tile_range(groups, chunk, hc, hs, buf, prog, table_first, table_ln_r, table_ln_v, ps, T, re, im, im2, mag,
+                     sqrt_mag, ln_mag, w, gd, s_v, pair_rows, target, threshold, load_min, load_max, mode_load,
+                     met, h_min, h_max, h_sum, above, counts):
+    """Every stage against headphones hs (prepared on the grid: (hc, F) arrays), in tiles of `chunk` stages, into
+    the per-headphone accumulators."""
+    for key, js in groups:
+        has_v, has_i, has_p, has_th, has_g, one_divider, table_size = key
+        for at in range(0, js.size, chunk):
+            j = js[at:at + chunk]
+            c = j.size
+            col = lambda name: prog[name][j][:, None, None]  # noqa: E731
+            d, best, tmp, sig = (b[:c, :hc] for b in buf)
+            # The clipping divider |Z| / |Z + R_s|, as the engine writes it.
+            np.add(re, col("r_clip"), out=d)
+            np.multiply(d, d, out=d)
+            np.add(d, im2, out=d)
+            np.sqrt(d, out=d)
+            np.divide(mag, d, out=d)
+            if has_v:
+                np.multiply(col("v_clip"), d, out=best)
+            else:
+                best.fill(np.inf)
+            if has_g:
+                if not one_divider:  # the signal divider |Z| / |Z + Z_out|
+                    np.add(re, col("z_out"), out=sig)
+                    np.multiply(sig, sig, out=sig)
+                    np.add(sig, im2, out=sig)
+                    np.sqrt(sig, out=sig)
+                    np.divide(mag, sig, out=sig)
+                    d = sig
+                np.multiply(col("v_gain"), d, out=tmp)
+                np.multiply(tmp, gd, out=tmp)
+                np.minimum(best, tmp, out=best)
+            if has_i:
+                np.multiply(col("i_max"), mag, out=tmp)
+                np.minimum(best, tmp, out=best)
+            if has_p:
+                np.multiply(col("sqrt_p_clip"), sqrt_mag, out=tmp)
+                np.minimum(best, tmp, out=best)
+            if has_th:
+                np.multiply(col("sqrt_p_thermal"), sqrt_mag, out=tmp)
+                np.minimum(best, tmp, out=best)
+            if table_size:
+                np.minimum(best, rated_voltage(table_first[j], table_ln_r, table_ln_v, table_size, ln_mag, ps, T), out=best)
+            # The level wanted rises by the boost: the limit's voltage per volt wanted.
+            np.multiply(best, w, out=best)
+            worst_f = np.argmin(best, axis=2)  # the first (lowest frequency) where several tie
+            u = best[np.arange(c)[:, None], pair_rows, worst_f]
+            # The binding limit, only where each pair's worst falls.
+            take = lambda a: a[pair_rows, worst_f]  # noqa: E731 ((hc, F) -> (c, hc))
+            v = limits_at(prog, table_first, table_ln_r, table_ln_v, j, table_size, take(re), take(im), take(mag),
+                          take(sqrt_mag), take(ln_mag), take(gd), ps, T)
+            binding = np.argmin(v, axis=0)  # ties to the first in limit.hpp's order
+            assert np.array_equal(v.min(axis=0) * take(w), u), "the binding limit's arithmetic differs from the tile's"
+            # headroom_db (batch/math.hpp): (S_V + 20 lg v) - target, in double
+            h = (s_v[None, :] + DB20_PER_NEPER * np.log(u.astype(np.float64))) - target
+            # A load-sensed mode meets only the headphones whose load it answers for; other stages every one.
+            ok = (load_min[j][:, None] <= mode_load[None, hs]) & (mode_load[None, hs] < load_max[j][:, None])
+            met[hs] += ok.sum(axis=0)
+            h_min[hs] = np.minimum(h_min[hs], np.where(ok, h, np.inf).min(axis=0))
+            h_max[hs] = np.maximum(h_max[hs], np.where(ok, h, -np.inf).max(axis=0))
+            h_sum[hs] += np.where(ok, h, 0.0).sum(axis=0)
+            above[hs] += (ok & (h >= threshold)).sum(axis=0)
+            for lim in range(len(LIMITS)):
+                counts[lim, hs] += (ok & (binding == lim)).sum(axis=0)
 
 
 def rated_voltage(first, ln_r, ln_v, size, ln_z, ps, T):
