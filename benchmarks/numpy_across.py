@@ -47,6 +47,7 @@ import os
 import subprocess
 import sys
 import time
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -289,15 +290,12 @@ def sweep(outputs, hps, grid, boost, preamp, target, crest, threshold, dtype, ch
     # rises by the boost), gd = 10^(min(preamp + boost, 0)/20) on the gain limit; a headphone without EQ: 1 and 1.
     eq_w = np.power(10.0, -boost / 20.0).astype(T)
     eq_gd = np.power(10.0, np.minimum(preamp[:, None] + boost, 0.0) / 20.0).astype(T)
-    groups = stage_groups(o, np.diff(table_first))
     tables = table_ln_r.size > 0
-
-    met = np.zeros(n, np.int64)
-    h_min = np.full(n, np.inf)
-    h_max = np.full(n, -np.inf)
-    h_sum = np.zeros(n)
-    above = np.zeros(n, np.int64)
-    counts = np.zeros((len(LIMITS), n), np.int64)
+    st = SimpleNamespace(prog=prog, table_first=table_first, table_ln_r=table_ln_r, table_ln_v=table_ln_v, load_min=load_min,
+                         load_max=load_max, groups=stage_groups(o, np.diff(table_first)), ps=ps, T=T)
+    # Per headphone: pairs met, min, max and sum of the worst headroom, pairs at or above the threshold, per limit.
+    acc = SimpleNamespace(met=np.zeros(n, np.int64), h_min=np.full(n, np.inf), h_max=np.full(n, -np.inf), h_sum=np.zeros(n),
+                          above=np.zeros(n, np.int64), counts=np.zeros((len(LIMITS), n), np.int64))
 
     shape = (chunk, hp_chunk, n_f)
     buf = [np.empty(shape, T) for _ in range(4)]
@@ -322,12 +320,11 @@ def sweep(outputs, hps, grid, boost, preamp, target, crest, threshold, dtype, ch
             hs = slice(first, first + hc)
             bs = slice(first - first_block, first - first_block + hc)
             re, im, im2, mag, sqrt_mag, ln_mag, w, gd = (x[bs] for x in (re_b, im_b, im2_b, mag_b, sqrt_b, ln_b, w_b, gd_b))
-            s_v = hps.s_v[hs]
-            pair_rows = np.arange(hc)[None, :]
-            sweep_tile_range(groups, chunk, hc, hs, buf, prog, table_first, table_ln_r, table_ln_v, ps, T, re, im, im2, mag,
-                             sqrt_mag, ln_mag, w, gd, s_v, pair_rows, target, threshold, load_min, load_max, mode_load,
-                             met, h_min, h_max, h_sum, above, counts)
+            hp = SimpleNamespace(slice=hs, count=hc, re=re, im=im, im2=im2, mag=mag, sqrt_mag=sqrt_mag, ln_mag=ln_mag, w=w,
+                                 gd=gd, s_v=hps.s_v[hs], mode_load=mode_load[hs], rows=np.arange(hc)[None, :])
+            sweep_headphones(st, hp, chunk, buf, target, threshold, acc)
 
+    met, h_min, h_max, h_sum, above, counts = acc.met, acc.h_min, acc.h_max, acc.h_sum, acc.above, acc.counts
     some = met > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_i = np.where(some, h_sum / met, np.nan)  # per headphone, over the stages it meets; the overall mean is theirs
@@ -344,12 +341,12 @@ def sweep(outputs, hps, grid, boost, preamp, target, crest, threshold, dtype, ch
     }
 
 
-def sweep_tile_range(groups, chunk, hc, hs, buf, prog, table_first, table_ln_r, table_ln_v, ps, T, re, im, im2, mag,
-                     sqrt_mag, ln_mag, w, gd, s_v, pair_rows, target, threshold, load_min, load_max, mode_load,
-                     met, h_min, h_max, h_sum, above, counts):
-    """Every stage against headphones hs (prepared on the grid: (hc, F) arrays), in tiles of `chunk` stages, into
-    the per-headphone accumulators."""
-    for key, js in groups:
+def sweep_headphones(st, hp, chunk, buf, target, threshold, acc):
+    """Every stage (st) against a few headphones (hp: prepared on the grid, (hc, F) arrays), in tiles of `chunk`
+    stages, into the per-headphone accumulators (acc)."""
+    prog, T, ps, hs, hc = st.prog, st.T, st.ps, hp.slice, hp.count
+    re, im, im2, mag, sqrt_mag, ln_mag, w, gd = hp.re, hp.im, hp.im2, hp.mag, hp.sqrt_mag, hp.ln_mag, hp.w, hp.gd
+    for key, js in st.groups:
         has_v, has_i, has_p, has_th, has_g, one_divider, table_size = key
         for at in range(0, js.size, chunk):
             j = js[at:at + chunk]
@@ -387,28 +384,27 @@ def sweep_tile_range(groups, chunk, hc, hs, buf, prog, table_first, table_ln_r, 
                 np.multiply(col("sqrt_p_thermal"), sqrt_mag, out=tmp)
                 np.minimum(best, tmp, out=best)
             if table_size:
-                np.minimum(best, rated_voltage(table_first[j], table_ln_r, table_ln_v, table_size, ln_mag, ps, T), out=best)
+                np.minimum(best, rated_voltage(st.table_first[j], st.table_ln_r, st.table_ln_v, table_size, ln_mag, ps, T), out=best)
             # The level wanted rises by the boost: the limit's voltage per volt wanted.
             np.multiply(best, w, out=best)
             worst_f = np.argmin(best, axis=2)  # the first (lowest frequency) where several tie
-            u = best[np.arange(c)[:, None], pair_rows, worst_f]
+            u = best[np.arange(c)[:, None], hp.rows, worst_f]
             # The binding limit, only where each pair's worst falls.
-            take = lambda a: a[pair_rows, worst_f]  # noqa: E731 ((hc, F) -> (c, hc))
-            v = limits_at(prog, table_first, table_ln_r, table_ln_v, j, table_size, take(re), take(im), take(mag),
-                          take(sqrt_mag), take(ln_mag), take(gd), ps, T)
+            take = lambda a: a[hp.rows, worst_f]  # noqa: E731 ((hc, F) -> (c, hc))
+            v = limits_at(st, j, table_size, take(re), take(im), take(mag), take(sqrt_mag), take(ln_mag), take(gd))
             binding = np.argmin(v, axis=0)  # ties to the first in limit.hpp's order
             assert np.array_equal(v.min(axis=0) * take(w), u), "the binding limit's arithmetic differs from the tile's"
             # headroom_db (batch/math.hpp): (S_V + 20 lg v) - target, in double
-            h = (s_v[None, :] + DB20_PER_NEPER * np.log(u.astype(np.float64))) - target
+            h = (hp.s_v[None, :] + DB20_PER_NEPER * np.log(u.astype(np.float64))) - target
             # A load-sensed mode meets only the headphones whose load it answers for; other stages every one.
-            ok = (load_min[j][:, None] <= mode_load[None, hs]) & (mode_load[None, hs] < load_max[j][:, None])
-            met[hs] += ok.sum(axis=0)
-            h_min[hs] = np.minimum(h_min[hs], np.where(ok, h, np.inf).min(axis=0))
-            h_max[hs] = np.maximum(h_max[hs], np.where(ok, h, -np.inf).max(axis=0))
-            h_sum[hs] += np.where(ok, h, 0.0).sum(axis=0)
-            above[hs] += (ok & (h >= threshold)).sum(axis=0)
+            ok = (st.load_min[j][:, None] <= hp.mode_load[None, :]) & (hp.mode_load[None, :] < st.load_max[j][:, None])
+            acc.met[hs] += ok.sum(axis=0)
+            acc.h_min[hs] = np.minimum(acc.h_min[hs], np.where(ok, h, np.inf).min(axis=0))
+            acc.h_max[hs] = np.maximum(acc.h_max[hs], np.where(ok, h, -np.inf).max(axis=0))
+            acc.h_sum[hs] += np.where(ok, h, 0.0).sum(axis=0)
+            acc.above[hs] += (ok & (h >= threshold)).sum(axis=0)
             for lim in range(len(LIMITS)):
-                counts[lim, hs] += (ok & (binding == lim)).sum(axis=0)
+                acc.counts[lim, hs] += (ok & (binding == lim)).sum(axis=0)
 
 
 def rated_voltage(first, ln_r, ln_v, size, ln_z, ps, T):
@@ -439,9 +435,9 @@ def rated_parts(first, ln_r, ln_v, size, ln_z):
     return x, below, beyond
 
 
-def limits_at(prog, table_first, table_ln_r, table_ln_v, j, table_size, re, im, mag, sqrt_mag, ln_mag, gd, ps, T):
+def limits_at(st, j, table_size, re, im, mag, sqrt_mag, ln_mag, gd):
     """limit.hpp's five load voltages for the programme of stages j, each at its own load (c, hc): (5, c, hc)."""
-    col = lambda name: prog[name][j][:, None]  # noqa: E731
+    col = lambda name: st.prog[name][j][:, None]  # noqa: E731
     x = re + col("r_clip")
     clip = mag / np.sqrt(x * x + im * im)
     x2 = re + col("z_out")
@@ -450,10 +446,10 @@ def limits_at(prog, table_first, table_ln_r, table_ln_v, j, table_size, re, im, 
                   col("v_gain") * signal])
     v[GAIN] *= gd  # the EQ's digital factor on the gain limit
     if table_size:
-        lx, below, beyond = rated_parts(table_first[j], table_ln_r, table_ln_v, table_size, ln_mag)
-        e = np.exp(lx) * T(ps)
+        lx, below, beyond = rated_parts(st.table_first[j], st.table_ln_r, st.table_ln_v, table_size, ln_mag)
+        e = np.exp(lx) * st.T(st.ps)
         for slot, where in ((VOLTAGE, beyond), (CURRENT, below), (POWER, ~below & ~beyond)):
-            rated = np.where(where, e, T(np.inf))
+            rated = np.where(where, e, st.T(np.inf))
             v[slot] = np.where(rated < v[slot], rated, v[slot])
     return v
 
