@@ -77,11 +77,13 @@ def audio_band_grid(steps_per_octave=48):
 # for a range of headphones, so that a synthetic catalog's curves are evaluated a chunk at a time).
 
 class Headphones:
-    def __init__(self, s_v, mode_load, impedance, eq_of=None):
+    def __init__(self, s_v, mode_load, impedance, names=None, models=None):
         self.s_v = np.asarray(s_v, np.float64)
         self.mode_load = np.asarray(mode_load, np.float64)
         self.impedance = impedance  # (first, count) -> (re, im), each (count, F) float64
-        self.eq_of = np.full(self.s_v.size, -1, np.int64) if eq_of is None else np.asarray(eq_of, np.int64)
+        self.eq_of = np.full(self.s_v.size, -1, np.int64)  # each headphone's preset, or -1 (choose_eq)
+        self.names = names if names is not None else [""] * self.s_v.size  # for presets matched by name
+        self.models = models  # () -> the module's Headphone models of a synthetic catalog (for --check)
 
     @property
     def size(self):
@@ -107,9 +109,8 @@ def bundled_catalog(grid):
             z = m.curve.impedance_at(grid)
             re[i] = z.real
             im[i] = z.imag
-    hps = Headphones(hp_cols["s_v"], hp_cols["r"], lambda first, count: (re[first:first + count], im[first:first + count]))
-    hps.names = [h.name for h in cat.headphones]
-    return outputs, hps
+    return outputs, Headphones(hp_cols["s_v"], hp_cols["r"], lambda first, count: (re[first:first + count], im[first:first + count]),
+                               names=[h.name for h in cat.headphones])
 
 
 def synthetic_catalog(m, n, seed, grid):
@@ -195,9 +196,7 @@ def synthetic_catalog(m, n, seed, grid):
         return out
 
     # The mode load (limit_load) matters only for load-sensed modes, which a synthetic catalog has none of.
-    hps = Headphones(s_v, z, impedance)
-    hps.models = models
-    return outputs, hps
+    return outputs, Headphones(s_v, z, impedance, names=[f"synthetic headphone {i}" for i in range(n)], models=models)
 
 
 def table_at(ln_hz, values, u):
@@ -238,7 +237,7 @@ def choose_eq(where, hps, grid):
         files = {name_key(f[:-len(suffix)]): os.path.join(where, f) for f in sorted(os.listdir(where))
                  if f.endswith(suffix) and len(f) > len(suffix)}
         loaded, boost, preamp, eq_of = {}, [], [], []
-        for name in getattr(hps, "names", [""] * hps.size):
+        for name in hps.names:
             path = files.get(name_key(name))
             if path is None:
                 eq_of.append(-1)
@@ -528,7 +527,6 @@ def engine_check(eq_path, grid, target, crest, threshold):
     _, hps = synthetic_catalog(1, 60, 7, grid)
     models = hps.models()
     hps.mode_load = np.asarray(headroom.headphone_columns(models)["r"])  # limit_load: a curve's minimum
-    hps.names = [h.name for h in models]
     eq = None
     boost, preamp = np.zeros((0, grid.size)), np.zeros(0)
     if eq_path and not os.path.isdir(eq_path):
