@@ -58,7 +58,7 @@ from ._result import (
     Result,
     Verdict,
 )
-from ._across import AcrossPerHeadphone, AcrossResult, AcrossTop
+from ._across import NO_LIMIT, AcrossGrid, AcrossPerHeadphone, AcrossResult, AcrossTop
 from ._sweep import (
     HEADPHONE_COLUMNS,
     LIMITS,
@@ -79,8 +79,8 @@ if TYPE_CHECKING:
     from .distributed import dask_sweep as dask_sweep
 
 __all__ = [
-    "ATTENUATOR_FIELDS", "HEADPHONE_COLUMNS", "LIMITS", "MODE_COLUMNS", "OUTPUT_COLUMNS", "OUTPUT_FIELDS", "TABLE_COLUMNS",
-    "AcrossPerHeadphone", "AcrossResult", "AcrossTop", "Amplifier", "AmplifierOutput", "Analysis", "Attenuator", "Catalog", "CatalogAttenuator", "CatalogError", "CatalogHeadphone",
+    "ATTENUATOR_FIELDS", "HEADPHONE_COLUMNS", "LIMITS", "MODE_COLUMNS", "NO_LIMIT", "OUTPUT_COLUMNS", "OUTPUT_FIELDS", "TABLE_COLUMNS",
+    "AcrossGrid", "AcrossPerHeadphone", "AcrossResult", "AcrossTop", "Amplifier", "AmplifierOutput", "Analysis", "Attenuator", "Catalog", "CatalogAttenuator", "CatalogError", "CatalogHeadphone",
     "ComparedOutput",
     "Comparison", "EQFilter", "Fit", "GainSetting", "HeadroomError", "Headphone", "ImpedanceCurve", "InputFileError",
     "MissingFileError", "Need", "OutputStage", "ParametricEQ", "ParseError", "Programme", "Recommendation",

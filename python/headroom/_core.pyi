@@ -362,11 +362,10 @@ _attenuator_fields: tuple[str, ...]
 def _pack_outputs(outputs: Sequence[OutputStage], loads: Sequence[tuple[float, float]] = ...) -> dict[str, npt.NDArray[Any]]: ...
 def _pack_headphones(headphones: Sequence[Headphone]) -> dict[str, npt.NDArray[Any]]: ...
 def _synthetic(outputs: int, headphones: int, seed: int) -> tuple[dict[str, npt.NDArray[Any]], dict[str, npt.NDArray[Any]]]: ...
+def _pack_across(headphones: Sequence[Headphone], presets: Sequence[ParametricEQ], preset_of: Sequence[int]) -> dict[str, npt.NDArray[Any]]: ...
 def _sweep_across(
     outputs: dict[str, npt.NDArray[Any]],
-    headphones: Sequence[Headphone],
-    presets: Sequence[ParametricEQ],
-    preset_of: Sequence[int],
+    headphones: dict[str, npt.NDArray[Any]],
     programme: Programme | None,
     target: _Decibels | None,
     crest: _Decibels | None,
@@ -376,6 +375,7 @@ def _sweep_across(
     precision: str,
     eq_name: str,
     eq_headphones: int,
+    grid: bool,
 ) -> dict[str, Any]: ...
 def _sweep(
     outputs: dict[str, npt.NDArray[Any]],

@@ -435,7 +435,8 @@ def sweep(
     ``across_frequency=True`` (``headroom sweep --across-frequency``) gives each pair's worst headroom over 20 Hz-20
     kHz instead, each headphone at its own impedance curve: ``headphones`` are then catalog gear (models with their
     curves, not columns), ``eq`` a ParametricEQ applied to every headphone or a mapping from headphone name to its
-    preset (the others without EQ), and the result an AcrossResult; ``grid`` is not available across frequency.
+    preset (the others without EQ), and the result an AcrossResult; with ``grid=True`` its ``grid`` holds every pair's
+    worst headroom, its frequency and binding limit (the rows of ``headroom sweep --across-frequency --out FILE``).
     """
     prog, tgt, cr = _programme_args(programme, target, crest)
     n_threads, k = _threads(threads), _top(top)

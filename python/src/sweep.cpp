@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -30,6 +31,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <future>
 #include <string>
 #include <utility>
@@ -179,6 +181,19 @@ output_arrays<T> output_arrays_of(const py::dict& outs) {
     return o;
 }
 
+// Refuses a grid of every pair of m x n, `bytes_per_pair` each, that cannot fit this machine's memory, before
+// anything is allocated.
+void check_grid_fits(index m, index n, double bytes_per_pair) {
+    const double bytes = static_cast<double>(m) * static_cast<double>(n) * bytes_per_pair;
+    const double memory = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+    if (memory > 0 && bytes > memory) {
+        char text[200];
+        std::snprintf(text, sizeof text, "of every pair of %lld x %lld needs %.3g GB, more than this machine's %.3g GB: leave grid out, or sweep in parts",
+                      static_cast<long long>(m), static_cast<long long>(n), bytes / 1e9, memory / 1e9);
+        throw spec_error{"sweep", "grid", text};
+    }
+}
+
 // Runs a sweep on a thread of its own with the GIL released, while this one wakes every 50 ms to let Python handle
 // its signals: Ctrl-C stops the sweep (its settings' stop flag) and raises KeyboardInterrupt. Returns the result
 // and the seconds it took.
@@ -229,14 +244,7 @@ py::dict sweep_columns(const py::dict& outs, const py::dict& hps, const programm
     batch::row_sink<T> sink;
     if (grid) {
         // Every pair's figures: refused before allocating when they cannot fit this machine's memory.
-        const double bytes = static_cast<double>(m) * static_cast<double>(n) * (2.0 * sizeof(T) + 2.0);
-        const double memory = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
-        if (memory > 0 && bytes > memory) {
-            char text[200];
-            std::snprintf(text, sizeof text, "of every pair of %lld x %lld needs %.3g GB, more than this machine's %.3g GB: leave grid out, or sweep in parts",
-                          static_cast<long long>(m), static_cast<long long>(n), bytes / 1e9, memory / 1e9);
-            throw spec_error{"sweep", "grid", text};
-        }
+        check_grid_fits(m, n, 2.0 * sizeof(T) + 2.0);
         g.emplace(m, n);
         sink = g->sink(n);
     }
@@ -288,24 +296,145 @@ py::dict sweep_columns(const py::dict& outs, const py::dict& hps, const programm
     return d;
 }
 
+// The headphones of a sweep across frequency as NumPy columns (batch::across_columns, packed by pack_across, the
+// command's packing): so that a sweep may be cut into parts that travel to other processes as plain arrays.
+constexpr std::array<const char*, 11> curve_fields{"ln_hz", "ln_ohm", "phase_rad", "re", "le", "fs", "qms", "qes", "boost_db", "preamp_db", "grid_hz"};
+
+py::dict across_dict(const batch::across_columns<double>& c) {
+    py::dict d = headphone_dict(c.headphones);
+    d["mode_load"] = copy_column<double>(c.mode_load);
+    d["curve"] = copy_column<std::int32_t>(c.curve);
+    d["eq"] = copy_column<std::int32_t>(c.eq);
+    d["table_first"] = copy_column<std::int64_t>(c.curves.table_first);
+    const std::array<const batch::column<double>*, 11> columns{&c.curves.ln_hz, &c.curves.ln_ohm, &c.curves.phase_rad, &c.curves.re, &c.curves.le,
+                                                               &c.curves.fs,    &c.curves.qms,    &c.curves.qes,       &c.eqs.boost_db,
+                                                               &c.eqs.preamp_db, &c.grid_hz};
+    for (std::size_t k = 0; k < columns.size(); ++k) d[curve_fields[k]] = copy_column<double>(*columns[k]);
+    return d;
+}
+
+template <class T>
+std::span<const T> span_of(const array<T>& a) {
+    return {a.data(), static_cast<std::size_t>(a.size())};
+}
+
+// The columns of across_dict, in the sweep's precision for the headphones' own numbers (r, s_v, mode_load: the
+// package converts them); their lengths checked where the view would read past them (the engine checks the rest:
+// batch/across.hpp).
+template <class T>
+struct across_arrays {
+    array<T> r, s_v, mode_load;
+    array<std::int32_t> curve, eq;
+    array<std::int64_t> table_first;
+    std::vector<array<double>> columns;  // curve_fields, in that order
+
+    explicit across_arrays(const py::dict& hps)
+        : r{column_arg<T>(hps, "headphones", "r")},
+          s_v{column_arg<T>(hps, "headphones", "s_v")},
+          mode_load{column_arg<T>(hps, "headphones", "mode_load")},
+          curve{column_arg<std::int32_t>(hps, "headphones", "curve")},
+          eq{column_arg<std::int32_t>(hps, "headphones", "eq")},
+          table_first{column_arg<std::int64_t>(hps, "headphones", "table_first")} {
+        for (const char* name : curve_fields) columns.push_back(column_arg<double>(hps, "headphones", name));
+        const py::ssize_t n = r.size();
+        for (const auto& [a, name] : {std::pair{s_v.size(), "s_v"}, std::pair{mode_load.size(), "mode_load"}, std::pair{curve.size(), "curve"},
+                                      std::pair{eq.size(), "eq"}})
+            if (a != n) throw spec_error{"headphones", name, "differs in length from r"};
+        if (table_first.size() == 0) throw spec_error{"headphones", "table_first", "must hold one offset more than there are curves"};
+    }
+
+    [[nodiscard]] batch::across_view<T> view() const {
+        static_assert(sizeof(std::int64_t) == sizeof(index));
+        const auto n = static_cast<index>(r.size());
+        batch::across_view<T> v{batch::headphone_view<T>{map(r), map(s_v)},
+                                span_of(curve),
+                                span_of(eq),
+                                {reinterpret_cast<const index*>(table_first.data()), static_cast<std::size_t>(table_first.size())},
+                                span_of(columns[0]),
+                                span_of(columns[1]),
+                                span_of(columns[2]),
+                                span_of(columns[3]),
+                                span_of(columns[4]),
+                                span_of(columns[5]),
+                                span_of(columns[6]),
+                                span_of(columns[7]),
+                                span_of(columns[8]),
+                                span_of(columns[9]),
+                                span_of(columns[10])};
+        v.mode_load = {mode_load.data(), static_cast<std::size_t>(n)};
+        return v;
+    }
+};
+
+// Every pair's worst case across frequency copied from the engine's tiles into (outputs x headphones) arrays: its
+// headroom (dB, the sweep's precision), its frequency (Hz) and the limit binding there. A pair that does not exist
+// (a load-sensed mode the headphone's load does not select) is NaN, NaN and no_limit: the engine marks it by a NaN
+// headroom alone, and the frequency and limit in its place belong to no pair. Tiles are disjoint, so the threads
+// write without a lock.
+constexpr std::uint8_t no_limit = 255;
+
+template <class T>
+struct across_grid_arrays {
+    py::array_t<T> headroom_db;
+    py::array_t<double> hz;
+    py::array_t<std::uint8_t> limit;
+
+    across_grid_arrays(index m, index n) : headroom_db({m, n}), hz({m, n}), limit({m, n}) {}
+
+    batch::across_row_sink<T> sink(index n) {
+        static_assert(sizeof(headroom::limit) == sizeof(std::uint8_t));
+        T* h = headroom_db.mutable_data();
+        double* f = hz.mutable_data();
+        std::uint8_t* l = limit.mutable_data();
+        return [=](const batch::across_rows<T>& t) {
+            constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+            for (std::size_t q = 0; q < t.outputs.size(); ++q) {
+                const auto to = static_cast<std::size_t>(t.outputs[q] * n + t.first_headphone);
+                const auto from = static_cast<std::size_t>(static_cast<index>(q) * t.stride);
+                for (std::size_t i = 0; i < static_cast<std::size_t>(t.headphones); ++i) {
+                    const T v = t.headroom_db[from + i];
+                    h[to + i] = v;
+                    const bool pair = !std::isnan(v);
+                    f[to + i] = pair ? t.frequency_hz[static_cast<std::size_t>(t.frequency[from + i])] : nan;
+                    l[to + i] = pair ? static_cast<std::uint8_t>(t.binding[from + i]) : no_limit;
+                }
+            }
+        };
+    }
+
+    [[nodiscard]] py::dict to_dict() const {
+        py::dict d;
+        d["worst_headroom_db"] = headroom_db;
+        d["worst_headroom_hz"] = hz;
+        d["worst_headroom_limit"] = limit;
+        return d;
+    }
+};
+
 // A catalog sweep across frequency (batch/across.hpp, `sweep --across-frequency`): each pair's worst headroom over
 // the audio band, each headphone at its own impedance curve, with its EQ preset where it has one.
 template <class T>
-py::dict sweep_across(const py::dict& outs, const std::vector<headphone>& headphones, const std::vector<parametric_eq>& presets,
-                      const std::vector<std::int32_t>& preset_of, const programme& p, double min_headroom_db, unsigned threads, index top_k,
-                      const std::string& eq_name, std::int64_t eq_headphones) {
+py::dict sweep_across(const py::dict& outs, const py::dict& hps_columns, const programme& p, double min_headroom_db, unsigned threads,
+                      index top_k, const std::string& eq_name, std::int64_t eq_headphones, bool grid) {
     const output_arrays<T> outputs = output_arrays_of<T>(outs);
-    if (!preset_of.empty() && preset_of.size() != headphones.size()) throw spec_error{"sweep", "eq", "names one preset per headphone"};
-    const batch::across_columns<T> hps = batch::pack_across<T>(headphones, audio_band_grid(), presets, preset_of);
+    const across_arrays<T> hps{hps_columns};
+    const batch::across_view<T> hv = hps.view();
     batch::across_settings s;
     s.threads = threads;
     s.top_k = top_k;
     s.min_headroom = gain::of_db(min_headroom_db);
     std::atomic<bool> stop{false};
     s.stop = &stop;
+    std::optional<across_grid_arrays<T>> g;
+    batch::across_row_sink<T> sink;
+    if (grid) {
+        check_grid_fits(outputs.size(), hv.size(), sizeof(T) + sizeof(double) + 1.0);
+        g.emplace(outputs.size(), hv.size());
+        sink = g->sink(hv.size());
+    }
     const std::clock_t cpu_start = std::clock();
     auto [res, seconds] = run_interruptibly<batch::across_result>(
-        stop, [&] { return batch::sweep_across(outputs.view(), batch::across_view<T>{hps}, p.average_level(), p.crest_factor(), s); });
+        stop, [&] { return batch::sweep_across(outputs.view(), hv, p.average_level(), p.crest_factor(), s, sink); });
     const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
 
     // The figures the command line's sweep --across-frequency --json reports, made where it makes them; the arrays
@@ -354,6 +483,7 @@ py::dict sweep_across(const py::dict& outs, const std::vector<headphone>& headph
     top["worst_headroom_hz"] = hz;
     top["limit"] = which;
     d["top"] = top;
+    d["grid"] = g ? py::object(g->to_dict()) : py::object(py::none());
     d["memory_bytes"] = res.memory_bytes();
     d["working_bytes"] = res.working_bytes();
     return d;
@@ -393,19 +523,24 @@ void bind_sweep(py::module_& m) {
         throw spec_error{"sweep", "precision", "must be 'float' or 'double', not '" + precision + "'"};
     }, "outputs"_a, "headphones"_a, "programme"_a, "target"_a, "crest"_a, "min_headroom"_a, "threads"_a, "top"_a, "precision"_a, "grid"_a);
 
-    m.def("_sweep_across", [](const py::dict& outs, const std::vector<headphone>& headphones, const std::vector<parametric_eq>& presets,
-                              const std::vector<std::int32_t>& preset_of, py::handle prog, py::handle target, py::handle crest,
+    m.def("_pack_across", [](const std::vector<headphone>& headphones, const std::vector<parametric_eq>& presets,
+                             const std::vector<std::int32_t>& preset_of) {
+        if (!preset_of.empty() && preset_of.size() != headphones.size()) throw spec_error{"sweep", "eq", "names one preset per headphone"};
+        return across_dict(batch::pack_across<double>(headphones, audio_band_grid(), presets, preset_of));
+    }, "headphones"_a, "presets"_a, "preset_of"_a);
+
+    m.def("_sweep_across", [](const py::dict& outs, const py::dict& hps, py::handle prog, py::handle target, py::handle crest,
                               py::handle min_headroom, unsigned threads, index top_k, const std::string& precision, const std::string& eq_name,
-                              std::int64_t eq_headphones) {
+                              std::int64_t eq_headphones, bool grid) {
         const auto p = programme_arg(prog, target, crest);
         if (!p) throw spec_error{"sweep", "target", "is missing: a sweep needs the programme's level"};
         const double threshold = decibel_arg(min_headroom, "sweep", "min_headroom").value_or(0.0);
         if (top_k < 0) throw spec_error{"sweep", "top", "must not be negative"};
-        if (precision == "float") return sweep_across<float>(outs, headphones, presets, preset_of, *p, threshold, threads, top_k, eq_name, eq_headphones);
-        if (precision == "double") return sweep_across<double>(outs, headphones, presets, preset_of, *p, threshold, threads, top_k, eq_name, eq_headphones);
+        if (precision == "float") return sweep_across<float>(outs, hps, *p, threshold, threads, top_k, eq_name, eq_headphones, grid);
+        if (precision == "double") return sweep_across<double>(outs, hps, *p, threshold, threads, top_k, eq_name, eq_headphones, grid);
         throw spec_error{"sweep", "precision", "must be 'float' or 'double', not '" + precision + "'"};
-    }, "outputs"_a, "headphones"_a, "presets"_a, "preset_of"_a, "programme"_a, "target"_a, "crest"_a, "min_headroom"_a, "threads"_a, "top"_a,
-       "precision"_a, "eq_name"_a, "eq_headphones"_a);
+    }, "outputs"_a, "headphones"_a, "programme"_a, "target"_a, "crest"_a, "min_headroom"_a, "threads"_a, "top"_a, "precision"_a, "eq_name"_a,
+       "eq_headphones"_a, "grid"_a);
 
     m.def("_overall_mean", [](const array<double>& per_headphone, const std::string& precision) {
         return batch::combined_mean_db({per_headphone.data(), static_cast<std::size_t>(per_headphone.size())}, precision == "float");

@@ -25,6 +25,11 @@ def _plain(x: Any) -> Any:
         d["top"] = [a.tolist() for a in x.top]
         d["grid"] = None if x.grid is None else [a.tolist() for a in x.grid]
         return d
+    if isinstance(x, hr.AcrossResult):
+        d = {k: v for k, v in x.to_dict().items() if k not in {"seconds", "cpu_seconds", "pair_frequencies_per_second", "memory_bytes", "working_bytes"}}
+        d["per_headphone"] = [a.tolist() for a in x.per_headphone]
+        d["grid"] = None if x.grid is None else [a.tolist() for a in x.grid]
+        return d
     if hasattr(x, "to_dict"):
         return x.to_dict()
     if isinstance(x, dict):
@@ -200,14 +205,42 @@ def test_every_parameter_of_every_function(name):
         changes_or_refuses(base, probes[p])
 
 
+def test_sweep_across_frequency_takes_its_keywords():
+    # Across frequency (catalog gear), each keyword of sweep reaches the answer there too, grid and eq included.
+    few = [h.model for h in hr.catalog().headphones[:4]]
+    base = lambda **kw: hr.sweep(outputs, few, **({"across_frequency": True} | kw))  # noqa: E731
+    probes = {
+        "outputs": lambda: hr.sweep(hr.synthetic(6, 1, 2)[0], few, across_frequency=True),
+        "headphones": lambda: hr.sweep(outputs, few[:3], across_frequency=True),
+        "programme": lambda: base(programme=hr.Programme(100)),
+        "target": lambda: base(target=100),
+        "crest": lambda: base(crest=18),
+        "min_headroom": lambda: base(min_headroom=30),
+        "top": lambda: base(top=2),
+        "threads": lambda: base(threads=0),  # refused: 1 to 1024
+        "precision": lambda: base(precision="double"),
+        "grid": lambda: base(grid=True),
+        "across_frequency": lambda: base(across_frequency=False),
+        "eq": lambda: base(eq=eq),
+    }
+    assert set(probes) == set(inspect.signature(hr.sweep).parameters), "a keyword of sweep without a probe across frequency"
+    for probe in probes.values():
+        changes_or_refuses(base, probe)
+    grid = base(grid=True).grid
+    assert grid is not None and grid.worst_headroom_db.shape == (6, 4)
+
+
 def test_dask_sweep_takes_the_sweep_keywords_and_partitions():
-    # Its keywords are sweep's (probed above, and held to sweep's result in test_dask.py), less grid, plus client and
-    # partitions; a keyword of sweep it does not take is refused rather than dropped.
+    # Its keywords are sweep's (probed above, and held to sweep's result in test_dask.py, across frequency and its
+    # eq included), less grid, plus client and partitions; a keyword of sweep it does not take is refused rather
+    # than dropped, and so is what it cannot honour, naming the keyword (before the client is used).
     params = set(inspect.signature(hr.dask_sweep).parameters)
     assert params == set(inspect.signature(hr.sweep).parameters) - {"grid"} | {"client", "partitions"}
     with pytest.raises(TypeError):
         hr.dask_sweep(None, outputs, headphones, grid=True)  # type: ignore[call-arg]
-    for keyword in ({"across_frequency": True}, {"eq": hr.ParametricEQ.read("Preamp: -6 dB\nFilter 1: ON LSC Fc 105 Hz Gain 6 dB Q 0.7")}):
-        with pytest.raises(hr.SpecError) as e:
-            hr.dask_sweep(None, outputs, headphones, **keyword)
-        assert e.value.field == next(iter(keyword))
+    with pytest.raises(hr.SpecError) as e:
+        hr.dask_sweep(None, outputs, headphones, eq=eq)  # EQ applies across frequency only
+    assert e.value.field == "eq"
+    with pytest.raises(hr.SpecError) as e:
+        hr.dask_sweep(None, outputs, headphones, across_frequency=True)  # columns have no curves
+    assert e.value.field == "r"

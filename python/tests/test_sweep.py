@@ -111,13 +111,93 @@ def test_a_sweep_across_frequency_with_eq_equals_the_command(cli):
     assert np.array_equal(one.per_headphone.min_worst_headroom_db[others], none.per_headphone.min_worst_headroom_db[others])
 
 
+def out_rows(path) -> dict[tuple[str, str, str, str], tuple[str, str, str]]:
+    """The rows of `headroom sweep --across-frequency --out FILE`, by (headphone, amplifier, output, gain)."""
+    import csv
+
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["headphone", "amplifier", "output", "gain", "worst_headroom_db", "worst_headroom_hz", "worst_headroom_limit"]
+    by_pair = {tuple(r[:4]): tuple(r[4:]) for r in rows[1:]}
+    assert len(by_pair) == len(rows) - 1, "a pair written twice"
+    return by_pair  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("precision,eq", [("float", None), ("double", None), ("float", "Sennheiser HD 600"), ("double", "HIFIMAN Sundara")])
+def test_the_grid_across_frequency_is_the_commands_out_rows(cli, tmp_path, precision, eq):
+    cat = hr.catalog()
+    args = ["--target", "95", "--crest", "18", "--min-headroom", "6", "--precision", precision]
+    kwargs: dict = {}
+    if eq is not None:
+        path = str(AUTOEQ_DIR / f"{eq} ParametricEQ.txt")
+        args += ["--eq", path]
+        kwargs["eq"] = hr.ParametricEQ.load(path)
+    out = tmp_path / "pairs.csv"
+    command = cli("sweep", "--across-frequency", "--out", str(out), *args, "--json")
+    got = hr.sweep(cat, cat, target=95, crest=18, min_headroom=6, precision=precision, across_frequency=True, grid=True, **kwargs)
+    g = got.grid
+    m, n = got.outputs, got.headphones
+    assert g.worst_headroom_db.shape == g.worst_headroom_hz.shape == g.worst_headroom_limit.shape == (m, n)
+    assert g.worst_headroom_db.dtype == (np.float32 if precision == "float" else np.float64)
+    assert g.worst_headroom_hz.dtype == np.float64 and g.worst_headroom_limit.dtype == np.uint8
+    # Every cell is its pair's row, as the command formats it; a pair the command does not write is NaN, NaN, NO_LIMIT.
+    rows = out_rows(out)
+    settings = [(a.name, o.name, s.name or "") for a in cat.amplifiers for o in a.outputs for s in o.settings]
+    headphones = [h.name for h in cat.headphones]
+    assert len(settings) == m and len(set(settings)) == m
+    written = 0
+    for j, gear in enumerate(settings):
+        for i, name in enumerate(headphones):
+            row = rows.get((name, *gear))
+            db = float(g.worst_headroom_db[j, i])
+            if row is None:
+                assert np.isnan(db) and np.isnan(g.worst_headroom_hz[j, i]) and g.worst_headroom_limit[j, i] == hr.NO_LIMIT, (j, i)
+                continue
+            written += 1
+            assert (f"{db:.4f}", f"{g.worst_headroom_hz[j, i]:.2f}", hr.LIMITS[g.worst_headroom_limit[j, i]]) == row, (j, i)
+    assert written == len(rows) == got.pairs == command["pairs"]
+    assert np.isnan(g.worst_headroom_db).sum() == m * n - got.pairs > 0  # the catalog's load-sensed modes
+    # The grid makes the statistics. Its cells are in the sweep's precision, the statistics in double of the same
+    # worst cases: the extremes are the statistics rounded to the grid's dtype, the means within that rounding.
+    cells, dtype = g.worst_headroom_db, g.worst_headroom_db.dtype
+    per = got.per_headphone
+    assert np.nanmin(cells) == dtype.type(got.worst_headroom_db["min"]) and np.nanmax(cells) == dtype.type(got.worst_headroom_db["max"])
+    assert np.array_equal(np.nanmin(cells, axis=0), per.min_worst_headroom_db.astype(dtype))
+    assert np.array_equal(np.nanmax(cells, axis=0), per.max_worst_headroom_db.astype(dtype))
+    rounding = 1e-5 if precision == "float" else 1e-12  # dB: a float's resolution at 50 dB is 4e-6
+    means = np.nanmean(cells.astype(np.float64), axis=0)
+    assert np.allclose(means, per.mean_worst_headroom_db, rtol=0, atol=rounding)
+    assert abs(means.mean() - got.worst_headroom_db["mean"]) < rounding
+    counts = np.bincount(g.worst_headroom_limit.ravel(), minlength=hr.NO_LIMIT + 1)
+    assert dict(zip(hr.LIMITS, counts.tolist())) == got.binding and counts[hr.NO_LIMIT] == m * n - got.pairs
+    assert int((cells >= got.min_headroom_db).sum()) == got.above_threshold
+    # The best output of each headphone holds the grid's best in its column (equal figures may be listed in either
+    # order: the list ranks by the voltage ratio, whose last bit the dB figure can lose).
+    top = hr.sweep(cat, cat, target=95, crest=18, precision=precision, across_frequency=True, top=1, **kwargs).top
+    best = cells[top.output[:, 0], np.arange(n)]
+    assert np.array_equal(best, np.nanmax(cells, axis=0)) and np.array_equal(best, top.worst_headroom_db[:, 0].astype(dtype))
+    assert np.array_equal(g.worst_headroom_hz[top.output[:, 0], np.arange(n)], top.worst_headroom_hz[:, 0])
+    # The grid does not change the figures, and is there only when asked for.
+    plain = hr.sweep(cat, cat, target=95, crest=18, min_headroom=6, precision=precision, across_frequency=True, **kwargs)
+    assert plain.grid is None
+    timing = ACROSS_TIMING
+    assert {k: v for k, v in plain.items() if k not in timing} == {k: v for k, v in got.items() if k not in timing}
+
+
+def test_a_grid_across_frequency_that_cannot_fit_is_refused_before_anything_is_allocated():
+    outputs = {"v_clip": np.full(10**6, 2.0), "z_out": np.ones(10**6)}
+    many = [hr.Headphone(32, "100dB/V")] * 10**5  # 10^11 pairs of 13 bytes: 1.3 TB
+    with pytest.raises(hr.SpecError, match="grid of every pair of 1000000 x 100000 needs 1.3e\\+03 GB") as e:
+        hr.sweep(outputs, many, across_frequency=True, grid=True)
+    assert e.value.field == "grid"
+
+
 def test_a_sweep_across_frequency_refuses_what_it_cannot_honour():
     cat = hr.catalog()
     outputs, headphones = hr.synthetic(4, 5, 1)
     eq = hr.ParametricEQ.read("Preamp: -6 dB\nFilter 1: ON LSC Fc 105 Hz Gain 6 dB Q 0.7")
     cases = [
         (lambda: hr.sweep(outputs, headphones, across_frequency=True), "r"),  # columns have no curves
-        (lambda: hr.sweep(cat, cat, across_frequency=True, grid=True), "grid"),
         (lambda: hr.sweep(cat, cat, eq=eq), "eq"),  # EQ is a frequency's boost: across frequency only
         (lambda: hr.sweep(cat, cat, across_frequency=True, eq={"No Such Headphone": eq}), "eq"),
     ]
