@@ -34,8 +34,9 @@ the same in CPU time, and the statistics under the command's keys.
 
 --check CLI runs `CLI sweep --across-frequency --json --precision double` on the bundled catalog (with the same
 --eq, --target, --crest, --min-headroom; --eq may be repeated, 'none' for no EQ, each checked in turn) and exits 1
-unless the statistics agree (headroom within 1e-6 dB, counts exactly); it also compares per headphone with the
-module's `headroom.sweep(..., across_frequency=True)` (the same engine), and sweeps what the bundled catalog does
+unless the statistics agree (headroom within 1e-6 dB, counts exactly); it also compares per headphone and per pair
+(worst headroom, the frequency where it falls, the limit binding there) with the module's
+`headroom.sweep(..., across_frequency=True, grid=True)` (the same engine), and sweeps what the bundled catalog does
 not exercise (the bundled stages given a source + gain, a thermal limit and supply sag, against 60 synthetic
 headphones whose curves are computed here and, as models, by the module) both ways.
 """
@@ -56,6 +57,7 @@ DB20_PER_NEPER = 20.0 / math.log(10.0)
 LIMITS = ("voltage", "current", "power", "thermal", "gain")  # limit.hpp's order: ties go to the first
 VOLTAGE, CURRENT, POWER, THERMAL, GAIN = range(5)
 TOLERANCE_DB = 1e-6
+RELATIVE_TIE = 1e-13  # two evaluations of one pair's worst that agree to rounding (some 10 roundings of 1.1e-16)
 
 
 def audio_band_grid(steps_per_octave=48):
@@ -270,7 +272,11 @@ def stage_groups(o, sizes):
     return [(key, np.array(js, np.int64)) for key, js in sorted(keys.items(), key=lambda kv: kv[1][0])]
 
 
-def sweep(outputs, hps, grid, boost, preamp, target, crest, threshold, dtype, chunk, hp_chunk):
+def sweep(outputs, hps, grid, boost, preamp, target, crest, threshold, dtype, chunk, hp_chunk, pairs=False, at_f=None):
+    """The statistics, and per headphone (as the module's per_headphone); with `pairs` also every pair's worst case
+    as arrays (outputs, headphones): headroom (dB; NaN: no such pair), grid index, limit code (255: none), the
+    smallest voltage per volt wanted, and that voltage at the grid index at_f of each pair (given: (outputs,
+    headphones), -1 for none) for the check of near ties."""
     T = np.dtype(dtype).type
     m, n, n_f = outputs["v_clip"].size, hps.size, grid.size
     ps = 10.0 ** ((SINE_CREST_DB - crest) / 20.0)  # decibel.hpp peak_scale (1 for a sine)
@@ -294,7 +300,10 @@ def sweep(outputs, hps, grid, boost, preamp, target, crest, threshold, dtype, ch
                          load_max=load_max, groups=stage_groups(o, np.diff(table_first)), ps=ps, T=T)
     # Per headphone: pairs met, min, max and sum of the worst headroom, pairs at or above the threshold, per limit.
     acc = SimpleNamespace(met=np.zeros(n, np.int64), h_min=np.full(n, np.inf), h_max=np.full(n, -np.inf), h_sum=np.zeros(n),
-                          above=np.zeros(n, np.int64), counts=np.zeros((len(LIMITS), n), np.int64))
+                          above=np.zeros(n, np.int64), counts=np.zeros((len(LIMITS), n), np.int64), pair_db=None)
+    if pairs:
+        acc.pair_db, acc.pair_f, acc.pair_l = np.full((m, n), np.nan), np.full((m, n), -1), np.full((m, n), 255, np.uint8)
+        acc.pair_u, acc.pair_u_at, acc.at_f = np.full((m, n), np.nan), np.full((m, n), np.nan), at_f
 
     shape = (chunk, hp_chunk, n_f)
     buf = [np.empty(shape, T) for _ in range(4)]
@@ -330,6 +339,8 @@ def sweep(outputs, hps, grid, boost, preamp, target, crest, threshold, dtype, ch
     nan = float("nan")
     per_headphone = {"min_worst_headroom_db": np.where(some, h_min, np.nan), "mean_worst_headroom_db": mean_i,
                      "max_worst_headroom_db": np.where(some, h_max, np.nan), "above_threshold": above, "binding": counts}
+    if pairs:
+        per_headphone["pairs"] = (acc.pair_db, acc.pair_f, acc.pair_l, acc.pair_u, acc.pair_u_at)
     return per_headphone, {
         "pairs": int(met.sum()),
         "worst_headroom_db": {"min": float(h_min[some].min()) if some.any() else nan,
@@ -404,6 +415,17 @@ def sweep_headphones(st, hp, chunk, buf, target, threshold, acc):
             acc.above[hs] += (ok & (h >= threshold)).sum(axis=0)
             for lim in range(len(LIMITS)):
                 acc.counts[lim, hs] += (ok & (binding == lim)).sum(axis=0)
+            if acc.pair_db is not None:
+                acc.pair_db[j, hs] = np.where(ok, h, np.nan)
+                acc.pair_f[j, hs] = np.where(ok, worst_f, -1)
+                acc.pair_l[j, hs] = np.where(ok, binding, 255)
+                acc.pair_u[j, hs] = np.where(ok, u, np.nan)
+                if acc.at_f is not None:
+                    fe = np.maximum(acc.at_f[j, hs], 0)
+                    take_e = lambda a: a[hp.rows, fe]  # noqa: E731
+                    ve = limits_at(st, j, table_size, take_e(re), take_e(im), take_e(mag), take_e(sqrt_mag), take_e(ln_mag),
+                                   take_e(gd))
+                    acc.pair_u_at[j, hs] = np.where(ok & (acc.at_f[j, hs] >= 0), ve.min(axis=0) * take_e(w), np.nan)
 
 
 def rated_voltage(first, ln_r, ln_v, size, ln_z, ps, T):
@@ -468,8 +490,8 @@ def run_cli(cli, a, eq_path):
     return json.loads(done.stdout), cmd
 
 
-def module_per_headphone(eq_path, target, crest, threshold):
-    """The bundled catalog's per-headphone figures from the module's sweep (the command's engine), or None where
+def module_result(eq_path, target, crest, threshold):
+    """The bundled catalog on the module's sweep (the command's engine) with every pair's worst case, or None where
     the EQ is a folder of presets (the module takes those as a mapping by name; the overall check covers it)."""
     import headroom
 
@@ -480,15 +502,17 @@ def module_per_headphone(eq_path, target, crest, threshold):
         with open(eq_path, encoding="utf-8") as f:
             eq = headroom.ParametricEQ.read(f.read(), eq_path)
     cat = headroom.catalog()
-    r = headroom.sweep(cat, cat, target=target, crest=crest, min_headroom=threshold, precision="double",
-                       across_frequency=True, eq=eq)
-    return r.per_headphone._asdict()
+    return headroom.sweep(cat, cat, target=target, crest=crest, min_headroom=threshold, precision="double",
+                          across_frequency=True, eq=eq, grid=True)
 
 
-def compare_per_headphone(ours, theirs):
-    """Differences per headphone, as sentences."""
-    if theirs is None:
+def compare_engine(ours, r, grid, rerun, info):
+    """Differences from the module's result r per headphone and per pair, as sentences. rerun(at_f): our pairs
+    again, with each pair's voltage at grid index at_f; info["ties"] counts the pairs whose worst frequency differs
+    within a tie."""
+    if r is None:
         return []
+    theirs = r.per_headphone._asdict()
     bad = []
     for k in ("min_worst_headroom_db", "mean_worst_headroom_db", "max_worst_headroom_db"):
         x, y = ours[k], np.asarray(theirs[k])
@@ -500,6 +524,34 @@ def compare_per_headphone(ours, theirs):
         x, y = ours[k], np.asarray(theirs[k])
         if not np.array_equal(x, y):
             bad.append(f"per_headphone.{k}: {int((x != y).sum())} entries differ")
+    # Every pair: its worst headroom, the frequency where it falls (the first on ties), the limit binding there.
+    db, f, lim = ours["pairs"][:3]
+    g = r.grid
+    off = ~((np.abs(db - g.worst_headroom_db) <= TOLERANCE_DB) | (np.isnan(db) & np.isnan(g.worst_headroom_db)))
+    if off.any():
+        j, i = np.argwhere(off)[0]
+        bad.append(f"grid.worst_headroom_db: {off.sum()} pairs differ, the first ({j}, {i}): NumPy {db[j, i]!r}, the engine "
+                   f"{g.worst_headroom_db[j, i]!r}")
+    hz = np.where(f >= 0, grid[np.maximum(f, 0)], np.nan)
+    off = ~((hz == g.worst_headroom_hz) | (np.isnan(hz) & np.isnan(g.worst_headroom_hz)))
+    if off.any():
+        # Where the worst is flat in exact arithmetic (a gain limit through an EQ whose preamp cancels its boost, a
+        # flat curve), which frequency comes first is decided by the last bit of the curve's exponential and
+        # trigonometry, which are the engine's own polynomials there and libm's in NumPy: the engine's frequency
+        # must then be as bad as ours, to rounding.
+        engine_f = np.where(np.isnan(g.worst_headroom_hz), -1, np.searchsorted(grid, np.nan_to_num(g.worst_headroom_hz)))
+        u_at = rerun(engine_f)[4]
+        # Where our own values tie exactly, ours must be the first of them (an earlier engine frequency would be one).
+        u = ours["pairs"][3]
+        tie = off & (np.abs(u_at / u - 1.0) <= RELATIVE_TIE) & ~((u_at == u) & (engine_f < f))
+        info["ties"] = info.get("ties", 0) + int(tie.sum())
+        if (off & ~tie).any():
+            j, i = np.argwhere(off & ~tie)[0]
+            bad.append(f"grid.worst_headroom_hz: {(off & ~tie).sum()} pairs differ beyond a tie, the first ({j}, {i}): NumPy "
+                       f"{hz[j, i]!r}, the engine {g.worst_headroom_hz[j, i]!r} (the voltage there {u_at[j, i]!r}, "
+                       f"at NumPy's {u[j, i]!r})")
+    if not np.array_equal(lim, g.worst_headroom_limit):
+        bad.append(f"grid.worst_headroom_limit: {int((lim != g.worst_headroom_limit).sum())} pairs differ")
     return bad
 
 
@@ -515,7 +567,7 @@ def stressed_outputs(outputs, seed):
     return o
 
 
-def engine_check(eq_path, grid, target, crest, threshold):
+def engine_check(eq_path, grid, target, crest, threshold, info):
     """The limits and curves the bundled catalog does not exercise (the gain limit and the EQ's digital factor on
     it, the thermal limit, two dividers, the synthetic curves computed here): stressed bundled stages against a
     small synthetic catalog, in NumPy and on the module's engine (headroom.sweep(..., across_frequency=True),
@@ -533,10 +585,12 @@ def engine_check(eq_path, grid, target, crest, threshold):
         with open(eq_path, encoding="utf-8") as f:
             eq = headroom.ParametricEQ.read(f.read(), eq_path)
         boost, preamp, _ = choose_eq(eq_path, hps, grid)
-    per_headphone, stats = sweep(o, hps, grid, boost, preamp, target, crest, threshold, np.float64, 8, 16)
-    r = headroom.sweep(o, models, target=target, crest=crest, min_headroom=threshold, precision="double", across_frequency=True, eq=eq)
+    run = lambda at_f=None: sweep(o, hps, grid, boost, preamp, target, crest, threshold, np.float64, 8, 16, True, at_f)  # noqa: E731
+    per_headphone, stats = run()
+    r = headroom.sweep(o, models, target=target, crest=crest, min_headroom=threshold, precision="double", across_frequency=True,
+                       eq=eq, grid=True)
     stats["frequencies"] = int(grid.size)
-    bad = compare(stats, r, "the module") + compare_per_headphone(per_headphone, r.per_headphone._asdict())
+    bad = compare(stats, r, "the module") + compare_engine(per_headphone, r, grid, lambda at_f: run(at_f)[0]["pairs"], info)
     bound = sum(r["binding"][k] > 0 for k in ("thermal", "gain"))
     if not bad and bound < 2:
         bad.append(f"the stressed stages were meant to bind at the thermal and gain limits too: {r['binding']}")
@@ -612,7 +666,8 @@ def main():
         best = best_cpu = None
         for _ in range(a.repeat):
             t0, c0 = time.perf_counter(), time.process_time()
-            per_headphone, stats = sweep(outputs, hps, grid, boost, preamp, target, crest, threshold, dtype, chunk, hp_chunk)
+            per_headphone, stats = sweep(outputs, hps, grid, boost, preamp, target, crest, threshold, dtype, chunk, hp_chunk,
+                                         pairs=bool(a.check))
             dt, dc = time.perf_counter() - t0, time.process_time() - c0
             best = dt if best is None else min(best, dt)
             best_cpu = dc if best_cpu is None else min(best_cpu, dc)
@@ -631,16 +686,20 @@ def main():
         if not a.check:
             continue
         theirs, cmd = run_cli(a.check, a, eq_path)
-        bad = compare(result, theirs) + compare_per_headphone(per_headphone, module_per_headphone(eq_path, target, crest, threshold))
-        bad += engine_check(eq_path, grid, target, crest, threshold)
+        info = {}
+        rerun = lambda at_f: sweep(outputs, hps, grid, boost, preamp, target, crest, threshold, dtype, chunk, hp_chunk,  # noqa: E731
+                                   True, at_f)[0]["pairs"]
+        bad = compare(result, theirs) + compare_engine(per_headphone, module_result(eq_path, target, crest, threshold), grid, rerun, info)
+        bad += engine_check(eq_path, grid, target, crest, threshold, info)
         if bad:
             print(f"numpy_across: the NumPy sweep and `{' '.join(cmd)}` differ:", file=sys.stderr)
             for line in bad:
                 print("  " + line, file=sys.stderr)
             failed = True
         else:
-            print(f"numpy_across: the same statistics as `{' '.join(cmd)}`, per headphone as the module's sweep, and the same on "
-                  f"stressed stages x synthetic headphones (headroom within {TOLERANCE_DB:g} dB, counts exactly)", file=sys.stderr)
+            print(f"numpy_across: the same statistics as `{' '.join(cmd)}`, per headphone and per pair as the module's sweep, and the same on "
+                  f"stressed stages x synthetic headphones (headroom within {TOLERANCE_DB:g} dB, counts exactly; "
+                  f"{info.get('ties', 0)} pairs whose worst is flat to rounding fall at another frequency of the tie)", file=sys.stderr)
     if failed:
         sys.exit(1)
 
