@@ -355,6 +355,7 @@ def _rank_headphones(
 
 # The batch engine (python/src/sweep.cpp); headroom/_sweep.py wraps these.
 _limit_names: tuple[str, ...]
+_across_chunk: int
 _output_fields: tuple[str, ...]
 _headphone_fields: tuple[str, ...]
 _attenuator_fields: tuple[str, ...]

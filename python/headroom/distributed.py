@@ -57,12 +57,11 @@ def _sweep_across_part(outputs: Mapping[str, Any], headphones: Mapping[str, Any]
     return core._sweep_across(dict(outputs), dict(headphones), **kwargs)
 
 
-ACROSS_CHUNK = 16
-"""Headphones per chunk of the engine across frequency (across_lanes, src/batch/across_api.hpp): it prepares and
-sweeps the headphones a chunk at a time and sums the per-headphone means chunk by chunk, so the parts are cut at
-multiples of it (each chunk then swept as the local sweep sweeps it) and the mean is summed in the same chunks. A
-sequential sum differs in the last bits; test_dask.py holds the mean equal with ==, so a change of the engine's
-chunk fails there."""
+ACROSS_CHUNK: int = _core._across_chunk
+"""Headphones per chunk of the engine across frequency (the engine's own constant, batch::across_chunk_headphones in
+headroom/batch/across.hpp): it prepares and sweeps the headphones a chunk at a time and sums the per-headphone means
+chunk by chunk, so the parts are cut at multiples of it (each chunk then swept as the local sweep sweeps it) and the
+mean is summed in the same chunks (a sequential sum differs in the last bits)."""
 
 
 def _across_mean(per_headphone_mean_db: np.ndarray) -> float:

@@ -549,6 +549,7 @@ void bind_sweep(py::module_& m) {
     py::list limits;
     for (const auto name : limit_names) limits.append(py::str(std::string{name}));
     m.attr("_limit_names") = py::tuple(limits);
+    m.attr("_across_chunk") = batch::across_chunk_headphones;
 }
 
 }  // namespace headroom::python

@@ -27,6 +27,8 @@
 
 namespace headroom::batch {
 
+static_assert(detail::across_lanes == across_chunk_headphones, "the public chunk size is the loops' lane count");
+
 struct detail::across_access {
     static across_data& of(across_result& r) noexcept { return r.d_; }
 };

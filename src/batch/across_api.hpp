@@ -18,7 +18,7 @@ namespace headroom::batch::detail {
 // Headphones per chunk: a chunk's curves on the grid and its candidate frequencies are prepared together, and every
 // output stage then passes over them (its vectors hold these lanes: one AVX-512 vector of floats). A chunk's slots
 // number the most candidates of its headphones, so a small chunk wastes few.
-inline constexpr index across_lanes = 16;
+inline constexpr index across_lanes = 16;  // across_chunk_headphones (across.hpp; across.cpp checks they agree)
 
 // The relative margin within which a frequency counts as possibly the worst: the largest relative error of one
 // evaluation of a limit (about 7 roundings in T: the complex divider, the limit, the EQ's digital gain, the boost),

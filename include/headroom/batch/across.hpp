@@ -116,6 +116,11 @@ private:
     }
 };
 
+// Headphones per chunk: the sweep prepares the curves and candidates of this many headphones at a time and sums the
+// headphones' means into the overall mean chunk by chunk, so a caller that splits a catalog (a cluster's parts) and
+// wants the same bits cuts it at multiples of this.
+inline constexpr index across_chunk_headphones = 16;
+
 struct across_settings {
     unsigned threads = 0;                  // at most this many threads; 0: all hardware threads
     index top_k = 0;                       // best outputs to keep per headphone
