@@ -47,7 +47,8 @@ else
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHEADROOM_BUILD_BENCHMARKS=ON \
     -DHEADROOM_BUILD_TESTS=OFF -DHEADROOM_BUILD_EXAMPLES=OFF -DHEADROOM_NATIVE=$native >/dev/null
 fi
-cmake --build "$build" --target headroom_cli headroom_benchmarks -j2 >/dev/null
+# The NumPy brute force across frequency reads the catalog and the curves through the Python module.
+cmake --build "$build" --target headroom_cli headroom_benchmarks headroom_python headroom_python_package -j2 >/dev/null
 
 if [ $brief = 1 ]; then
   sizes="10x100 100x1000"
@@ -109,9 +110,9 @@ eq_preset="$root/tests/data/autoeq/Sennheiser HD 600 ParametricEQ.txt"
 for catalog in bundled "$across_size"; do
   if [ "$catalog" = bundled ]; then which="--catalog bundled"; else which="--synthetic $catalog"; fi
   # shellcheck disable=SC2086
-  "$python" "$root/benchmarks/numpy_across.py" $which >"$out/numpy-across-$catalog-none.json"
+  PYTHONPATH="$build/python" "$python" "$root/benchmarks/numpy_across.py" $which >"$out/numpy-across-$catalog-none.json"
   # shellcheck disable=SC2086
-  "$python" "$root/benchmarks/numpy_across.py" $which --eq "$eq_preset" >"$out/numpy-across-$catalog-preset.json"
+  PYTHONPATH="$build/python" "$python" "$root/benchmarks/numpy_across.py" $which --eq "$eq_preset" >"$out/numpy-across-$catalog-preset.json"
 done
 
 # shellcheck disable=SC2086
