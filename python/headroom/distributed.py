@@ -80,6 +80,22 @@ def _across_mean(per_headphone_mean_db: np.ndarray) -> float:
     return total / counted if counted > 0 else float("nan")
 
 
+def _with_counts(raw: dict[str, Any], parts: list[dict[str, Any]], pairs: float, per: dict[str, Any], top: dict[str, Any],
+                 empty_fraction: float) -> dict[str, Any]:
+    """The parts' counts (exact in any order), their largest memory, and the joined per-headphone figures and lists,
+    into the raw result of either sweep."""
+    above = sum(p["above_threshold"] for p in parts)
+    raw["above_threshold"] = above
+    raw["above_threshold_fraction"] = above / pairs if pairs > 0 else empty_fraction
+    raw["binding"] = {name: sum(p["binding"][name] for p in parts) for name in LIMITS}
+    raw["memory_bytes"] = max(p["memory_bytes"] for p in parts)
+    raw["working_bytes"] = max(p["working_bytes"] for p in parts)
+    raw["per_headphone"] = per
+    raw["top"] = top
+    raw["grid"] = None
+    return raw
+
+
 def _join_across(parts: list[dict[str, Any]], seconds: float, eq: _EQ) -> dict[str, Any]:
     """The parts across frequency (in headphone order) as one sweep's raw result, in the keys' order of
     ``headroom sweep --across-frequency --json``."""
@@ -108,16 +124,8 @@ def _join_across(parts: list[dict[str, Any]], seconds: float, eq: _EQ) -> dict[s
         "mean": _across_mean(per["mean_worst_headroom_db"]),
         "max": float(hi[met].max()) if met.any() else float("nan"),
     }
-    above = sum(p["above_threshold"] for p in parts)
-    raw["above_threshold"] = above
-    raw["above_threshold_fraction"] = above / pairs if pairs > 0 else 0.0  # as the command's JSON has it
-    raw["binding"] = {name: sum(p["binding"][name] for p in parts) for name in LIMITS}
-    raw["memory_bytes"] = max(p["memory_bytes"] for p in parts)
-    raw["working_bytes"] = max(p["working_bytes"] for p in parts)
-    raw["per_headphone"] = per
-    raw["top"] = top
-    raw["grid"] = None
-    return raw
+    # As the command's JSON has it: a sweep of no pair has none above the threshold.
+    return _with_counts(raw, parts, pairs, per, top, empty_fraction=0.0)
 
 
 def _join(parts: list[dict[str, Any]], precision: str, seconds: float) -> dict[str, Any]:
@@ -148,16 +156,7 @@ def _join(parts: list[dict[str, Any]], precision: str, seconds: float) -> dict[s
         hi = max(p["headroom_db"]["max"] for p in parts if p["headphones"] > 0)
         mean = _core._overall_mean(per["mean_headroom_db"], precision)
     raw["headroom_db"] = {"min": lo, "mean": mean, "max": hi}
-    above = sum(p["above_threshold"] for p in parts)
-    raw["above_threshold"] = above
-    raw["above_threshold_fraction"] = above / pairs if pairs > 0 else float("nan")
-    raw["binding"] = {name: sum(p["binding"][name] for p in parts) for name in LIMITS}
-    raw["memory_bytes"] = max(p["memory_bytes"] for p in parts)
-    raw["working_bytes"] = max(p["working_bytes"] for p in parts)
-    raw["per_headphone"] = per
-    raw["top"] = top
-    raw["grid"] = None
-    return raw
+    return _with_counts(raw, parts, pairs, per, top, empty_fraction=float("nan"))
 
 
 def dask_sweep(
