@@ -71,12 +71,18 @@ inline constexpr double sensitive_db_per_v = 110.0;
 
 [[nodiscard]] inline bool is_sensitive(const headphone& hp) noexcept { return hp.sensitivity_per_volt().db() >= sensitive_db_per_v; }
 
+// An option's worst case across the band, where its analysis across frequency has one (the headphone has a curve
+// or an EQ is given, and there is a programme); null where the headphone is flat across the band.
+[[nodiscard]] inline const frequency_headroom* band_worst(const compared_option& c) noexcept {
+    return c.across && c.across->headroom ? &*c.across->headroom : nullptr;
+}
+
 // The headroom an option is judged by: at the load the limits are taken at, or, where the analysis across
 // frequency finds less (an EQ's boost, a reactive load), the worst of it. None without a programme.
 [[nodiscard]] inline std::optional<gain> decisive_headroom(const compared_option& c) noexcept {
     if (!c.analysis.headroom) return std::nullopt;
     gain h = c.analysis.headroom->margin;
-    if (c.across && c.across->headroom && c.across->headroom->worst < h) h = c.across->headroom->worst;
+    if (const frequency_headroom* w = band_worst(c); w != nullptr && w->worst < h) h = w->worst;
     return h;
 }
 

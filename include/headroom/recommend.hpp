@@ -84,8 +84,8 @@ struct headphone_recommendation {
         ranked.push_back({&h, std::move(c.options[c.ranking.front()])});
     }
     const auto headroom_of = [across](const compared_option& o) {
-        if (across && o.across && o.across->headroom) return o.across->headroom->worst;
-        return o.analysis.headroom->margin;
+        const frequency_headroom* w = across ? band_worst(o) : nullptr;
+        return w != nullptr ? w->worst : o.analysis.headroom->margin;
     };
     std::stable_sort(ranked.begin(), ranked.end(), [&](const headphone_recommendation& x, const headphone_recommendation& y) {
         return headroom_of(x.best) > headroom_of(y.best);

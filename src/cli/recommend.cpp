@@ -77,21 +77,23 @@ std::string output_label(const compared_option& o) {
     return o.option.gain_setting.empty() ? o.option.output : o.option.output + " (" + o.option.gain_setting + ")";
 }
 
-// The headroom a row reports: across the band, the worst (where a curve or an EQ gives one), else at the load.
+// The worst case across the band a row reports (with --across-frequency, where a curve or an EQ gives one); null:
+// the row reports the headroom at the load.
+const frequency_headroom* row_worst(const compared_option& r, const listing& l) { return l.across ? band_worst(r) : nullptr; }
+
 gain row_headroom(const compared_option& r, const listing& l) {
-    if (l.across && r.across && r.across->headroom) return r.across->headroom->worst;
-    return r.analysis.headroom->margin;
+    const frequency_headroom* w = row_worst(r, l);
+    return w != nullptr ? w->worst : r.analysis.headroom->margin;
 }
 
 std::string row_headroom_text(const compared_option& r, const listing& l) {
-    if (l.across && r.across && r.across->headroom)
-        return fmt::format("{:+.1f} at {:.0f} Hz", r.across->headroom->worst.db(), value_in(r.across->headroom->worst_at, hertz));
+    if (const frequency_headroom* w = row_worst(r, l)) return fmt::format("{:+.1f} at {:.0f} Hz", w->worst.db(), value_in(w->worst_at, hertz));
     return fmt::format("{:+.1f}", r.analysis.headroom->margin.db());
 }
 
 std::string row_limit(const compared_option& r, const listing& l) {
-    if (l.across && r.across && r.across->headroom) return std::string{to_string(r.across->headroom->worst_binding)};
-    return std::string{to_string(r.analysis.headroom->binding)};
+    const frequency_headroom* w = row_worst(r, l);
+    return std::string{to_string(w != nullptr ? w->worst_binding : r.analysis.headroom->binding)};
 }
 
 // The rows shown of a table of `qualifying` rows.
@@ -346,9 +348,9 @@ nlohmann::ordered_json recommendations_json(const selected_gear& g, const listin
             ojson& rows = table[t.of_outputs ? "outputs" : "headphones"];
             for (std::size_t k = 0; k < rows.size(); ++k) {
                 const compared_option& r = *t.ranked.rows[k].option;
-                const bool curved = r.across && r.across->headroom;
+                const frequency_headroom* w = row_worst(r, l);
                 rows[k]["worst_headroom_db"] = row_headroom(r, l).db();
-                rows[k]["worst_headroom_hz"] = curved ? ojson(value_in(r.across->headroom->worst_at, hertz)) : ojson(nullptr);
+                rows[k]["worst_headroom_hz"] = w != nullptr ? ojson(value_in(w->worst_at, hertz)) : ojson(nullptr);
                 rows[k]["worst_headroom_limit"] = row_limit(r, l);
             }
         }
